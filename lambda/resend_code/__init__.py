@@ -1,0 +1,1 @@
+"""The resend-confirmation-code endpoint: request contract, secret handling and the Cognito call."""

@@ -1,0 +1,64 @@
+"""App client credentials from Secrets Manager, cached in memory per execution environment.
+
+Powertools Parameters does the caching: one GetSecretValue per secret per cache period
+(POWERTOOLS_PARAMETERS_MAX_AGE, 300 s by default) instead of one per request, which is most of a naive
+design's cost and latency. The provider, and so its boto3 client, is created on first use, not at import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from aws_lambda_powertools.utilities.parameters import SecretsProvider
+from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
+from botocore.config import Config
+
+
+class SecretUnavailableError(Exception):
+    """The secret could not be read; `__cause__` is the underlying botocore error when there is one."""
+
+
+class MalformedSecretError(Exception):
+    """The secret was read but is not {"clientId": <the expected client>, "clientSecret": <string>}."""
+
+
+@dataclass(frozen=True)
+class AppClientCredentials:
+    """An app client's id and secret; the secret is kept out of repr() so it cannot reach a log by accident."""
+
+    client_id: str
+    client_secret: str = field(repr=False)
+
+
+@cache
+def _provider() -> SecretsProvider:
+    # Secrets Manager answers in tens of milliseconds; short timeouts keep a stalled call from eating the
+    # function's whole timeout, and the standard retry mode adds jittered back-off.
+    return SecretsProvider(
+        boto_config=Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2, "mode": "standard"})
+    )
+
+
+def get_app_client_credentials(client_id: str, secret_id: str, *, force_fetch: bool = False) -> AppClientCredentials:
+    """Return the credentials for client_id from secret_id, from the cache unless force_fetch is set."""
+    try:
+        document = _provider().get(secret_id, transform="json", force_fetch=force_fetch)
+    except TransformParameterError:
+        raise MalformedSecretError("the secret is not a JSON document") from None
+    except GetParameterError as error:
+        # Powertools wraps every SDK error in GetParameterError; keep the SDK error for classification.
+        raise SecretUnavailableError("the secret could not be read") from error.__context__
+    if not isinstance(document, dict):
+        raise MalformedSecretError("the secret is not a JSON object")
+    stored_client_id, client_secret = document.get("clientId"), document.get("clientSecret")
+    if not isinstance(client_secret, str) or not client_secret:
+        raise MalformedSecretError("the secret has no clientSecret string")
+    if stored_client_id != client_id:
+        raise MalformedSecretError("the secret's clientId is not the app client it is configured for")
+    return AppClientCredentials(client_id=client_id, client_secret=client_secret)
+
+
+def clear_cache() -> None:
+    """Forget the provider and every secret it cached, so the next call reads Secrets Manager afresh."""
+    _provider.cache_clear()

@@ -1,0 +1,1 @@
+"""Run the endpoint on this machine: an embedded AWS emulator and a server that speaks API Gateway's event."""

@@ -1,0 +1,84 @@
+"""`python -m local` (what `make run` runs): the emulator, seeded, and the endpoint in front of it.
+
+PORT (default 3000) and EMULATOR_PORT (default 5000) choose the ports; 0 picks a free one. Both bind to
+127.0.0.1 only. Ctrl-C (or SIGTERM) stops both.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "lambda"))
+
+from local.emulator import Emulator  # noqa: E402
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed  # noqa: E402
+from local.server import LocalApiServer  # noqa: E402
+from resend_code.route import ROUTE_PATH  # noqa: E402
+
+HOST = "127.0.0.1"
+REGION = "us-east-1"
+
+
+def _stop(_signum: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def main() -> None:
+    """Start the emulator, seed it, configure the function as the stack would, and serve until stopped."""
+    port = int(os.environ.get("PORT", "3000"))
+    emulator = Emulator(HOST, int(os.environ.get("EMULATOR_PORT", "5000")))
+    endpoint = emulator.start()
+
+    # Fake credentials and the standard AWS_ENDPOINT_URL: every boto3 client in this process, including the
+    # one Powertools creates for Secrets Manager, talks to the emulator and nothing else.
+    os.environ.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_ACCESS_KEY_ID="local",
+        AWS_SECRET_ACCESS_KEY="local",
+    )
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    os.environ.pop("AWS_PROFILE", None)
+    pool = seed(endpoint, REGION)
+
+    server = LocalApiServer((HOST, port), resource=ROUTE_PATH)
+    url = server.url
+    os.environ.setdefault("APP_CLIENTS", json.dumps({pool.client_id: pool.secret_arn}))
+    os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
+    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
+    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    server.lambda_handler = importlib.import_module("handler").lambda_handler
+
+    print(
+        f"Emulator (moto): {endpoint}  region {REGION}, any credentials\n"
+        f"  user pool {pool.user_pool_id}, app client {pool.client_id} (with a secret)\n"
+        f"  users: {UNCONFIRMED_USER} (UNCONFIRMED), {CONFIRMED_USER} (CONFIRMED)\n"
+        f"Local API: {url}\n"
+        f"  curl -s -X POST {url}{ROUTE_PATH} -H 'Content-Type: application/json' "
+        f'-d \'{{"username": "{UNCONFIRMED_USER}"}}\'\n'
+        f"  codes sent: {url}/_local/outbox\n"
+        "Ctrl-C stops.",
+        flush=True,
+    )
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        emulator.stop()
+        print("Stopped.", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The local HTTP server: API Gateway's part, on loopback.
+
+Requests under /_local/ are the server's own developer routes (the outbox of codes the emulator sent, the
+calls it served). Everything else becomes an API Gateway REST proxy event for the very same lambda_handler
+that runs in AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from collections.abc import Callable
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
+from local.emulator import STATE
+
+# API Gateway's own payload limit for REST APIs; the handler enforces the endpoint's much smaller one.
+API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def _json(status: int, document: Any) -> ProxyResponse:
+    body = json.dumps(document, indent=2).encode("utf-8")
+    return ProxyResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body)
+
+
+def developer_route(method: str, path: str) -> ProxyResponse | None:
+    """Answer the local-only routes; None for everything that belongs to the Lambda."""
+    if method == "GET" and path == "/_local/outbox":
+        return _json(200, STATE.outbox())
+    if method == "GET" and path == "/_local/calls":
+        return _json(200, STATE.calls())
+    return None
+
+
+class LocalApiServer(ThreadingHTTPServer):
+    """Threads accept connections; one lock runs the handler one request at a time, as one Lambda
+    execution environment does (Powertools' resolver keeps the current event on the module-level app)."""
+
+    daemon_threads = True
+
+    def __init__(self, address: tuple[str, int], resource: str) -> None:
+        super().__init__(address, _RequestHandler)
+        self.resource = resource
+        self.invoke_lock = threading.Lock()
+        # Set once the function's environment is ready (it depends on the port bound here).
+        self.lambda_handler: LambdaHandler | None = None
+
+    @property
+    def url(self) -> str:
+        host, port = self.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def invoke(self, event: dict[str, Any]) -> ProxyResponse:
+        if self.lambda_handler is None:
+            raise RuntimeError("the Lambda handler is not loaded yet")
+        with self.invoke_lock:
+            return read_proxy_response(self.lambda_handler(event, LocalLambdaContext()))
+
+
+class _RequestHandler(BaseHTTPRequestHandler):
+    server: LocalApiServer
+    protocol_version = "HTTP/1.1"
+    server_version = "resend-confirmation-code-local"
+
+    def _serve(self) -> None:
+        started = time.perf_counter()
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > API_GATEWAY_MAX_PAYLOAD_BYTES:
+            response = _json(413, {"message": "Request Too Long"})
+            self.close_connection = True
+        else:
+            body = self.rfile.read(length) if length else b""
+            path = self.path.split("?", 1)[0]
+            response = developer_route(self.command, path) or self.server.invoke(
+                build_event(
+                    self.command,
+                    self.path,
+                    self.headers.items(),
+                    body,
+                    source_ip=self.client_address[0],
+                    resource=self.server.resource,
+                )
+            )
+        self._write(response)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        sys.stderr.write(f"{self.command} {self.path.split('?', 1)[0]} {response.status} {elapsed_ms:.1f} ms\n")
+
+    def _write(self, response: ProxyResponse) -> None:
+        self.send_response_only(response.status, HTTPStatus(response.status).phrase)
+        names = {name.lower() for name, _ in response.headers}
+        for name, value in response.headers:
+            if name.lower() not in ("content-length", "connection"):
+                self.send_header(name, value)
+        if "date" not in names:
+            self.send_header("Date", self.date_time_string())
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence http.server's default access log; _serve writes a shorter one."""

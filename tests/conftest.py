@@ -1,0 +1,71 @@
+"""Fixtures shared by every test layer: the embedded emulator, seeded like `make run` seeds it."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import boto3
+import pytest
+
+from local.emulator import STATE, Emulator
+from local.seed import seed
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+REGION = "us-east-1"
+
+
+@dataclass(frozen=True)
+class SeededEmulator:
+    """A running emulator and what was seeded in it, including the client secret tests must never see leak."""
+
+    endpoint: str
+    user_pool_id: str
+    client_id: str
+    client_secret: str
+    secret_arn: str
+
+    def secretsmanager(self):  # type: ignore[no-untyped-def]
+        return boto3.client("secretsmanager", endpoint_url=self.endpoint, region_name=REGION)
+
+    def cognito(self):  # type: ignore[no-untyped-def]
+        return boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name=REGION)
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[SeededEmulator]:
+    """moto in server mode on a free loopback port, in this process, with every boto3 client pointed at it."""
+    server = Emulator("127.0.0.1", 0)
+    endpoint = server.start()
+    saved = dict(os.environ)
+    os.environ.update(
+        AWS_ENDPOINT_URL=endpoint,
+        AWS_REGION=REGION,
+        AWS_DEFAULT_REGION=REGION,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+    )
+    pool = seed(endpoint, REGION)
+    client = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=REGION).describe_user_pool_client(
+        UserPoolId=pool.user_pool_id, ClientId=pool.client_id
+    )["UserPoolClient"]
+    yield SeededEmulator(endpoint, pool.user_pool_id, pool.client_id, client["ClientSecret"], pool.secret_arn)
+    server.stop()
+    os.environ.clear()
+    os.environ.update(saved)
+
+
+@pytest.fixture
+def disarm_faults() -> Iterator[None]:
+    """Disarm faults after a test that armed some."""
+    yield
+    STATE.disarm()
+
+
+def secret_document(client_id: str, client_secret: str) -> str:
+    """The Secrets Manager document the function expects."""
+    return json.dumps({"clientId": client_id, "clientSecret": client_secret})

@@ -1,0 +1,106 @@
+"""`python -m local` (what `make run` runs) as a real process, spoken to over HTTP."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+import requests
+
+from tests.conftest import ARTIFACTS, REGION, ROOT
+
+# Settings the local runner fills in itself; inherited values would change what is under test.
+FUNCTION_SETTINGS = (
+    "APP_CLIENTS",
+    "DEFAULT_CLIENT_ID",
+    "ALLOWED_ORIGINS",
+    "REVEAL_DELIVERY_DETAILS",
+    "FORWARD_CALLER_IP",
+)
+
+
+@dataclass
+class LocalApi:
+    """A running local stack: its URLs, its log file, and the secret it must never leak."""
+
+    url: str
+    emulator_endpoint: str
+    log_path: Path
+    process: subprocess.Popen[bytes]
+    client_secret: str = ""
+
+    def calls(self, operation: str) -> int:
+        counts: dict[str, int] = requests.get(f"{self.url}/_local/calls", timeout=5).json()
+        return counts.get(operation, 0)
+
+    def outbox(self) -> list[dict[str, Any]]:
+        messages: list[dict[str, Any]] = requests.get(f"{self.url}/_local/outbox", timeout=5).json()
+        return messages
+
+    def log(self) -> str:
+        return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+
+def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> LocalApi:
+    """Start `python -m local` on free ports, wait until it serves, and read its banner."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    log_path = ARTIFACTS / f"{name}.log"
+    env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
+    env.update(PORT="0", EMULATOR_PORT="0", PYTHONUNBUFFERED="1", **(extra_env or {}))
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "local"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+        )
+    deadline = time.monotonic() + 60
+    text = ""
+    while time.monotonic() < deadline:
+        text = log_path.read_text(encoding="utf-8", errors="replace")
+        api, emulator, pool = (
+            re.search(r"Local API: (\S+)", text),
+            re.search(r"Emulator \(moto\): (\S+)", text),
+            re.search(r"user pool (\S+), app client (\S+)", text),
+        )
+        if api and emulator and pool:
+            local = LocalApi(api.group(1), emulator.group(1), log_path, process)
+            cognito = boto3.client(
+                "cognito-idp",
+                endpoint_url=local.emulator_endpoint,
+                region_name=REGION,
+                aws_access_key_id="local",
+                aws_secret_access_key="local",
+            )
+            client = cognito.describe_user_pool_client(UserPoolId=pool.group(1), ClientId=pool.group(2))
+            local.client_secret = client["UserPoolClient"]["ClientSecret"]
+            return local
+        if process.poll() is not None:
+            break
+        time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"the local API did not start:\n{text}")
+
+
+def stop_local_api(local: LocalApi) -> int:
+    """Ctrl-C, as a developer would; returns the exit code."""
+    local.process.send_signal(signal.SIGINT)
+    try:
+        return local.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        local.process.kill()
+        raise
+
+
+@pytest.fixture(scope="session")
+def local_api() -> Iterator[LocalApi]:
+    local = start_local_api("local-api")
+    yield local
+    stop_local_api(local)

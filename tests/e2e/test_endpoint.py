@@ -1,0 +1,150 @@
+"""The endpoint over HTTP, as `make run` serves it: codes are sent, accounts are not revealed, junk is refused."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+import pytest
+import requests
+
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from resend_code.route import MAX_BODY_BYTES, ROUTE_PATH
+from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+JSON = {"Content-Type": "application/json"}
+
+
+def post(local: LocalApi, body: bytes | str, headers: dict[str, str] | None = None) -> requests.Response:
+    data = body.encode() if isinstance(body, str) else body
+    return requests.post(
+        f"{local.url}{ROUTE_PATH}", data=data, headers=JSON if headers is None else headers, timeout=10
+    )
+
+
+def test_a_valid_request_puts_a_fresh_code_in_the_outbox(local_api: LocalApi) -> None:
+    before = len(local_api.outbox())
+
+    response = post(local_api, json.dumps({"username": UNCONFIRMED_USER}))
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.headers["Cache-Control"] == "no-store"
+    outbox = local_api.outbox()
+    assert len(outbox) == before + 1
+    newest = outbox[0]
+    assert newest["username"] == UNCONFIRMED_USER and newest["medium"] == "EMAIL"
+    assert len(newest["code"]) == 6 and newest["code"].isdigit()
+    assert newest["ip_address"] == "127.0.0.1"
+
+
+def test_sent_unknown_and_confirmed_are_indistinguishable(local_api: LocalApi) -> None:
+    responses = [
+        post(local_api, json.dumps({"username": username}))
+        for username in (UNCONFIRMED_USER, "nobody-here@example.com", CONFIRMED_USER)
+    ]
+
+    assert {r.status_code for r in responses} == {200}
+    assert len({r.content for r in responses}) == 1
+    header_sets = [{k: v for k, v in r.headers.items() if k != "Date"} for r in responses]
+    assert header_sets[0] == header_sets[1] == header_sets[2]
+
+
+BAD_INPUTS = [
+    ("malformed-json", JSON, b'{"username": ', 400, "invalid_json"),
+    ("not-an-object", JSON, b'["unconfirmed@example.com"]', 400, "invalid_request"),
+    ("wrong-type", JSON, b'{"username": 42}', 400, "invalid_request"),
+    ("null-username", JSON, b'{"username": null}', 400, "invalid_request"),
+    ("empty-username", JSON, b'{"username": ""}', 400, "invalid_request"),
+    ("username-129", JSON, json.dumps({"username": "u" * 129}).encode(), 400, "invalid_request"),
+    ("whitespace", JSON, b'{"username": "a b@example.com"}', 400, "invalid_request"),
+    ("control-char", JSON, b'{"username": "a\\u0000b"}', 400, "invalid_request"),
+    ("zero-width", JSON, '{"username": "a\u200bb"}'.encode(), 400, "invalid_request"),
+    ("invalid-utf8", JSON, b'{"username": "\xff\xfe"}', 400, "invalid_json"),
+    ("surrogate-half", JSON, b'{"username": "\\ud83d"}', 400, "invalid_request"),
+    ("duplicate-keys", JSON, b'{"username": "a", "username": "b"}', 400, "invalid_json"),
+    ("unknown-field", JSON, b'{"username": "a", "password": "x"}', 400, "invalid_request"),
+    ("secret-hash", JSON, b'{"username": "a", "secretHash": "x"}', 400, "server_supplied_field"),
+    ("client-secret", JSON, b'{"username": "a", "clientSecret": "x"}', 400, "server_supplied_field"),
+    (
+        "ip-address",
+        JSON,
+        b'{"username": "a", "userContextData": {"ipAddress": "1.1.1.1"}}',
+        400,
+        "server_supplied_field",
+    ),
+    ("unknown-client", JSON, b'{"username": "a", "clientId": "someoneelse"}', 400, "unknown_client_id"),
+    ("too-large", JSON, b'{"username": "a", "x": "' + b"x" * MAX_BODY_BYTES + b'"}', 413, "payload_too_large"),
+    ("text-plain", {"Content-Type": "text/plain"}, b'{"username": "a"}', 415, "unsupported_media_type"),
+    ("no-content-type", {}, b'{"username": "a"}', 415, "unsupported_media_type"),
+    (
+        "latin1",
+        {"Content-Type": "application/json; charset=iso-8859-1"},
+        b'{"username": "a"}',
+        415,
+        "unsupported_media_type",
+    ),
+    ("bad-origin", {**JSON, "Origin": "https://evil.example"}, b'{"username": "a"}', 403, "origin_not_allowed"),
+]
+
+
+@pytest.mark.parametrize(
+    ("headers", "body", "status", "code"),
+    [case[1:] for case in BAD_INPUTS],
+    ids=[case[0] for case in BAD_INPUTS],
+)
+def test_bad_input_gets_its_status_and_code_and_never_reaches_cognito(
+    local_api: LocalApi, headers: dict[str, str], body: bytes, status: int, code: str
+) -> None:
+    before = local_api.calls(RESEND)
+
+    response = post(local_api, body, headers)
+
+    assert response.status_code == status
+    assert response.headers["Content-Type"] == "application/problem+json"
+    problem = response.json()
+    assert problem["code"] == code and problem["status"] == status
+    assert problem["type"].endswith(code) and problem["title"] and problem["detail"]
+    assert local_api.calls(RESEND) == before
+
+
+def test_unknown_route_is_404_and_wrong_method_is_405(local_api: LocalApi) -> None:
+    missing = requests.post(f"{local_api.url}/nope", json={"username": "a"}, timeout=5)
+    wrong_method = requests.get(f"{local_api.url}{ROUTE_PATH}", timeout=5)
+
+    assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
+    assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
+    assert wrong_method.headers["Allow"] == "POST, OPTIONS"
+
+
+def test_cors_answers_allowed_origins_only(local_api: LocalApi) -> None:
+    allowed = local_api.url
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+
+    ok = requests.options(f"{local_api.url}{ROUTE_PATH}", headers={"Origin": allowed, **preflight}, timeout=5)
+    refused = requests.options(
+        f"{local_api.url}{ROUTE_PATH}", headers={"Origin": "https://evil.example", **preflight}, timeout=5
+    )
+    posted = post(local_api, json.dumps({"username": UNCONFIRMED_USER}), {**JSON, "Origin": allowed})
+
+    assert ok.status_code == 204 and ok.headers["Access-Control-Allow-Origin"] == allowed
+    assert "POST" in ok.headers["Access-Control-Allow-Methods"]
+    assert "Access-Control-Allow-Origin" not in refused.headers
+    assert posted.status_code == 200
+    assert posted.headers["Access-Control-Allow-Origin"] == allowed
+    assert "Retry-After" in posted.headers["Access-Control-Expose-Headers"]
+
+
+def test_ctrl_c_stops_the_server_and_the_emulator() -> None:
+    local = start_local_api("local-api-stop")
+    port = int(local.url.rsplit(":", 1)[1])
+    emulator_port = int(local.emulator_endpoint.rsplit(":", 1)[1])
+
+    exit_code = stop_local_api(local)
+
+    assert exit_code == 0
+    assert "Stopped." in local.log()
+    for freed in (port, emulator_port):
+        with socket.socket() as probe:
+            assert probe.connect_ex(("127.0.0.1", freed)) != 0

@@ -1,0 +1,161 @@
+"""The handler with real API Gateway events against the emulator: settings, reveal mode, rotation, faults."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import pytest
+
+from local.emulator import STATE, Fault
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from tests.conftest import SeededEmulator, secret_document
+from tests.integration.conftest import Invoke, problem_of
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+GET_SECRET = "secretsmanager:GetSecretValue"
+
+
+def calls(operation: str) -> int:
+    return STATE.calls().get(operation, 0)
+
+
+def test_sends_a_code_and_forwards_the_callers_ip(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke()
+
+    response = invoke(
+        {
+            "username": UNCONFIRMED_USER,
+            "clientMetadata": {"locale": "fr"},
+            "userContextData": {"encodedData": "fingerprint"},
+        },
+        source_ip="198.51.100.23",
+    )
+
+    assert response.status == 200
+    newest = STATE.outbox()[0]
+    assert newest["username"] == UNCONFIRMED_USER
+    assert newest["ip_address"] == "198.51.100.23"
+    assert newest["encoded_data"] == "fingerprint"
+    assert newest["client_metadata"] == {"locale": "fr"}
+    assert json.loads(response.body) == {"message": json.loads(response.body)["message"]}
+
+
+def test_does_not_forward_the_ip_when_told_not_to(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke(FORWARD_CALLER_IP="false")
+
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+    assert STATE.outbox()[0]["ip_address"] is None
+
+
+def test_reveal_mode_returns_cognitos_masked_destination(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke(REVEAL_DELIVERY_DETAILS="true")
+
+    sent = json.loads(invoke({"username": UNCONFIRMED_USER}).body)
+    confirmed = json.loads(invoke({"username": CONFIRMED_USER}).body)
+
+    assert sent["codeDeliveryDetails"] == {
+        "destination": "u***@e***",
+        "deliveryMedium": "EMAIL",
+        "attributeName": "email",
+    }
+    assert "codeDeliveryDetails" not in confirmed
+
+
+def test_unknown_client_id_is_refused_before_any_aws_call(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke()
+    before = (calls(RESEND), calls(GET_SECRET))
+
+    response = invoke({"username": UNCONFIRMED_USER, "clientId": "notconfigured"})
+
+    assert response.status == 400 and problem_of(response)["code"] == "unknown_client_id"
+    assert (calls(RESEND), calls(GET_SECRET)) == before
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({"APP_CLIENTS": None}, "APP_CLIENTS"),
+        ({"ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS"),
+        ({"REVEAL_DELIVERY_DETAILS": "sometimes"}, "REVEAL_DELIVERY_DETAILS"),
+    ],
+)
+def test_misconfiguration_is_a_generic_500_and_a_named_log_line(
+    make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture, env: dict[str, str | None], named: str
+) -> None:
+    invoke = make_invoke(**env)
+    before = calls(RESEND)
+
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    problem = problem_of(response)
+    assert response.status == 500 and problem["code"] == "internal_error"
+    assert named not in response.body.decode()
+    assert any(named in getattr(record, "configuration_error", "") for record in caplog.records)
+    assert calls(RESEND) == before
+
+
+def test_a_rotated_secret_is_fetched_again_once_and_the_call_retried(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    # Given a warm function whose cache holds a secret that Cognito no longer accepts
+    sm = emulator.secretsmanager()
+    sm.put_secret_value(SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, "stale"))
+    invoke = make_invoke()
+    assert invoke({"username": UNCONFIRMED_USER}).status == 500
+    # ... and the rotated (current) secret in Secrets Manager
+    sm.put_secret_value(
+        SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, emulator.client_secret)
+    )
+    before = (calls(RESEND), calls(GET_SECRET))
+
+    # When the next request comes in
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    # Then it tried the cached secret, fetched the secret once more, retried once, and succeeded
+    assert response.status == 200
+    assert (calls(RESEND) - before[0], calls(GET_SECRET) - before[1]) == (2, 1)
+
+
+def test_a_secret_that_stays_wrong_gives_a_500_without_looping(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    sm = emulator.secretsmanager()
+    sm.put_secret_value(SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, "wrong"))
+    try:
+        invoke = make_invoke()
+        before = (calls(RESEND), calls(GET_SECRET))
+
+        response = invoke({"username": UNCONFIRMED_USER})
+
+        assert response.status == 500 and problem_of(response)["code"] == "internal_error"
+        assert (calls(RESEND) - before[0], calls(GET_SECRET) - before[1]) == (2, 2)
+    finally:
+        sm.put_secret_value(
+            SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, emulator.client_secret)
+        )
+
+
+@pytest.mark.usefixtures("disarm_faults")
+@pytest.mark.parametrize(
+    ("error_code", "status", "code"),
+    [
+        ("TooManyRequestsException", 429, "rate_limited"),
+        ("LimitExceededException", 429, "attempt_limit_exceeded"),
+        ("CodeDeliveryFailureException", 502, "delivery_failed"),
+        ("InternalErrorException", 502, "upstream_error"),
+        ("ResourceNotFoundException", 500, "internal_error"),
+        ("ForbiddenException", 403, "request_blocked"),
+    ],
+)
+def test_cognito_faults_reach_the_caller_as_documented(
+    make_invoke: Callable[..., Invoke], error_code: str, status: int, code: str
+) -> None:
+    invoke = make_invoke()
+    STATE.arm(RESEND, Fault(error_code, times=5))
+
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    assert response.status == status and problem_of(response)["code"] == code
+    STATE.disarm()
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200

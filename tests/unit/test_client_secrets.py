@@ -1,0 +1,88 @@
+"""The secret cache, over the real boto3 wire path to the in-process emulator."""
+
+from collections.abc import Iterator
+
+import pytest
+from botocore.exceptions import ClientError
+
+from local.emulator import STATE
+from resend_code import client_secrets
+from resend_code.client_secrets import MalformedSecretError, SecretUnavailableError, get_app_client_credentials
+from tests.conftest import SeededEmulator
+
+GET_SECRET = "secretsmanager:GetSecretValue"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> Iterator[None]:
+    client_secrets.clear_cache()
+    yield
+    client_secrets.clear_cache()
+
+
+def reads() -> int:
+    return STATE.calls().get(GET_SECRET, 0)
+
+
+def test_reads_the_secret_once_per_cache_period(emulator: SeededEmulator) -> None:
+    before = reads()
+
+    first = [get_app_client_credentials(emulator.client_id, emulator.secret_arn) for _ in range(20)]
+
+    assert reads() - before == 1
+    assert {c.client_secret for c in first} == {emulator.client_secret}
+
+
+def test_force_fetch_reads_again(emulator: SeededEmulator) -> None:
+    get_app_client_credentials(emulator.client_id, emulator.secret_arn)
+    before = reads()
+
+    get_app_client_credentials(emulator.client_id, emulator.secret_arn, force_fetch=True)
+
+    assert reads() - before == 1
+
+
+def test_expired_entries_are_read_again(emulator: SeededEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("POWERTOOLS_PARAMETERS_MAX_AGE", "0")
+    before = reads()
+
+    get_app_client_credentials(emulator.client_id, emulator.secret_arn)
+    get_app_client_credentials(emulator.client_id, emulator.secret_arn)
+
+    assert reads() - before == 2
+
+
+def test_secret_never_shows_in_repr(emulator: SeededEmulator) -> None:
+    credentials = get_app_client_credentials(emulator.client_id, emulator.secret_arn)
+
+    assert emulator.client_secret not in repr(credentials)
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        ("not json", "not a JSON document"),
+        ('["a"]', "not a JSON object"),
+        ('{"clientId": "x"}', "no clientSecret"),
+        ('{"clientId": "someone-else", "clientSecret": "s"}', "clientId"),
+    ],
+)
+def test_malformed_secrets_are_refused_without_their_content(
+    emulator: SeededEmulator, document: str, reason: str
+) -> None:
+    name = f"malformed-{abs(hash(document))}"
+    arn = emulator.secretsmanager().create_secret(Name=name, SecretString=document)["ARN"]
+
+    with pytest.raises(MalformedSecretError, match=reason) as raised:
+        get_app_client_credentials(emulator.client_id, arn)
+
+    assert document not in str(raised.value)
+
+
+def test_a_missing_secret_keeps_the_aws_error_as_cause(emulator: SeededEmulator) -> None:
+    with pytest.raises(SecretUnavailableError) as raised:
+        get_app_client_credentials(emulator.client_id, "no-such-secret")
+
+    cause = raised.value.__cause__
+    assert isinstance(cause, ClientError)
+    assert cause.response["Error"]["Code"] == "ResourceNotFoundException"

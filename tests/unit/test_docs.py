@@ -1,0 +1,26 @@
+"""The API document lists every problem code and every Cognito error the code knows, with the same status."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from resend_code.problems import CATALOG, ProblemType
+from resend_code.upstream_errors import COGNITO_ERRORS
+
+API_DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("problem", CATALOG, ids=[p.code for p in CATALOG])
+def test_every_problem_code_is_documented_with_its_status(problem: ProblemType) -> None:
+    assert re.search(rf"^\| {problem.status} \| `{problem.code}` \|", API_DOC, re.MULTILINE)
+
+
+@pytest.mark.parametrize("error_code", sorted(COGNITO_ERRORS))
+def test_every_cognito_error_is_documented_with_its_answer(error_code: str) -> None:
+    problem = COGNITO_ERRORS[error_code]
+    rows = re.findall(rf"^\| `{error_code}`[^|]* \| (.+) \|$", API_DOC, re.MULTILINE)
+
+    assert rows, f"{error_code} is not in docs/api.md"
+    expected = "200, neutral" if problem is None else f"{problem.status} `{problem.code}`"
+    assert any(row.startswith(expected) for row in rows)

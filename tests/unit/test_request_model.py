@@ -1,0 +1,131 @@
+"""The request model: Cognito's limits, strict types, and no room for what the server supplies."""
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from resend_code.request_model import (
+    CLIENT_METADATA_MAX_ENTRIES,
+    ResendConfirmationCodeRequest,
+)
+
+
+def errors_of(document: Any) -> list[dict[str, Any]]:
+    with pytest.raises(ValidationError) as raised:
+        ResendConfirmationCodeRequest.model_validate(document)
+    return raised.value.errors()
+
+
+def test_accepts_the_full_sdk_shape_in_camel_case() -> None:
+    request = ResendConfirmationCodeRequest.model_validate(
+        {
+            "username": "alice@example.com",
+            "clientId": "abc123",
+            "clientMetadata": {"locale": "fr"},
+            "analyticsMetadata": {"analyticsEndpointId": "endpoint-1"},
+            "userContextData": {"encodedData": "e30="},
+        }
+    )
+
+    assert request.username == "alice@example.com"
+    assert request.client_id == "abc123"
+    assert request.client_metadata == {"locale": "fr"}
+    assert request.analytics_metadata is not None
+    assert request.analytics_metadata.analytics_endpoint_id == "endpoint-1"
+    assert request.user_context_data is not None
+    assert request.user_context_data.encoded_data == "e30="
+
+
+@pytest.mark.parametrize("username", ["a", "x" * 128, "zoë+tag@exämple.com", "+14255550100", "用户"])
+def test_accepts_usernames_within_cognitos_limits(username: str) -> None:
+    assert ResendConfirmationCodeRequest.model_validate({"username": username}).username == username
+
+
+@pytest.mark.parametrize(
+    ("username", "error_type"),
+    [
+        ("", "string_too_short"),
+        ("x" * 129, "string_too_long"),
+        ("two words", "string_pattern_mismatch"),
+        ("tab\tinside", "string_pattern_mismatch"),
+        ("line\nbreak", "string_pattern_mismatch"),
+        ("bell\x07", "string_pattern_mismatch"),
+        ("zero\u200bwidth", "string_pattern_mismatch"),
+        ("\ud800", "string_unicode"),
+        (123, "string_type"),
+        (None, "string_type"),
+        (["a"], "string_type"),
+    ],
+)
+def test_rejects_usernames_cognito_would_reject(username: Any, error_type: str) -> None:
+    errors = errors_of({"username": username})
+
+    assert [(e["type"], e["loc"]) for e in errors] == [(error_type, ("username",))]
+
+
+def test_requires_a_username() -> None:
+    assert [e["type"] for e in errors_of({})] == ["missing"]
+
+
+@pytest.mark.parametrize("document", [[], "alice", 1, None])
+def test_rejects_a_body_that_is_not_an_object(document: Any) -> None:
+    assert errors_of(document)[0]["type"] == "model_type"
+
+
+def test_rejects_unknown_fields_and_snake_case_names() -> None:
+    errors = errors_of({"username": "a", "client_id": "x", "extra": 1})
+
+    assert sorted(e["loc"][0] for e in errors) == ["client_id", "extra"]
+    assert {e["type"] for e in errors} == {"extra_forbidden"}
+
+
+@pytest.mark.parametrize(
+    ("document", "field"),
+    [
+        ({"username": "a", "secretHash": "x"}, "secretHash"),
+        ({"username": "a", "SecretHash": "x"}, "SecretHash"),
+        ({"username": "a", "clientSecret": "x"}, "clientSecret"),
+        ({"username": "a", "ipAddress": "1.2.3.4"}, "ipAddress"),
+        ({"username": "a", "userContextData": {"ipAddress": "1.2.3.4"}}, "ipAddress"),
+        ({"username": "a", "userContextData": {"IpAddress": "1.2.3.4"}}, "IpAddress"),
+    ],
+)
+def test_names_fields_only_the_server_may_supply(document: dict[str, Any], field: str) -> None:
+    errors = errors_of(document)
+
+    assert errors[0]["type"] == "server_supplied_field"
+    assert errors[0]["ctx"] == {"field": field}
+
+
+def test_bounds_client_metadata() -> None:
+    too_many = {f"k{i}": "v" for i in range(CLIENT_METADATA_MAX_ENTRIES + 1)}
+
+    assert errors_of({"username": "a", "clientMetadata": too_many})[0]["type"] == "too_long"
+    assert errors_of({"username": "a", "clientMetadata": {"k": "v" * 257}})[0]["type"] == "string_too_long"
+    assert errors_of({"username": "a", "clientMetadata": {"k" * 65: "v"}})[0]["type"] == "string_too_long"
+    assert errors_of({"username": "a", "clientMetadata": {"k": 1}})[0]["type"] == "string_type"
+
+
+def test_treats_null_optional_fields_as_absent() -> None:
+    # Mobile JSON encoders often write null for an unset optional; that is not an error.
+    request = ResendConfirmationCodeRequest.model_validate(
+        {"username": "a", "clientId": None, "clientMetadata": None, "userContextData": None}
+    )
+
+    assert request.client_id is None and request.client_metadata is None and request.user_context_data is None
+
+
+def test_json_schema_forbids_extra_fields_at_every_level() -> None:
+    schema = ResendConfirmationCodeRequest.model_json_schema(by_alias=True)
+
+    assert schema["additionalProperties"] is False
+    assert schema["required"] == ["username"]
+    assert all(definition["additionalProperties"] is False for definition in schema["$defs"].values())
+    assert set(schema["properties"]) == {
+        "username",
+        "clientId",
+        "clientMetadata",
+        "analyticsMetadata",
+        "userContextData",
+    }

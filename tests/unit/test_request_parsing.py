@@ -1,0 +1,94 @@
+"""From raw body to request: every malformed input becomes a Problem with the right code, never an exception."""
+
+import base64
+
+import pytest
+
+from resend_code.problems import Problem
+from resend_code.request_parsing import parse_json, parse_request, raw_body
+from resend_code.route import MAX_BODY_BYTES
+
+JSON = "application/json"
+
+
+def code_of(body: bytes, content_type: str | None = JSON) -> str:
+    with pytest.raises(Problem) as raised:
+        parse_request(body, content_type)
+    return raised.value.problem_type.code
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["application/json", "Application/JSON", "application/json; charset=utf-8", 'application/json;charset="UTF-8"'],
+)
+def test_accepts_json_content_types(content_type: str) -> None:
+    assert parse_request(b'{"username":"a"}', content_type).username == "a"
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [None, "", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+)
+def test_rejects_other_content_types(content_type: str | None) -> None:
+    assert code_of(b'{"username":"a"}', content_type) == "unsupported_media_type"
+
+
+def test_size_limit_is_inclusive() -> None:
+    padding = MAX_BODY_BYTES - len(b'{"username":"a"}')
+    at_limit = b'{"username":"a"}' + b" " * padding
+
+    assert parse_request(at_limit, JSON).username == "a"
+    assert code_of(at_limit + b" ") == "payload_too_large"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"",
+        b"{",
+        b'{"username":"a",}',
+        b"\xff\xfe{}",
+        b'{"username":"a","username":"b"}',
+        b'{"username":"a","n":NaN}',
+        b'{"username":"a","n":Infinity}',
+        b'{"username":"a","n":' + b"9" * 5000 + b"}",
+        b"[" * 3000 + b"]" * 3000,
+    ],
+    ids=["empty", "truncated", "trailing-comma", "not-utf8", "duplicate-key", "nan", "infinity", "huge-int", "deep"],
+)
+def test_rejects_malformed_json(body: bytes) -> None:
+    assert code_of(body) == "invalid_json"
+
+
+def test_rejects_lone_surrogates_in_the_raw_text() -> None:
+    # A body that arrived as text holding a lone surrogate cannot be valid UTF-8.
+    assert code_of(raw_body('{"username":"\ud800"}', False)) == "invalid_json"
+
+
+def test_reports_schema_violations_by_field_without_echoing_input() -> None:
+    with pytest.raises(Problem) as raised:
+        parse_request(b'{"username":"has space","clientMetadata":{"k":1}}', JSON)
+
+    problem = raised.value
+    assert problem.problem_type.code == "invalid_request"
+    assert [error.field for error in problem.errors] == ["username", "clientMetadata.k"]
+    assert all("has space" not in error.message for error in problem.errors)
+
+
+def test_server_supplied_field_wins_over_other_errors() -> None:
+    with pytest.raises(Problem) as raised:
+        parse_request(b'{"username":"a","secretHash":"x"}', JSON)
+
+    assert raised.value.problem_type.code == "server_supplied_field"
+    assert [error.field for error in raised.value.errors] == ["secretHash"]
+
+
+def test_raw_body_decodes_base64_and_rejects_bad_base64() -> None:
+    assert raw_body(base64.b64encode(b"\xff").decode(), True) == b"\xff"
+    with pytest.raises(Problem):
+        raw_body("not base64!", True)
+    assert raw_body(None, False) == b""
+
+
+def test_parse_json_accepts_unicode_escapes() -> None:
+    assert parse_json(b'{"username":"zo\\u00eb"}') == {"username": "zoë"}

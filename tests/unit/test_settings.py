@@ -1,0 +1,63 @@
+"""Configuration: each bad setting is named in the error; good ones are typed."""
+
+import json
+
+import pytest
+
+from resend_code.settings import ConfigurationError, Settings
+
+ONE_CLIENT = {"APP_CLIENTS": json.dumps({"client1": "arn:aws:secretsmanager:us-east-1:1:secret:c1"})}
+
+
+def test_defaults_with_one_client() -> None:
+    settings = Settings.from_env(ONE_CLIENT)
+
+    assert settings.default_client_id == "client1"
+    assert settings.secret_id_for("client1") == "arn:aws:secretsmanager:us-east-1:1:secret:c1"
+    assert settings.secret_id_for("other") is None
+    assert settings.allowed_origins == ()
+    assert settings.reveal_delivery_details is False
+    assert settings.forward_caller_ip is True
+    assert (settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds) == (1.0, 3.0)
+
+
+def test_reads_every_setting() -> None:
+    env = {
+        "APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"}),
+        "DEFAULT_CLIENT_ID": "b",
+        "ALLOWED_ORIGINS": "https://app.example.com, http://localhost:3000/",
+        "REVEAL_DELIVERY_DETAILS": "true",
+        "FORWARD_CALLER_IP": "false",
+        "COGNITO_READ_TIMEOUT_SECONDS": "2.5",
+    }
+
+    settings = Settings.from_env(env)
+
+    assert settings.default_client_id == "b"
+    assert settings.allowed_origins == ("https://app.example.com", "http://localhost:3000")
+    assert settings.reveal_delivery_details is True
+    assert settings.forward_caller_ip is False
+    assert settings.cognito_read_timeout_seconds == 2.5
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [
+        ({}, "APP_CLIENTS"),
+        ({"APP_CLIENTS": "{not json"}, "APP_CLIENTS"),
+        ({"APP_CLIENTS": "[]"}, "APP_CLIENTS"),
+        ({"APP_CLIENTS": json.dumps({"bad id!": "s"})}, "APP_CLIENTS"),
+        ({"APP_CLIENTS": json.dumps({"a": ""})}, "APP_CLIENTS"),
+        ({"APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"})}, "DEFAULT_CLIENT_ID"),
+        ({**ONE_CLIENT, "DEFAULT_CLIENT_ID": "zzz"}, "DEFAULT_CLIENT_ID"),
+        ({**ONE_CLIENT, "ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS"),
+        ({**ONE_CLIENT, "ALLOWED_ORIGINS": "app.example.com"}, "ALLOWED_ORIGINS"),
+        ({**ONE_CLIENT, "REVEAL_DELIVERY_DETAILS": "maybe"}, "REVEAL_DELIVERY_DETAILS"),
+        ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "soon"}, "COGNITO_READ_TIMEOUT_SECONDS"),
+        ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "60"}, "COGNITO_READ_TIMEOUT_SECONDS"),
+        ({**ONE_CLIENT, "COGNITO_MAX_ATTEMPTS": "9"}, "COGNITO_MAX_ATTEMPTS"),
+    ],
+)
+def test_names_the_setting_that_is_wrong(env: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigurationError, match=named):
+        Settings.from_env(env)
