@@ -176,6 +176,8 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
     )
     if problem.source == "cognito-idp":
         _count("CognitoError", "ErrorCode", problem.reason)
+        # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
+        metrics.add_metric(name="CognitoFailure", unit=MetricUnit.Count, value=1)
     else:
         _count("SecretsManagerError", "Reason", problem.reason)
     return _problem_response(problem)

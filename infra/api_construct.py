@@ -1,0 +1,296 @@
+"""The public edge: a regional REST API with a request validator, stage throttling, access logs, CORS, problem-shaped
+gateway errors, and an AWS WAF web ACL (REST APIs take WAF; HTTP APIs do not)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Duration, Names, RemovalPolicy
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_wafv2 as wafv2
+from aws_cdk import aws_xray as xray
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+from infra.api_schema import gateway_request_schema
+from resend_code.problems import (
+    INVALID_REQUEST,
+    NOT_FOUND,
+    PAYLOAD_TOO_LARGE,
+    PROBLEM_CONTENT_TYPE,
+    RATE_LIMITED,
+    REQUEST_BLOCKED,
+    UNSUPPORTED_MEDIA_TYPE,
+    UPSTREAM_ERROR,
+    UPSTREAM_TIMEOUT,
+    Problem,
+    ProblemType,
+    render_problem,
+)
+from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
+
+WEB_ACL_METRIC = "ResendConfirmationCodeWebAcl"
+RATE_RULE_NAME = "PerIpRateLimit"
+
+# Answers API Gateway gives itself, before or instead of the Lambda, in the same problem+json shape.
+GATEWAY_PROBLEMS: dict[apigw.ResponseType, ProblemType] = {
+    apigw.ResponseType.BAD_REQUEST_BODY: INVALID_REQUEST,
+    apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN: NOT_FOUND,  # REST APIs answer unknown routes with this
+    apigw.ResponseType.THROTTLED: RATE_LIMITED,
+    apigw.ResponseType.WAF_FILTERED: REQUEST_BLOCKED,
+    apigw.ResponseType.REQUEST_TOO_LARGE: PAYLOAD_TOO_LARGE,
+    apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE: UNSUPPORTED_MEDIA_TYPE,
+    apigw.ResponseType.INTEGRATION_TIMEOUT: UPSTREAM_TIMEOUT,
+    apigw.ResponseType.DEFAULT_5_XX: UPSTREAM_ERROR,
+}
+
+
+def _problem_body(problem_type: ProblemType) -> str:
+    return render_problem(Problem(problem_type)).body
+
+
+class ResendApi(Construct):
+    """POST {ROUTE_PATH} → the function, behind a validator, throttles and a web ACL."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        function: lambda_.IFunction,
+        allowed_origins: Sequence[str],
+        stage_name: str,
+        throttle_rate_limit: int,
+        throttle_burst_limit: int,
+        waf_rate_limit: int,
+        log_retention: logs.RetentionDays,
+        trace_sampling_rate: float,
+    ) -> None:
+        super().__init__(scope, construct_id)
+
+        self.access_logs = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=log_retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.api = apigw.RestApi(
+            self,
+            "Api",
+            description="Resend a Cognito sign-up confirmation code without shipping the app client secret",
+            endpoint_types=[apigw.EndpointType.REGIONAL],
+            # Execution logs need the account-level CloudWatch role; CDK manages it (one per account and Region).
+            cloud_watch_role=True,
+            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            deploy_options=apigw.StageOptions(
+                stage_name=stage_name,
+                # Below Cognito's account-wide per-second quota that ResendConfirmationCode shares with the
+                # pool's other calls (docs/performance.md), so a flood here cannot starve sign-in.
+                throttling_rate_limit=throttle_rate_limit,
+                throttling_burst_limit=throttle_burst_limit,
+                tracing_enabled=True,
+                metrics_enabled=True,
+                logging_level=apigw.MethodLoggingLevel.ERROR,
+                # Never log request bodies: they hold usernames (personal data).
+                data_trace_enabled=False,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_logs),
+                access_log_format=apigw.AccessLogFormat.json_with_standard_fields(
+                    caller=False,
+                    http_method=True,
+                    ip=True,
+                    protocol=True,
+                    request_time=True,
+                    resource_path=True,
+                    response_length=True,
+                    status=True,
+                    user=False,
+                ),
+            ),
+            default_cors_preflight_options=apigw.CorsOptions(
+                allow_origins=list(allowed_origins),
+                allow_methods=[ROUTE_METHOD, "OPTIONS"],
+                allow_headers=["Content-Type"],
+                expose_headers=["Retry-After"],
+                max_age=Duration.minutes(10),
+            )
+            if allowed_origins
+            else None,
+        )
+
+        model = self.api.add_model(
+            "RequestModel",
+            content_type="application/json",
+            model_name="ResendConfirmationCodeRequest",
+            schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
+        )
+        # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
+        model.node.default_child.add_property_override("Schema", gateway_request_schema())  # type: ignore[union-attr]
+        validator = self.api.add_request_validator(
+            "RequestValidator", validate_request_body=True, validate_request_parameters=True
+        )
+        resource = self.api.root.resource_for_path(ROUTE_PATH)
+        self.method = resource.add_method(
+            ROUTE_METHOD,
+            apigw.LambdaIntegration(function, proxy=True),
+            request_models={"application/json": model},
+            request_validator=validator,
+            authorization_type=apigw.AuthorizationType.NONE,
+        )
+        self._problem_gateway_responses(allowed_origins)
+        self.web_acl = self._web_acl(waf_rate_limit)
+        wafv2.CfnWebACLAssociation(
+            self,
+            "WebAclAssociation",
+            resource_arn=self.api.deployment_stage.stage_arn,
+            web_acl_arn=self.web_acl.attr_arn,
+        )
+        self._sampling_rule(trace_sampling_rate)
+
+        NagSuppressions.add_resource_suppressions(
+            self.api,
+            [
+                {
+                    "id": "AwsSolutions-APIG4",
+                    "reason": "Public by design: callers are users who have not confirmed sign-up, so they hold no "
+                    "token. WAF, throttling and the validator protect it.",
+                },
+                {
+                    "id": "AwsSolutions-COG4",
+                    "reason": "Public by design: a user who has not confirmed sign-up cannot hold a Cognito token.",
+                },
+                {
+                    "id": "AwsSolutions-IAM4",
+                    "reason": "API Gateway's account CloudWatch role uses the AWS-managed push-to-logs policy, as "
+                    "AWS documents.",
+                    "appliesTo": [
+                        "Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+                    ],
+                },
+            ],
+            apply_to_children=True,
+        )
+
+    @property
+    def endpoint_url(self) -> str:
+        """The full URL of the route on the deployed stage."""
+        return self.api.url_for_path(ROUTE_PATH)
+
+    def _problem_gateway_responses(self, allowed_origins: Sequence[str]) -> None:
+        headers = {"Cache-Control": "'no-store'", "X-Content-Type-Options": "'nosniff'"}
+        # Gateway responses take static header values; with a single allowed origin a browser can read these
+        # errors too. With several, the Lambda's own answers carry CORS and these stay opaque to other origins.
+        if len(allowed_origins) == 1:
+            headers["Access-Control-Allow-Origin"] = f"'{allowed_origins[0]}'"
+            headers["Access-Control-Expose-Headers"] = "'Retry-After'"
+        for response_type, problem_type in GATEWAY_PROBLEMS.items():
+            extra = (
+                {"Retry-After": f"'{problem_type.retry_after_seconds}'"}
+                if problem_type.retry_after_seconds is not None
+                else {}
+            )
+            self.api.add_gateway_response(
+                f"Problem{response_type.response_type}",
+                type=response_type,
+                status_code=str(problem_type.status),
+                response_headers={**headers, **extra},
+                templates={PROBLEM_CONTENT_TYPE: _problem_body(problem_type)},
+            )
+
+    def _web_acl(self, rate_limit: int) -> wafv2.CfnWebACL:
+        def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
+            return wafv2.CfnWebACL.VisibilityConfigProperty(
+                cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
+            )
+
+        def managed(name: str, priority: int) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name,
+                priority=priority,
+                override_action=wafv2.CfnWebACL.OverrideActionProperty(none={}),
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    managed_rule_group_statement=wafv2.CfnWebACL.ManagedRuleGroupStatementProperty(
+                        vendor_name="AWS", name=name
+                    )
+                ),
+                visibility_config=visibility(name),
+            )
+
+        def block_with(problem_type: ProblemType) -> wafv2.CfnWebACL.RuleActionProperty:
+            return wafv2.CfnWebACL.RuleActionProperty(
+                block=wafv2.CfnWebACL.BlockActionProperty(
+                    custom_response=wafv2.CfnWebACL.CustomResponseProperty(
+                        response_code=problem_type.status, custom_response_body_key=problem_type.code
+                    )
+                )
+            )
+
+        return wafv2.CfnWebACL(
+            self,
+            "WebAcl",
+            scope="REGIONAL",
+            default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
+            visibility_config=visibility(WEB_ACL_METRIC),
+            custom_response_bodies={
+                problem_type.code: wafv2.CfnWebACL.CustomResponseBodyProperty(
+                    content_type="APPLICATION_JSON", content=_problem_body(problem_type)
+                )
+                for problem_type in (PAYLOAD_TOO_LARGE, RATE_LIMITED)
+            },
+            rules=[
+                # The Lambda refuses anything over the same limit; refusing here costs no invocation.
+                wafv2.CfnWebACL.RuleProperty(
+                    name="BodySizeLimit",
+                    priority=0,
+                    action=block_with(PAYLOAD_TOO_LARGE),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
+                            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
+                                body=wafv2.CfnWebACL.BodyProperty(oversize_handling="MATCH")
+                            ),
+                            comparison_operator="GT",
+                            size=MAX_BODY_BYTES,
+                            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+                        )
+                    ),
+                    visibility_config=visibility("BodySizeLimit"),
+                ),
+                # Per-IP cap on code requests: the first defence against SMS pumping and mail bombing.
+                wafv2.CfnWebACL.RuleProperty(
+                    name=RATE_RULE_NAME,
+                    priority=1,
+                    action=block_with(RATE_LIMITED),
+                    statement=wafv2.CfnWebACL.StatementProperty(
+                        rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
+                            limit=rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
+                        )
+                    ),
+                    visibility_config=visibility(RATE_RULE_NAME),
+                ),
+                managed("AWSManagedRulesAmazonIpReputationList", 2),
+                managed("AWSManagedRulesCommonRuleSet", 3),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
+            ],
+        )
+
+    def _sampling_rule(self, rate: float) -> None:
+        # One trace a second plus `rate` of the rest: enough to see latency, and at low traffic the reservoir
+        # keeps X-Ray's cost near zero ($5 per million traces).
+        xray.CfnSamplingRule(
+            self,
+            "TraceSampling",
+            sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
+                rule_name=Names.unique_resource_name(self, max_length=32),
+                priority=100,
+                fixed_rate=rate,
+                reservoir_size=1,
+                service_name="*",
+                service_type="*",
+                host="*",
+                http_method=ROUTE_METHOD,
+                url_path=ROUTE_PATH,
+                resource_arn="*",
+                version=1,
+            ),
+        )

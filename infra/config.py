@@ -1,0 +1,223 @@
+"""The stack's settings, read from CDK context (cdk.json or `-c key=value`) and checked before anything is built.
+
+Every key is documented in the README's "Deploy" section. Nothing here needs AWS at synth time: no lookups,
+no STS, so `cdk synth` works with neither credentials nor Docker.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import aws_logs as logs
+from constructs import Node
+
+# The Powertools layer version pinned to the library the tests run against (requirements.txt); a unit test keeps
+# the two equal. "latest" follows AWS's moving parameter instead, at the cost of reproducible deploys.
+POWERTOOLS_LAYER_VERSION = "3.37.0"
+
+_SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
+_KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
+_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
+_CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+
+
+# CloudWatch Logs accepts only these retention periods.
+RETENTION_DAYS = {
+    1: logs.RetentionDays.ONE_DAY,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    731: logs.RetentionDays.TWO_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+
+
+class ConfigError(ValueError):
+    """A context value is missing or wrong; the message names the key."""
+
+
+@dataclass(frozen=True)
+class ExistingAppClient:
+    """An app client of the operator's own pool and the secret (created by the operator) that holds its secret."""
+
+    client_id: str
+    secret_arn: str
+    kms_key_arn: str | None = None
+
+
+@dataclass(frozen=True)
+class StackConfig:
+    """Typed stack settings."""
+
+    pool_mode: str
+    app_clients: tuple[ExistingAppClient, ...]
+    default_client_id: str | None
+    allowed_origins: tuple[str, ...]
+    stage_name: str
+    throttle_rate_limit: int
+    throttle_burst_limit: int
+    waf_rate_limit: int
+    reserved_concurrency: int | None
+    memory_size: int
+    log_retention: logs.RetentionDays
+    alarm_email: str | None
+    alarm_topic_arn: str | None
+    reveal_delivery_details: bool
+    forward_caller_ip: bool
+    trace_sampling_rate: float
+    powertools_layer_version: str
+
+    @classmethod
+    def from_context(cls, node: Node) -> StackConfig:
+        """Read every key from the construct tree's context."""
+        return cls.from_mapping({key: node.try_get_context(key) for key in _KEYS})
+
+    @classmethod
+    def from_mapping(cls, context: dict[str, Any]) -> StackConfig:
+        """Read and check the settings from a plain mapping (what tests pass)."""
+        pool_mode = str(context.get("poolMode") or "demo")
+        if pool_mode not in ("demo", "existing"):
+            raise ConfigError("poolMode must be 'demo' or 'existing'")
+        app_clients = _app_clients(context.get("appClients"))
+        if pool_mode == "existing" and not app_clients:
+            raise ConfigError("appClients is required with poolMode=existing")
+        if pool_mode == "demo" and app_clients:
+            raise ConfigError("appClients is only for poolMode=existing")
+        default_client_id = context.get("defaultClientId") or None
+        if default_client_id and default_client_id not in {c.client_id for c in app_clients}:
+            raise ConfigError("defaultClientId must be one of the clientIds in appClients")
+        if len(app_clients) > 1 and not default_client_id:
+            raise ConfigError("defaultClientId is required when appClients lists more than one client")
+
+        rate = _int(context, "throttleRateLimit", 20, 1, 10_000)
+        burst = _int(context, "throttleBurstLimit", 40, 1, 5_000)
+        if burst < rate:
+            raise ConfigError("throttleBurstLimit must be at least throttleRateLimit")
+        # "none" lifts the cap (for accounts whose concurrency quota is too small to reserve from).
+        raw_reserved = context.get("reservedConcurrency")
+        uncapped = isinstance(raw_reserved, str) and raw_reserved.lower() == "none"
+        return cls(
+            pool_mode=pool_mode,
+            app_clients=app_clients,
+            default_client_id=default_client_id,
+            allowed_origins=_origins(context.get("allowedOrigins")),
+            stage_name=_stage_name(context.get("stageName") or "v1"),
+            throttle_rate_limit=rate,
+            throttle_burst_limit=burst,
+            # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
+            waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
+            reserved_concurrency=None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000),
+            memory_size=_int(context, "memorySize", 256, 128, 10_240),
+            log_retention=_retention(context),
+            alarm_email=context.get("alarmEmail") or None,
+            alarm_topic_arn=context.get("alarmTopicArn") or None,
+            reveal_delivery_details=_bool(context, "revealDeliveryDetails"),
+            forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
+            trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
+            powertools_layer_version=str(context.get("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
+        )
+
+
+_KEYS = (
+    "poolMode",
+    "appClients",
+    "defaultClientId",
+    "allowedOrigins",
+    "stageName",
+    "throttleRateLimit",
+    "throttleBurstLimit",
+    "wafRateLimit",
+    "reservedConcurrency",
+    "memorySize",
+    "logRetentionDays",
+    "alarmEmail",
+    "alarmTopicArn",
+    "revealDeliveryDetails",
+    "forwardCallerIp",
+    "traceSamplingRate",
+    "powertoolsLayerVersion",
+)
+
+
+def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
+    if raw in (None, "", []):
+        return ()
+    items = json.loads(raw) if isinstance(raw, str) else raw
+    if not isinstance(items, list):
+        raise ConfigError('appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}')
+    clients = []
+    for item in items:
+        client_id, secret_arn, kms = item.get("clientId", ""), item.get("secretArn", ""), item.get("kmsKeyArn")
+        if not _CLIENT_ID.match(client_id):
+            raise ConfigError("appClients: clientId is not a valid app client id")
+        if not _SECRET_ARN.match(secret_arn):
+            raise ConfigError("appClients: secretArn must be the secret's full ARN, with its 6-character suffix")
+        if kms is not None and not _KMS_KEY_ARN.match(kms):
+            raise ConfigError("appClients: kmsKeyArn must be a KMS key ARN")
+        clients.append(ExistingAppClient(client_id, secret_arn, kms))
+    return tuple(clients)
+
+
+def _origins(raw: Any) -> tuple[str, ...]:
+    values = raw if isinstance(raw, list) else str(raw or "").split(",")
+    origins = tuple(str(v).strip().rstrip("/") for v in values if str(v).strip())
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ConfigError("allowedOrigins must be origins such as https://app.example.com ('*' is refused)")
+    return origins
+
+
+def _retention(context: dict[str, Any]) -> logs.RetentionDays:
+    days = _int(context, "logRetentionDays", 30, 1, 3653)
+    if days not in RETENTION_DAYS:
+        raise ConfigError(f"logRetentionDays must be one of {sorted(RETENTION_DAYS)}")
+    return RETENTION_DAYS[days]
+
+
+def _stage_name(raw: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9_]{1,64}", raw):
+        raise ConfigError("stageName may hold letters, digits and underscores only")
+    return raw
+
+
+def _int(context: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    raw = context.get(key)
+    try:
+        value = default if raw in (None, "") else int(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {low} and {high}")
+    return value
+
+
+def _float(context: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
+    raw = context.get(key)
+    try:
+        value = default if raw in (None, "") else float(raw)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{key} must be between {low} and {high}")
+    return value
+
+
+def _bool(context: dict[str, Any], key: str, *, default: bool = False) -> bool:
+    raw = context.get(key)
+    if isinstance(raw, bool):
+        return raw
+    if raw in (None, ""):
+        return default
+    if raw in ("false", "False", "0"):
+        return False
+    if raw in ("true", "True", "1"):
+        return True
+    raise ConfigError(f"{key} must be true or false")

@@ -1,0 +1,93 @@
+"""A demo user pool and app client with a generated secret, the secret stored in Secrets Manager.
+
+The secret is never a literal: `user_pool_client_secret` is a token that a custom resource reads at deploy time
+(DescribeUserPoolClient), and the Secrets Manager secret is built from that token. The feature flag
+`@aws-cdk/cognito:logUserPoolClientSecretValue` (false in cdk.json) keeps the custom resource from logging it.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Duration, RemovalPolicy, SecretValue, Stack
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_secretsmanager as secretsmanager
+from cdk_nag import NagSuppressions
+from constructs import Construct
+
+
+class DemoUserPool(Construct):
+    """A self-sign-up pool with e-mail verification and an app client that has a secret."""
+
+    def __init__(self, scope: Construct, construct_id: str) -> None:
+        super().__init__(scope, construct_id)
+
+        self.user_pool = cognito.UserPool(
+            self,
+            "UserPool",
+            self_sign_up_enabled=True,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_digits=True,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_symbols=True,
+            ),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.client = self.user_pool.add_client(
+            "AppClient",
+            generate_secret=True,
+            # ENABLED: Cognito itself answers the same for unknown users (the API's default is LEGACY).
+            prevent_user_existence_errors=True,
+            # Lets the function's UserContextData.IpAddress (the caller's IP) reach threat protection.
+            enable_propagate_additional_user_context_data=True,
+            auth_flows=cognito.AuthFlow(user_srp=True),
+            access_token_validity=Duration.hours(1),
+            id_token_validity=Duration.hours(1),
+        )
+        self.client_secret = secretsmanager.Secret(
+            self,
+            "AppClientSecret",
+            description="Cognito app client id and secret for the resend-confirmation-code function",
+            secret_object_value={
+                "clientId": SecretValue.unsafe_plain_text(self.client.user_pool_client_id),
+                "clientSecret": self.client.user_pool_client_secret,
+            },
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+
+        NagSuppressions.add_resource_suppressions(
+            self.user_pool,
+            [
+                {"id": "AwsSolutions-COG2", "reason": "Demo pool for sign-up confirmation; MFA is the app's choice."},
+                {
+                    "id": "AwsSolutions-COG8",
+                    "reason": "The Plus plan (threat protection) is billed per user; the demo stays on Essentials.",
+                },
+            ],
+        )
+        NagSuppressions.add_resource_suppressions(
+            self.client_secret,
+            [
+                {
+                    "id": "AwsSolutions-SMG4",
+                    "reason": "A Cognito client secret rotates through Cognito (AddUserPoolClientSecret), not a "
+                    "Secrets Manager rotation function; the README's rotation runbook covers it.",
+                }
+            ],
+        )
+        # The custom resource that reads the generated secret at deploy time is CDK's own singleton function.
+        NagSuppressions.add_resource_suppressions_by_path(
+            Stack.of(self),
+            f"{Stack.of(self).node.path}/AWS679f53fac002430cb0da5b7982bd2287",
+            [
+                {
+                    "id": "AwsSolutions-IAM4",
+                    "reason": "CDK's AwsCustomResource provider uses the basic execution role.",
+                },
+                {"id": "AwsSolutions-L1", "reason": "CDK's AwsCustomResource provider picks its own runtime."},
+            ],
+            apply_to_children=True,
+        )

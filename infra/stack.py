@@ -1,0 +1,63 @@
+"""The stack: the function, its API and WAF, the alarms, and either a demo user pool or the operator's own."""
+
+from __future__ import annotations
+
+from aws_cdk import CfnOutput, Stack
+from constructs import Construct
+
+from infra.api_construct import ResendApi
+from infra.config import StackConfig
+from infra.demo_pool import DemoUserPool
+from infra.function_construct import ClientSecretGrant, ResendFunction
+from infra.monitoring import Monitoring
+
+
+class ResendConfirmationCodeStack(Stack):
+    """POST /resend-confirmation-code on API Gateway (REST) → Lambda → Cognito, with the secret in Secrets Manager."""
+
+    def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+
+        if config.pool_mode == "demo":
+            pool = DemoUserPool(self, "DemoPool")
+            clients = [ClientSecretGrant(pool.client.user_pool_client_id, pool.client_secret.secret_arn)]
+            CfnOutput(self, "UserPoolId", value=pool.user_pool.user_pool_id)
+            CfnOutput(self, "AppClientId", value=pool.client.user_pool_client_id)
+            CfnOutput(self, "AppClientSecretArn", value=pool.client_secret.secret_arn)
+        else:
+            clients = [ClientSecretGrant(c.client_id, c.secret_arn, c.kms_key_arn) for c in config.app_clients]
+
+        function = ResendFunction(
+            self,
+            "Resend",
+            clients=clients,
+            default_client_id=config.default_client_id,
+            allowed_origins=config.allowed_origins,
+            reveal_delivery_details=config.reveal_delivery_details,
+            forward_caller_ip=config.forward_caller_ip,
+            memory_size=config.memory_size,
+            reserved_concurrency=config.reserved_concurrency,
+            log_retention=config.log_retention,
+            powertools_layer_version=config.powertools_layer_version,
+        )
+        api = ResendApi(
+            self,
+            "Edge",
+            function=function.function,
+            allowed_origins=config.allowed_origins,
+            stage_name=config.stage_name,
+            throttle_rate_limit=config.throttle_rate_limit,
+            throttle_burst_limit=config.throttle_burst_limit,
+            waf_rate_limit=config.waf_rate_limit,
+            log_retention=config.log_retention,
+            trace_sampling_rate=config.trace_sampling_rate,
+        )
+        Monitoring(
+            self,
+            "Monitoring",
+            function=function.function,
+            api=api.api,
+            alarm_email=config.alarm_email,
+            alarm_topic_arn=config.alarm_topic_arn,
+        )
+        CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')

@@ -1,0 +1,89 @@
+"""Synthesize the real stack (no Docker, no AWS credentials) once per pool mode, for template assertions."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk.assertions import Template
+from cdk_nag import AwsSolutionsChecks
+
+from infra.config import StackConfig
+from infra.stack import ResendConfirmationCodeStack
+
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+
+CDK_JSON = json.loads((Path(__file__).resolve().parents[2] / "cdk.json").read_text())
+ACCOUNT = "123456789012"
+EXISTING_SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/web-AbCdEf"
+EXISTING_SECRET_2 = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/mobile-GhIjKl"
+EXISTING_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0b4bd5b8-7b7e-4a36-9a57-6a1f1b0c2f11"
+
+EXISTING_CONTEXT: dict[str, Any] = {
+    "poolMode": "existing",
+    "appClients": json.dumps(
+        [
+            {"clientId": "webclient123", "secretArn": EXISTING_SECRET},
+            {"clientId": "mobileclient456", "secretArn": EXISTING_SECRET_2, "kmsKeyArn": EXISTING_KEY},
+        ]
+    ),
+    "defaultClientId": "webclient123",
+    "allowedOrigins": "https://app.example.com",
+    "alarmEmail": "ops@example.com",
+    "throttleRateLimit": "15",
+    "throttleBurstLimit": "30",
+    "wafRateLimit": "200",
+    "reservedConcurrency": "5",
+}
+
+
+@dataclass
+class Synthesized:
+    """A synthesized stack: the template, the stack (for Annotations), and the cloud assembly directory."""
+
+    stack: ResendConfirmationCodeStack
+    template: Template
+    assembly_dir: Path
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        resources: dict[str, Any] = self.template.to_json()["Resources"]
+        return resources
+
+    def of_type(self, resource_type: str) -> dict[str, Any]:
+        return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
+
+
+def synthesize(context: dict[str, Any], outdir: Path) -> Synthesized:
+    """Synthesize as app.py does: the cdk.json feature flags, cdk-nag on the whole app."""
+    app = cdk.App(context={**CDK_JSON["context"], **context}, outdir=str(outdir))
+    stack = ResendConfirmationCodeStack(
+        app,
+        "ResendConfirmationCode",
+        config=StackConfig.from_context(app.node),
+        env=cdk.Environment(region="eu-west-1"),
+    )
+    cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
+    assembly = app.synth()
+    return Synthesized(stack, Template.from_stack(stack), Path(assembly.directory))
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize({}, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def existing(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("existing"))
+
+
+@pytest.fixture(params=["demo", "existing"])
+def each_mode(request: pytest.FixtureRequest) -> Synthesized:
+    synthesized: Synthesized = request.getfixturevalue(request.param)
+    return synthesized

@@ -1,0 +1,51 @@
+"""The API Gateway model (draft 4) accepts what the Lambda accepts and refuses the same structural junk."""
+
+from typing import Any
+
+import pytest
+from jsonschema import Draft4Validator
+
+from infra.api_schema import gateway_request_schema
+
+VALIDATOR = Draft4Validator(gateway_request_schema())
+
+
+def test_is_a_valid_draft_4_schema() -> None:
+    Draft4Validator.check_schema(gateway_request_schema())
+    assert "$defs" not in str(gateway_request_schema())
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"username": "alice@example.com"},
+        {
+            "username": "a",
+            "clientId": "abc",
+            "clientMetadata": {"k": "v"},
+            "analyticsMetadata": {"analyticsEndpointId": "e"},
+            "userContextData": {"encodedData": "x"},
+        },
+        {"username": "a", "clientMetadata": None, "userContextData": None},
+    ],
+)
+def test_accepts_valid_requests(document: dict[str, Any]) -> None:
+    assert VALIDATOR.is_valid(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {},
+        {"username": ""},
+        {"username": "x" * 129},
+        {"username": 1},
+        {"username": "a", "secretHash": "x"},
+        {"username": "a", "userContextData": {"ipAddress": "1.2.3.4"}},
+        {"username": "a", "clientMetadata": {f"k{i}": "v" for i in range(11)}},
+        {"username": "a", "clientMetadata": {"k": 1}},
+        ["a"],
+    ],
+)
+def test_refuses_structural_junk_before_a_lambda_runs(document: Any) -> None:
+    assert not VALIDATOR.is_valid(document)

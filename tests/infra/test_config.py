@@ -1,0 +1,69 @@
+"""Stack settings from CDK context: defaults, and each wrong value named."""
+
+import json
+
+import pytest
+from aws_cdk import aws_logs as logs
+
+from infra.config import ConfigError, StackConfig
+from tests.infra.conftest import EXISTING_CONTEXT, EXISTING_SECRET
+
+
+def test_defaults_are_a_demo_pool_with_safe_limits() -> None:
+    config = StackConfig.from_mapping({})
+
+    assert config.pool_mode == "demo"
+    assert config.app_clients == ()
+    assert config.allowed_origins == ()
+    assert (config.throttle_rate_limit, config.throttle_burst_limit) == (20, 40)
+    assert config.waf_rate_limit == 100
+    assert config.reserved_concurrency == 10
+    assert config.log_retention == logs.RetentionDays.ONE_MONTH
+    assert config.reveal_delivery_details is False
+
+
+def test_existing_pool_clients_and_values_from_the_cli_as_strings() -> None:
+    config = StackConfig.from_mapping({**EXISTING_CONTEXT, "reservedConcurrency": "none", "logRetentionDays": "90"})
+
+    assert [c.client_id for c in config.app_clients] == ["webclient123", "mobileclient456"]
+    assert config.app_clients[1].kms_key_arn is not None
+    assert config.reserved_concurrency is None
+    assert config.log_retention == logs.RetentionDays.THREE_MONTHS
+    assert config.throttle_rate_limit == 15
+
+
+one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
+
+
+@pytest.mark.parametrize(
+    ("context", "named"),
+    [
+        ({"poolMode": "mine"}, "poolMode"),
+        ({"poolMode": "existing"}, "appClients"),
+        ({"appClients": one_client}, "appClients"),
+        (
+            {"poolMode": "existing", "appClients": json.dumps([{"clientId": "abc", "secretArn": "my-secret"}])},
+            "secretArn",
+        ),
+        (
+            {
+                "poolMode": "existing",
+                "appClients": json.dumps(
+                    [{"clientId": "a", "secretArn": EXISTING_SECRET}, {"clientId": "b", "secretArn": EXISTING_SECRET}]
+                ),
+            },
+            "defaultClientId",
+        ),
+        ({"poolMode": "existing", "appClients": one_client, "defaultClientId": "zzz"}, "defaultClientId"),
+        ({"allowedOrigins": "*"}, "allowedOrigins"),
+        ({"throttleRateLimit": "50", "throttleBurstLimit": "10"}, "throttleBurstLimit"),
+        ({"wafRateLimit": "5"}, "wafRateLimit"),
+        ({"reservedConcurrency": "lots"}, "reservedConcurrency"),
+        ({"logRetentionDays": "45"}, "logRetentionDays"),
+        ({"stageName": "v1/prod"}, "stageName"),
+        ({"revealDeliveryDetails": "perhaps"}, "revealDeliveryDetails"),
+    ],
+)
+def test_names_the_wrong_key(context: dict[str, str], named: str) -> None:
+    with pytest.raises(ConfigError, match=named):
+        StackConfig.from_mapping(context)

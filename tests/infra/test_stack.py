@@ -1,0 +1,370 @@
+"""The synthesized template, property by property, in both pool modes."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from aws_cdk.assertions import Annotations, Match
+
+from infra.api_schema import gateway_request_schema
+from infra.config import POWERTOOLS_LAYER_VERSION
+from resend_code.route import MAX_BODY_BYTES, ROUTE_PATH
+from tests.infra.conftest import (
+    CDK_JSON,
+    EXISTING_KEY,
+    EXISTING_SECRET,
+    EXISTING_SECRET_2,
+    Synthesized,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def the_function(synth: Synthesized) -> dict[str, Any]:
+    functions = {
+        k: v
+        for k, v in synth.of_type("AWS::Lambda::Function").items()
+        if v["Properties"].get("Handler") == "handler.lambda_handler"
+    }
+    assert len(functions) == 1
+    return next(iter(functions.values()))["Properties"]
+
+
+def function_policy_statements(synth: Synthesized) -> list[dict[str, Any]]:
+    function = the_function(synth)
+    role_id = function["Role"]["Fn::GetAtt"][0]
+    policies = [p for p in synth.of_type("AWS::IAM::Policy").values() if {"Ref": role_id} in p["Properties"]["Roles"]]
+    return [s for p in policies for s in p["Properties"]["PolicyDocument"]["Statement"]]
+
+
+# --- the function ---
+
+
+def test_function_runtime_architecture_and_limits(each_mode: Synthesized) -> None:
+    function = the_function(each_mode)
+
+    assert function["Runtime"] == "python3.14"
+    assert function["Architectures"] == ["arm64"]
+    assert function["Handler"] == "handler.lambda_handler"
+    assert function["MemorySize"] == 256
+    assert function["Timeout"] <= 10 < 29  # well under API Gateway's 29 s
+    assert function["TracingConfig"] == {"Mode": "Active"}
+
+
+def test_powertools_comes_from_the_public_layer_through_its_ssm_parameter(each_mode: Synthesized) -> None:
+    layers = the_function(each_mode)["Layers"]
+    parameters = each_mode.template.to_json()["Parameters"]
+
+    assert len(layers) == 1
+    parameter = parameters[layers[0]["Ref"]]
+    assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
+    assert parameter["Default"] == f"/aws/service/powertools/python/arm64/python3.14/{POWERTOOLS_LAYER_VERSION}"
+
+
+def test_layer_version_matches_the_library_the_tests_use() -> None:
+    pinned = re.search(r"aws-lambda-powertools\[tracer\]==(\S+)", (ROOT / "requirements.txt").read_text())
+
+    assert pinned and pinned.group(1) == POWERTOOLS_LAYER_VERSION
+
+
+def test_code_asset_is_the_lambda_folder_alone(demo: Synthesized) -> None:
+    code = the_function(demo)["Code"]
+    asset_dir = demo.assembly_dir / f"asset.{code['S3Key'].removesuffix('.zip')}"
+    files = sorted(str(p.relative_to(asset_dir)) for p in asset_dir.rglob("*") if p.is_file())
+
+    assert "handler.py" in files
+    assert all(f == "handler.py" or re.fullmatch(r"resend_code/[a-z_]+\.py", f) for f in files), files
+
+
+def test_function_environment(existing: Synthesized, demo: Synthesized) -> None:
+    env = the_function(existing)["Environment"]["Variables"]
+
+    assert json.loads(env["APP_CLIENTS"]) == {"webclient123": EXISTING_SECRET, "mobileclient456": EXISTING_SECRET_2}
+    assert env["DEFAULT_CLIENT_ID"] == "webclient123"
+    assert env["ALLOWED_ORIGINS"] == "https://app.example.com"
+    assert env["REVEAL_DELIVERY_DETAILS"] == "false"
+    assert env["FORWARD_CALLER_IP"] == "true"
+    assert env["POWERTOOLS_PARAMETERS_MAX_AGE"] == "300"
+    demo_env = the_function(demo)["Environment"]["Variables"]
+    assert "DEFAULT_CLIENT_ID" not in demo_env
+
+
+def test_reserved_concurrency_is_configurable(existing: Synthesized, demo: Synthesized) -> None:
+    assert the_function(existing)["ReservedConcurrentExecutions"] == 5
+    assert the_function(demo)["ReservedConcurrentExecutions"] == 10
+
+
+def test_function_logs_have_a_retention(each_mode: Synthesized) -> None:
+    function = the_function(each_mode)
+    log_group_id = function["LoggingConfig"]["LogGroup"]["Ref"]
+
+    assert each_mode.resources[log_group_id]["Properties"]["RetentionInDays"] == 30
+
+
+# --- IAM ---
+
+
+def statements_by_sid(synth: Synthesized) -> dict[str, dict[str, Any]]:
+    """The function's statements by Sid; the one CDK adds for active tracing has none and is named WriteTraces."""
+    statements = {}
+    for statement in function_policy_statements(synth):
+        sid = statement.get("Sid") or "WriteTraces"
+        assert sid not in statements, f"two statements for {sid}"
+        statements[sid] = statement
+    return statements
+
+
+def test_function_role_has_exactly_what_it_uses_in_existing_mode(existing: Synthesized) -> None:
+    statements = statements_by_sid(existing)
+
+    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets", "DecryptAppClientSecrets"}
+    assert statements["ReadAppClientSecrets"]["Action"] == "secretsmanager:GetSecretValue"
+    assert sorted(statements["ReadAppClientSecrets"]["Resource"]) == sorted([EXISTING_SECRET, EXISTING_SECRET_2])
+    assert statements["DecryptAppClientSecrets"]["Action"] == "kms:Decrypt"
+    assert statements["DecryptAppClientSecrets"]["Resource"] == EXISTING_KEY
+    assert "kms:ViaService" in statements["DecryptAppClientSecrets"]["Condition"]["StringEquals"]
+    assert statements["WriteOwnLogs"]["Action"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    assert statements["WriteOwnLogs"]["Resource"] != "*"
+    assert statements["WriteTraces"]["Action"] == ["xray:PutTelemetryRecords", "xray:PutTraceSegments"]
+    assert statements["WriteTraces"]["Resource"] == "*"  # X-Ray has no resource-level permissions
+
+
+def test_function_role_reads_only_the_demo_secret(demo: Synthesized) -> None:
+    statements = statements_by_sid(demo)
+    secret_id = next(iter(demo.of_type("AWS::SecretsManager::Secret")))
+
+    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets"}
+    assert statements["ReadAppClientSecrets"]["Resource"] == {"Ref": secret_id}
+
+
+def test_function_role_has_no_managed_policies_and_no_cognito_actions(each_mode: Synthesized) -> None:
+    role_id = the_function(each_mode)["Role"]["Fn::GetAtt"][0]
+    actions = json.dumps(function_policy_statements(each_mode))
+
+    assert "ManagedPolicyArns" not in each_mode.resources[role_id]["Properties"]
+    assert "cognito-idp" not in actions
+    narrowed = [s for sid, s in statements_by_sid(each_mode).items() if sid != "WriteTraces"]
+    assert '"*"' not in json.dumps(narrowed)
+
+
+# --- the demo pool and its secret ---
+
+
+def test_demo_pool_client_has_a_secret_and_safe_settings(demo: Synthesized) -> None:
+    (client,) = demo.of_type("AWS::Cognito::UserPoolClient").values()
+    (pool,) = demo.of_type("AWS::Cognito::UserPool").values()
+
+    assert client["Properties"]["GenerateSecret"] is True
+    assert client["Properties"]["PreventUserExistenceErrors"] == "ENABLED"
+    assert client["Properties"]["EnablePropagateAdditionalUserContextData"] is True
+    assert pool["Properties"]["AutoVerifiedAttributes"] == ["email"]
+    assert pool["Properties"]["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is False
+
+
+def test_demo_secret_is_built_from_the_deploy_time_value_never_a_literal(demo: Synthesized) -> None:
+    (secret,) = demo.of_type("AWS::SecretsManager::Secret").values()
+    parts = secret["Properties"]["SecretString"]["Fn::Join"][1]
+    (reader,) = demo.of_type("Custom::DescribeCognitoUserPoolClient").values()
+
+    literals = [p for p in parts if isinstance(p, str)]
+    getatts = [p["Fn::GetAtt"][1] for p in parts if isinstance(p, dict) and "Fn::GetAtt" in p]
+    assert literals == ['{"clientId":"', '","clientSecret":"', '"}']
+    assert getatts == ["UserPoolClient.ClientSecret"]
+    # The custom resource that reads it must not log the API response (GHSA-qq4x-c6h6-rfxh).
+    assert '"logApiResponseData":false' in json.dumps(reader["Properties"]["Create"]).replace("\\", "")
+    assert CDK_JSON["context"]["@aws-cdk/cognito:logUserPoolClientSecretValue"] is False
+
+
+def test_existing_mode_creates_no_pool_and_no_secret(existing: Synthesized) -> None:
+    assert existing.of_type("AWS::Cognito::UserPool") == {}
+    assert existing.of_type("AWS::SecretsManager::Secret") == {}
+
+
+# --- the API ---
+
+
+def test_rest_api_is_regional_with_one_validated_proxy_route(each_mode: Synthesized) -> None:
+    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
+    methods = [m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Method").values()]
+    post = [m for m in methods if m["HttpMethod"] == "POST"]
+    (validator,) = each_mode.of_type("AWS::ApiGateway::RequestValidator").values()
+    (resource,) = each_mode.of_type("AWS::ApiGateway::Resource").values()
+
+    assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert resource["Properties"]["PathPart"] == ROUTE_PATH.strip("/")
+    assert len(post) == 1
+    assert post[0]["Integration"]["Type"] == "AWS_PROXY"
+    assert post[0]["AuthorizationType"] == "NONE"
+    assert validator["Properties"]["ValidateRequestBody"] is True
+    assert validator["Properties"]["ValidateRequestParameters"] is True
+
+
+def test_validator_model_is_generated_from_the_request_model(each_mode: Synthesized) -> None:
+    (model,) = each_mode.of_type("AWS::ApiGateway::Model").values()
+
+    assert model["Properties"]["ContentType"] == "application/json"
+    assert model["Properties"]["Schema"] == gateway_request_schema()
+
+
+def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synthesized) -> None:
+    (stage,) = existing.of_type("AWS::ApiGateway::Stage").values()
+    settings = stage["Properties"]["MethodSettings"][0]
+    (demo_stage,) = demo.of_type("AWS::ApiGateway::Stage").values()
+
+    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (15, 30)
+    assert settings["DataTraceEnabled"] is False
+    assert settings["LoggingLevel"] == "ERROR"
+    assert stage["Properties"]["TracingEnabled"] is True
+    assert json.loads(stage["Properties"]["AccessLogSetting"]["Format"])["status"] == "$context.status"
+    # Defaults stay below Cognito's ~50 RPS account-wide quota for this operation's category.
+    demo_settings = demo_stage["Properties"]["MethodSettings"][0]
+    assert demo_settings["ThrottlingRateLimit"] < 50
+    assert demo_settings["ThrottlingBurstLimit"] >= demo_settings["ThrottlingRateLimit"]
+
+
+def test_access_logs_have_a_retention(each_mode: Synthesized) -> None:
+    (stage,) = each_mode.of_type("AWS::ApiGateway::Stage").values()
+    log_group_id = stage["Properties"]["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0]
+
+    assert each_mode.resources[log_group_id]["Properties"]["RetentionInDays"] == 30
+
+
+def test_cors_preflight_only_for_configured_origins(existing: Synthesized, demo: Synthesized) -> None:
+    options = [
+        m for m in existing.of_type("AWS::ApiGateway::Method").values() if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+    demo_options = [
+        m for m in demo.of_type("AWS::ApiGateway::Method").values() if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+
+    assert demo_options == []
+    assert options, "a preflight route for the configured origin"
+    headers = json.dumps(options)
+    assert "https://app.example.com" in headers
+    assert "'*'" not in headers
+
+
+def test_gateway_errors_are_problem_json(each_mode: Synthesized) -> None:
+    responses = {
+        r["Properties"]["ResponseType"]: r["Properties"]
+        for r in each_mode.of_type("AWS::ApiGateway::GatewayResponse").values()
+    }
+
+    for response_type, status, code in [
+        ("BAD_REQUEST_BODY", "400", "invalid_request"),
+        ("MISSING_AUTHENTICATION_TOKEN", "404", "not_found"),
+        ("THROTTLED", "429", "rate_limited"),
+        ("WAF_FILTERED", "403", "request_blocked"),
+        ("DEFAULT_5XX", "502", "upstream_error"),
+        ("INTEGRATION_TIMEOUT", "504", "upstream_timeout"),
+    ]:
+        response = responses[response_type]
+        body = json.loads(response["ResponseTemplates"]["application/problem+json"])
+        assert (response["StatusCode"], body["code"], body["status"]) == (status, code, int(status))
+    assert responses["THROTTLED"]["ResponseParameters"]["gatewayresponse.header.Retry-After"] == "'1'"
+
+
+# --- WAF ---
+
+
+def test_web_acl_rules_and_association(existing: Synthesized) -> None:
+    (acl,) = existing.of_type("AWS::WAFv2::WebACL").values()
+    (association,) = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
+    rules = {r["Name"]: r for r in acl["Properties"]["Rules"]}
+
+    assert acl["Properties"]["Scope"] == "REGIONAL"
+    assert set(rules) == {
+        "BodySizeLimit",
+        "PerIpRateLimit",
+        "AWSManagedRulesAmazonIpReputationList",
+        "AWSManagedRulesCommonRuleSet",
+        "AWSManagedRulesKnownBadInputsRuleSet",
+    }
+    rate = rules["PerIpRateLimit"]["Statement"]["RateBasedStatement"]
+    assert (rate["Limit"], rate["AggregateKeyType"]) == (200, "IP")
+    assert rules["PerIpRateLimit"]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    size = rules["BodySizeLimit"]["Statement"]["SizeConstraintStatement"]
+    assert (size["Size"], size["ComparisonOperator"]) == (MAX_BODY_BYTES, "GT")
+    assert association["Properties"]["ResourceArn"] != "" and "WebACLArn" in association["Properties"]
+    assert json.dumps(association["Properties"]["ResourceArn"]).count("/stages/") == 1
+
+
+# --- alarms, outputs, tracing ---
+
+
+def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> None:
+    alarms = existing.of_type("AWS::CloudWatch::Alarm")
+    names = json.dumps(alarms)
+
+    assert len(alarms) == 6
+    for metric in ("Errors", "Throttles", "5XXError", "4XXError", "CognitoFailure", "BlockedRequests"):
+        assert f'"{metric}"' in names
+    assert all(a["Properties"]["AlarmActions"] for a in alarms.values())
+    (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
+    assert subscription["Properties"]["Endpoint"] == "ops@example.com"
+    assert existing.of_type("AWS::SNS::Topic")
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 6
+    assert demo.of_type("AWS::SNS::Topic") == {}
+
+
+def test_trace_sampling_is_bounded(each_mode: Synthesized) -> None:
+    (rule,) = each_mode.of_type("AWS::XRay::SamplingRule").values()
+    properties = rule["Properties"]["SamplingRule"]
+
+    assert properties["ReservoirSize"] == 1
+    assert properties["FixedRate"] <= 0.05
+    assert properties["URLPath"] == ROUTE_PATH
+
+
+def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
+    outputs = each_mode.template.to_json()["Outputs"]
+
+    assert ROUTE_PATH in json.dumps(outputs["EndpointUrl"]["Value"])
+
+
+# --- checks ---
+
+
+def test_cdk_nag_finds_no_unsuppressed_errors_or_warnings(each_mode: Synthesized) -> None:
+    annotations = Annotations.from_stack(each_mode.stack)
+
+    errors = annotations.find_error("*", Match.string_like_regexp("AwsSolutions-.*"))
+    warnings = annotations.find_warning("*", Match.string_like_regexp("AwsSolutions-.*"))
+
+    assert [e.entry.data for e in errors] == []
+    assert [w.entry.data for w in warnings] == []
+
+
+def test_cfn_lint_finds_no_errors(each_mode: Synthesized) -> None:
+    template = next(each_mode.assembly_dir.glob("*.template.json"))
+
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "cfn-lint"), str(template)], capture_output=True, text=True, check=False
+    )
+
+    # cfn-lint's exit code is a bit mask: 2 errors, 4 warnings, 8 informational. CDK's own W3005 is harmless.
+    assert result.returncode & 2 == 0, result.stdout
+
+
+def test_no_client_secret_shaped_literal_in_the_template(each_mode: Synthesized) -> None:
+    # A Cognito client secret is 50-odd lowercase letters and digits; no literal of that shape may appear.
+    literals = re.findall(r'"([a-z0-9]{40,64})"', json.dumps(each_mode.template.to_json()))
+
+    assert [literal for literal in literals if not re.fullmatch(r"[0-9a-f]{64}", literal)] == []  # asset hashes
+
+
+def test_the_asset_zips_small(demo: Synthesized, tmp_path: Path) -> None:
+    code = the_function(demo)["Code"]
+    asset_dir = demo.assembly_dir / f"asset.{code['S3Key'].removesuffix('.zip')}"
+    archive = tmp_path / "asset.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zipped:
+        for path in asset_dir.rglob("*"):
+            zipped.write(path, path.relative_to(asset_dir))
+
+    assert archive.stat().st_size < 50_000
