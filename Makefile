@@ -16,7 +16,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth clean
+.PHONY: run test lint format unit e2e synth openapi chromium clean
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,8 +36,23 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m local
 
-test: lint
+test: lint chromium
 	$(BIN)/python -m pytest
+
+# The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
+# here when missing and we are root, as in CI; elsewhere the browser tests skip and say how to install it.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "note: /usr/bin/chromium is missing; the browser tests will skip (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+# Regenerate the committed OpenAPI document from the code (a test fails when it is stale).
+openapi: $(RUNTIME_STAMP)
+	$(BIN)/python -m local.openapi > docs/openapi.json
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

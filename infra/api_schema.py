@@ -1,19 +1,18 @@
 """The API Gateway request model, derived from the one pydantic request model the Lambda validates with.
 
-API Gateway validates with JSON Schema draft 4, so the pydantic (draft 2020-12) schema is translated:
-`$defs` become `definitions`, and keywords draft 4 does not know are dropped. Two more are dropped on purpose:
-`pattern`, because the username pattern uses Unicode property classes (`\\p{L}`) that API Gateway does not
-document support for (the Lambda checks it), and descriptive keywords that only make the model larger.
+API Gateway validates with JSON Schema draft 4, so the portable schema (no Unicode-class pattern, see
+request_model.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4 does not know
+are dropped, and so are descriptive keywords that only make the model larger.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_model import portable_json_schema
 
 DRAFT_4 = "http://json-schema.org/draft-04/schema#"
-_DROPPED = frozenset({"pattern", "examples", "title", "description", "default", "propertyNames"})
+_DROPPED = frozenset({"examples", "title", "description", "default", "propertyNames"})
 
 
 def _translate(node: Any) -> Any:
@@ -31,7 +30,7 @@ def _translate(node: Any) -> Any:
 
 def gateway_request_schema() -> dict[str, Any]:
     """The request body's schema as an API Gateway (draft 4) model."""
-    schema = ResendConfirmationCodeRequest.model_json_schema(by_alias=True, ref_template="#/definitions/{model}")
+    schema = portable_json_schema(ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
     translated: dict[str, Any] = {"$schema": DRAFT_4, **_translate(schema)}
     translated["title"] = "ResendConfirmationCodeRequest"

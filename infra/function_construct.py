@@ -22,9 +22,8 @@ METRICS_NAMESPACE = "ResendConfirmationCode"
 # The newest runtime both aws-cdk-lib and the Powertools public layer support; arm64 is ~20 % cheaper per GB-s.
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
-# Worst case inside the function: a secret read (2 attempts of 1 s + 2 s) and a Cognito call (2 attempts of
-# 1 s + 3 s); 10 s covers it and stays far below API Gateway's 29 s, so the caller gets our answer, not the
-# gateway's timeout.
+# Worst case inside the function: a secret read (2 attempts of 1 s + 2 s) and one Cognito attempt (1 s + 3 s);
+# 10 s covers it and stays far below API Gateway's 29 s, so the caller gets our answer, not the gateway's.
 TIMEOUT = Duration.seconds(10)
 
 

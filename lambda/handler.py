@@ -6,7 +6,6 @@ The story of a request: check the origin, parse and validate the body, pick the 
 
 from __future__ import annotations
 
-import json
 import warnings
 from typing import Any
 
@@ -36,6 +35,7 @@ from resend_code.resend import (
     load_credentials,
     resend_confirmation_code,
 )
+from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 from resend_code.settings import ConfigurationError, Settings
 
@@ -92,11 +92,7 @@ def post_resend_confirmation_code() -> Response[str]:
     logger.append_keys(user_ref=user_reference(request.username, credentials.client_secret))
 
     caller_ip = event.request_context.identity.source_ip if settings.forward_caller_ip else None
-    client = cognito_client(
-        settings.cognito_connect_timeout_seconds,
-        settings.cognito_read_timeout_seconds,
-        settings.cognito_max_attempts,
-    )
+    client = cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
     outcome = resend_confirmation_code(
         client,
         request,
@@ -134,17 +130,18 @@ def _record(outcome: ResendOutcome) -> None:
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
-    body: dict[str, Any] = {"message": NEUTRAL_MESSAGE}
+    details = None
     if reveal and outcome.delivery is not None:
-        body["codeDeliveryDetails"] = {
-            "destination": outcome.delivery.destination,
-            "deliveryMedium": outcome.delivery.delivery_medium,
-            "attributeName": outcome.delivery.attribute_name,
-        }
+        details = CodeDeliveryDetails(
+            destination=outcome.delivery.destination,
+            delivery_medium=outcome.delivery.delivery_medium,
+            attribute_name=outcome.delivery.attribute_name,
+        )
+    body = AcceptedResponse(message=NEUTRAL_MESSAGE, code_delivery_details=details)
     return Response(
         status_code=200,
         content_type="application/json",
-        body=json.dumps(body, separators=(",", ":")),
+        body=body.model_dump_json(by_alias=True, exclude_none=True),
         headers=dict(COMMON_HEADERS),
     )
 

@@ -10,17 +10,12 @@ import importlib
 import json
 import os
 import signal
-import sys
-from pathlib import Path
 from types import FrameType
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "lambda"))
-
-from local.emulator import Emulator  # noqa: E402
-from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed  # noqa: E402
-from local.server import LocalApiServer  # noqa: E402
-from resend_code.route import ROUTE_PATH  # noqa: E402
+from local.emulator import Emulator
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
+from local.server import LocalApiServer
+from resend_code.route import ROUTE_PATH
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"

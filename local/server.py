@@ -1,8 +1,9 @@
 """The local HTTP server: API Gateway's part, on loopback.
 
-Requests under /_local/ are the server's own developer routes (the outbox of codes the emulator sent, the
-calls it served). Everything else becomes an API Gateway REST proxy event for the very same lambda_handler
-that runs in AWS.
+The server answers a few routes itself, never through the Lambda: the reference page (`/`, `/web/...`), the
+OpenAPI document (`/openapi.json`), and developer routes under `/_local/` (the outbox of codes the emulator
+sent, the AWS calls it served, and fault injection for tests). Everything else becomes an API Gateway REST
+proxy event for the very same lambda_handler that runs in AWS.
 """
 
 from __future__ import annotations
@@ -14,10 +15,15 @@ import time
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
-from local.emulator import STATE
+from local.emulator import STATE, Fault
+from local.openapi import render as render_openapi
+
+WEB_DIR = Path(__file__).resolve().parent.parent / "web"
+STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
 
 # API Gateway's own payload limit for REST APIs; the handler enforces the endpoint's much smaller one.
 API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
@@ -30,12 +36,51 @@ def _json(status: int, document: Any) -> ProxyResponse:
     return ProxyResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body)
 
 
-def developer_route(method: str, path: str) -> ProxyResponse | None:
-    """Answer the local-only routes; None for everything that belongs to the Lambda."""
-    if method == "GET" and path == "/_local/outbox":
-        return _json(200, STATE.outbox())
-    if method == "GET" and path == "/_local/calls":
-        return _json(200, STATE.calls())
+def _static(name: str) -> ProxyResponse | None:
+    path = (WEB_DIR / name).resolve()
+    if path.parent != WEB_DIR or path.suffix not in STATIC_TYPES or not path.is_file():
+        return None
+    headers = [("Content-Type", STATIC_TYPES[path.suffix]), ("Cache-Control", "no-cache")]
+    return ProxyResponse(200, headers, path.read_bytes())
+
+
+def _arm_fault(body: bytes) -> ProxyResponse:
+    try:
+        request = json.loads(body)
+        fault = Fault(
+            error_code=str(request["errorCode"]),
+            message=str(request.get("message", "Injected fault")),
+            status=int(request.get("status", 400)),
+            delay_seconds=float(request.get("delaySeconds", 0)),
+            times=int(request.get("times", 1)),
+        )
+        STATE.arm(str(request["operation"]), fault)
+    except (ValueError, KeyError, TypeError) as error:
+        return _json(
+            400, {"message": f"expected {{operation, errorCode, message?, status?, delaySeconds?, times?}}: {error}"}
+        )
+    return _json(200, {"armed": request["operation"]})
+
+
+def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
+    """Answer the routes the local server serves itself; None for everything that belongs to the Lambda."""
+    if method in ("GET", "HEAD"):
+        if path == "/":
+            return _static("index.html")
+        if path.startswith("/web/"):
+            return _static(path.removeprefix("/web/"))
+        if path == "/openapi.json":
+            return ProxyResponse(200, [("Content-Type", "application/json")], render_openapi().encode("utf-8"))
+        if path == "/_local/outbox":
+            return _json(200, STATE.outbox())
+        if path == "/_local/calls":
+            return _json(200, STATE.calls())
+    if path == "/_local/faults":
+        if method == "POST":
+            return _arm_fault(body)
+        if method == "DELETE":
+            STATE.disarm()
+            return _json(200, {"armed": None})
     return None
 
 
@@ -78,7 +123,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         else:
             body = self.rfile.read(length) if length else b""
             path = self.path.split("?", 1)[0]
-            response = developer_route(self.command, path) or self.server.invoke(
+            response = local_route(self.command, path, body) or self.server.invoke(
                 build_event(
                     self.command,
                     self.path,

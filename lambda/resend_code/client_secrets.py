@@ -34,9 +34,9 @@ class AppClientCredentials:
 @cache
 def _provider() -> SecretsProvider:
     # Secrets Manager answers in tens of milliseconds; short timeouts keep a stalled call from eating the
-    # function's whole timeout, and the standard retry mode adds jittered back-off.
+    # function's whole timeout. Reading is idempotent, so one retry (standard mode, jittered) is safe.
     return SecretsProvider(
-        boto_config=Config(connect_timeout=1, read_timeout=2, retries={"max_attempts": 2, "mode": "standard"})
+        boto_config=Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 2, "mode": "standard"})
     )
 
 

@@ -6,9 +6,9 @@ them, and the callers' snippets switch on `code`. Details never carry a secret, 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from typing import Any
+
+from resend_code.response_model import FieldErrorDocument, ProblemDocument
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:resend-confirmation-code:problem:"
@@ -156,16 +156,15 @@ class ProblemBody:
 def render_problem(problem: Problem) -> ProblemBody:
     """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503)."""
     problem_type = problem.problem_type
-    document: dict[str, Any] = {
-        "type": problem_type.type_uri,
-        "title": problem_type.title,
-        "status": problem_type.status,
-        "detail": problem.detail,
-        "code": problem_type.code,
-    }
-    if problem.errors:
-        document["errors"] = [vars(error) for error in problem.errors]
+    document = ProblemDocument(
+        type=problem_type.type_uri,
+        title=problem_type.title,
+        status=problem_type.status,
+        detail=problem.detail,
+        code=problem_type.code,
+        errors=[FieldErrorDocument(field=e.field, code=e.code, message=e.message) for e in problem.errors] or None,
+    )
     headers = dict(problem.headers)
     if problem_type.retry_after_seconds is not None:
         headers["Retry-After"] = str(problem_type.retry_after_seconds)
-    return ProblemBody(body=json.dumps(document, separators=(",", ":")), headers=headers)
+    return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)

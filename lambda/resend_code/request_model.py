@@ -104,3 +104,22 @@ class ResendConfirmationCodeRequest(_RequestPart):
     )
     analytics_metadata: AnalyticsMetadata | None = None
     user_context_data: UserContextData | None = None
+
+
+USERNAME_RULE = (
+    "1-128 characters, each a letter, mark, symbol, number or punctuation (Unicode categories L, M, S, N, P): "
+    "no whitespace, control or zero-width characters."
+)
+
+
+def portable_json_schema(ref_template: str) -> dict[str, Any]:
+    """The request's JSON Schema for tools whose regex dialect has no Unicode property classes.
+
+    API Gateway's validator, OpenAPI validators and Schemathesis compile `pattern` with engines that lack
+    `\\p{L}`; for them the username pattern becomes words in its description. The Lambda still checks it.
+    """
+    schema = ResendConfirmationCodeRequest.model_json_schema(by_alias=True, ref_template=ref_template)
+    username = schema["properties"]["username"]
+    username.pop("pattern")
+    username["description"] = f"{username['description']} {USERNAME_RULE}"
+    return schema

@@ -52,12 +52,15 @@ class ResendOutcome:
 
 
 @cache
-def cognito_client(connect_timeout: float, read_timeout: float, max_attempts: int) -> BaseClient:
+def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     """One client per execution environment; the endpoint comes from AWS_ENDPOINT_URL when it is set."""
+    # One attempt, no SDK retries: each call sends an e-mail or SMS, so a retry after a timeout or a 5xx can
+    # send the user two codes, and botocore's standard mode would retry LimitExceededException, Cognito's
+    # per-user attempt limit, which AWS says not to retry. The caller retries, guided by Retry-After.
     config = Config(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
-        retries={"max_attempts": max_attempts, "mode": "standard"},
+        retries={"total_max_attempts": 1, "mode": "standard"},
     )
     return boto3.client("cognito-idp", config=config)
 

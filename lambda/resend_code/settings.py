@@ -35,7 +35,6 @@ class Settings:
     forward_caller_ip: bool
     cognito_connect_timeout_seconds: float
     cognito_read_timeout_seconds: float
-    cognito_max_attempts: int
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -55,10 +54,9 @@ class Settings:
             allowed_origins=_origins(env.get("ALLOWED_ORIGINS", "")),
             reveal_delivery_details=_flag(env, "REVEAL_DELIVERY_DETAILS", default=False),
             forward_caller_ip=_flag(env, "FORWARD_CALLER_IP", default=True),
-            # Tight by default: API Gateway gives up after 29 s; 1 s + 3 s times 2 attempts stays far below.
+            # Tight by default: the function's 10 s timeout must cover a secret read and this one attempt.
             cognito_connect_timeout_seconds=_number(env, "COGNITO_CONNECT_TIMEOUT_SECONDS", 1.0, 0.1, 10.0),
             cognito_read_timeout_seconds=_number(env, "COGNITO_READ_TIMEOUT_SECONDS", 3.0, 0.1, 10.0),
-            cognito_max_attempts=int(_number(env, "COGNITO_MAX_ATTEMPTS", 2, 1, 3)),
         )
 
     def secret_id_for(self, client_id: str) -> str | None:

@@ -50,6 +50,14 @@ class LocalApi:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def arm_fault(self, operation: str, error_code: str, **fault: Any) -> None:
+        """Make the emulator answer the next call(s) of `operation` with an AWS error."""
+        body = {"operation": operation, "errorCode": error_code, **fault}
+        requests.post(f"{self.url}/_local/faults", json=body, timeout=5).raise_for_status()
+
+    def disarm_faults(self) -> None:
+        requests.delete(f"{self.url}/_local/faults", timeout=5).raise_for_status()
+
 
 def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> LocalApi:
     """Start `python -m local` on free ports, wait until it serves, and read its banner."""

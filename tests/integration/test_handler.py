@@ -159,3 +159,17 @@ def test_cognito_faults_reach_the_caller_as_documented(
     assert response.status == status and problem_of(response)["code"] == code
     STATE.disarm()
     assert invoke({"username": UNCONFIRMED_USER}).status == 200
+
+
+@pytest.mark.usefixtures("disarm_faults")
+@pytest.mark.parametrize("error_code", ["LimitExceededException", "TooManyRequestsException", "InternalErrorException"])
+def test_cognito_is_called_once_never_retried_by_the_sdk(make_invoke: Callable[..., Invoke], error_code: str) -> None:
+    # A retry could send the user a second code, and AWS says not to retry the per-user attempt limit.
+    invoke = make_invoke()
+    STATE.arm(RESEND, Fault(error_code, times=1))
+    before = calls(RESEND)
+
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    assert response.status in (429, 502)
+    assert calls(RESEND) - before == 1

@@ -55,7 +55,6 @@ def test_reads_every_setting() -> None:
         ({**ONE_CLIENT, "REVEAL_DELIVERY_DETAILS": "maybe"}, "REVEAL_DELIVERY_DETAILS"),
         ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "soon"}, "COGNITO_READ_TIMEOUT_SECONDS"),
         ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "60"}, "COGNITO_READ_TIMEOUT_SECONDS"),
-        ({**ONE_CLIENT, "COGNITO_MAX_ATTEMPTS": "9"}, "COGNITO_MAX_ATTEMPTS"),
     ],
 )
 def test_names_the_setting_that_is_wrong(env: dict[str, str], named: str) -> None:

@@ -1,0 +1,53 @@
+"""What the local server serves itself: the page, the OpenAPI document, and the developer routes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import requests
+
+from local.openapi import render
+from resend_code.route import ROUTE_PATH
+from tests.e2e.conftest import LocalApi
+
+DOCS_OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
+
+
+def test_committed_openapi_document_is_current() -> None:
+    # When this fails: `make openapi` and commit docs/openapi.json.
+    assert DOCS_OPENAPI.read_text(encoding="utf-8") == render()
+
+
+def test_serves_the_openapi_document(local_api: LocalApi) -> None:
+    response = requests.get(f"{local_api.url}/openapi.json", timeout=5)
+
+    assert response.status_code == 200
+    assert response.json() == json.loads(DOCS_OPENAPI.read_text(encoding="utf-8"))
+
+
+def test_serves_the_reference_page_and_its_scripts(local_api: LocalApi) -> None:
+    page = requests.get(f"{local_api.url}/", timeout=5)
+    script = requests.get(f"{local_api.url}/web/resend-code.js", timeout=5)
+
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert '<script type="module" src="/web/page.js">' in page.text
+    assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
+    assert ROUTE_PATH in script.text
+
+
+def test_static_files_cannot_escape_the_web_folder(local_api: LocalApi) -> None:
+    for path in ("/web/../README.md", "/web/%2e%2e/README.md", "/web/nothing.js", "/web/"):
+        response = requests.get(f"{local_api.url}{path}", timeout=5)
+        assert response.status_code == 404, path
+
+
+def test_fault_injection_is_validated_and_disarmable(local_api: LocalApi) -> None:
+    bad = requests.post(f"{local_api.url}/_local/faults", json={"errorCode": "X"}, timeout=5)
+    local_api.arm_fault("cognito-idp:ResendConfirmationCode", "InternalErrorException", times=3)
+    local_api.disarm_faults()
+
+    after = requests.post(f"{local_api.url}{ROUTE_PATH}", json={"username": "unconfirmed@example.com"}, timeout=5)
+
+    assert bad.status_code == 400
+    assert after.status_code == 200

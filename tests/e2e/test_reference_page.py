@@ -1,0 +1,142 @@
+"""The reference page in headless Chromium (Debian's package, driven by Playwright) against `make run`'s server."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from local.seed import UNCONFIRMED_USER
+from resend_code.route import ROUTE_PATH
+from tests.conftest import ARTIFACTS
+from tests.e2e.conftest import LocalApi
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Without the background-networking flags Chromium keeps dialling out, which this sandbox refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = ARTIFACTS / "screenshots"
+RESEND = "cognito-idp:ResendConfirmationCode"
+
+playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is installed by requirements-dev.txt")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (.ci/run does: apt-get install chromium)")
+        pytest.skip("Debian's chromium is not installed: `sudo apt-get install chromium` to run the browser tests")
+    with playwright_sync.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, local_api: LocalApi, request: pytest.FixtureRequest) -> Iterator[object]:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{local_api.url}/")
+    yield page
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    local_api.disarm_faults()
+
+
+def resend_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith(ROUTE_PATH) else None)
+    return sent
+
+
+def test_resend_shows_success_and_the_new_code(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    before = len(local_api.outbox())
+
+    page.get_by_label("E-mail address or username").fill(UNCONFIRMED_USER)
+    page.get_by_role("button", name="Resend code").click()
+
+    status = page.get_by_role("status")
+    playwright_sync.expect(status).to_contain_text("a new code is on its way")
+    outbox = local_api.outbox()
+    assert len(outbox) == before + 1
+    playwright_sync.expect(page.locator("#outbox-code")).to_have_text(outbox[0]["code"])
+    # The button cools down after a send, so a double click cannot send twice.
+    playwright_sync.expect(page.locator("#resend")).to_be_disabled()
+
+
+def test_keyboard_alone_can_resend(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    before = local_api.calls(RESEND)
+
+    page.keyboard.press("Tab")
+    playwright_sync.expect(page.get_by_label("E-mail address or username")).to_be_focused()
+    page.keyboard.type(UNCONFIRMED_USER)
+    page.keyboard.press("Enter")
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
+    assert local_api.calls(RESEND) == before + 1
+
+
+def test_empty_username_is_refused_without_a_request(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    sent = resend_requests(page)
+    before = local_api.calls(RESEND)
+
+    page.get_by_role("button", name="Resend code").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Please enter")
+    playwright_sync.expect(page.get_by_label("E-mail address or username")).to_be_focused()
+    assert page.get_by_label("E-mail address or username").get_attribute("aria-invalid") == "true"
+    assert sent == []
+    assert local_api.calls(RESEND) == before
+
+
+def test_throttled_reply_disables_the_button_for_retry_after(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    local_api.arm_fault(RESEND, "LimitExceededException", message="Attempt limit exceeded, please try after some time.")
+
+    page.get_by_label("E-mail address or username").fill(UNCONFIRMED_USER)
+    page.get_by_role("button", name=re.compile("Resend code")).click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many codes were requested")
+    button = page.locator("#resend")
+    playwright_sync.expect(button).to_be_disabled()
+    # Retry-After: 900 → a countdown from 15:00 minutes.
+    playwright_sync.expect(button).to_have_text(re.compile(r"Resend code \(1[45]:\d\d min\)"))
+
+
+def test_short_retry_after_enables_the_button_again(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    local_api.arm_fault(RESEND, "TooManyRequestsException", message="Rate exceeded")
+
+    page.get_by_label("E-mail address or username").fill(UNCONFIRMED_USER)
+    page.get_by_role("button", name="Resend code").click()
+
+    button = page.locator("#resend")
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many requests right now")
+    playwright_sync.expect(button).to_be_disabled()
+    playwright_sync.expect(button).to_be_enabled(timeout=5_000)  # Retry-After: 1
+    playwright_sync.expect(button).to_have_text("Resend code")
+
+
+def test_server_error_shows_a_message_not_a_blank_page(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    local_api.arm_fault(RESEND, "InternalErrorException", status=500, times=2)
+
+    page.get_by_label("E-mail address or username").fill(UNCONFIRMED_USER)
+    page.get_by_role("button", name="Resend code").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("had a problem")
+    playwright_sync.expect(page.locator("#resend")).to_be_enabled()
+    playwright_sync.expect(page.get_by_role("heading", name="Confirm your account")).to_be_visible()

@@ -1,0 +1,85 @@
+// The reference page: a username field and a "Resend code" button on top of resend-code.js.
+import { cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
+
+const form = document.getElementById("resend-form");
+const input = document.getElementById("username");
+const button = document.getElementById("resend");
+const status = document.getElementById("status");
+const outbox = document.getElementById("outbox");
+const outboxCode = document.getElementById("outbox-code");
+const LABEL = button.textContent;
+let cooldownTimer = null;
+
+function show(kind, text) {
+  status.dataset.kind = kind;
+  status.textContent = text;
+}
+
+function formatWait(seconds) {
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  const rest = String(seconds % 60).padStart(2, "0");
+  return `${minutes}:${rest} min`;
+}
+
+function startCooldown(seconds) {
+  clearInterval(cooldownTimer);
+  let left = seconds;
+  const tick = () => {
+    if (left <= 0) {
+      clearInterval(cooldownTimer);
+      button.disabled = false;
+      button.textContent = LABEL;
+      button.removeAttribute("aria-describedby");
+      return;
+    }
+    button.disabled = true;
+    button.textContent = `${LABEL} (${formatWait(left)})`;
+    left -= 1;
+  };
+  tick();
+  cooldownTimer = setInterval(tick, 1000);
+}
+
+// In local mode (make run) the server exposes the emulator's outbox: show the newest code for this user.
+async function refreshOutbox(username) {
+  try {
+    const response = await fetch("/_local/outbox", { cache: "no-store" });
+    if (!response.ok) return;
+    const messages = await response.json();
+    outbox.hidden = false;
+    const newest = messages.find((m) => m.username === username);
+    outboxCode.textContent = newest ? newest.code : "—";
+  } catch {
+    // Not local: nothing to show.
+  }
+}
+
+form.addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const username = input.value.trim();
+  if (!username) {
+    show("invalid", "Please enter the e-mail address or username you signed up with.");
+    input.setAttribute("aria-invalid", "true");
+    input.focus();
+    return;
+  }
+  input.removeAttribute("aria-invalid");
+  button.disabled = true;
+  show("pending", "Sending…");
+  const result = await resendConfirmationCode(form.dataset.apiBase || "", username);
+  let text = messageFor(result);
+  if (result.kind === "sent" && result.codeDeliveryDetails) {
+    text += ` Sent to ${result.codeDeliveryDetails.destination}.`;
+  }
+  if (result.kind === "throttled") {
+    text += ` You can try again in ${formatWait(result.retryAfterSeconds)}.`;
+  }
+  show(result.kind, text);
+  const wait = cooldownSeconds(result);
+  if (wait > 0) startCooldown(wait);
+  else button.disabled = false;
+  if (result.kind === "sent") await refreshOutbox(username);
+});
+
+refreshOutbox("");

@@ -1,0 +1,99 @@
+// Resend a Cognito sign-up confirmation code through the resend-confirmation-code endpoint.
+// Copy this file as it is: no build step, no dependencies, any modern browser (ES2020 module).
+//
+//   import { resendConfirmationCode, messageFor } from "./resend-code.js";
+//   const result = await resendConfirmationCode("https://abc123.execute-api.eu-west-1.amazonaws.com/v1", "a@b.com");
+//   switch (result.kind) {
+//     case "sent":      /* show result.message; result.codeDeliveryDetails?.destination when the server reveals it */
+//     case "invalid":   /* fix the input: messageFor(result) and result.errors (field by field) */
+//     case "throttled": /* wait result.retryAfterSeconds before the next try */
+//     case "failed":    /* messageFor(result); try again later */
+//   }
+
+/** Human messages for each stable error `code` the endpoint answers with. */
+export const MESSAGES = Object.freeze({
+  invalid_json: "Something went wrong sending the request. Please try again.",
+  invalid_request: "Please enter the e-mail address or username you signed up with.",
+  server_supplied_field: "This app sent something it should not. Please update the app.",
+  unknown_client_id: "This app is not set up for code resends. Please contact support.",
+  origin_not_allowed: "This page is not allowed to send codes. Please contact support.",
+  request_blocked: "This request was blocked. Please try again later.",
+  not_found: "The code service could not be found. Please contact support.",
+  method_not_allowed: "The code service could not be reached correctly. Please contact support.",
+  payload_too_large: "The request was too large.",
+  unsupported_media_type: "Something went wrong sending the request. Please try again.",
+  rate_limited: "Too many requests right now. Please wait a moment and try again.",
+  attempt_limit_exceeded: "Too many codes were requested for this account. Please wait before trying again.",
+  internal_error: "Something went wrong on our side. Please try again later.",
+  delivery_failed: "We could not deliver the code. Please try again later.",
+  upstream_error: "The sign-up service had a problem. Please try again later.",
+  upstream_unavailable: "The sign-up service is unavailable. Please try again shortly.",
+  upstream_timeout: "The sign-up service took too long to answer. Please try again.",
+  network_error: "Could not reach the server. Check your connection and try again.",
+});
+
+const ROUTE = "/resend-confirmation-code";
+const DEFAULT_TIMEOUT_MS = 15000;
+const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * @param {string} baseUrl  the API's base URL ("" for the same origin), without the route
+ * @param {string} username the username or e-mail address the user signed up with
+ * @param {{clientId?: string, clientMetadata?: Record<string,string>, timeoutMs?: number, fetchImpl?: typeof fetch}} [options]
+ * @returns {Promise<{kind:"sent", message:string, codeDeliveryDetails?:object}
+ *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
+ *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
+ *   | {kind:"failed", code:string, message:string, status:number}>}
+ */
+export async function resendConfirmationCode(baseUrl, username, options = {}) {
+  const body = { username };
+  if (options.clientId) body.clientId = options.clientId;
+  if (options.clientMetadata) body.clientMetadata = options.clientMetadata;
+  const fetchImpl = options.fetchImpl || fetch;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs || DEFAULT_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetchImpl(baseUrl + ROUTE, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    return { kind: "failed", code: "network_error", message: MESSAGES.network_error, status: 0 };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const document = await response.json().catch(() => ({}));
+  if (response.ok) {
+    return { kind: "sent", message: document.message, codeDeliveryDetails: document.codeDeliveryDetails };
+  }
+  const code = typeof document.code === "string" ? document.code : "upstream_error";
+  const message = MESSAGES[code] || MESSAGES.upstream_error;
+  if (response.status === 429 || response.status === 503) {
+    const header = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+    const retryAfterSeconds = Number.isFinite(header) && header >= 0 ? header : DEFAULT_RETRY_AFTER_SECONDS;
+    return { kind: "throttled", code, message, retryAfterSeconds };
+  }
+  if (response.status === 400 || response.status === 413 || response.status === 415) {
+    return { kind: "invalid", code, message, errors: Array.isArray(document.errors) ? document.errors : [] };
+  }
+  return { kind: "failed", code, message, status: response.status };
+}
+
+/** The message to show a person for any result. */
+export function messageFor(result) {
+  return result.kind === "sent" ? result.message : result.message || MESSAGES.upstream_error;
+}
+
+/**
+ * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, a short pause
+ * after a send (so a double click cannot send twice), none after a mistake the person can fix.
+ */
+export function cooldownSeconds(result, afterSendSeconds = 30) {
+  if (result.kind === "throttled") return result.retryAfterSeconds;
+  if (result.kind === "sent") return afterSendSeconds;
+  return 0;
+}
