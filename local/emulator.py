@@ -1,13 +1,17 @@
 """The embedded AWS emulator: moto in server mode on loopback, taught ResendConfirmationCode.
 
-moto implements Cognito user pools and Secrets Manager but not ResendConfirmationCode. This module adds it
-on moto's own user-pool model, with the errors real Cognito gives, and keeps what it "sends" in an outbox so
-a developer can read the code. It also counts the AWS calls it serves and can be told to fail one (fault
+moto implements Cognito user pools and Secrets Manager but not ResendConfirmationCode, nor the client-secret
+rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret). This module
+adds them on moto's own user-pool model, with the errors real Cognito gives, and keeps what it "sends" in an
+outbox so a developer can read the code. It also counts the AWS calls it serves and can be told to fail one (fault
 injection for tests): both sit on moto's request dispatch, so boto3 sees real HTTP answers either way.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -24,9 +28,14 @@ from moto.cognitoidp.exceptions import (
     ResourceNotFoundError,
     UserNotFoundError,
 )
-from moto.cognitoidp.models import CognitoIdpBackend, CognitoIdpUser, UserStatus
+from moto.cognitoidp.models import (
+    CognitoIdpBackend,
+    CognitoIdpUser,
+    CognitoIdpUserPool,
+    CognitoIdpUserPoolClient,
+    UserStatus,
+)
 from moto.cognitoidp.responses import CognitoIdpResponse
-from moto.cognitoidp.utils import check_secret_hash
 from moto.core.responses import ActionResult, BaseResponse
 from moto.server import ThreadedMotoServer
 
@@ -47,9 +56,10 @@ class OutboxMessage:
 
 @dataclass
 class Fault:
-    """Answer the next `times` calls of service:action with an AWS error, after an optional delay."""
+    """Delay the next `times` calls of service:action, then answer with an AWS error (or, with no error code,
+    answer normally: a slow service)."""
 
-    error_code: str
+    error_code: str | None
     message: str = "Injected fault"
     status: int = 400
     delay_seconds: float = 0.0
@@ -113,18 +123,93 @@ def _mask(user: CognitoIdpUser, attribute: str) -> str:
     return "+*******" + value[-4:]
 
 
+def secret_hash_matches(client_secret: str, client_id: str, username: str, secret_hash: str) -> bool:
+    """Cognito's check of SECRET_HASH, over UTF-8 as Cognito and the SDKs compute it.
+
+    moto's own check_secret_hash encodes as Latin-1, so it fails (or raises) for usernames outside Latin-1;
+    this emulator must accept every username Cognito accepts.
+    """
+    digest = hmac.new(client_secret.encode("utf-8"), (username + client_id).encode("utf-8"), hashlib.sha256).digest()
+    return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), secret_hash)
+
+
+MAX_CLIENT_SECRETS = 2  # Cognito allows two active secrets per app client, for rotation
+
+
+def client_secrets(client: CognitoIdpUserPoolClient) -> list[dict[str, Any]]:
+    """The client's active secrets, oldest first; moto's single `secret` is the first."""
+    if not hasattr(client, "rotation_secrets"):
+        client.rotation_secrets = [  # type: ignore[attr-defined]
+            {
+                "ClientSecretId": f"{client.id}--{secrets.token_hex(4)}",
+                "ClientSecretValue": client.secret,
+                "ClientSecretCreateDate": time.time(),
+            }
+        ]
+    active: list[dict[str, Any]] = client.rotation_secrets  # type: ignore[attr-defined]
+    return active
+
+
+def _find_pool(backend: CognitoIdpBackend, client_id: str) -> CognitoIdpUserPool:
+    for pool in backend.user_pools.values():
+        if client_id in pool.clients:
+            return pool
+    raise ResourceNotFoundError(client_id)
+
+
+def _find_client(backend: CognitoIdpBackend, client_id: str) -> CognitoIdpUserPoolClient:
+    client: CognitoIdpUserPoolClient = _find_pool(backend, client_id).clients[client_id]
+    return client
+
+
+def add_client_secret(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """AddUserPoolClientSecret: a second active secret, generated unless one is given."""
+    client = _find_client(backend, params.get("ClientId", ""))
+    active = client_secrets(client)
+    if len(active) >= MAX_CLIENT_SECRETS:
+        raise InvalidParameterException("The app client already has the maximum number of client secrets.")
+    descriptor = {
+        "ClientSecretId": f"{client.id}--{secrets.token_hex(4)}",
+        "ClientSecretValue": params.get("ClientSecret") or secrets.token_urlsafe(38),
+        "ClientSecretCreateDate": time.time(),
+    }
+    active.append(descriptor)
+    return {"ClientSecretDescriptor": descriptor}
+
+
+def list_client_secrets(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ListUserPoolClientSecrets: metadata only, as Cognito returns it."""
+    client = _find_client(backend, params.get("ClientId", ""))
+    return {"ClientSecrets": [{k: v for k, v in s.items() if k != "ClientSecretValue"} for s in client_secrets(client)]}
+
+
+def delete_client_secret(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """DeleteUserPoolClientSecret: the last secret cannot be deleted."""
+    client = _find_client(backend, params.get("ClientId", ""))
+    active = client_secrets(client)
+    remaining = [s for s in active if s["ClientSecretId"] != params.get("ClientSecretId")]
+    if len(remaining) == len(active):
+        raise ResourceNotFoundError("No such client secret.")
+    if not remaining:
+        raise InvalidParameterException("The last client secret of an app client cannot be deleted.")
+    active[:] = remaining
+    client.secret = remaining[0]["ClientSecretValue"]
+    return {}
+
+
 def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
     """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
     client_id, username = params.get("ClientId", ""), params.get("Username", "")
-    pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
-    if pool is None:
-        raise ResourceNotFoundError(client_id)
+    pool = _find_pool(backend, client_id)
     client = pool.clients[client_id]
     if client.generate_secret:
         secret_hash = params.get("SecretHash")
         if not secret_hash:
             raise NotAuthorizedError(f"Client {client_id} is configured with secret but SECRET_HASH was not received")
-        if not check_secret_hash(client.secret, client_id, username, secret_hash):
+        if not any(
+            secret_hash_matches(s["ClientSecretValue"], client_id, username, secret_hash)
+            for s in client_secrets(client)
+        ):
             raise NotAuthorizedError(f"Unable to verify secret hash for client {client_id}")
     user = pool._get_user(username)
     if user is None:
@@ -158,12 +243,15 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
     return {"CodeDeliveryDetails": details}
 
 
-def _resend_action(self: CognitoIdpResponse) -> ActionResult:
-    # Cognito's unauthenticated calls are not region-bound by credentials: find the backend owning the client,
-    # as moto's own sign_up does.
-    client_id = self.parameters.get("ClientId", "")
-    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
-    return ActionResult(resend_confirmation_code(backend, self.parameters))
+def _action(operation: Any) -> Any:
+    def action(self: CognitoIdpResponse) -> ActionResult:
+        # Unauthenticated Cognito calls are not region-bound by credentials: find the backend owning the
+        # client, as moto's own sign_up does.
+        client_id = self.parameters.get("ClientId", "")
+        backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+        return ActionResult(operation(backend, self.parameters))
+
+    return action
 
 
 _original_call_action = BaseResponse.call_action
@@ -176,13 +264,18 @@ def _call_action(self: BaseResponse) -> Any:
     if fault is None:
         return _original_call_action(self)
     time.sleep(fault.delay_seconds)
+    if fault.error_code is None:
+        return _original_call_action(self)
     body = json.dumps({"__type": fault.error_code, "message": fault.message})
     return fault.status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": fault.error_code}, body
 
 
 def install() -> None:
     """Teach moto ResendConfirmationCode and put the call counter and fault hook on its dispatch (idempotent)."""
-    CognitoIdpResponse.resend_confirmation_code = _resend_action  # type: ignore[attr-defined]
+    CognitoIdpResponse.resend_confirmation_code = _action(resend_confirmation_code)  # type: ignore[attr-defined]
+    CognitoIdpResponse.add_user_pool_client_secret = _action(add_client_secret)  # type: ignore[attr-defined]
+    CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
+    CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
 
 

@@ -48,7 +48,7 @@ def _arm_fault(body: bytes) -> ProxyResponse:
     try:
         request = json.loads(body)
         fault = Fault(
-            error_code=str(request["errorCode"]),
+            error_code=None if request["errorCode"] is None else str(request["errorCode"]),
             message=str(request.get("message", "Injected fault")),
             status=int(request.get("status", 400)),
             delay_seconds=float(request.get("delaySeconds", 0)),
@@ -89,6 +89,8 @@ class LocalApiServer(ThreadingHTTPServer):
     execution environment does (Powertools' resolver keeps the current event on the module-level app)."""
 
     daemon_threads = True
+    # http.server's default listen backlog is 5; browsers and load tests open many connections at once.
+    request_queue_size = 128
 
     def __init__(self, address: tuple[str, int], resource: str) -> None:
         super().__init__(address, _RequestHandler)
@@ -150,7 +152,12 @@ class _RequestHandler(BaseHTTPRequestHandler):
         if self.command != "HEAD":
             self.wfile.write(response.body)
 
-    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _serve
+    def __getattr__(self, name: str) -> Any:
+        # http.server looks up do_<METHOD> and answers 501 when there is none; like API Gateway, pass every
+        # method on (the handler answers 405 on the route and 404 elsewhere).
+        if name.startswith("do_"):
+            return self._serve
+        raise AttributeError(name)
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silence http.server's default access log; _serve writes a shorter one."""

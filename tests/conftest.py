@@ -10,9 +10,11 @@ from pathlib import Path
 
 import boto3
 import pytest
+import requests
 
 from local.emulator import STATE, Emulator
 from local.seed import seed
+from tests.leak_scan import WATCH
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -53,6 +55,7 @@ def emulator() -> Iterator[SeededEmulator]:
     client = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=REGION).describe_user_pool_client(
         UserPoolId=pool.user_pool_id, ClientId=pool.client_id
     )["UserPoolClient"]
+    WATCH.add_client(pool.client_id, client["ClientSecret"])
     yield SeededEmulator(endpoint, pool.user_pool_id, pool.client_id, client["ClientSecret"], pool.secret_arn)
     server.stop()
     os.environ.clear()
@@ -69,3 +72,34 @@ def disarm_faults() -> Iterator[None]:
 def secret_document(client_id: str, client_secret: str) -> str:
     """The Secrets Manager document the function expects."""
     return json.dumps({"clientId": client_id, "clientSecret": client_secret})
+
+
+# --- the leak watch over the whole run (tests/leak_scan.py) ---
+
+_original_send = requests.Session.send
+
+
+def _recording_send(self: requests.Session, request: requests.PreparedRequest, **kwargs: object) -> requests.Response:
+    response = _original_send(self, request, **kwargs)  # type: ignore[arg-type]
+    url = request.url or ""
+    if url.startswith("http://127.0.0.1") and "/_local/" not in url:
+        WATCH.record_response(
+            f"{request.method} {url} {response.status_code} {dict(response.headers)!r} {response.text}"
+        )
+    return response
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    requests.Session.send = _recording_send  # type: ignore[method-assign]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    findings = WATCH.findings()
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None and WATCH.canaries:
+        reporter.write_sep("-", "leak scan")
+        reporter.write_line(WATCH.summary() + (": clean" if not findings else ": LEAKS FOUND"))
+        for finding in findings:
+            reporter.write_line(f"  leak: {finding}", red=True)
+    if findings:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -49,6 +49,16 @@ def get_app_client_credentials(client_id: str, secret_id: str, *, force_fetch: b
     except GetParameterError as error:
         # Powertools wraps every SDK error in GetParameterError; keep the SDK error for classification.
         raise SecretUnavailableError("the secret could not be read") from error.__context__
+    try:
+        return _credentials_from(document, client_id)
+    except MalformedSecretError:
+        # Powertools cached the parsed document; forget it, so the request after the operator fixes the
+        # secret reads the fixed one instead of failing until the cache expires.
+        _provider().clear_cache()  # type: ignore[no-untyped-call]
+        raise
+
+
+def _credentials_from(document: object, client_id: str) -> AppClientCredentials:
     if not isinstance(document, dict):
         raise MalformedSecretError("the secret is not a JSON object")
     stored_client_id, client_secret = document.get("clientId"), document.get("clientSecret")

@@ -90,7 +90,7 @@ class ResendConfirmationCodeRequest(_RequestPart):
 
     username: Username = Field(
         description="The username or alias (such as the e-mail address) the user signed up with.",
-        examples=["unconfirmed@example.com"],
+        examples=["someone@example.com"],
     )
     client_id: ClientId | None = Field(
         default=None,

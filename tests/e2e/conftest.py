@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.conftest import ARTIFACTS, REGION, ROOT
+from tests.leak_scan import WATCH
 
 # Settings the local runner fills in itself; inherited values would change what is under test.
 FUNCTION_SETTINGS = (
@@ -64,7 +65,8 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> Local
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
     env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
-    env.update(PORT="0", EMULATOR_PORT="0", PYTHONUNBUFFERED="1", **(extra_env or {}))
+    env.update({"PORT": "0", "EMULATOR_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "local"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
@@ -89,6 +91,8 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> Local
             )
             client = cognito.describe_user_pool_client(UserPoolId=pool.group(1), ClientId=pool.group(2))
             local.client_secret = client["UserPoolClient"]["ClientSecret"]
+            WATCH.add_client(pool.group(2), local.client_secret)
+            WATCH.add_log(log_path)
             return local
         if process.poll() is not None:
             break

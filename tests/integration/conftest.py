@@ -14,6 +14,7 @@ from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_eve
 from resend_code import client_secrets, resend
 from resend_code.route import ROUTE_PATH
 from tests.conftest import SeededEmulator
+from tests.leak_scan import WATCH
 
 Invoke = Callable[..., ProxyResponse]
 
@@ -66,7 +67,9 @@ def make_invoke(
             raw = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else b"")
             sent_headers = {"Content-Type": "application/json", **(headers or {})}
             event = build_event(method, path, sent_headers.items(), raw, source_ip=source_ip, resource=ROUTE_PATH)
-            return read_proxy_response(module.lambda_handler(event, LocalLambdaContext()))
+            response = read_proxy_response(module.lambda_handler(event, LocalLambdaContext()))
+            WATCH.record_response(f"{method} {path} {response.status} {response.headers!r} {response.body!r}")
+            return response
 
         return invoke
 

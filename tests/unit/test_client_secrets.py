@@ -8,7 +8,7 @@ from botocore.exceptions import ClientError
 from local.emulator import STATE
 from resend_code import client_secrets
 from resend_code.client_secrets import MalformedSecretError, SecretUnavailableError, get_app_client_credentials
-from tests.conftest import SeededEmulator
+from tests.conftest import SeededEmulator, secret_document
 
 GET_SECRET = "secretsmanager:GetSecretValue"
 
@@ -86,3 +86,18 @@ def test_a_missing_secret_keeps_the_aws_error_as_cause(emulator: SeededEmulator)
     cause = raised.value.__cause__
     assert isinstance(cause, ClientError)
     assert cause.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_a_fixed_secret_is_read_at_once_after_a_malformed_one(emulator: SeededEmulator) -> None:
+    # Given a secret that is valid JSON but not this client's (Powertools caches the parsed document)
+    arn = emulator.secretsmanager().create_secret(Name="fixed-later", SecretString='{"clientId": "other"}')["ARN"]
+    with pytest.raises(MalformedSecretError):
+        get_app_client_credentials(emulator.client_id, arn)
+
+    # When the operator fixes it
+    emulator.secretsmanager().put_secret_value(
+        SecretId=arn, SecretString=secret_document(emulator.client_id, emulator.client_secret)
+    )
+
+    # Then the very next read sees the fix, not the cached malformed document
+    assert get_app_client_credentials(emulator.client_id, arn).client_secret == emulator.client_secret

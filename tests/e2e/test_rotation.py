@@ -1,0 +1,99 @@
+"""Client-secret rotation as docs/operations.md runs it, against the emulator, while a warm function holds the old
+secret in its cache: the next request refreshes once and succeeds; a secret that stays wrong is a 500, not a loop."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+import boto3
+import pytest
+import requests
+
+from local.seed import UNCONFIRMED_USER
+from resend_code.route import ROUTE_PATH
+from tests.conftest import REGION
+from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.leak_scan import WATCH
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+GET_SECRET = "secretsmanager:GetSecretValue"
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[LocalApi]:
+    stack = start_local_api("local-api-rotation")
+    yield stack
+    stop_local_api(stack)
+
+
+def aws(local: LocalApi, service: str):  # type: ignore[no-untyped-def]
+    return boto3.client(
+        service,
+        endpoint_url=local.emulator_endpoint,
+        region_name=REGION,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+
+
+def ids(local: LocalApi) -> tuple[str, str, str]:
+    cognito = aws(local, "cognito-idp")
+    pool = cognito.list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
+    client = cognito.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0]["ClientId"]
+    arn = aws(local, "secretsmanager").list_secrets()["SecretList"][0]["ARN"]
+    return pool, client, arn
+
+
+def rotate(local: LocalApi, store: str | None = None) -> None:
+    """The runbook: add a second secret, store it (or `store` instead), then delete the old secret at once."""
+    cognito, sm = aws(local, "cognito-idp"), aws(local, "secretsmanager")
+    pool, client, arn = ids(local)
+    old = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=client)["ClientSecrets"]
+    new = cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client)["ClientSecretDescriptor"]
+    WATCH.add_client(client, new["ClientSecretValue"])
+    value = store if store is not None else new["ClientSecretValue"]
+    sm.put_secret_value(SecretId=arn, SecretString=json.dumps({"clientId": client, "clientSecret": value}))
+    for secret in old:
+        cognito.delete_user_pool_client_secret(
+            UserPoolId=pool, ClientId=client, ClientSecretId=secret["ClientSecretId"]
+        )
+
+
+def resend(local: LocalApi) -> requests.Response:
+    return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": UNCONFIRMED_USER}, timeout=30)
+
+
+def counts(local: LocalApi) -> tuple[int, int]:
+    return local.calls(RESEND), local.calls(GET_SECRET)
+
+
+def test_rotation_while_warm_refreshes_once_and_succeeds(local: LocalApi) -> None:
+    # Given a warm function that has cached the current secret
+    assert resend(local).status_code == 200
+    # ... and a rotation that deletes that secret before the cache expires
+    rotate(local)
+    before = counts(local)
+
+    # When the next request comes in
+    response = resend(local)
+
+    # Then Cognito rejected the cached secret once, the function read the store once more, and the retry worked
+    assert response.status_code == 200
+    after = counts(local)
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
+    assert '"SecretRefreshed"' in local.log()
+
+
+def test_a_secret_that_stays_wrong_is_a_500_and_a_metric_not_a_loop(local: LocalApi) -> None:
+    assert resend(local).status_code == 200
+    rotate(local, store="not-the-secret")
+    before = counts(local)
+
+    response = resend(local)
+
+    assert (response.status_code, response.json()["code"]) == (500, "internal_error")
+    after = counts(local)
+    assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
+    assert '"CognitoFailure"' in local.log()
+    assert "not-the-secret" not in local.log()

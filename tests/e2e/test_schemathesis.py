@@ -1,0 +1,31 @@
+"""Schemathesis against the OpenAPI document and the local server: no 5xx, and every response conforms.
+
+Two settings of its checks, on purpose: `positive_data_acceptance` is off because the document cannot carry the
+username's Unicode-category pattern (see request_model.portable_json_schema), so some schema-valid usernames
+are rightly refused with 400; and an invalid body too large for the 8 KiB limit is rightly refused with 413.
+"""
+
+from __future__ import annotations
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.config import SchemathesisConfig
+
+from local.openapi import openapi_document
+from tests.e2e.conftest import LocalApi
+
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "checks": {
+            "positive_data_acceptance": {"enabled": False},
+            "negative_data_rejection": {"expected-statuses": [400, 403, 404, 405, 413, 415]},
+        }
+    }
+)
+schema = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
+
+
+@schema.parametrize()
+@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_conforms_to_its_document(case: schemathesis.Case, local_api: LocalApi) -> None:
+    case.call_and_validate(base_url=local_api.url)

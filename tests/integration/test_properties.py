@@ -1,0 +1,68 @@
+"""Property-based: whatever arrives as a body, the handler answers 200 or a 4xx problem, never an exception, never a
+5xx, and a refused body never reaches Cognito. Runs in process, against the emulator, with real events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from local.emulator import STATE
+from tests.integration.conftest import Invoke
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+FIELDS = ["username", "clientId", "clientMetadata", "analyticsMetadata", "userContextData", "secretHash", "extra"]
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=40),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=12), children, max_size=4),
+    max_leaves=20,
+)
+# Bodies shaped like the request, with any value in any field: the interesting part of the input space.
+request_like = st.dictionaries(st.sampled_from(FIELDS), json_values, max_size=5)
+usernames = st.text(min_size=0, max_size=140)
+
+PROPERTY_SETTINGS = settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def assert_answer(invoke: Invoke, body: bytes) -> None:
+    before = STATE.calls().get(RESEND, 0)
+
+    response = invoke(body)
+
+    assert response.status == 200 or 400 <= response.status < 500, response.body
+    document = json.loads(response.body)
+    if response.status == 200:
+        assert set(document) <= {"message", "codeDeliveryDetails"}
+    else:
+        assert dict(response.headers)["Content-Type"] == "application/problem+json"
+        assert document["status"] == response.status and document["code"]
+        assert STATE.calls().get(RESEND, 0) == before, "a refused body reached Cognito"
+
+
+@PROPERTY_SETTINGS
+@given(document=json_values)
+def test_any_json_document(make_invoke: Callable[..., Invoke], document: object) -> None:
+    assert_answer(make_invoke(), json.dumps(document).encode())
+
+
+@PROPERTY_SETTINGS
+@given(document=request_like)
+def test_any_request_shaped_object(make_invoke: Callable[..., Invoke], document: dict[str, object]) -> None:
+    assert_answer(make_invoke(), json.dumps(document).encode())
+
+
+@PROPERTY_SETTINGS
+@given(username=usernames)
+def test_any_username(make_invoke: Callable[..., Invoke], username: str) -> None:
+    assert_answer(make_invoke(), json.dumps({"username": username}).encode())
+
+
+@PROPERTY_SETTINGS
+@given(body=st.binary(max_size=300))
+def test_any_bytes(make_invoke: Callable[..., Invoke], body: bytes) -> None:
+    assert_answer(make_invoke(), body)
