@@ -2,6 +2,7 @@
 #   make run    the endpoint on http://127.0.0.1:3000, on an embedded AWS emulator
 #   make test   lint, type checks and every test
 #   make synth  the CloudFormation template in cdk.out/ (no AWS credentials, no Docker), cdk-nag and cfn-lint
+#   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
 # PYTHON picks the interpreter for the virtual environment (3.11 or newer).
 
 PYTHON ?= python3
@@ -16,7 +17,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi chromium clean
+.PHONY: run test lint format unit e2e synth openapi bench chromium clean
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -49,6 +50,9 @@ chromium:
 	    echo "note: /usr/bin/chromium is missing; the browser tests will skip (sudo apt-get install chromium)"; \
 	  fi; \
 	fi
+
+bench: $(DEV_STAMP)
+	$(BIN)/python -m bench.run
 
 # Regenerate the committed OpenAPI document from the code (a test fails when it is stale).
 openapi: $(RUNTIME_STAMP)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_iam as iam
@@ -15,7 +14,8 @@ from aws_cdk import aws_ssm as ssm
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-LAMBDA_DIR = Path(__file__).resolve().parent.parent / "lambda"
+from infra.asset import ASSET_EXCLUDES, LAMBDA_DIR
+
 SERVICE_NAME = "resend-confirmation-code"
 METRICS_NAMESPACE = "ResendConfirmationCode"
 
@@ -102,7 +102,7 @@ class ResendFunction(Construct):
             architecture=ARCHITECTURE,
             handler="handler.lambda_handler",
             # lambda/ alone: the handler and its package, nothing from tests or tooling.
-            code=lambda_.Code.from_asset(str(LAMBDA_DIR), exclude=["**/__pycache__", "**/*.pyc", "**/.*"]),
+            code=lambda_.Code.from_asset(str(LAMBDA_DIR), exclude=ASSET_EXCLUDES),
             layers=[lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", layer_arn)],
             memory_size=memory_size,
             timeout=TIMEOUT,

@@ -16,6 +16,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from resend_code import client_secrets
 from resend_code.problems import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
@@ -72,6 +73,13 @@ def _cors(settings: Settings | None) -> CORSConfig | None:
 
 CORS = _cors(SETTINGS)
 app = APIGatewayRestResolver(cors=CORS)
+
+# Both AWS clients are built during INIT, with no network call: loading botocore's service models is most of a
+# cold start's CPU work, and INIT runs before the first caller waits (and, where Lambda initialises ahead of
+# traffic, before any caller). The secret itself is read on first use.
+if SETTINGS is not None:
+    cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds)
+    client_secrets.prepare()
 
 
 # No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not

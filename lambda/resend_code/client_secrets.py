@@ -2,7 +2,7 @@
 
 Powertools Parameters does the caching: one GetSecretValue per secret per cache period
 (POWERTOOLS_PARAMETERS_MAX_AGE, 300 s by default) instead of one per request, which is most of a naive
-design's cost and latency. The provider, and so its boto3 client, is created on first use, not at import.
+design's cost and latency. The secret is read on first use, never at import.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 
+import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
 from botocore.config import Config
@@ -31,13 +32,19 @@ class AppClientCredentials:
     client_secret: str = field(repr=False)
 
 
+def prepare() -> None:
+    """Create the Secrets Manager client now (no network call): the function does it during INIT."""
+    _provider()
+
+
 @cache
 def _provider() -> SecretsProvider:
     # Secrets Manager answers in tens of milliseconds; short timeouts keep a stalled call from eating the
     # function's whole timeout. Reading is idempotent, so one retry (standard mode, jittered) is safe.
-    return SecretsProvider(
-        boto_config=Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 2, "mode": "standard"})
-    )
+    config = Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 2, "mode": "standard"})
+    # A client from boto3's default session, which the Cognito client shares: given only a config, Powertools
+    # would build a second session and load botocore's data files twice during the cold start.
+    return SecretsProvider(boto3_client=boto3.client("secretsmanager", config=config))
 
 
 def get_app_client_credentials(client_id: str, secret_id: str, *, force_fetch: bool = False) -> AppClientCredentials:

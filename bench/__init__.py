@@ -1,0 +1,1 @@
+"""`make bench`: speed and cost of the endpoint against the naive way, measured in one run."""

@@ -1,0 +1,140 @@
+"""Monthly cost of this stack and of the naive design, from the benchmark's measured figures and AWS list prices.
+
+Prices: us-east-1 list prices (see docs/performance.md for the pages they come from). Every assumption is a
+named constant here and is printed with the model, so a reader can change one and see the result move.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# --- AWS list prices, us-east-1 ---
+LAMBDA_PER_MILLION_REQUESTS = 0.20
+LAMBDA_ARM_PER_GB_SECOND = 0.0000133334
+LAMBDA_X86_PER_GB_SECOND = 0.0000166667
+REST_API_PER_MILLION = 3.50
+WAF_PER_ACL_MONTH = 5.00
+WAF_PER_RULE_MONTH = 1.00
+WAF_PER_MILLION_REQUESTS = 0.60
+SECRET_PER_MONTH = 0.40
+SECRETS_PER_10K_CALLS = 0.05
+LOGS_PER_GB = 0.50
+CUSTOM_METRIC_PER_MONTH = 0.30
+ALARM_METRIC_PER_MONTH = 0.10
+XRAY_PER_MILLION_TRACES = 5.00
+XRAY_FREE_TRACES = 100_000
+
+# --- assumptions (stated in the output) ---
+SECRETS_MANAGER_LATENCY_MS = 30.0  # GetSecretValue from inside a Region
+COGNITO_LATENCY_MS = 120.0  # ResendConfirmationCode, which also queues the message
+FULL_VCPU_MB = 1769  # Lambda gives one full vCPU at 1,769 MB and CPU in proportion below that
+# INIT is widely observed to run with a full vCPU whatever the memory size (not an AWS-documented figure), so the
+# measured cold start is billed as it is; warm CPU work is scaled by the memory size's share of a vCPU.
+COLD_STARTS_PER_MONTH = 4_320  # at most one fresh environment every 10 minutes at this traffic shape
+ENVIRONMENTS = 2  # warm environments, each reading the secret once per 300 s cache period
+SECONDS_PER_MONTH = 30 * 24 * 3600
+PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
+ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
+WAF_RULES = 5
+ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
+ALARM_METRICS = 7  # five single-metric alarms (one metric each) and the 4xx-rate alarm (two)
+TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
+
+VOLUMES = (100_000, 1_000_000, 10_000_000)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The benchmark's figures that the model needs, for one handler."""
+
+    warm_valid_ms: float  # handler time per valid request on the bench machine, AWS calls excluded
+    cold_ms: float  # import + first request on the bench machine
+    log_bytes_per_request: float
+
+
+@dataclass(frozen=True)
+class Design:
+    """A deployment shape."""
+
+    name: str
+    memory_mb: int
+    arm64: bool
+    waf: bool
+    tracing: bool
+    alarms: bool
+    access_logs: bool
+    caches_secret: bool
+    aws_calls_ms: float  # network time per request waiting on AWS
+
+
+def cpu_scale(memory_mb: int) -> float:
+    """How much slower CPU-bound work runs than on the bench machine's one full core."""
+    return max(1.0, FULL_VCPU_MB / memory_mb)
+
+
+def warm_latency_ms(design: Design, measured: Measured) -> float:
+    """A warm request's duration in Lambda: the handler's CPU work at this memory size plus the wait on AWS."""
+    return measured.warm_valid_ms * cpu_scale(design.memory_mb) + design.aws_calls_ms
+
+
+def monthly_cost(design: Design, measured: Measured, requests: int) -> dict[str, float]:
+    """Each line of the monthly bill, in US dollars."""
+    gb = design.memory_mb / 1024
+    per_gb_second = LAMBDA_ARM_PER_GB_SECOND if design.arm64 else LAMBDA_X86_PER_GB_SECOND
+    duration_s = warm_latency_ms(design, measured) / 1000
+    cold_starts = min(requests, COLD_STARTS_PER_MONTH)
+    init_s = measured.cold_ms / 1000  # the INIT phase is billed too
+    cache_bound = ENVIRONMENTS * SECONDS_PER_MONTH / 300
+    secret_calls = min(requests, cache_bound) if design.caches_secret else requests
+    log_bytes = measured.log_bytes_per_request + PLATFORM_LOG_BYTES + (ACCESS_LOG_BYTES if design.access_logs else 0)
+    traces = requests * TRACE_SAMPLING_RATE if design.tracing else 0
+    bill = {
+        "API Gateway (REST)": requests / 1e6 * REST_API_PER_MILLION,
+        "Lambda requests": requests / 1e6 * LAMBDA_PER_MILLION_REQUESTS,
+        "Lambda duration": (requests * duration_s + cold_starts * init_s) * gb * per_gb_second,
+        "Secrets Manager": SECRET_PER_MONTH + secret_calls / 10_000 * SECRETS_PER_10K_CALLS,
+        "CloudWatch Logs": requests * log_bytes / 1e9 * LOGS_PER_GB,
+        "WAF": (WAF_PER_ACL_MONTH + WAF_RULES * WAF_PER_RULE_MONTH + requests / 1e6 * WAF_PER_MILLION_REQUESTS)
+        if design.waf
+        else 0.0,
+        "X-Ray": max(0.0, traces - XRAY_FREE_TRACES) / 1e6 * XRAY_PER_MILLION_TRACES,
+        "Metrics and alarms": (ACTIVE_METRIC_SERIES * CUSTOM_METRIC_PER_MONTH + ALARM_METRICS * ALARM_METRIC_PER_MONTH)
+        if design.alarms
+        else 0.0,
+    }
+    return bill
+
+
+def break_even(stack: Design, stack_measured: Measured, naive: Design, naive_measured: Measured) -> int | None:
+    """The smallest monthly volume (on a 1-2-5 grid) from which the stack costs less than the naive design."""
+    for exponent in range(4, 10):
+        for mantissa in (1, 2, 5):
+            volume: int = mantissa * 10**exponent
+            stack_total = sum(monthly_cost(stack, stack_measured, volume).values())
+            naive_total = sum(monthly_cost(naive, naive_measured, volume).values())
+            if stack_total < naive_total:
+                return volume
+    return None
+
+
+def stack_design(memory_mb: int) -> Design:
+    """This project as deployed (infra/): arm64, WAF, tracing, alarms, access logs, one AWS call per request."""
+    return Design("this stack", memory_mb, True, True, True, True, True, True, COGNITO_LATENCY_MS)
+
+
+NAIVE = Design("naive", 128, False, False, False, False, False, False, SECRETS_MANAGER_LATENCY_MS + COGNITO_LATENCY_MS)
+
+ASSUMPTIONS = {
+    "Secrets Manager call inside AWS (ms)": SECRETS_MANAGER_LATENCY_MS,
+    "Cognito ResendConfirmationCode inside AWS (ms)": COGNITO_LATENCY_MS,
+    "warm CPU scaled to the memory size's vCPU share (full vCPU at, MB)": FULL_VCPU_MB,
+    "INIT (cold start) billed as measured, at a full vCPU": "unverified",
+    "cold starts per month (at most)": COLD_STARTS_PER_MONTH,
+    "warm environments reading the secret every 300 s": ENVIRONMENTS,
+    "platform log bytes per invocation": PLATFORM_LOG_BYTES,
+    "access-log bytes per request (stack only)": ACCESS_LOG_BYTES,
+    "WAF rules": WAF_RULES,
+    "active custom metric series": ACTIVE_METRIC_SERIES,
+    "alarm metrics": ALARM_METRICS,
+    "X-Ray sampling (stack only)": TRACE_SAMPLING_RATE,
+}
