@@ -188,25 +188,24 @@ def _stage_name(raw: str) -> str:
     return raw
 
 
-def _int(context: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+def _bounded(context: dict[str, Any], key: str, default: float, low: float, high: float, kind: type) -> Any:
     raw = context.get(key)
     try:
-        value = default if raw in (None, "") else int(raw)
+        value = default if raw in (None, "") else kind(raw)
     except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a whole number") from None
+        raise ConfigError(f"{key} must be a {'whole number' if kind is int else 'number'}") from None
     if not low <= value <= high:
         raise ConfigError(f"{key} must be between {low} and {high}")
     return value
 
 
+def _int(context: dict[str, Any], key: str, default: int, low: int, high: int) -> int:
+    value: int = _bounded(context, key, default, low, high, int)
+    return value
+
+
 def _float(context: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
-    raw = context.get(key)
-    try:
-        value = default if raw in (None, "") else float(raw)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{key} must be a number") from None
-    if not low <= value <= high:
-        raise ConfigError(f"{key} must be between {low} and {high}")
+    value: float = _bounded(context, key, default, low, high, float)
     return value
 
 

@@ -28,6 +28,7 @@ from resend_code.problems import (
     render_problem,
 )
 from resend_code.pseudonym import user_reference
+from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.request_parsing import parse_request, raw_body
 from resend_code.resend import (
     ResendOutcome,
@@ -196,12 +197,16 @@ def _problem(problem: Problem) -> Response[str]:
 def _rejected(problem: Problem) -> Response[str]:
     if problem.problem_type.status >= 500:
         return _problem_response(problem)
-    logger.info(
-        "Request rejected",
-        extra={"code": problem.problem_type.code, "fields": [error.field for error in problem.errors]},
-    )
+    logger.info("Request rejected", extra={"code": problem.problem_type.code, "fields": _logged_fields(problem)})
     _count("RequestRejected", "Reason", problem.problem_type.code)
     return _problem_response(problem)
+
+
+def _logged_fields(problem: Problem) -> list[str]:
+    # Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address
+    # included: log only the request's own top-level field names.
+    known = {field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items()}
+    return [top if (top := error.field.split(".")[0]) in known else "(other)" for error in problem.errors]
 
 
 @app.not_found

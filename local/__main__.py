@@ -12,7 +12,7 @@ import os
 import signal
 from types import FrameType
 
-from local.emulator import Emulator
+from local.emulator import Emulator, aws_environment
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
 from resend_code.route import ROUTE_PATH
@@ -31,15 +31,8 @@ def main() -> None:
     emulator = Emulator(HOST, int(os.environ.get("EMULATOR_PORT", "5000")))
     endpoint = emulator.start()
 
-    # Fake credentials and the standard AWS_ENDPOINT_URL: every boto3 client in this process, including the
-    # one Powertools creates for Secrets Manager, talks to the emulator and nothing else.
-    os.environ.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="local",
-        AWS_SECRET_ACCESS_KEY="local",
-    )
+    # Every boto3 client in this process talks to the emulator and nothing else, with throwaway credentials.
+    os.environ.update(aws_environment(endpoint, REGION))
     os.environ.pop("AWS_SESSION_TOKEN", None)
     os.environ.pop("AWS_PROFILE", None)
     pool = seed(endpoint, REGION)

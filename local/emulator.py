@@ -279,6 +279,20 @@ def install() -> None:
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
 
 
+def aws_environment(endpoint: str, region: str) -> dict[str, str]:
+    """Environment that points every boto3 client of a process at the emulator, with throwaway credentials.
+
+    AWS_ENDPOINT_URL is boto3's standard switch, so the function's code needs no local-only branch.
+    """
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+    }
+
+
 class Emulator:
     """moto's ThreadedMotoServer with the extensions installed, bound to loopback only."""
 

@@ -12,7 +12,7 @@ import boto3
 import pytest
 import requests
 
-from local.emulator import STATE, Emulator
+from local.emulator import STATE, Emulator, aws_environment
 from local.seed import seed
 from tests.leak_scan import WATCH
 
@@ -44,13 +44,7 @@ def emulator() -> Iterator[SeededEmulator]:
     server = Emulator("127.0.0.1", 0)
     endpoint = server.start()
     saved = dict(os.environ)
-    os.environ.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_REGION=REGION,
-        AWS_DEFAULT_REGION=REGION,
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-    )
+    os.environ.update(aws_environment(endpoint, REGION))
     pool = seed(endpoint, REGION)
     client = boto3.client("cognito-idp", endpoint_url=endpoint, region_name=REGION).describe_user_pool_client(
         UserPoolId=pool.user_pool_id, ClientId=pool.client_id

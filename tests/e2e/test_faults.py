@@ -104,18 +104,19 @@ def function_log_entries(local: LocalApi, message: str) -> list[dict[str, object
     return [entry for entry in entries if entry["message"] == message]
 
 
-# --- Secrets Manager ---
-
-
-def test_secrets_manager_unreachable(stack: FaultStack) -> None:
-    stack.secrets_proxy.down()
+@pytest.mark.parametrize("proxy", ["secrets_proxy", "cognito_proxy"], ids=["secrets-manager", "cognito"])
+def test_unreachable_service(stack: FaultStack, proxy: str) -> None:
+    getattr(stack, proxy).down()
     try:
         response = resend(stack.local)
     finally:
-        stack.secrets_proxy.up()
+        getattr(stack, proxy).up()
 
     assert_problem(response, 503, "upstream_unavailable")
     assert response.headers["Retry-After"] == "5"
+
+
+# --- Secrets Manager ---
 
 
 def test_secrets_manager_slower_than_the_timeout(stack: FaultStack) -> None:
@@ -157,16 +158,6 @@ def test_malformed_secret(stack: FaultStack, document: str, reason: str) -> None
 
 
 # --- Cognito ---
-
-
-def test_cognito_unreachable(stack: FaultStack) -> None:
-    stack.cognito_proxy.down()
-    try:
-        response = resend(stack.local)
-    finally:
-        stack.cognito_proxy.up()
-
-    assert_problem(response, 503, "upstream_unavailable")
 
 
 def test_cognito_slower_than_the_timeout(stack: FaultStack) -> None:

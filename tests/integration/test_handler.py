@@ -173,3 +173,16 @@ def test_cognito_is_called_once_never_retried_by_the_sdk(make_invoke: Callable[.
 
     assert response.status in (429, 502)
     assert calls(RESEND) - before == 1
+
+
+def test_rejections_log_only_the_requests_own_field_names(
+    make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture
+) -> None:
+    invoke = make_invoke()
+
+    response = invoke({"username": "has space", "victim@example.com": 1, "clientMetadata": {"k@example.com": 1}})
+
+    assert response.status == 400
+    (record,) = [r for r in caplog.records if r.getMessage() == "Request rejected"]
+    assert sorted(record.fields) == ["(other)", "clientMetadata", "username"]  # type: ignore[attr-defined]
+    assert "example.com" not in str(record.__dict__)
