@@ -33,6 +33,7 @@ from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
 
 WEB_ACL_METRIC = "ResendConfirmationCodeWebAcl"
 RATE_RULE_NAME = "PerIpRateLimit"
+RATE_WINDOW_SECONDS = 300
 
 # Answers API Gateway gives itself, before or instead of the Lambda, in the same problem+json shape.
 GATEWAY_PROBLEMS: dict[apigw.ResponseType, ProblemType] = {
@@ -217,11 +218,18 @@ class ResendApi(Construct):
                 visibility_config=visibility(name),
             )
 
-        def block_with(problem_type: ProblemType) -> wafv2.CfnWebACL.RuleActionProperty:
+        def block_with(problem_type: ProblemType, retry_after: int | None = None) -> wafv2.CfnWebACL.RuleActionProperty:
+            headers = (
+                [wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="Retry-After", value=str(retry_after))]
+                if retry_after is not None
+                else None
+            )
             return wafv2.CfnWebACL.RuleActionProperty(
                 block=wafv2.CfnWebACL.BlockActionProperty(
                     custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-                        response_code=problem_type.status, custom_response_body_key=problem_type.code
+                        response_code=problem_type.status,
+                        custom_response_body_key=problem_type.code,
+                        response_headers=headers,
                     )
                 )
             )
@@ -260,10 +268,11 @@ class ResendApi(Construct):
                 wafv2.CfnWebACL.RuleProperty(
                     name=RATE_RULE_NAME,
                     priority=1,
-                    action=block_with(RATE_LIMITED),
+                    # The rule counts over a 5-minute window, so a blocked client waits that long.
+                    action=block_with(RATE_LIMITED, retry_after=RATE_WINDOW_SECONDS),
                     statement=wafv2.CfnWebACL.StatementProperty(
                         rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
-                            limit=rate_limit, aggregate_key_type="IP", evaluation_window_sec=300
+                            limit=rate_limit, aggregate_key_type="IP", evaluation_window_sec=RATE_WINDOW_SECONDS
                         )
                     ),
                     visibility_config=visibility(RATE_RULE_NAME),

@@ -291,7 +291,9 @@ def test_web_acl_rules_and_association(existing: Synthesized) -> None:
     }
     rate = rules["PerIpRateLimit"]["Statement"]["RateBasedStatement"]
     assert (rate["Limit"], rate["AggregateKeyType"]) == (200, "IP")
-    assert rules["PerIpRateLimit"]["Action"]["Block"]["CustomResponse"]["ResponseCode"] == 429
+    blocked = rules["PerIpRateLimit"]["Action"]["Block"]["CustomResponse"]
+    assert blocked["ResponseCode"] == 429
+    assert blocked["ResponseHeaders"] == [{"Name": "Retry-After", "Value": "300"}]
     size = rules["BodySizeLimit"]["Statement"]["SizeConstraintStatement"]
     assert (size["Size"], size["ComparisonOperator"]) == (MAX_BODY_BYTES, "GT")
     assert association["Properties"]["ResourceArn"] != "" and "WebACLArn" in association["Properties"]
