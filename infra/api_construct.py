@@ -52,6 +52,21 @@ def _problem_body(problem_type: ProblemType) -> str:
     return render_problem(Problem(problem_type)).body
 
 
+def static_error_headers(allowed_origins: Sequence[str], retry_after: int | None) -> dict[str, str]:
+    """Headers for the answers the gateway and the WAF give themselves (static values, no Lambda to compute them).
+
+    With a single allowed origin they carry CORS, so a page can read a 429 from the edge too; with several, the
+    Lambda's own answers carry CORS and these stay opaque to other origins.
+    """
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    if len(allowed_origins) == 1:
+        headers["Access-Control-Allow-Origin"] = allowed_origins[0]
+        headers["Access-Control-Expose-Headers"] = "Retry-After"
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
 class ResendApi(Construct):
     """POST {ROUTE_PATH} → the function, behind a validator, throttles and a web ACL."""
 
@@ -140,7 +155,7 @@ class ResendApi(Construct):
             authorization_type=apigw.AuthorizationType.NONE,
         )
         self._problem_gateway_responses(allowed_origins)
-        self.web_acl = self._web_acl(waf_rate_limit)
+        self.web_acl = self._web_acl(waf_rate_limit, allowed_origins)
         wafv2.CfnWebACLAssociation(
             self,
             "WebAclAssociation",
@@ -179,27 +194,18 @@ class ResendApi(Construct):
         return self.api.url_for_path(ROUTE_PATH)
 
     def _problem_gateway_responses(self, allowed_origins: Sequence[str]) -> None:
-        headers = {"Cache-Control": "'no-store'", "X-Content-Type-Options": "'nosniff'"}
-        # Gateway responses take static header values; with a single allowed origin a browser can read these
-        # errors too. With several, the Lambda's own answers carry CORS and these stay opaque to other origins.
-        if len(allowed_origins) == 1:
-            headers["Access-Control-Allow-Origin"] = f"'{allowed_origins[0]}'"
-            headers["Access-Control-Expose-Headers"] = "'Retry-After'"
         for response_type, problem_type in GATEWAY_PROBLEMS.items():
-            extra = (
-                {"Retry-After": f"'{problem_type.retry_after_seconds}'"}
-                if problem_type.retry_after_seconds is not None
-                else {}
-            )
+            headers = static_error_headers(allowed_origins, problem_type.retry_after_seconds)
             self.api.add_gateway_response(
                 f"Problem{response_type.response_type}",
                 type=response_type,
                 status_code=str(problem_type.status),
-                response_headers={**headers, **extra},
+                # Gateway response header values are mapping expressions: a literal is written in quotes.
+                response_headers={name: f"'{value}'" for name, value in headers.items()},
                 templates={PROBLEM_CONTENT_TYPE: _problem_body(problem_type)},
             )
 
-    def _web_acl(self, rate_limit: int) -> wafv2.CfnWebACL:
+    def _web_acl(self, rate_limit: int, allowed_origins: Sequence[str]) -> wafv2.CfnWebACL:
         def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
             return wafv2.CfnWebACL.VisibilityConfigProperty(
                 cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
@@ -219,11 +225,10 @@ class ResendApi(Construct):
             )
 
         def block_with(problem_type: ProblemType, retry_after: int | None = None) -> wafv2.CfnWebACL.RuleActionProperty:
-            headers = (
-                [wafv2.CfnWebACL.CustomHTTPHeaderProperty(name="Retry-After", value=str(retry_after))]
-                if retry_after is not None
-                else None
-            )
+            headers = [
+                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name=name, value=value)
+                for name, value in static_error_headers(allowed_origins, retry_after).items()
+            ]
             return wafv2.CfnWebACL.RuleActionProperty(
                 block=wafv2.CfnWebACL.BlockActionProperty(
                     custom_response=wafv2.CfnWebACL.CustomResponseProperty(

@@ -293,7 +293,9 @@ def test_web_acl_rules_and_association(existing: Synthesized) -> None:
     assert (rate["Limit"], rate["AggregateKeyType"]) == (200, "IP")
     blocked = rules["PerIpRateLimit"]["Action"]["Block"]["CustomResponse"]
     assert blocked["ResponseCode"] == 429
-    assert blocked["ResponseHeaders"] == [{"Name": "Retry-After", "Value": "300"}]
+    headers = {header["Name"]: header["Value"] for header in blocked["ResponseHeaders"]}
+    assert headers["Retry-After"] == "300"
+    assert headers["Access-Control-Allow-Origin"] == "https://app.example.com"  # readable by the one allowed page
     size = rules["BodySizeLimit"]["Statement"]["SizeConstraintStatement"]
     assert (size["Size"], size["ComparisonOperator"]) == (MAX_BODY_BYTES, "GT")
     assert association["Properties"]["ResourceArn"] != "" and "WebACLArn" in association["Properties"]
@@ -373,3 +375,17 @@ def test_the_asset_zips_small(demo: Synthesized, tmp_path: Path) -> None:
             zipped.write(path, path.relative_to(asset_dir))
 
     assert archive.stat().st_size < 50_000
+
+
+def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthesized, demo: Synthesized) -> None:
+    def throttled(synth: Synthesized) -> dict[str, str]:
+        (response,) = [
+            r["Properties"]
+            for r in synth.of_type("AWS::ApiGateway::GatewayResponse").values()
+            if r["Properties"]["ResponseType"] == "THROTTLED"
+        ]
+        parameters: dict[str, str] = response["ResponseParameters"]
+        return parameters
+
+    assert throttled(existing)["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
+    assert "gatewayresponse.header.Access-Control-Allow-Origin" not in throttled(demo)
