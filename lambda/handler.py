@@ -202,11 +202,13 @@ def _rejected(problem: Problem) -> Response[str]:
     return _problem_response(problem)
 
 
+# Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
+# rejections log only the request's own top-level field names.
+REQUEST_FIELDS = frozenset(field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items())
+
+
 def _logged_fields(problem: Problem) -> list[str]:
-    # Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address
-    # included: log only the request's own top-level field names.
-    known = {field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items()}
-    return [top if (top := error.field.split(".")[0]) in known else "(other)" for error in problem.errors]
+    return [top if (top := error.field.split(".")[0]) in REQUEST_FIELDS else "(other)" for error in problem.errors]
 
 
 @app.not_found

@@ -1,5 +1,5 @@
 // The reference page: a username field and a "Resend code" button on top of resend-code.js.
-import { cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
+import { MESSAGES, cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
 
 const form = document.getElementById("resend-form");
 const input = document.getElementById("username");
@@ -59,7 +59,7 @@ form.addEventListener("submit", async (event) => {
   event.preventDefault();
   const username = input.value.trim();
   if (!username) {
-    show("invalid", "Please enter the e-mail address or username you signed up with.");
+    show("invalid", MESSAGES.invalid_request);
     input.setAttribute("aria-invalid", "true");
     input.focus();
     return;

@@ -38,7 +38,24 @@ class LocalApi:
     emulator_endpoint: str
     log_path: Path
     process: subprocess.Popen[bytes]
+    user_pool_id: str
+    client_id: str
     client_secret: str = ""
+
+    def aws(self, service: str):  # type: ignore[no-untyped-def]
+        """A boto3 client for this stack's emulator."""
+        return boto3.client(
+            service,
+            endpoint_url=self.emulator_endpoint,
+            region_name=REGION,
+            aws_access_key_id="local",
+            aws_secret_access_key="local",
+        )
+
+    def secret_arn(self) -> str:
+        """The Secrets Manager secret the function reads (the only one seeded)."""
+        arn: str = self.aws("secretsmanager").list_secrets()["SecretList"][0]["ARN"]
+        return arn
 
     def calls(self, operation: str) -> int:
         counts: dict[str, int] = requests.get(f"{self.url}/_local/calls", timeout=5).json()
@@ -81,17 +98,12 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> Local
             re.search(r"user pool (\S+), app client (\S+)", text),
         )
         if api and emulator and pool:
-            local = LocalApi(api.group(1), emulator.group(1), log_path, process)
-            cognito = boto3.client(
-                "cognito-idp",
-                endpoint_url=local.emulator_endpoint,
-                region_name=REGION,
-                aws_access_key_id="local",
-                aws_secret_access_key="local",
+            local = LocalApi(api.group(1), emulator.group(1), log_path, process, pool.group(1), pool.group(2))
+            client = local.aws("cognito-idp").describe_user_pool_client(
+                UserPoolId=local.user_pool_id, ClientId=local.client_id
             )
-            client = cognito.describe_user_pool_client(UserPoolId=pool.group(1), ClientId=pool.group(2))
             local.client_secret = client["UserPoolClient"]["ClientSecret"]
-            WATCH.add_client(pool.group(2), local.client_secret)
+            WATCH.add_client(local.client_id, local.client_secret)
             WATCH.add_log(log_path)
             return local
         if process.poll() is not None:

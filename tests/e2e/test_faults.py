@@ -14,14 +14,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-import boto3
 import pytest
 import requests
 
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from resend_code.upstream_errors import COGNITO_ERRORS
-from tests.conftest import REGION
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.e2e.tcp_proxy import TcpProxy, free_port
 
@@ -36,26 +34,6 @@ class FaultStack:
     local: LocalApi
     secrets_proxy: TcpProxy
     cognito_proxy: TcpProxy
-
-    def aws(self, service: str):  # type: ignore[no-untyped-def]
-        return boto3.client(
-            service,
-            endpoint_url=self.local.emulator_endpoint,
-            region_name=REGION,
-            aws_access_key_id="local",
-            aws_secret_access_key="local",
-        )
-
-    def secret_arn(self) -> str:
-        arn: str = self.aws("secretsmanager").list_secrets()["SecretList"][0]["ARN"]
-        return arn
-
-    def client_id(self) -> str:
-        pool = self.aws("cognito-idp").list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
-        client_id: str = self.aws("cognito-idp").list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0][
-            "ClientId"
-        ]
-        return client_id
 
 
 @pytest.fixture(scope="module")
@@ -144,10 +122,10 @@ def test_secrets_manager_access_denied(stack: FaultStack) -> None:
     ids=["not-json", "missing-secret", "wrong-client-id"],
 )
 def test_malformed_secret(stack: FaultStack, document: str, reason: str) -> None:
-    sm = stack.aws("secretsmanager")
-    arn = stack.secret_arn()
+    sm = stack.local.aws("secretsmanager")
+    arn = stack.local.secret_arn()
     good = sm.get_secret_value(SecretId=arn)["SecretString"]
-    sm.put_secret_value(SecretId=arn, SecretString=document.replace("CLIENT", stack.client_id()))
+    sm.put_secret_value(SecretId=arn, SecretString=document.replace("CLIENT", stack.local.client_id))
     try:
         response = resend(stack.local)
     finally:

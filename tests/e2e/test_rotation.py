@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 
-import boto3
 import pytest
 import requests
 
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.conftest import REGION
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.leak_scan import WATCH
 
@@ -27,28 +25,10 @@ def local() -> Iterator[LocalApi]:
     stop_local_api(stack)
 
 
-def aws(local: LocalApi, service: str):  # type: ignore[no-untyped-def]
-    return boto3.client(
-        service,
-        endpoint_url=local.emulator_endpoint,
-        region_name=REGION,
-        aws_access_key_id="local",
-        aws_secret_access_key="local",
-    )
-
-
-def ids(local: LocalApi) -> tuple[str, str, str]:
-    cognito = aws(local, "cognito-idp")
-    pool = cognito.list_user_pools(MaxResults=1)["UserPools"][0]["Id"]
-    client = cognito.list_user_pool_clients(UserPoolId=pool)["UserPoolClients"][0]["ClientId"]
-    arn = aws(local, "secretsmanager").list_secrets()["SecretList"][0]["ARN"]
-    return pool, client, arn
-
-
 def rotate(local: LocalApi, store: str | None = None) -> None:
     """The runbook: add a second secret, store it (or `store` instead), then delete the old secret at once."""
-    cognito, sm = aws(local, "cognito-idp"), aws(local, "secretsmanager")
-    pool, client, arn = ids(local)
+    cognito, sm = local.aws("cognito-idp"), local.aws("secretsmanager")
+    pool, client, arn = local.user_pool_id, local.client_id, local.secret_arn()
     old = cognito.list_user_pool_client_secrets(UserPoolId=pool, ClientId=client)["ClientSecrets"]
     new = cognito.add_user_pool_client_secret(UserPoolId=pool, ClientId=client)["ClientSecretDescriptor"]
     WATCH.add_client(client, new["ClientSecretValue"])
