@@ -15,6 +15,7 @@ from constructs import Construct
 
 from infra.api_construct import RATE_RULE_NAME, WEB_ACL_METRIC
 from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
+from resend_code import metric_names as names
 
 FIVE_MINUTES = Duration.minutes(5)
 
@@ -44,8 +45,8 @@ class Monitoring(Construct):
             # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
             "CognitoFailures": cloudwatch.Metric(
                 namespace=METRICS_NAMESPACE,
-                metric_name="CognitoFailure",
-                dimensions_map={"service": SERVICE_NAME},
+                metric_name=names.COGNITO_FAILURE,
+                dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME},
                 period=FIVE_MINUTES,
                 statistic="Sum",
             ),

@@ -17,6 +17,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from resend_code import client_secrets
+from resend_code import metric_names as names
 from resend_code.problems import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
@@ -129,13 +130,13 @@ def _check_origin(settings: Settings, origin: str | None) -> None:
 
 def _record(outcome: ResendOutcome) -> None:
     if outcome.secret_refreshed:
-        _count("SecretRefreshed")
+        _count(names.SECRET_REFRESHED)
     if outcome.delivery is not None:
         logger.info("Code sent", extra={"delivery_medium": outcome.delivery.delivery_medium})
-        _count("CodeSent", "DeliveryMedium", outcome.delivery.delivery_medium or "UNKNOWN")
+        _count(names.CODE_SENT, names.DELIVERY_MEDIUM, outcome.delivery.delivery_medium or "UNKNOWN")
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
-        _count("CognitoError", "ErrorCode", outcome.suppressed_error or "Unknown")
+        _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
@@ -181,11 +182,11 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
         extra={"source": problem.source, "reason": problem.reason, "code": problem.problem_type.code},
     )
     if problem.source == "cognito-idp":
-        _count("CognitoError", "ErrorCode", problem.reason)
+        _count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
         # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
-        metrics.add_metric(name="CognitoFailure", unit=MetricUnit.Count, value=1)
+        metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
     else:
-        _count("SecretsManagerError", "Reason", problem.reason)
+        _count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
     return _problem_response(problem)
 
 
@@ -198,7 +199,7 @@ def _rejected(problem: Problem) -> Response[str]:
     if problem.problem_type.status >= 500:
         return _problem_response(problem)
     logger.info("Request rejected", extra={"code": problem.problem_type.code, "fields": _logged_fields(problem)})
-    _count("RequestRejected", "Reason", problem.problem_type.code)
+    _count(names.REQUEST_REJECTED, names.REASON, problem.problem_type.code)
     return _problem_response(problem)
 
 
