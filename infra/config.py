@@ -14,13 +14,14 @@ from typing import Any
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
+from resend_code.origins import EXAMPLE, InvalidOriginError, parse_origin_list
+
 # The Powertools layer version pinned to the library the tests run against (requirements.txt); a unit test keeps
 # the two equal. "latest" follows AWS's moving parameter instead, at the cost of reproducible deploys.
 POWERTOOLS_LAYER_VERSION = "3.37.0"
 
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
 
@@ -167,12 +168,11 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
 
 
 def _origins(raw: Any) -> tuple[str, ...]:
-    values = raw if isinstance(raw, list) else str(raw or "").split(",")
-    origins = tuple(str(v).strip().rstrip("/") for v in values if str(v).strip())
-    for origin in origins:
-        if not _ORIGIN.match(origin):
-            raise ConfigError("allowedOrigins must be origins such as https://app.example.com ('*' is refused)")
-    return origins
+    # The function's own parser (lambda/resend_code/origins.py), so what synth accepts the function accepts too.
+    try:
+        return parse_origin_list(raw if isinstance(raw, list) else str(raw or ""))
+    except InvalidOriginError as error:
+        raise ConfigError(f"allowedOrigins: {error}; expected a comma-separated list such as {EXAMPLE}") from None
 
 
 def _retention(context: dict[str, Any]) -> logs.RetentionDays:

@@ -18,6 +18,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from resend_code import client_secrets
 from resend_code import metric_names as names
+from resend_code.origins import origin_of_request
 from resend_code.problems import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
@@ -63,6 +64,9 @@ try:
     CONFIGURATION_ERROR: str | None = None
 except ConfigurationError as configuration_error:
     SETTINGS, CONFIGURATION_ERROR = None, str(configuration_error)
+if SETTINGS is not None and SETTINGS.allowed_origins_error:
+    # Said once at INIT, and again on each request it refuses (see _check_origin).
+    logger.error("Invalid configuration", extra={"configuration_error": SETTINGS.allowed_origins_error})
 
 
 def _cors(settings: Settings | None) -> CORSConfig | None:
@@ -123,8 +127,14 @@ def _settings() -> Settings:
 
 def _check_origin(settings: Settings, origin: str | None) -> None:
     # Browsers always send Origin on a cross-origin POST; refusing here, not only in the preflight, means a
-    # disallowed page gets nothing sent even when a preflight was skipped or forged.
-    if origin is not None and origin not in settings.allowed_origins:
+    # disallowed page gets nothing sent even when a preflight was skipped or forged. Native HTTP clients send
+    # no Origin: a broken ALLOWED_ORIGINS must not take them down with it.
+    if origin is None:
+        return
+    if settings.allowed_origins_error:
+        logger.error("Invalid configuration", extra={"configuration_error": settings.allowed_origins_error})
+        raise Problem(INTERNAL_ERROR)
+    if origin_of_request(origin) not in settings.allowed_origins:
         raise Problem(ORIGIN_NOT_ALLOWED)
 
 

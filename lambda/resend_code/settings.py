@@ -13,9 +13,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from resend_code.origins import EXAMPLE, InvalidOriginError, parse_origin_list
 from resend_code.request_model import CLIENT_ID_PATTERN
 
-_ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 
 
@@ -31,10 +31,15 @@ class Settings:
     """App client id → id or ARN of the Secrets Manager secret holding {"clientId", "clientSecret"}."""
     default_client_id: str
     allowed_origins: tuple[str, ...]
+    """Normalised as browsers send them (resend_code.origins); empty when none is set or the setting is wrong."""
     reveal_delivery_details: bool
     forward_caller_ip: bool
     cognito_connect_timeout_seconds: float
     cognito_read_timeout_seconds: float
+    allowed_origins_error: str | None = None
+    """Why ALLOWED_ORIGINS was refused. Kept apart from the other settings: requests without an Origin (native
+    apps, servers) cannot be affected by it, so they are served; a request with an Origin is refused with a
+    500 and this message in the log, since nobody can tell whether its origin was meant to be allowed."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,10 +53,15 @@ class Settings:
             default_client_id = next(iter(app_clients))
         if default_client_id not in app_clients:
             raise ConfigurationError("DEFAULT_CLIENT_ID must be one of the client ids in APP_CLIENTS")
+        try:
+            allowed_origins, origins_error = _origins(env.get("ALLOWED_ORIGINS", "")), None
+        except ConfigurationError as error:
+            allowed_origins, origins_error = (), str(error)
         return cls(
             app_clients=app_clients,
             default_client_id=default_client_id,
-            allowed_origins=_origins(env.get("ALLOWED_ORIGINS", "")),
+            allowed_origins=allowed_origins,
+            allowed_origins_error=origins_error,
             reveal_delivery_details=_flag(env, "REVEAL_DELIVERY_DETAILS", default=False),
             forward_caller_ip=_flag(env, "FORWARD_CALLER_IP", default=True),
             # Tight by default: the function's 10 s timeout must cover a secret read and this one attempt.
@@ -84,13 +94,12 @@ def _app_clients(raw: str | None) -> dict[str, str]:
 
 
 def _origins(raw: str) -> tuple[str, ...]:
-    origins = tuple(origin.strip().rstrip("/") for origin in raw.split(",") if origin.strip())
-    for origin in origins:
-        if origin == "*":
-            raise ConfigurationError("ALLOWED_ORIGINS must list origins; '*' is not allowed")
-        if not _ORIGIN.match(origin):
-            raise ConfigurationError("ALLOWED_ORIGINS must be a comma-separated list like https://app.example.com")
-    return origins
+    try:
+        return parse_origin_list(raw)
+    except InvalidOriginError as error:
+        raise ConfigurationError(
+            f"ALLOWED_ORIGINS: {error}; expected a comma-separated list such as {EXAMPLE}"
+        ) from None
 
 
 def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:

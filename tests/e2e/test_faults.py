@@ -183,7 +183,6 @@ def test_each_cognito_error(stack: FaultStack, error_code: str) -> None:
     ("setting", "value"),
     [
         ("APP_CLIENTS", "{not json"),
-        ("ALLOWED_ORIGINS", "*"),
         ("REVEAL_DELIVERY_DETAILS", "sometimes"),
         ("COGNITO_READ_TIMEOUT_SECONDS", "0"),
     ],

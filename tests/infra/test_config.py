@@ -6,6 +6,7 @@ import pytest
 from aws_cdk import aws_logs as logs
 
 from infra.config import ConfigError, StackConfig
+from resend_code.settings import Settings
 from tests.infra.conftest import EXISTING_CONTEXT, EXISTING_SECRET
 
 
@@ -32,6 +33,7 @@ def test_existing_pool_clients_and_values_from_the_cli_as_strings() -> None:
     assert config.throttle_rate_limit == 15
 
 
+ONE_CLIENT_ENV = {"APP_CLIENTS": json.dumps({"client1": "secret-id"})}
 one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
 
 
@@ -56,6 +58,8 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
         ),
         ({"poolMode": "existing", "appClients": one_client, "defaultClientId": "zzz"}, "defaultClientId"),
         ({"allowedOrigins": "*"}, "allowedOrigins"),
+        ({"allowedOrigins": "null"}, "allowedOrigins: 'null' is the opaque origin"),
+        ({"allowedOrigins": "https://app.example.com/signup"}, "allowedOrigins: 'https://app.example.com/signup'"),
         ({"throttleRateLimit": "50", "throttleBurstLimit": "10"}, "throttleBurstLimit"),
         ({"wafRateLimit": "5"}, "wafRateLimit"),
         ({"reservedConcurrency": "lots"}, "reservedConcurrency"),
@@ -67,3 +71,12 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
 def test_names_the_wrong_key(context: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         StackConfig.from_mapping(context)
+
+
+def test_hybrid_app_origins_are_accepted_as_the_function_reads_them() -> None:
+    raw = "capacitor://localhost, ionic://localhost, https://App.example.com:443/"
+
+    config = StackConfig.from_mapping({"allowedOrigins": raw})
+
+    assert config.allowed_origins == ("capacitor://localhost", "ionic://localhost", "https://app.example.com")
+    assert config.allowed_origins == Settings.from_env({**ONE_CLIENT_ENV, "ALLOWED_ORIGINS": raw}).allowed_origins

@@ -76,7 +76,6 @@ def test_unknown_client_id_is_refused_before_any_aws_call(make_invoke: Callable[
     ("env", "named"),
     [
         ({"APP_CLIENTS": None}, "APP_CLIENTS"),
-        ({"ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS"),
         ({"REVEAL_DELIVERY_DETAILS": "sometimes"}, "REVEAL_DELIVERY_DETAILS"),
     ],
 )
@@ -93,6 +92,24 @@ def test_misconfiguration_is_a_generic_500_and_a_named_log_line(
     assert named not in response.body.decode()
     assert any(named in getattr(record, "configuration_error", "") for record in caplog.records)
     assert calls(RESEND) == before
+
+
+@pytest.mark.parametrize("origins", ["*", "null", "https://app.example.com/signup"])
+def test_a_bad_origin_setting_spares_requests_without_an_origin(
+    make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture, origins: str
+) -> None:
+    invoke = make_invoke(ALLOWED_ORIGINS=origins)
+    before = calls(RESEND)
+
+    native = invoke({"username": UNCONFIRMED_USER})
+    from_a_page = invoke({"username": UNCONFIRMED_USER}, headers={"Origin": "https://app.example.com"})
+
+    assert native.status == 200
+    assert from_a_page.status == 500 and problem_of(from_a_page)["code"] == "internal_error"
+    assert "ALLOWED_ORIGINS" not in from_a_page.body.decode()
+    logged = [getattr(record, "configuration_error", "") for record in caplog.records]
+    assert any(entry.startswith("ALLOWED_ORIGINS: ") for entry in logged)
+    assert calls(RESEND) == before + 1
 
 
 def test_a_rotated_secret_is_fetched_again_once_and_the_call_retried(

@@ -50,8 +50,6 @@ def test_reads_every_setting() -> None:
         ({"APP_CLIENTS": json.dumps({"a": ""})}, "APP_CLIENTS"),
         ({"APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"})}, "DEFAULT_CLIENT_ID"),
         ({**ONE_CLIENT, "DEFAULT_CLIENT_ID": "zzz"}, "DEFAULT_CLIENT_ID"),
-        ({**ONE_CLIENT, "ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS"),
-        ({**ONE_CLIENT, "ALLOWED_ORIGINS": "app.example.com"}, "ALLOWED_ORIGINS"),
         ({**ONE_CLIENT, "REVEAL_DELIVERY_DETAILS": "maybe"}, "REVEAL_DELIVERY_DETAILS"),
         ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "soon"}, "COGNITO_READ_TIMEOUT_SECONDS"),
         ({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": "60"}, "COGNITO_READ_TIMEOUT_SECONDS"),
@@ -60,3 +58,23 @@ def test_reads_every_setting() -> None:
 def test_names_the_setting_that_is_wrong(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
         Settings.from_env(env)
+
+
+def test_hybrid_app_origins_are_accepted_in_browser_form() -> None:
+    env = {**ONE_CLIENT, "ALLOWED_ORIGINS": "capacitor://localhost, ionic://localhost, HTTPS://App.example.com:443/"}
+
+    settings = Settings.from_env(env)
+
+    assert settings.allowed_origins == ("capacitor://localhost", "ionic://localhost", "https://app.example.com")
+    assert settings.allowed_origins_error is None
+
+
+@pytest.mark.parametrize("origins", ["*", "null", "app.example.com", "https://app.example.com/path"])
+def test_a_bad_origin_list_is_kept_apart_so_the_other_settings_still_load(origins: str) -> None:
+    settings = Settings.from_env({**ONE_CLIENT, "ALLOWED_ORIGINS": origins})
+
+    assert settings.allowed_origins == ()
+    assert settings.allowed_origins_error is not None
+    assert settings.allowed_origins_error.startswith("ALLOWED_ORIGINS: ")
+    assert "capacitor://localhost" in settings.allowed_origins_error  # the message shows a good example
+    assert settings.default_client_id == "client1"
