@@ -9,17 +9,24 @@ const outbox = document.getElementById("outbox");
 const outboxCode = document.getElementById("outbox-code");
 const LABEL = button.textContent;
 let cooldownTimer = null;
+let lastUsername = "";
 
 function show(kind, text) {
   status.dataset.kind = kind;
   status.textContent = text;
 }
 
+// For the sentence a person reads: "30 seconds", "15 minutes" (rounded up: never promise less than the wait).
 function formatWait(seconds) {
+  if (seconds < 60) return seconds === 1 ? "1 second" : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? "1 minute" : `${minutes} minutes`;
+}
+
+// For the button's countdown, which changes every second: "45 s", "14:59".
+function formatCountdown(seconds) {
   if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  const rest = String(seconds % 60).padStart(2, "0");
-  return `${minutes}:${rest} min`;
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
 function startCooldown(seconds) {
@@ -34,7 +41,9 @@ function startCooldown(seconds) {
       return;
     }
     button.disabled = true;
-    button.textContent = `${LABEL} (${formatWait(left)})`;
+    button.textContent = `${LABEL} (${formatCountdown(left)})`;
+    // Locally, a code can land in the outbox after the answer (a timeout): keep the panel current meanwhile.
+    if (!outbox.hidden && left % 5 === 0) refreshOutbox(lastUsername);
     left -= 1;
   };
   tick();
@@ -72,14 +81,16 @@ form.addEventListener("submit", async (event) => {
   if (result.kind === "sent" && result.codeDeliveryDetails) {
     text += ` Sent to ${result.codeDeliveryDetails.destination}.`;
   }
-  if (result.kind === "throttled") {
-    text += ` You can try again in ${formatWait(result.retryAfterSeconds)}.`;
+  const wait = cooldownSeconds(result);
+  if (result.kind !== "sent" && wait > 0) {
+    text += ` You can try again in ${formatWait(wait)}.`;
   }
   show(result.kind, text);
-  const wait = cooldownSeconds(result);
+  lastUsername = username;
   if (wait > 0) startCooldown(wait);
   else button.disabled = false;
-  if (result.kind === "sent") await refreshOutbox(username);
+  // After an error too: a timeout may still have sent a code.
+  await refreshOutbox(username);
 });
 
 refreshOutbox("");

@@ -7,8 +7,10 @@
 //     case "sent":      /* show result.message; result.codeDeliveryDetails?.destination when the server reveals it */
 //     case "invalid":   /* fix the input: messageFor(result) and result.errors (field by field) */
 //     case "throttled": /* wait result.retryAfterSeconds before the next try */
-//     case "failed":    /* messageFor(result); try again later */
+//     case "failed":    /* messageFor(result); if result.retryAfterSeconds, wait that long (after a timeout the
+//                          code may already be on its way) */
 //   }
+//   Or simply: keep the button disabled for cooldownSeconds(result).
 
 /** Human messages for each stable error `code` the endpoint answers with. */
 export const MESSAGES = Object.freeze({
@@ -28,7 +30,7 @@ export const MESSAGES = Object.freeze({
   delivery_failed: "We could not deliver the code. Please try again later.",
   upstream_error: "The sign-up service had a problem. Please try again later.",
   upstream_unavailable: "The sign-up service is unavailable. Please try again shortly.",
-  upstream_timeout: "The sign-up service took too long to answer. Please try again.",
+  upstream_timeout: "The sign-up service took too long to answer. A code may already be on its way: check your inbox before asking again.",
   network_error: "Could not reach the server. Check your connection and try again.",
 });
 
@@ -43,10 +45,12 @@ const DEFAULT_RETRY_AFTER_SECONDS = 60;
  * @returns {Promise<{kind:"sent", message:string, codeDeliveryDetails?:object}
  *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
  *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
- *   | {kind:"failed", code:string, message:string, status:number}>}
+ *   | {kind:"failed", code:string, message:string, status:number, retryAfterSeconds:number}>}
  */
 export async function resendConfirmationCode(baseUrl, username, options = {}) {
-  const body = { username };
+  // A keyboard's trailing space or a pasted tab or line break: no Cognito username holds whitespace, so removing
+  // it around the value changes no valid one (the server does the same). Case and normalization stay as typed.
+  const body = { username: String(username).trim() };
   if (options.clientId) body.clientId = options.clientId;
   if (options.clientMetadata) body.clientMetadata = options.clientMetadata;
   const fetchImpl = options.fetchImpl || fetch;
@@ -72,15 +76,24 @@ export async function resendConfirmationCode(baseUrl, username, options = {}) {
   }
   const code = typeof document.code === "string" ? document.code : "upstream_error";
   const message = MESSAGES[code] || MESSAGES.upstream_error;
+  const retryAfter = retryAfterSecondsOf(response);
   if (response.status === 429 || response.status === 503) {
-    const header = Number.parseInt(response.headers.get("Retry-After") || "", 10);
-    const retryAfterSeconds = Number.isFinite(header) && header >= 0 ? header : DEFAULT_RETRY_AFTER_SECONDS;
+    const retryAfterSeconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
     return { kind: "throttled", code, message, retryAfterSeconds };
   }
   if (response.status === 400 || response.status === 413 || response.status === 415) {
     return { kind: "invalid", code, message, errors: Array.isArray(document.errors) ? document.errors : [] };
   }
-  return { kind: "failed", code, message, status: response.status };
+  // Any other answer may carry Retry-After too (a 504 after which the code may have been sent): honour it.
+  return { kind: "failed", code, message, status: response.status, retryAfterSeconds: retryAfter ?? 0 };
+}
+
+/** Retry-After in seconds (RFC 9110: delay-seconds or an HTTP date), or null when absent or unreadable. */
+function retryAfterSecondsOf(response) {
+  const value = (response.headers.get("Retry-After") || "").trim();
+  if (/^\d+$/.test(value)) return Number.parseInt(value, 10);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? null : Math.max(0, Math.ceil((date - Date.now()) / 1000));
 }
 
 /** The message to show a person for any result. */
@@ -89,11 +102,13 @@ export function messageFor(result) {
 }
 
 /**
- * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, a short pause
- * after a send (so a double click cannot send twice), none after a mistake the person can fix.
+ * Seconds to keep the button disabled after a result: the server's Retry-After whenever it gave one (throttled,
+ * or a timeout after which the code may already be on its way), a short pause after a send (so a double click
+ * cannot send twice), none after a mistake the person can fix.
  */
 export function cooldownSeconds(result, afterSendSeconds = 30) {
   if (result.kind === "throttled") return result.retryAfterSeconds;
   if (result.kind === "sent") return afterSendSeconds;
+  if (result.kind === "failed") return result.retryAfterSeconds || 0;
   return 0;
 }

@@ -93,8 +93,16 @@ UPSTREAM_UNAVAILABLE = ProblemType(
     "The identity service could not be reached; retry after the time given in Retry-After.",
     retry_after_seconds=5,
 )
+# A timeout does not mean nothing was sent: Cognito may have delivered the code and only its answer was late (the
+# function makes one attempt, no SDK retry). A retry at once can send a second code, so the answer carries the
+# same 30 s pause the reference page keeps after a code is sent, and every client honours it as a cooldown.
 UPSTREAM_TIMEOUT = ProblemType(
-    "upstream_timeout", 504, "Upstream timeout", "The identity service did not answer in time; try again later."
+    "upstream_timeout",
+    504,
+    "Upstream timeout",
+    "The identity service did not answer in time; a code may already be on its way. Retry after the time given "
+    "in Retry-After.",
+    retry_after_seconds=30,
 )
 
 CATALOG: tuple[ProblemType, ...] = (
@@ -154,7 +162,7 @@ class ProblemBody:
 
 
 def render_problem(problem: Problem) -> ProblemBody:
-    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503)."""
+    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429, 503 and 504)."""
     problem_type = problem.problem_type
     document = ProblemDocument(
         type=problem_type.type_uri,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -30,7 +30,26 @@ CLIENT_METADATA_VALUE_MAX_LENGTH = 256
 # Names a caller might send for values only the server may supply, compared case-insensitively.
 SERVER_SUPPLIED_FIELDS = frozenset({"secrethash", "clientsecret", "ipaddress", "sourceip"})
 
-Username = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN)]
+
+def strip_surrounding_whitespace(value: Any) -> Any:
+    """Remove whitespace around a string: every Unicode space and line break (str.isspace), not only ASCII.
+
+    A phone keyboard's autocomplete adds a trailing space, a paste brings a tab or a line break. Cognito's
+    Username pattern admits no whitespace at all, so no valid username changes; case and Unicode normalization
+    are left alone (a user may have signed up with either form). Anything else is returned as it is, for the
+    strict type check to refuse.
+    """
+    return value.strip() if isinstance(value, str) else value
+
+
+# The secret hash and the Cognito call both use the stripped value, since both read the validated model.
+# The constraints come first so they stay on the string schema (pydantic's string_* error types); the
+# BeforeValidator wraps that schema and so runs before it.
+Username = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN),
+    BeforeValidator(strip_surrounding_whitespace),
+]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=CLIENT_ID_PATTERN)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_METADATA_KEY_MAX_LENGTH)]
 MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
@@ -107,6 +126,7 @@ class ResendConfirmationCodeRequest(_RequestPart):
 
 
 USERNAME_RULE = (
+    "Whitespace around it (any Unicode space or line break) is removed first; what remains must be "
     "1-128 characters, each a letter, mark, symbol, number or punctuation (Unicode categories L, M, S, N, P): "
     "no whitespace, control or zero-width characters."
 )

@@ -145,6 +145,7 @@ def test_cognito_slower_than_the_timeout(stack: FaultStack) -> None:
     response = resend(stack.local)
 
     assert_problem(response, 504, "upstream_timeout")
+    assert response.headers["Retry-After"] == "30"  # the code may be on its way: callers cool down
     # Cognito still sends the code after the function gave up on the answer: that is why the call is never
     # retried (a retry would send a second code).
     deadline = time.monotonic() + 5

@@ -203,3 +203,19 @@ def test_rejections_log_only_the_requests_own_field_names(
     (record,) = [r for r in caplog.records if r.getMessage() == "Request rejected"]
     assert sorted(record.fields) == ["(other)", "clientMetadata", "username"]  # type: ignore[attr-defined]
     assert "example.com" not in str(record.__dict__)
+
+
+@pytest.mark.parametrize("typed", [f"{UNCONFIRMED_USER} ", f"\t{UNCONFIRMED_USER}", f"\u00a0{UNCONFIRMED_USER}\u2028"])
+def test_whitespace_around_the_username_is_stripped_before_hashing_and_sending(
+    make_invoke: Callable[..., Invoke], typed: str
+) -> None:
+    invoke = make_invoke()
+    before = len(STATE.outbox())
+
+    response = invoke({"username": typed})
+
+    # The emulator checks SECRET_HASH against the Username it receives: a hash of the untrimmed value would
+    # have been refused (and answered neutrally, with nothing in the outbox).
+    assert response.status == 200
+    assert len(STATE.outbox()) == before + 1
+    assert STATE.outbox()[0]["username"] == UNCONFIRMED_USER

@@ -129,3 +129,44 @@ def test_json_schema_forbids_extra_fields_at_every_level() -> None:
         "analyticsMetadata",
         "userContextData",
     }
+
+
+# What people type: a phone keyboard's trailing space, a pasted tab or line break, the spaces of other scripts.
+SURROUNDING_WHITESPACE = [
+    " ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\u00a0",  # no-break space
+    "\u2009",  # thin space
+    "\u3000",  # ideographic space
+    "\u2028",  # line separator
+    "\u2029",  # paragraph separator
+    "\u0085",  # next line
+    "\u000b\u000c",  # vertical tab, form feed
+]
+
+
+@pytest.mark.parametrize("space", SURROUNDING_WHITESPACE)
+def test_whitespace_around_the_username_is_removed(space: str) -> None:
+    for typed in (f"alice@example.com{space}", f"{space}alice@example.com", f"{space}alice@example.com{space}{space}"):
+        assert ResendConfirmationCodeRequest.model_validate({"username": typed}).username == "alice@example.com"
+
+
+@pytest.mark.parametrize("username", ["Alice@Example.com", "zoe\u0301@example.com", "zo\u00eb@example.com"])
+def test_case_and_unicode_normalization_are_left_as_typed(username: str) -> None:
+    assert ResendConfirmationCodeRequest.model_validate({"username": f" {username}\t"}).username == username
+
+
+@pytest.mark.parametrize(
+    ("username", "error_type"),
+    [
+        (" \t\u3000", "string_too_short"),  # only whitespace is still no username
+        ("two words ", "string_pattern_mismatch"),  # whitespace inside is still refused
+        (" zero\u200bwidth", "string_pattern_mismatch"),  # zero-width characters are not whitespace
+        ("\u200bleading", "string_pattern_mismatch"),
+        ("x" * 129 + " ", "string_too_long"),
+    ],
+)
+def test_stripping_does_not_make_a_bad_username_good(username: str, error_type: str) -> None:
+    assert [e["type"] for e in errors_of({"username": username})] == [error_type]

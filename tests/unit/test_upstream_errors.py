@@ -78,3 +78,11 @@ def test_transport_failures() -> None:
     assert connect_timeout is not None and connect_timeout.status == 504
     assert unreachable is not None and unreachable.status == 503
     assert transport_problem(ValueError()) is None
+
+
+def test_a_timeout_asks_for_a_cooldown_since_the_code_may_have_been_sent() -> None:
+    timeout = transport_problem(ReadTimeoutError(endpoint_url="http://x"))
+
+    assert timeout is not None and timeout.code == "upstream_timeout"
+    assert render_problem(Problem(timeout)).headers == {"Retry-After": "30"}
+    assert "may already be on its way" in timeout.detail
