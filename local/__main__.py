@@ -1,7 +1,8 @@
 """`python -m local` (what `make run` runs): the emulator, seeded, and the endpoint in front of it.
 
 PORT (default 3000) and EMULATOR_PORT (default 5000) choose the ports; 0 picks a free one. Both bind to
-127.0.0.1 only. Ctrl-C (or SIGTERM) stops both.
+127.0.0.1 only and answer only loopback Host names. A port that is taken ends the program at once with a message
+naming it and its variable. Ctrl-C (or SIGTERM) stops both.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import signal
 from types import FrameType
 
 from local.emulator import Emulator, aws_environment
+from local.loopback import PortInUseError
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
 from resend_code.route import ROUTE_PATH
@@ -25,11 +27,25 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
+def _port(variable: str, default: int) -> int:
+    raw = os.environ.get(variable, str(default))
+    if not raw.isdigit() or int(raw) > 65535:
+        raise SystemExit(f"{variable}={raw!r} is not a port number (0-65535; 0 picks a free port)")
+    return int(raw)
+
+
 def main() -> None:
-    """Start the emulator, seed it, configure the function as the stack would, and serve until stopped."""
-    port = int(os.environ.get("PORT", "3000"))
-    emulator = Emulator(HOST, int(os.environ.get("EMULATOR_PORT", "5000")))
-    endpoint = emulator.start()
+    """Start the emulator, seed it, configure the function as the stack would, and serve until stopped.
+
+    Exits with status 1 and a message naming the port and its variable when PORT or EMULATOR_PORT is taken.
+    """
+    try:
+        # Both ports are bound before anything else starts, so a busy one fails in well under a second.
+        server = LocalApiServer((HOST, _port("PORT", 3000)), resource=ROUTE_PATH, port_variable="PORT")
+        emulator = Emulator(HOST, _port("EMULATOR_PORT", 5000), port_variable="EMULATOR_PORT")
+        endpoint = emulator.start()
+    except PortInUseError as error:
+        raise SystemExit(f"make run: {error.strerror}") from None
 
     # Every boto3 client in this process talks to the emulator and nothing else, with throwaway credentials.
     os.environ.update(aws_environment(endpoint, REGION))
@@ -37,7 +53,6 @@ def main() -> None:
     os.environ.pop("AWS_PROFILE", None)
     pool = seed(endpoint, REGION)
 
-    server = LocalApiServer((HOST, port), resource=ROUTE_PATH)
     url = server.url
     os.environ.setdefault("APP_CLIENTS", json.dumps({pool.client_id: pool.secret_arn}))
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")

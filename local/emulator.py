@@ -20,8 +20,10 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from functools import cache
 from typing import Any
 
+import botocore.session
 from moto.cognitoidp.exceptions import (
     InvalidParameterException,
     NotAuthorizedError,
@@ -37,7 +39,10 @@ from moto.cognitoidp.models import (
 )
 from moto.cognitoidp.responses import CognitoIdpResponse
 from moto.core.responses import ActionResult, BaseResponse
-from moto.server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from local.loopback import LoopbackGuard, listening_socket
 
 
 @dataclass(frozen=True)
@@ -112,6 +117,22 @@ class EmulatorState:
 
 
 STATE = EmulatorState()
+
+# The services the function calls; a fault can be armed on any of their operations.
+FAULT_SERVICES = ("cognito-idp", "secretsmanager")
+
+
+@cache
+def known_operations() -> tuple[str, ...]:
+    """Every `service:Operation` a fault may be armed on, from botocore's service models (the names moto counts)."""
+    session = botocore.session.get_session()
+    return tuple(
+        sorted(
+            f"{service}:{name}"
+            for service in FAULT_SERVICES
+            for name in session.get_service_model(service).operation_names
+        )
+    )
 
 
 def _mask(user: CognitoIdpUser, attribute: str) -> str:
@@ -294,19 +315,37 @@ def aws_environment(endpoint: str, region: str) -> dict[str, str]:
 
 
 class Emulator:
-    """moto's ThreadedMotoServer with the extensions installed, bound to loopback only."""
+    """moto's WSGI application with the extensions installed, behind the loopback guard, on a threaded werkzeug
+    server bound to loopback only (as moto's ThreadedMotoServer serves it, minus its hang on a busy port)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, port_variable: str = "EMULATOR_PORT") -> None:
         install()
         # werkzeug logs every request line; the local server's own log is what a developer wants to read.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
-        self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        self._host, self._port, self._port_variable = host, port, port_variable
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
 
     def start(self) -> str:
-        """Start serving and return the endpoint URL for AWS_ENDPOINT_URL."""
-        self._server.start()
-        host, port = self._server.get_host_and_port()
-        return f"http://{host}:{port}"
+        """Bind (PortInUseError names the port variable when the port is taken), serve in a thread, and return
+        the endpoint URL for AWS_ENDPOINT_URL."""
+        sock = listening_socket(self._host, self._port, self._port_variable)
+        try:
+            # Every AWS call is a write (POST): the guard refuses them all from a web page of another origin.
+            app = LoopbackGuard(DomainDispatcherApplication(create_backend_app), write_guarded_prefix="/")
+            self._server = make_server(
+                self._host, self._port, app, threaded=True, request_handler=MotoRequestHandler, fd=sock.fileno()
+            )
+        finally:
+            sock.close()  # werkzeug serves a duplicate of the descriptor
+        self._thread = threading.Thread(target=self._server.serve_forever, name="emulator", daemon=True)
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
 
     def stop(self) -> None:
-        self._server.stop()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join()

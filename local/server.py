@@ -1,39 +1,55 @@
-"""The local HTTP server: API Gateway's part, on loopback.
+"""The local HTTP server: API Gateway's part, on loopback, served by werkzeug's threaded WSGI server.
 
 The server answers a few routes itself, never through the Lambda: the reference page (`/`, `/web/...`), the
 OpenAPI document (`/openapi.json`), and developer routes under `/_local/` (the outbox of codes the emulator
 sent, the AWS calls it served, and fault injection for tests). Everything else becomes an API Gateway REST
 proxy event for the very same lambda_handler that runs in AWS.
+
+HTTP itself (request lines, headers, chunked bodies, keep-alive) is werkzeug's; this module adds what
+API Gateway does in front of a function: a payload limit, JSON errors for bad framing, one invocation at a time.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import sys
 import threading
 import time
-from collections.abc import Callable
-from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+from werkzeug.wrappers import Request, Response
 
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
-from local.emulator import STATE, Fault
+from local.emulator import STATE, Fault, known_operations
+from local.loopback import LoopbackGuard, listening_socket
 from local.openapi import render as render_openapi
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
 
 # API Gateway's own payload limit for REST APIs; the handler enforces the endpoint's much smaller one.
 API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
+# RFC 9110 section 8.6: Content-Length = 1*DIGIT. werkzeug reads anything else as 0, which would leave the real
+# body in the connection to be parsed as the next request; refuse it and close instead.
+_CONTENT_LENGTH = re.compile(r"[0-9]+")
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def _json(status: int, document: Any) -> ProxyResponse:
+def _json(status: int, document: Any, *, close: bool = False) -> ProxyResponse:
     body = json.dumps(document, indent=2).encode("utf-8")
-    return ProxyResponse(status, [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body)
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    if close:
+        headers.append(("Connection", "close"))
+    return ProxyResponse(status, headers, body)
 
 
 def _static(name: str) -> ProxyResponse | None:
@@ -44,9 +60,13 @@ def _static(name: str) -> ProxyResponse | None:
     return ProxyResponse(200, headers, path.read_bytes())
 
 
+FAULT_SHAPE = "expected {operation, errorCode, message?, status?, delaySeconds?, times?}"
+
+
 def _arm_fault(body: bytes) -> ProxyResponse:
     try:
         request = json.loads(body)
+        operation = str(request["operation"])
         fault = Fault(
             error_code=None if request["errorCode"] is None else str(request["errorCode"]),
             message=str(request.get("message", "Injected fault")),
@@ -54,12 +74,19 @@ def _arm_fault(body: bytes) -> ProxyResponse:
             delay_seconds=float(request.get("delaySeconds", 0)),
             times=int(request.get("times", 1)),
         )
-        STATE.arm(str(request["operation"]), fault)
     except (ValueError, KeyError, TypeError) as error:
+        return _json(400, {"message": f"{FAULT_SHAPE}: {error}"})
+    if operation not in known_operations():
+        # A misspelt name would otherwise be armed and never fire, and the test relying on it would pass vacuously.
         return _json(
-            400, {"message": f"expected {{operation, errorCode, message?, status?, delaySeconds?, times?}}: {error}"}
+            400,
+            {
+                "message": f"unknown operation {operation!r}: use one of knownOperations (service:Operation)",
+                "knownOperations": list(known_operations()),
+            },
         )
-    return _json(200, {"armed": request["operation"]})
+    STATE.arm(operation, fault)
+    return _json(200, {"armed": operation})
 
 
 def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
@@ -84,25 +111,16 @@ def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
     return None
 
 
-class LocalApiServer(ThreadingHTTPServer):
-    """Threads accept connections; one lock runs the handler one request at a time, as one Lambda
-    execution environment does (Powertools' resolver keeps the current event on the module-level app)."""
+class LocalApi:
+    """The WSGI application: local routes, or an API Gateway event for the function, one invocation at a time as
+    one Lambda execution environment runs them (Powertools' resolver keeps the current event on the module-level
+    app, so concurrent invocations in one process would see each other's events)."""
 
-    daemon_threads = True
-    # http.server's default listen backlog is 5; browsers and load tests open many connections at once.
-    request_queue_size = 128
-
-    def __init__(self, address: tuple[str, int], resource: str) -> None:
-        super().__init__(address, _RequestHandler)
+    def __init__(self, resource: str) -> None:
         self.resource = resource
         self.invoke_lock = threading.Lock()
         # Set once the function's environment is ready (it depends on the port bound here).
         self.lambda_handler: LambdaHandler | None = None
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
 
     def invoke(self, event: dict[str, Any]) -> ProxyResponse:
         if self.lambda_handler is None:
@@ -110,56 +128,105 @@ class LocalApiServer(ThreadingHTTPServer):
         with self.invoke_lock:
             return read_proxy_response(self.lambda_handler(event, LocalLambdaContext()))
 
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        request = Request(environ)
+        try:
+            response = self._respond(request)
+        except Exception as error:  # the function's own errors are answered by its handler; this is the server's
+            sys.stderr.write(f"local server error: {type(error).__name__}: {error}\n")
+            response = _json(500, {"message": "Internal server error"}, close=True)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        sys.stderr.write(f"{request.method} {request.path} {response.status} {elapsed_ms:.1f} ms\n")
+        wsgi_response = Response(response.body, status=response.status)
+        wsgi_response.headers.clear()
+        for name, value in response.headers:
+            if name.lower() != "content-length":
+                wsgi_response.headers.add(name, value)
+        wsgi_response.headers["Content-Length"] = str(len(response.body))
+        return wsgi_response(environ, start_response)
 
-class _RequestHandler(BaseHTTPRequestHandler):
-    server: LocalApiServer
-    protocol_version = "HTTP/1.1"
+    def _respond(self, request: Request) -> ProxyResponse:
+        raw_length = request.headers.get("Content-Length")
+        chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+        if raw_length is not None and not chunked and not _CONTENT_LENGTH.fullmatch(raw_length.strip()):
+            return _json(400, {"message": "Content-Length must be a whole number of bytes"}, close=True)
+        request.max_content_length = API_GATEWAY_MAX_PAYLOAD_BYTES
+        try:
+            body = request.get_data(cache=False)
+        except HTTPException as error:  # 413 from werkzeug's limit, 400 for a malformed chunked body
+            return _json(error.code or 400, {"message": error.description or error.name}, close=True)
+        local = local_route(request.method, request.path, body)
+        if local is not None:
+            return local
+        return self.invoke(
+            build_event(
+                request.method,
+                request.full_path if request.query_string else request.path,
+                _header_pairs(request),
+                body,
+                source_ip=request.remote_addr or "127.0.0.1",
+                resource=self.resource,
+            )
+        )
+
+
+def _header_pairs(request: Request) -> list[tuple[str, str]]:
+    # API Gateway passes the caller's headers through; hop-by-hop framing headers are the gateway's own business.
+    return [(name, value) for name, value in request.headers.items() if name.lower() != "transfer-encoding"]
+
+
+class _RequestHandler(WSGIRequestHandler):
     # Headers and body go out in two writes; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms a response.
     disable_nagle_algorithm = True
-    server_version = "resend-confirmation-code-local"
+    # werkzeug only switches to HTTP/1.1 by itself when this is not set on the class.
+    protocol_version = "HTTP/1.1"
+    # http.server's own errors (a malformed request line, oversized headers) as JSON, never an HTML page.
+    error_content_type = "application/json"
+    error_message_format = '{"message": "%(message)s", "status": %(code)d}\n'
 
-    def _serve(self) -> None:
-        started = time.perf_counter()
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > API_GATEWAY_MAX_PAYLOAD_BYTES:
-            response = _json(413, {"message": "Request Too Long"})
-            self.close_connection = True
-        else:
-            body = self.rfile.read(length) if length else b""
-            path = self.path.split("?", 1)[0]
-            response = local_route(self.command, path, body) or self.server.invoke(
-                build_event(
-                    self.command,
-                    self.path,
-                    self.headers.items(),
-                    body,
-                    source_ip=self.client_address[0],
-                    resource=self.server.resource,
-                )
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """http.server answers a request line it cannot parse as HTTP/0.9 (a bare body); answer with a status
+        line and headers, as every client of this server speaks HTTP/1.x."""
+        if self.request_version == "HTTP/0.9":
+            self.request_version = "HTTP/1.0"
+        super().send_error(code, message, explain)
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Silence werkzeug's access log: LocalApi writes a shorter one with the time taken."""
+
+
+class LocalApiServer:
+    """The local API on host:port: werkzeug's threaded server, the loopback guard, and the LocalApi application."""
+
+    def __init__(self, address: tuple[str, int], resource: str, port_variable: str = "PORT") -> None:
+        self.app = LocalApi(resource)
+        host, port = address
+        sock = listening_socket(host, port, port_variable)
+        try:
+            guarded = LoopbackGuard(self.app, write_guarded_prefix="/_local/")
+            self._server: BaseWSGIServer = make_server(
+                host, port, guarded, threaded=True, request_handler=_RequestHandler, fd=sock.fileno()
             )
-        self._write(response)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        sys.stderr.write(f"{self.command} {self.path.split('?', 1)[0]} {response.status} {elapsed_ms:.1f} ms\n")
+        finally:
+            sock.close()  # werkzeug serves a duplicate of the descriptor
+        self.server_address: tuple[str, int] = self._server.server_address[:2]  # type: ignore[assignment]
 
-    def _write(self, response: ProxyResponse) -> None:
-        self.send_response_only(response.status, HTTPStatus(response.status).phrase)
-        names = {name.lower() for name, _ in response.headers}
-        for name, value in response.headers:
-            if name.lower() not in ("content-length", "connection"):
-                self.send_header(name, value)
-        if "date" not in names:
-            self.send_header("Date", self.date_time_string())
-        self.send_header("Content-Length", str(len(response.body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(response.body)
+    @property
+    def lambda_handler(self) -> LambdaHandler | None:
+        return self.app.lambda_handler
 
-    def __getattr__(self, name: str) -> Any:
-        # http.server looks up do_<METHOD> and answers 501 when there is none; like API Gateway, pass every
-        # method on (the handler answers 405 on the route and 404 elsewhere).
-        if name.startswith("do_"):
-            return self._serve
-        raise AttributeError(name)
+    @lambda_handler.setter
+    def lambda_handler(self, handler: LambdaHandler) -> None:
+        self.app.lambda_handler = handler
 
-    def log_message(self, format: str, *args: Any) -> None:
-        """Silence http.server's default access log; _serve writes a shorter one."""
+    @property
+    def url(self) -> str:
+        host, port = self.server_address
+        return f"http://{host!s}:{port}"
+
+    def serve_forever(self) -> None:
+        self._server.serve_forever()
+
+    def server_close(self) -> None:
+        self._server.server_close()
