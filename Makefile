@@ -8,6 +8,24 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# Debian's Android org.json, which the Kotlin client compiles and runs against (tests/e2e/test_kotlin_client.py).
+ANDROID_JSON := /usr/share/java/json-android.jar
+
+# Checked when the Makefile is read, before any target installs anything: an interpreter older than 3.11 would
+# install every package and then fail on an import. A virtual environment made by another interpreter (another
+# version, or one since removed) is made again, so its packages match the Python that runs them.
+INTERPRETER := import sys; print(sys.base_prefix, *sys.version_info[:2])
+ifeq ($(filter clean,$(MAKECMDGOALS)),)
+ifneq ($(shell $(PYTHON) -c 'import sys; print(int(sys.version_info >= (3, 11)))' 2>/dev/null),1)
+$(error $(PYTHON) is "$(shell $(PYTHON) --version 2>&1)": this project needs Python 3.11 or newer; run e.g. make PYTHON=python3.12 $(MAKECMDGOALS))
+endif
+ifneq ($(wildcard $(BIN)/python),)
+ifneq ($(shell $(BIN)/python -c '$(INTERPRETER)' 2>/dev/null),$(shell $(PYTHON) -c '$(INTERPRETER)'))
+$(info $(VENV) was made with another Python interpreter than $(PYTHON): making it again)
+$(shell rm -rf $(VENV))
+endif
+endif
+endif
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 NODE_STAMP := node_modules/.installed
@@ -17,7 +35,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench chromium clean
+.PHONY: run test lint format unit e2e synth openapi bench chromium jvm clean
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -37,7 +55,7 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m local
 
-test: lint chromium
+test: lint chromium jvm $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
@@ -48,6 +66,18 @@ chromium:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else \
 	    echo "note: /usr/bin/chromium is missing; the browser tests will skip (sudo apt-get install chromium)"; \
+	  fi; \
+	fi
+
+# The Kotlin client is compiled (npm kotlin-compiler, in package.json) and run on a JVM against Android's org.json,
+# both from Debian: installed here when missing and we are root, as in CI; elsewhere those tests skip and say why.
+jvm:
+	@if ! command -v java >/dev/null || [ ! -f $(ANDROID_JSON) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      default-jdk-headless libandroid-json-org-java >/dev/null; \
+	  else \
+	    echo "note: java or $(ANDROID_JSON) is missing; the Kotlin client tests will skip (sudo apt-get install default-jdk-headless libandroid-json-org-java)"; \
 	  fi; \
 	fi
 

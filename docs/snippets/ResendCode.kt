@@ -1,22 +1,24 @@
 // Resend a Cognito sign-up confirmation code through the resend-confirmation-code endpoint.
-// Kotlin 1.9+, OkHttp 4 and org.json (Android ships org.json; on the JVM add org.json:json). Copy as it is.
+// Kotlin 1.9+ (compiled and run by `make test` with Kotlin 2.4 on JDK 17), kotlinx-coroutines 1.7+, and only what
+// Android ships: java.net.HttpURLConnection and org.json (Android API 21+; on a plain JVM add org.json:json).
+// No OkHttp needed. Copy as it is.
 //
 //   val client = ResendCodeClient("https://abc123.execute-api.eu-west-1.amazonaws.com/v1")
 //   when (val result = client.resendConfirmationCode(email)) {      // call from a coroutine
 //       is ResendCodeResult.Sent -> show(result.message)             // result.destination if the server reveals it
 //       is ResendCodeResult.Invalid -> show(ResendCodeClient.messageFor(result.code))
 //       is ResendCodeResult.Throttled -> disableButtonFor(result.retryAfterSeconds)
-//       is ResendCodeResult.Failed -> show(ResendCodeClient.messageFor(result.code))
+//       is ResendCodeResult.Failed -> {
+//           show(ResendCodeClient.messageFor(result.code))
+//           disableButtonFor(result.retryAfterSeconds)             // > 0 after a timeout: a code may be on its way
+//       }
 //   }
 
 import java.io.IOException
-import java.util.concurrent.TimeUnit
+import java.net.HttpURLConnection
+import java.net.URL
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
-import okhttp3.MediaType.Companion.toMediaType
-import okhttp3.OkHttpClient
-import okhttp3.Request
-import okhttp3.RequestBody.Companion.toRequestBody
 import org.json.JSONException
 import org.json.JSONObject
 
@@ -27,8 +29,9 @@ sealed interface ResendCodeResult {
     data class Invalid(val code: String, val errors: List<FieldError>) : ResendCodeResult
     /** 429 or 503: wait [retryAfterSeconds] before the next try. */
     data class Throttled(val code: String, val retryAfterSeconds: Long) : ResendCodeResult
-    /** Anything else, network failures included (status 0). */
-    data class Failed(val code: String, val status: Int) : ResendCodeResult
+    /** Anything else, network failures included (status 0). Wait [retryAfterSeconds] when it is above 0: the
+     *  server sends Retry-After after a timeout (504), when the code may already have been sent. */
+    data class Failed(val code: String, val status: Int, val retryAfterSeconds: Long = 0) : ResendCodeResult
 }
 
 data class FieldError(val field: String, val code: String, val message: String)
@@ -36,41 +39,63 @@ data class FieldError(val field: String, val code: String, val message: String)
 class ResendCodeClient(
     private val baseUrl: String,
     private val clientId: String? = null,
-    private val http: OkHttpClient = OkHttpClient.Builder().callTimeout(15, TimeUnit.SECONDS).build(),
+    private val connectTimeoutMillis: Int = 5_000,
+    private val readTimeoutMillis: Int = 15_000,
 ) {
-    suspend fun resendConfirmationCode(username: String): ResendCodeResult = withContext(Dispatchers.IO) {
-        val body = JSONObject().put("username", username)
+    /** One HTTP answer: status, Retry-After in seconds (null when absent) and the JSON body (empty if none). */
+    private class Answer(val status: Int, val retryAfterSeconds: Long?, val document: JSONObject)
+
+    suspend fun resendConfirmationCode(username: String): ResendCodeResult {
+        // A keyboard's trailing space or a pasted tab or line break: no Cognito username holds whitespace, so
+        // removing it around the value changes no valid one (the server does the same). Case stays as typed.
+        val body = JSONObject().put("username", username.trim())
         if (clientId != null) body.put("clientId", clientId)
-        val request = Request.Builder()
-            .url(baseUrl.trimEnd('/') + "/resend-confirmation-code")
-            .post(body.toString().toRequestBody("application/json".toMediaType()))
-            .build()
+        val answer = post(RESEND_CONFIRMATION_CODE_PATH, body) ?: return ResendCodeResult.Failed("network_error", 0)
+        if (answer.status in 200..299) {
+            val details = answer.document.optJSONObject("codeDeliveryDetails")
+            return ResendCodeResult.Sent(answer.document.optString("message"), details?.optString("destination"))
+        }
+        return problemResult(answer)
+    }
+
+    /** The shared reading of a problem+json answer, for every route of the endpoint. */
+    private fun problemResult(answer: Answer): ResendCodeResult {
+        val code = answer.document.optString("code").ifEmpty { "upstream_error" }
+        return when (answer.status) {
+            429, 503 -> ResendCodeResult.Throttled(code, answer.retryAfterSeconds ?: DEFAULT_RETRY_AFTER_SECONDS)
+            400, 413, 415 -> ResendCodeResult.Invalid(code, fieldErrors(answer.document))
+            else -> ResendCodeResult.Failed(code, answer.status, answer.retryAfterSeconds ?: 0)
+        }
+    }
+
+    /** POST a JSON body to a route of the endpoint; null when the server could not be reached. */
+    private suspend fun post(path: String, body: JSONObject): Answer? = withContext(Dispatchers.IO) {
+        val connection = URL(baseUrl.trimEnd('/') + path).openConnection() as HttpURLConnection
         try {
-            http.newCall(request).execute().use { response ->
-                val document = try {
-                    JSONObject(response.body?.string().orEmpty())
-                } catch (e: JSONException) {
-                    JSONObject()
-                }
-                if (response.isSuccessful) {
-                    val details = document.optJSONObject("codeDeliveryDetails")
-                    return@withContext ResendCodeResult.Sent(
-                        document.optString("message"),
-                        details?.optString("destination"),
-                    )
-                }
-                val code = document.optString("code").ifEmpty { "upstream_error" }
-                when (response.code) {
-                    429, 503 -> ResendCodeResult.Throttled(
-                        code,
-                        response.header("Retry-After")?.toLongOrNull() ?: DEFAULT_RETRY_AFTER_SECONDS,
-                    )
-                    400, 413, 415 -> ResendCodeResult.Invalid(code, fieldErrors(document))
-                    else -> ResendCodeResult.Failed(code, response.code)
-                }
+            connection.requestMethod = "POST"
+            connection.connectTimeout = connectTimeoutMillis
+            connection.readTimeout = readTimeoutMillis
+            connection.doOutput = true
+            connection.setRequestProperty("Content-Type", "application/json")
+            connection.setRequestProperty("Accept", "application/json, application/problem+json")
+            val bytes = body.toString().toByteArray(Charsets.UTF_8)
+            // Streaming mode also stops the JDK's HttpURLConnection from silently sending a POST a second time
+            // after a dropped connection: every send can e-mail the user a code.
+            connection.setFixedLengthStreamingMode(bytes.size)
+            connection.outputStream.use { it.write(bytes) }
+            val status = connection.responseCode
+            val stream = if (status >= 400) connection.errorStream else connection.inputStream
+            val text = stream?.use { it.readBytes().toString(Charsets.UTF_8) }.orEmpty()
+            val document = try {
+                JSONObject(text)
+            } catch (e: JSONException) {
+                JSONObject()
             }
+            Answer(status, retryAfterSeconds(connection.getHeaderField("Retry-After")), document)
         } catch (e: IOException) {
-            ResendCodeResult.Failed("network_error", 0)
+            null
+        } finally {
+            connection.disconnect()
         }
     }
 
@@ -83,18 +108,32 @@ class ResendCodeClient(
     }
 
     companion object {
+        const val RESEND_CONFIRMATION_CODE_PATH = "/resend-confirmation-code"
         const val DEFAULT_RETRY_AFTER_SECONDS = 60L
+
+        /** Retry-After as delay-seconds (what this endpoint sends); null when absent or not a number. */
+        fun retryAfterSeconds(header: String?): Long? = header?.trim()?.toLongOrNull()?.takeIf { it >= 0 }
 
         /** A message to show a person for each stable `code` (the same texts as web/resend-code.js). */
         fun messageFor(code: String): String = when (code) {
+            "invalid_json" -> "Something went wrong sending the request. Please try again."
             "invalid_request" -> "Please enter the e-mail address or username you signed up with."
+            "server_supplied_field" -> "This app sent something it should not. Please update the app."
+            "unknown_client_id" -> "This app is not set up for code resends. Please contact support."
+            "origin_not_allowed" -> "This page is not allowed to send codes. Please contact support."
+            "request_blocked" -> "This request was blocked. Please try again later."
+            "not_found" -> "The code service could not be found. Please contact support."
+            "method_not_allowed" -> "The code service could not be reached correctly. Please contact support."
+            "payload_too_large" -> "The request was too large."
+            "unsupported_media_type" -> "Something went wrong sending the request. Please try again."
             "rate_limited" -> "Too many requests right now. Please wait a moment and try again."
             "attempt_limit_exceeded" -> "Too many codes were requested for this account. Please wait before trying again."
-            "delivery_failed" -> "We could not deliver the code. Please try again later."
-            "upstream_unavailable" -> "The sign-up service is unavailable. Please try again shortly."
-            "upstream_timeout" -> "The sign-up service took too long to answer. Please try again."
-            "network_error" -> "Could not reach the server. Check your connection and try again."
             "internal_error" -> "Something went wrong on our side. Please try again later."
+            "delivery_failed" -> "We could not deliver the code. Please try again later."
+            "upstream_error" -> "The sign-up service had a problem. Please try again later."
+            "upstream_unavailable" -> "The sign-up service is unavailable. Please try again shortly."
+            "upstream_timeout" -> "The sign-up service took too long to answer. A code may already be on its way: check your inbox before asking again."
+            "network_error" -> "Could not reach the server. Check your connection and try again."
             else -> "The sign-up service had a problem. Please try again later."
         }
     }

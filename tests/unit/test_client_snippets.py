@@ -1,4 +1,11 @@
-"""The callers' snippets know every error code the endpoint can answer, and the route they call is the route."""
+"""The callers' clients agree with the endpoint and with each other: the route, the request fields they send, the
+answer fields they read, how they group statuses, Retry-After, and a message for every problem `code`.
+
+The Kotlin client is also compiled and run against the local server (tests/e2e/test_kotlin_client.py); the Swift
+one cannot be compiled here, so this file is what keeps it in step, by parsing both sources.
+"""
+
+from __future__ import annotations
 
 import re
 from pathlib import Path
@@ -6,24 +13,114 @@ from pathlib import Path
 import pytest
 
 from resend_code.problems import CATALOG
+from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails, FieldErrorDocument, ProblemDocument
 from resend_code.route import ROUTE_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVASCRIPT = (ROOT / "web" / "resend-code.js").read_text(encoding="utf-8")
+KOTLIN = (ROOT / "docs" / "snippets" / "ResendCode.kt").read_text(encoding="utf-8")
+SWIFT = (ROOT / "docs" / "snippets" / "ResendCode.swift").read_text(encoding="utf-8")
+CATALOG_CODES = {p.code for p in CATALOG}
 
 
-def test_the_javascript_client_has_a_message_for_every_code() -> None:
-    messages = set(re.findall(r"^\s+([a-z_]+): \"", JAVASCRIPT, re.MULTILINE))
+def _block(source: str, start: str, end: str) -> str:
+    """The text between the first `start` and the next `end` after it."""
+    begin = source.index(start)
+    return source[begin : source.index(end, begin)]
 
-    assert {p.code for p in CATALOG} <= messages
+
+def _code(source: str) -> str:
+    """Source without comment lines, so a name mentioned only in a comment does not count."""
+    return "\n".join(line for line in source.splitlines() if not line.lstrip().startswith(("//", "*", "/**")))
+
+
+def javascript_messages() -> dict[str, str]:
+    return dict(re.findall(r'^\s+([a-z_]+): "([^"]*)",$', _block(JAVASCRIPT, "MESSAGES", "});"), re.MULTILINE))
+
+
+def kotlin_messages() -> dict[str, str]:
+    return dict(re.findall(r'^\s+"([a-z_]+)" -> "([^"]*)"$', _block(KOTLIN, "fun messageFor", "else ->"), re.M))
+
+
+def swift_messages() -> dict[str, str]:
+    block = _block(SWIFT, "static func message(for", "default:")
+    return dict(re.findall(r'^\s+case "([a-z_]+)": return "([^"]*)"$', block, re.MULTILINE))
+
+
+def test_every_client_has_the_same_message_for_every_problem_code() -> None:
+    javascript, kotlin, swift = javascript_messages(), kotlin_messages(), swift_messages()
+
+    assert set(javascript) >= CATALOG_CODES
+    assert kotlin == javascript
+    assert swift == javascript
+
+
+def test_the_route_each_client_calls_is_the_route() -> None:
+    kotlin = re.findall(r'const val \w+_PATH = "([^"]+)"', KOTLIN)
+    swift = re.findall(r'static let \w+Path = "([^"]+)"', SWIFT)
+    javascript = re.findall(r'const ROUTE = "([^"]+)"', JAVASCRIPT)
+
+    assert kotlin == [ROUTE_PATH]
+    assert ["/" + path for path in swift] == [ROUTE_PATH]
+    assert javascript == [ROUTE_PATH]
+
+
+def test_kotlin_and_swift_send_the_same_request_fields_the_model_accepts() -> None:
+    model_fields = {field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items()}
+    kotlin = set(re.findall(r'\.put\("(\w+)"', _code(KOTLIN)))
+    swift = set(re.findall(r"let (\w+):", _block(SWIFT, "struct Body", "}")))
+
+    assert kotlin == swift == {"username", "clientId"}
+    assert kotlin <= model_fields
+
+
+def test_kotlin_and_swift_read_the_same_answer_fields_the_endpoint_sends() -> None:
+    sent = {
+        *(f.alias or n for n, f in AcceptedResponse.model_fields.items()),
+        *(f.alias or n for n, f in CodeDeliveryDetails.model_fields.items()),
+        *(f.alias or n for n, f in ProblemDocument.model_fields.items()),
+        *(f.alias or n for n, f in FieldErrorDocument.model_fields.items()),
+    }
+    kotlin = set(re.findall(r'\.opt(?:String|JSONObject|JSONArray)\("(\w+)"\)', _code(KOTLIN)))
+    swift_structs = [
+        _block(SWIFT, "struct FieldError", "\n}"),
+        _block(SWIFT, "struct Accepted", "\n    }"),
+        _block(SWIFT, "struct Problem", "\n    }"),
+    ]
+    swift = {name for block in swift_structs for name in re.findall(r"let (\w+):", block)}
+
+    assert kotlin == swift
+    assert kotlin <= sent
+
+
+def _status_groups(source: str, pattern: str) -> list[tuple[int, ...]]:
+    return [tuple(int(s) for s in group.split(", ")) for group in re.findall(pattern, source, re.MULTILINE)]
+
+
+def test_kotlin_and_swift_group_statuses_and_honour_retry_after_alike() -> None:
+    kotlin = _status_groups(_code(KOTLIN), r"^\s+((?:\d{3}, )*\d{3}) ->")
+    swift = _status_groups(_code(SWIFT), r"^\s+case ((?:\d{3}, )*\d{3}):")
+
+    assert kotlin == swift == [(429, 503), (400, 413, 415)]
+    # Every status with a Retry-After in the catalog is one the clients read it from.
+    retry_statuses = {p.status for p in CATALOG if p.retry_after_seconds is not None}
+    assert retry_statuses == {429, 503, 504}
+    for source in (KOTLIN, SWIFT, JAVASCRIPT):
+        assert '"Retry-After"' in source
+    assert re.search(r"Failed\(code, answer\.status, answer\.retryAfterSeconds", KOTLIN)
+    assert re.search(r"\.failed\(code: code, status: http\.statusCode, retryAfter: retryAfter", SWIFT)
+    assert "DEFAULT_RETRY_AFTER_SECONDS = 60L" in KOTLIN and "defaultRetryAfter: TimeInterval = 60" in SWIFT
+
+
+def test_every_client_strips_whitespace_around_the_username() -> None:
+    assert 'put("username", username.trim())' in KOTLIN
+    assert "username.trimmingCharacters(in: .whitespacesAndNewlines)" in SWIFT
+    assert "username: String(username).trim()" in JAVASCRIPT
 
 
 @pytest.mark.parametrize(
     "snippet", ["web/resend-code.js", "docs/snippets/ResendCode.swift", "docs/snippets/ResendCode.kt"]
 )
-def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
-    text = (ROOT / snippet).read_text(encoding="utf-8")
-
-    assert ROUTE_PATH.strip("/") in text
-    assert "Retry-After" in text
-    assert "application/json" in text
+def test_every_snippet_sends_json(snippet: str) -> None:
+    assert "application/json" in (ROOT / snippet).read_text(encoding="utf-8")

@@ -1,0 +1,132 @@
+"""docs/snippets/ResendCode.kt compiled with the real Kotlin compiler (npm `kotlin-compiler`) on Debian's OpenJDK,
+against Android's org.json (Debian's libandroid-json-org-java), and run against `make run`'s server."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from local.seed import UNCONFIRMED_USER
+from tests.conftest import ROOT
+from tests.e2e.conftest import LocalApi
+
+KOTLIN_LIB = ROOT / "node_modules" / "kotlin-compiler" / "lib"
+# Android's own org.json implementation, as Debian packages it (`make test` installs it when root).
+ANDROID_JSON = Path("/usr/share/java/json-android.jar")
+SNIPPET = ROOT / "docs" / "snippets" / "ResendCode.kt"
+DRIVER = ROOT / "tests" / "kotlin" / "ResendCodeCheck.kt"
+RESEND = "cognito-idp:ResendConfirmationCode"
+
+
+def _missing() -> str | None:
+    if shutil.which("java") is None:
+        return "no `java` on PATH (Debian: apt-get install default-jdk-headless)"
+    if not (KOTLIN_LIB / "kotlin-compiler.jar").exists():
+        return "node_modules/kotlin-compiler is missing (npm ci installs it from package.json)"
+    if not ANDROID_JSON.exists():
+        return f"{ANDROID_JSON} is missing (Debian: apt-get install libandroid-json-org-java)"
+    return None
+
+
+def _runtime_classpath(classes: Path) -> str:
+    jars = [KOTLIN_LIB / "kotlin-stdlib.jar", KOTLIN_LIB / "kotlinx-coroutines-core-jvm.jar", ANDROID_JSON]
+    return os.pathsep.join(str(path) for path in [classes, *jars])
+
+
+@pytest.fixture(scope="module")
+def kotlin_classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    missing = _missing()
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must be able to compile the Kotlin client: {missing}")
+        pytest.skip(f"cannot compile the Kotlin client here: {missing}")
+    classes = tmp_path_factory.mktemp("kotlin-classes")
+    compiled = subprocess.run(
+        [
+            "java",
+            "-cp",
+            str(KOTLIN_LIB / "*"),
+            "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+            str(SNIPPET),
+            str(DRIVER),
+            "-d",
+            str(classes),
+            "-no-stdlib",
+            "-no-reflect",
+            "-Werror",  # the snippet is copied into apps as it is: no warnings either
+            "-jvm-target",
+            "17",
+            "-cp",
+            _runtime_classpath(classes),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert compiled.returncode == 0, compiled.stderr
+    return classes
+
+
+def run_client(classes: Path, base_url: str, username: str) -> str:
+    finished = subprocess.run(
+        ["java", "-cp", _runtime_classpath(classes), "ResendCodeCheckKt", base_url, username],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert finished.returncode == 0, finished.stderr
+    return finished.stdout.strip()
+
+
+@pytest.fixture
+def disarmed(local_api: LocalApi):  # type: ignore[no-untyped-def]
+    yield
+    local_api.disarm_faults()
+
+
+def test_a_sent_code_with_whitespace_around_the_address(kotlin_classes: Path, local_api: LocalApi) -> None:
+    before = len(local_api.outbox())
+
+    result = run_client(kotlin_classes, local_api.url, f" {UNCONFIRMED_USER}\t")
+
+    assert result.startswith("Sent(message=If this account exists"), result
+    assert result.endswith("destination=null)")
+    outbox = local_api.outbox()
+    assert len(outbox) == before + 1 and outbox[0]["username"] == UNCONFIRMED_USER
+
+
+def test_an_invalid_username(kotlin_classes: Path, local_api: LocalApi) -> None:
+    before = local_api.calls(RESEND)
+
+    result = run_client(kotlin_classes, local_api.url, "two words")
+
+    assert result.startswith("Invalid(code=invalid_request, errors=[FieldError(field=username, "), result
+    assert local_api.calls(RESEND) == before
+
+
+@pytest.mark.usefixtures("disarmed")
+def test_a_throttled_answer_carries_retry_after(kotlin_classes: Path, local_api: LocalApi) -> None:
+    local_api.arm_fault(RESEND, "LimitExceededException", message="Attempt limit exceeded, please try after some time.")
+
+    result = run_client(kotlin_classes, local_api.url, UNCONFIRMED_USER)
+
+    assert result == "Throttled(code=attempt_limit_exceeded, retryAfterSeconds=900)"
+
+
+@pytest.mark.usefixtures("disarmed")
+def test_a_timeout_is_a_failure_with_a_cooldown(kotlin_classes: Path, local_api: LocalApi) -> None:
+    local_api.arm_fault(RESEND, None, delaySeconds=3.5)  # longer than the function's 3 s read timeout
+
+    result = run_client(kotlin_classes, local_api.url, UNCONFIRMED_USER)
+
+    assert result == "Failed(code=upstream_timeout, status=504, retryAfterSeconds=30)"
+
+
+def test_an_unreachable_server_is_a_network_error(kotlin_classes: Path) -> None:
+    result = run_client(kotlin_classes, "http://127.0.0.1:9", UNCONFIRMED_USER)
+
+    assert result == "Failed(code=network_error, status=0, retryAfterSeconds=0)"
