@@ -30,7 +30,7 @@ from local.loopback import LoopbackGuard, listening_socket
 from local.openapi import render as render_openapi
 
 if TYPE_CHECKING:
-    from _typeshed.wsgi import StartResponse, WSGIEnvironment
+    from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
@@ -129,15 +129,12 @@ class LocalApi:
             return read_proxy_response(self.lambda_handler(event, LocalLambdaContext()))
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        started = time.perf_counter()
         request = Request(environ)
         try:
             response = self._respond(request)
         except Exception as error:  # the function's own errors are answered by its handler; this is the server's
             sys.stderr.write(f"local server error: {type(error).__name__}: {error}\n")
             response = _json(500, {"message": "Internal server error"}, close=True)
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        sys.stderr.write(f"{request.method} {request.path} {response.status} {elapsed_ms:.1f} ms\n")
         wsgi_response = Response(response.body, status=response.status)
         wsgi_response.headers.clear()
         for name, value in response.headers:
@@ -176,6 +173,27 @@ def _header_pairs(request: Request) -> list[tuple[str, str]]:
     return [(name, value) for name, value in request.headers.items() if name.lower() != "transfer-encoding"]
 
 
+class AccessLog:
+    """WSGI middleware: one line per request on stderr, `METHOD /path status N.N ms`, refusals included."""
+
+    def __init__(self, app: WSGIApplication) -> None:
+        self.app = app
+
+    def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        statuses: list[str] = []
+
+        def recording_start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+            statuses.append(status.split(" ", 1)[0])
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, recording_start_response)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        status = statuses[-1] if statuses else "-"
+        sys.stderr.write(f"{environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} {status} {elapsed_ms:.1f} ms\n")
+        return body
+
+
 class _RequestHandler(WSGIRequestHandler):
     # Headers and body go out in two writes; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms a response.
     disable_nagle_algorithm = True
@@ -193,7 +211,7 @@ class _RequestHandler(WSGIRequestHandler):
         super().send_error(code, message, explain)
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        """Silence werkzeug's access log: LocalApi writes a shorter one with the time taken."""
+        """Silence werkzeug's access log: AccessLog writes a shorter one with the time taken."""
 
 
 class LocalApiServer:
@@ -204,9 +222,9 @@ class LocalApiServer:
         host, port = address
         sock = listening_socket(host, port, port_variable)
         try:
-            guarded = LoopbackGuard(self.app, write_guarded_prefix="/_local/")
+            app = AccessLog(LoopbackGuard(self.app, write_guarded_prefix="/_local/"))
             self._server: BaseWSGIServer = make_server(
-                host, port, guarded, threaded=True, request_handler=_RequestHandler, fd=sock.fileno()
+                host, port, app, threaded=True, request_handler=_RequestHandler, fd=sock.fileno()
             )
         finally:
             sock.close()  # werkzeug serves a duplicate of the descriptor

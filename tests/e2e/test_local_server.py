@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -233,3 +234,12 @@ def test_a_taken_port_ends_the_run_at_once_naming_port_and_variable(variable: st
     assert elapsed < 10
     assert str(busy) in stderr and f"{variable}=" in stderr
     assert "Traceback" not in stderr
+
+
+def test_every_request_gets_an_access_log_line_refusals_included(local_api: LocalApi) -> None:
+    requests.post(f"{local_api.url}{ROUTE_PATH}", json={"username": "a b"}, timeout=5)
+    requests.get(f"{local_api.url}/_local/calls", headers={"Host": "evil.example"}, timeout=5)
+
+    lines = local_api.log().splitlines()
+    assert any(re.fullmatch(rf"POST {ROUTE_PATH} 400 \d+\.\d ms", line) for line in lines)
+    assert any(re.fullmatch(r"GET /_local/calls 403 \d+\.\d ms", line) for line in lines)
