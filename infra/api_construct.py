@@ -3,9 +3,8 @@ gateway errors, and an AWS WAF web ACL (REST APIs take WAF; HTTP APIs do not).""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import hashlib
+from collections.abc import Sequence
 
 from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
@@ -103,6 +102,7 @@ class ResendApi(Construct):
         super().__init__(scope, construct_id)
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
+        self.stage_name = stage_name
 
         self.access_logs = logs.LogGroup(
             self,

@@ -15,7 +15,6 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-
 # The id of CDK's AwsCustomResource singleton provider function (the one that reads the generated secret).
 _PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 

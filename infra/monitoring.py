@@ -241,7 +241,7 @@ class Monitoring(Construct):
                     "ApiName": api.api_name,
                     "Method": method,
                     "Resource": path,
-                    "Stage": api.api.deployment_stage.stage_name,
+                    "Stage": api.stage_name,
                 },
                 period=FIVE_MINUTES,
                 statistic=statistic,
