@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagSuppressions
 from constructs import Construct
+
+from infra.config import RETENTION_DAYS
 
 # The id of CDK's AwsCustomResource singleton provider function (the one that reads the generated secret).
 _PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
@@ -105,13 +106,13 @@ class DemoUserPool(Construct):
         )
 
     def _provider_logs(self, retention: logs.RetentionDays) -> None:
-        # CDK's provider function would log to a group Lambda creates itself, with no retention and outside the
-        # stack's teardown; point it at one the stack owns. (Its role's basic execution policy may write to it.)
+        # CDK gives its provider function a log group (@aws-cdk/aws-lambda:useCdkManagedLogGroup) kept for two
+        # years and retained on destroy; the stack's retention and teardown apply to it like to every other group.
         provider = Stack.of(self).node.try_find_child(_PROVIDER_ID)
-        if not isinstance(provider, lambda_.Function):
+        group = provider.node.try_find_child("LogGroup") if provider else None
+        if group is None:
             return
-        group = logs.LogGroup(self, "SecretReaderLogs", retention=retention, removal_policy=RemovalPolicy.DESTROY)
-        function = provider.node.default_child
-        assert isinstance(function, lambda_.CfnFunction)
-        function.add_property_override("LoggingConfig", {"LogGroup": group.log_group_name})
-        provider.node.add_dependency(group)
+        log_group = group.node.default_child
+        assert isinstance(log_group, logs.CfnLogGroup)
+        log_group.retention_in_days = next(days for days, value in RETENTION_DAYS.items() if value == retention)
+        log_group.apply_removal_policy(RemovalPolicy.DESTROY)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Aws, Duration, Stack
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_iam as iam
@@ -272,7 +272,14 @@ class Monitoring(Construct):
         if not email:
             return None
         # CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a CMK it may use is needed.
-        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True, description="Encrypts the alarm topic")
+        # Deleted with the stack (after KMS's waiting period), like everything the stack owns; CDK's default keeps it.
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            enable_key_rotation=True,
+            description="Encrypts the alarm topic",
+            removal_policy=RemovalPolicy.DESTROY,
+        )
         key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True)
         topic.add_subscription(subscriptions.EmailSubscription(email))

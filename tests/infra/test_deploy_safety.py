@@ -111,17 +111,19 @@ def test_api_gateway_execution_logs_are_managed_with_a_retention(each_mode: Synt
 
 
 def test_the_demo_custom_resource_provider_logs_to_a_group_with_a_retention(demo: Synthesized) -> None:
-    providers = {
-        k: v
+    providers = [
+        k
         for k, v in demo.of_type("AWS::Lambda::Function").items()
         if v["Properties"].get("Handler") != "handler.lambda_handler"
-    }
+    ]
+    groups = demo.of_type("AWS::Logs::LogGroup").values()
 
     assert providers, "the demo pool's secret reader is a CDK provider function"
-    for provider in providers.values():
-        group_id = provider["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
-        assert demo.resources[group_id]["Properties"]["RetentionInDays"] == 30
-        assert demo.resources[group_id]["DeletionPolicy"] == "Delete"
+    for provider in providers:
+        name = {"Fn::Join": ["", ["/aws/lambda/", {"Ref": provider}]]}
+        (group,) = [g for g in groups if g["Properties"].get("LogGroupName") == name]
+        assert group["Properties"]["RetentionInDays"] == 30
+        assert group["DeletionPolicy"] == "Delete"
 
 
 # --- regional references ---
@@ -167,3 +169,14 @@ def test_demo_app_client_carries_no_oauth_defaults(demo: Synthesized) -> None:
     assert not properties.get("AllowedOAuthFlows")
     assert not properties.get("AllowedOAuthFlowsUserPoolClient")
     assert not properties.get("CallbackURLs")
+
+
+def test_destroy_removes_everything_but_the_account_wide_logging_role(each_mode: Synthesized) -> None:
+    # The README's teardown section: only the shared API Gateway account setting and its role outlive the stack.
+    kept = {
+        resource["Type"]
+        for resource in each_mode.resources.values()
+        if resource.get("DeletionPolicy", "Delete") != "Delete"
+    }
+
+    assert kept == {"AWS::ApiGateway::Account", "AWS::IAM::Role"}
