@@ -44,49 +44,35 @@ def emf_metrics(stdout: str) -> Emitted:
     return found
 
 
-@pytest.fixture(scope="module")
-def emitted() -> Emitted:
-    return set()
+# Outcomes that between them emit every metric the function has (test_..._every_metric_the_catalog_names checks).
+OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
+    ("code sent", {"username": UNCONFIRMED_USER}, None, None, 200),
+    ("neutral refusal", {"username": CONFIRMED_USER}, None, None, 200),
+    ("invalid request", {"username": "has space"}, None, None, 400),
+    ("cognito failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("TooManyRequestsException"), 429),
+    ("secret unreadable", {"username": UNCONFIRMED_USER}, GET_SECRET, Fault("AccessDeniedException"), 500),
+    (
+        "secret rotated",
+        {"username": UNCONFIRMED_USER},
+        RESEND,
+        Fault("NotAuthorizedException", message="Unable to verify secret hash for client x"),
+        200,
+    ),
+]
 
 
 @pytest.fixture
-def capture(capsys: pytest.CaptureFixture[str], emitted: Emitted) -> Iterator[None]:
-    yield
-    emitted.update(emf_metrics(capsys.readouterr().out))
-
-
-# Outcomes that between them emit every metric the function has (the last test checks that they did).
-@pytest.mark.usefixtures("capture", "disarm_faults")
-@pytest.mark.parametrize(
-    ("scenario", "body", "fault_on", "fault", "status"),
-    [
-        ("code sent", {"username": UNCONFIRMED_USER}, None, None, 200),
-        ("neutral refusal", {"username": CONFIRMED_USER}, None, None, 200),
-        ("invalid request", {"username": "has space"}, None, None, 400),
-        ("cognito failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("TooManyRequestsException"), 429),
-        ("secret unreadable", {"username": UNCONFIRMED_USER}, GET_SECRET, Fault("AccessDeniedException"), 500),
-        (
-            "secret rotated",
-            {"username": UNCONFIRMED_USER},
-            RESEND,
-            Fault("NotAuthorizedException", message="Unable to verify secret hash for client x"),
-            200,
-        ),
-    ],
-)
-def test_outcomes(
-    make_invoke: Callable[..., Invoke],
-    scenario: str,
-    body: dict[str, Any],
-    fault_on: str | None,
-    fault: Fault | None,
-    status: int,
-) -> None:
-    invoke = make_invoke()
-    if fault_on and fault:
-        STATE.arm(fault_on, fault)
-
-    assert invoke(body).status == status, scenario
+def emitted(make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str]) -> Iterator[Emitted]:
+    """The metrics real invocations print, one fresh execution environment per outcome."""
+    capsys.readouterr()
+    for scenario, body, fault_on, fault, status in OUTCOMES:
+        invoke = make_invoke()
+        if fault_on and fault:
+            STATE.arm(fault_on, Fault(fault.error_code, fault.message))
+        assert invoke(body).status == status, scenario
+        STATE.disarm()
+    yield emf_metrics(capsys.readouterr().out)
+    STATE.disarm()
 
 
 def template_metrics(node: Any) -> Iterator[dict[str, Any]]:
@@ -151,7 +137,6 @@ def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict
 
 
 def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:  # noqa: F811
-    assert emitted, "the outcome tests ran first and printed EMF lines"
     known = service_names(demo)
     seen_function_metrics = set()
 
@@ -221,3 +206,27 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
     dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON}
 
     assert catalog - dimension_names <= emitted_names
+
+
+@pytest.mark.usefixtures("disarm_faults")
+@pytest.mark.parametrize(
+    ("error_code", "counted"),
+    [
+        ("UserNotFoundException", False),  # an unknown user: healthy traffic
+        ("InvalidParameterException", True),  # e.g. a client that refuses the forwarded IP, answered neutrally
+        ("UserLambdaValidationException", True),  # the pool's trigger, answered as a problem
+        ("LimitExceededException", False),  # one user's own attempt limit
+    ],
+)
+def test_setup_refusals_are_counted_whether_answered_neutrally_or_not(
+    make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str], error_code: str, counted: bool
+) -> None:
+    invoke = make_invoke()
+    capsys.readouterr()
+    STATE.arm(RESEND, Fault(error_code))
+
+    invoke({"username": UNCONFIRMED_USER})
+
+    names_printed = {name for _, name, _ in emf_metrics(capsys.readouterr().out)}
+    assert (names.COGNITO_SETUP_REFUSAL in names_printed) is counted
+    assert names.COGNITO_ERROR in names_printed
