@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import hmac
 import json
+import os
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,9 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
+# The settings are read with the CDK app's own code (aws-cdk-lib, through jsii): keep Node 20's end-of-life banner
+# out of a report that is one line per check (synthesis does not run here).
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 from infra.config import ConfigError, ExistingAppClient, StackConfig, arn_region  # noqa: E402
 from infra.function_construct import powertools_layer_parameter  # noqa: E402
@@ -72,7 +76,8 @@ class Preflight:
     def __init__(self, session: boto3.Session, config: StackConfig, *, compare_secret_values: bool = False) -> None:
         self.session = session
         self.config = config
-        self.region = session.region_name or ""
+        # botocore reads AWS_DEFAULT_REGION and profiles; the CDK CLI also honours AWS_REGION, so preflight does too.
+        self.region = session.region_name or os.environ.get("AWS_REGION", "")
         self.compare_secret_values = compare_secret_values
 
     def client(self, service: str) -> Any:

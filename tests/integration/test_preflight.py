@@ -85,6 +85,16 @@ def test_no_region_is_named(ready_account: SeededEmulator) -> None:
     assert (check.name, check.passed) == ("region", False) and "AWS_REGION" in check.action
 
 
+def test_the_region_comes_from_aws_region_too(ready_account: SeededEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # botocore reads only AWS_DEFAULT_REGION; the CDK CLI deploys to AWS_REGION as well.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+    checks = run({})
+
+    assert checks["credentials"].passed and REGION in checks["credentials"].detail
+
+
 def test_an_unbootstrapped_or_old_bootstrap_fails(ready_account: SeededEmulator) -> None:
     ssm = boto3.client("ssm")
     try:
