@@ -20,6 +20,7 @@ POWERTOOLS_LAYER_VERSION = "3.37.0"
 
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
@@ -121,7 +122,7 @@ class StackConfig:
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
-            alarm_topic_arn=context.get("alarmTopicArn") or None,
+            alarm_topic_arn=_topic_arn(context.get("alarmTopicArn")),
             reveal_delivery_details=_bool(context, "revealDeliveryDetails"),
             forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
             trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
@@ -157,12 +158,13 @@ def arn_region(arn: str) -> str:
 
 
 def regional_references(config: StackConfig) -> list[tuple[str, str]]:
-    """(setting, Region) for every configured ARN of a regional resource the function uses at run time.
+    """(setting, Region) for every configured ARN of a regional resource the stack uses.
 
     Secrets Manager secrets and KMS keys are regional: an ARN from another Region deploys and then fails on
-    every request, so the stack checks these against its own Region.
+    every request. CloudWatch alarms may only notify a topic of their own Region: another Region's fails the
+    deploy. The stack checks each against its own Region.
     """
-    references = []
+    references = [("alarmTopicArn", arn_region(config.alarm_topic_arn))] if config.alarm_topic_arn else []
     for client in config.app_clients:
         references.append((f"appClients[{client.client_id}].secretArn", arn_region(client.secret_arn)))
         if client.kms_key_arn:
@@ -175,8 +177,8 @@ def check_regions(config: StackConfig, region: str) -> None:
     for setting, arn_region_ in regional_references(config):
         if arn_region_ != region:
             raise ConfigError(
-                f"{setting} is in {arn_region_} but the stack deploys to {region}: Secrets Manager secrets and KMS "
-                f"keys are regional; replicate the secret to {region} or deploy the stack in {arn_region_}"
+                f"{setting} is in {arn_region_} but the stack deploys to {region}: secrets, KMS keys and alarm "
+                f"topics are regional; use one of {region} or deploy the stack in {arn_region_}"
             )
 
 
@@ -197,6 +199,14 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
             raise ConfigError("appClients: kmsKeyArn must be a KMS key ARN")
         clients.append(ExistingAppClient(client_id, secret_arn, kms))
     return tuple(clients)
+
+
+def _topic_arn(raw: Any) -> str | None:
+    if not raw:
+        return None
+    if not _TOPIC_ARN.match(str(raw)):
+        raise ConfigError("alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+    return str(raw)
 
 
 def _origins(raw: Any) -> tuple[str, ...]:

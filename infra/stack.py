@@ -77,8 +77,8 @@ class ResendConfirmationCodeStack(Stack):
                 assertions=[
                     CfnRuleAssertion(
                         assert_=Fn.condition_equals(Aws.REGION, region),
-                        assert_description=f"{setting} is in {region}: deploy the stack in {region}, or replicate "
-                        "the secret (and its key) to this Region and configure that ARN",
+                        assert_description=f"{setting} is in {region}: deploy the stack in {region}, or configure "
+                        "a secret, key or topic of this Region",
                     )
                 ],
             )

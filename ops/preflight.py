@@ -93,6 +93,7 @@ class Preflight:
             self.powertools_layer,
             self.lambda_concurrency,
             self.api_gateway_account,
+            self.alarm_topic,
             self.app_clients,
         ):
             checks.extend(group())
@@ -197,6 +198,25 @@ class Preflight:
             )
             return
         yield Check("api gateway logging role", True, "the account's existing role is used")
+
+    def alarm_topic(self) -> Iterator[Check]:
+        topic = self.config.alarm_topic_arn
+        if not topic:
+            return
+        if arn_region(topic) != self.region:
+            yield Check(
+                "alarm topic",
+                False,
+                f"alarmTopicArn is in {arn_region(topic)}; alarms may only notify a topic of {self.region}",
+                f"use a topic in {self.region}, or alarmEmail",
+            )
+            return
+        try:
+            self.client("sns").get_topic_attributes(TopicArn=topic)
+        except ClientError as error:
+            yield Check("alarm topic", False, f"GetTopicAttributes failed ({_error(error)})", "check alarmTopicArn")
+            return
+        yield Check("alarm topic", True, f"exists in {self.region}")
 
     def app_clients(self) -> Iterator[Check]:
         if self.config.pool_mode != "existing":

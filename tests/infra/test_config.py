@@ -61,6 +61,7 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
         ({"wafRateLimit": "5"}, "wafRateLimit"),
         ({"reservedConcurrency": "lots"}, "reservedConcurrency"),
         ({"apiGatewayCloudWatchRole": "maybe"}, "apiGatewayCloudWatchRole"),
+        ({"alarmTopicArn": "ops-alarms"}, "alarmTopicArn"),
         ({"logRetentionDays": "45"}, "logRetentionDays"),
         ({"stageName": "v1/prod"}, "stageName"),
         ({"revealDeliveryDetails": "perhaps"}, "revealDeliveryDetails"),

@@ -137,6 +137,14 @@ def test_a_secret_from_another_region_fails_synth_naming_the_setting(tmp_path: P
         synthesize(context, tmp_path, region="us-east-1")
 
 
+def test_an_alarm_topic_from_another_region_fails_synth(tmp_path: Path) -> None:
+    # CloudWatch alarms may only notify a topic of their own Region: the deploy would roll back.
+    context = {"alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:ops-alarms"}
+
+    with pytest.raises(ConfigError, match=r"alarmTopicArn.*us-east-1.*eu-west-1"):
+        synthesize(context, tmp_path)
+
+
 def test_a_region_unknown_at_synth_is_checked_by_a_cloudformation_rule(agnostic_copy: Synthesized) -> None:
     rules = agnostic_copy.template.to_json().get("Rules", {})
     assertions = [a for rule in rules.values() for a in rule["Assertions"]]

@@ -150,6 +150,15 @@ def test_leaving_the_api_gateway_role_alone_needs_one_in_the_account(ready_accou
     assert managed.passed and "apiGatewayCloudWatchRole=false" in managed.action  # says how to keep yours
 
 
+def test_an_alarm_topic_must_exist_in_the_region(ready_account: SeededEmulator) -> None:
+    topic = boto3.client("sns").create_topic(Name="ops-alarms")["TopicArn"]
+    elsewhere = topic.replace(f":{REGION}:", ":eu-west-1:")
+
+    assert run({"alarmTopicArn": topic})["alarm topic"].passed
+    assert not run({"alarmTopicArn": elsewhere})["alarm topic"].passed
+    assert not run({"alarmTopicArn": topic + "-gone"})["alarm topic"].passed
+
+
 def test_an_unknown_client_fails(ready_account: SeededEmulator) -> None:
     context = {
         "poolMode": "existing",
