@@ -326,6 +326,12 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
     assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 7
+    (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
+    (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
+    # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.
+    assert expression == "IF(requests >= 20, FILL(refusals, 0) / requests, 0)"
+    assert (share["Properties"]["Threshold"], share["Properties"]["DatapointsToAlarm"]) == (0.2, 2)
+    assert share["Properties"]["TreatMissingData"] == "notBreaching"
     assert demo.of_type("AWS::SNS::Topic") == {}
 
 
