@@ -177,7 +177,7 @@ class Monitoring(Construct):
                 width=8,
             ),
             cloudwatch.GraphWidget(
-                title="Share of requests Cognito refused for a set-up reason (alarm above 20 %)",
+                title=f"Share of requests Cognito refused for a set-up reason (alarm above {SETUP_REFUSAL_SHARE:.0%})",
                 left=[self.setup_refusal_share],
                 width=8,
             ),
