@@ -102,7 +102,6 @@ class ResendApi(Construct):
         super().__init__(scope, construct_id)
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
-        self.stage_name = stage_name
 
         self.access_logs = logs.LogGroup(
             self,

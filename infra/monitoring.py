@@ -2,8 +2,9 @@
 
 Every metric here is derived from the value that produces it, never retyped: the function's from
 resend_code/metric_names.py with the service dimension Powertools adds (SERVICE_NAME), API Gateway's from the
-API's stack-unique name, WAF's from the web ACL's stack-unique name. tests/integration/test_alarm_metrics.py
-checks each alarm and widget against what a real invocation prints and what the template names.
+API's stack-unique name, WAF's from the web ACL's stack-unique name.
+tests/integration/test_alarms_match_emitted_metrics.py checks each alarm and widget against what a real
+invocation prints and what the template names.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_iam as iam
@@ -20,7 +22,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from infra.api_construct import RATE_RULE_NAME, ResendApi
+from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
 from resend_code import metric_names as names
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
@@ -67,14 +69,15 @@ class Monitoring(Construct):
         construct_id: str,
         *,
         function: lambda_.Function,
-        api: ResendApi,
+        api: apigw.RestApi,
+        web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = self._topic(alarm_email, alarm_topic_arn)
-        rest_api = api.api
-        self.waf_rate_limited = self._waf_blocked(api.web_acl_name, RATE_RULE_NAME)
+        rest_api = api
+        self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
         requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
         self.setup_refusal_share = cloudwatch.MathExpression(
             # FILL: a period with requests and no refusal has no refusal datapoint at all.
@@ -129,7 +132,7 @@ class Monitoring(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=2,
         )
-        self.dashboard = self._dashboard(function, api)
+        self.dashboard = self._dashboard(function, api, web_acl_name)
 
     def _alarm(
         self,
@@ -164,7 +167,7 @@ class Monitoring(Construct):
             statistic="Sum",
         )
 
-    def _dashboard(self, function: lambda_.Function, api: ResendApi) -> cloudwatch.Dashboard:
+    def _dashboard(self, function: lambda_.Function, api: apigw.RestApi, web_acl_name: str) -> cloudwatch.Dashboard:
         # Dashboard names are account-wide (not per Region): the Region keeps two copies apart.
         dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{Stack.of(self).stack_name}-{Aws.REGION}")
         dashboard.add_widgets(
@@ -204,7 +207,7 @@ class Monitoring(Construct):
                 left=[
                     cloudwatch.MathExpression(
                         expression='SEARCH(\'{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" '
-                        f"WebACL=\"{api.web_acl_name}\"', 'Sum', 300)",
+                        f"WebACL=\"{web_acl_name}\"', 'Sum', 300)",
                         using_metrics={},
                         label="",
                         period=FIVE_MINUTES,
@@ -231,17 +234,17 @@ class Monitoring(Construct):
         )
         return dashboard
 
-    def _route_widgets(self, api: ResendApi, method: str, path: str) -> list[cloudwatch.IWidget]:
+    def _route_widgets(self, api: apigw.RestApi, method: str, path: str) -> list[cloudwatch.IWidget]:
         # Per-method metrics exist because the stage enables detailed metrics (metrics_enabled).
         def route_metric(metric_name: str, statistic: str) -> cloudwatch.Metric:
             return cloudwatch.Metric(
                 namespace="AWS/ApiGateway",
                 metric_name=metric_name,
                 dimensions_map={
-                    "ApiName": api.api_name,
+                    "ApiName": api.rest_api_name,
                     "Method": method,
                     "Resource": path,
-                    "Stage": api.stage_name,
+                    "Stage": api.deployment_stage.stage_name,
                 },
                 period=FIVE_MINUTES,
                 statistic=statistic,

@@ -58,7 +58,8 @@ class ResendConfirmationCodeStack(Stack):
             self,
             "Monitoring",
             function=function.function,
-            api=api,
+            api=api.api,
+            web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,
         )
