@@ -16,7 +16,7 @@ import pytest
 
 from infra.config import POWERTOOLS_LAYER_VERSION, StackConfig
 from infra.function_construct import powertools_layer_parameter
-from local.emulator import STATE, publish_public_parameter
+from local.emulator import STATE, Fault, publish_public_parameter
 from ops.preflight import BOOTSTRAP_VERSION_PARAMETER, MIN_BOOTSTRAP_VERSION, Check, Preflight
 from tests.conftest import REGION, ROOT, SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
@@ -277,6 +277,15 @@ def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account
     assert all(line.startswith("PASS  ") for line in lines[:-1]) and lines[-1].endswith("0 failed")
     assert bad.returncode == 1 and "FAIL  powertools layer" in bad.stdout
     assert settings.returncode == 2 and "poolMode" in settings.stdout
+
+
+@pytest.mark.usefixtures("disarm_faults")
+def test_a_call_refused_by_iam_is_a_failed_line_not_a_crash(ready_account: SeededEmulator) -> None:
+    STATE.arm("cognito-idp:ListUserPools", Fault("AccessDeniedException", times=5))
+
+    checks = run(existing(ready_account))
+
+    assert not checks["app clients"].passed and "AccessDeniedException" in checks["app clients"].detail
 
 
 def test_preflight_makes_only_read_calls(ready_account: SeededEmulator) -> None:
