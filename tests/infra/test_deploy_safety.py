@@ -7,8 +7,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 
+from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
 from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
@@ -188,3 +190,15 @@ def test_destroy_removes_everything_but_the_account_wide_logging_role(each_mode:
     }
 
     assert kept == {"AWS::ApiGateway::Account", "AWS::IAM::Role"}
+
+
+def test_stack_unique_names_stay_within_limits_and_unique() -> None:
+    app = cdk.App()
+    long_a = cdk.Stack(app, "A" * 120 + "One")
+    long_b = cdk.Stack(app, "A" * 120 + "Two")
+
+    name_a, name_b = stack_unique_name(long_a, "web-acl"), stack_unique_name(long_b, "web-acl")
+
+    assert stack_unique_name(cdk.Stack(app, "Short"), "api") == "Short-api"
+    assert len(name_a) == len(name_b) == 128 and name_a != name_b
+    assert len(stack_unique_name(long_a, "sampling", max_length=32)) == 32
