@@ -41,7 +41,8 @@ def prepare() -> BaseClient:
 
 def forget_cached_secrets() -> None:
     """Drop every cached secret value (the client stays), so the next read goes to Secrets Manager."""
-    _provider().clear_cache()  # type: ignore[no-untyped-call]
+    if _provider.cache_info().currsize:  # nothing to drop (and no client to build) before the first use
+        _provider().clear_cache()  # type: ignore[no-untyped-call]
 
 
 @cache
