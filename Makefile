@@ -37,7 +37,7 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m local
 
-test: lint chromium
+test: lint chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
@@ -51,7 +51,7 @@ chromium:
 	  fi; \
 	fi
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.run
 
 # Regenerate the committed OpenAPI document from the code (a test fails when it is stale).

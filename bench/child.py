@@ -7,7 +7,8 @@ script, with the task root first on sys.path as Lambda puts it.
 cold: time the handler module's import and its first request (what a Lambda cold start adds to a request), and
 the garbage collector's time during the import.
 warm: after that, time N valid and N invalid requests one by one, every 20th one sampled for X-Ray as the stack's
-5 % rule would, and count the bytes the handler logs. Results go to the JSON file OUT; the handler's own stdout
+5 % rule would, and count the bytes the handler logs. paired: the same, alternating with the naive baseline in
+this process (see paired()). Results go to the JSON file OUT; the handler's own stdout
 (its logs) is counted, not printed. With `-X importtime`, the import's own lines sit between two marker lines on
 stderr.
 """
@@ -81,6 +82,36 @@ def invoke(module: Any, event: dict[str, Any], number: int) -> Any:
     return module.lambda_handler(event, BenchLambdaContext(number))
 
 
+def paired(product: Any, events: dict[str, Any], count: int, logs: CountingStream) -> dict[str, Any]:
+    """Warm requests to the product and the baseline in turn, A B A B, in this one process: the only way to keep
+    a busy machine's drift out of a ratio of milliseconds. The baseline's task root is BASELINE_TASK_ROOT."""
+    sys.path.append(os.environ["BASELINE_TASK_ROOT"])
+    baseline = importlib.import_module("naive_handler")
+    invoke(baseline, events["valid"], 0)  # its first (cold) request, off the clock
+    result: dict[str, Any] = {}
+    number = 1
+    for kind in ("valid", "invalid"):
+        timings: dict[str, list[float]] = {"product": [], "baseline": []}
+        statuses: dict[str, set[str]] = {"product": set(), "baseline": set()}
+        log_bytes = 0
+        for _ in range(count):
+            for name, module in (("product", product), ("baseline", baseline)):
+                before, sent = logs.bytes, time.perf_counter()
+                try:
+                    statuses[name].add(str(invoke(module, events[kind], number)["statusCode"]))
+                except Exception:  # the baseline has no error handling: an exception is its answer
+                    statuses[name].add("exception")
+                timings[name].append((time.perf_counter() - sent) * 1000)
+                if name == "product":
+                    log_bytes += logs.bytes - before
+                number += 1
+        result[kind] = {
+            name: {"ms": timings[name], "statuses": sorted(statuses[name])} for name in ("product", "baseline")
+        }
+        result[kind]["product"]["log_bytes_per_request"] = log_bytes / count
+    return result
+
+
 def main() -> None:
     module_name, mode, events_file, out = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
     count = int(sys.argv[5]) if len(sys.argv) > 5 else 0
@@ -110,6 +141,8 @@ def main() -> None:
         "first_status": first["statusCode"],
     }
 
+    if mode == "paired":
+        result.update(paired(module, events, count, logs))
     if mode == "warm":
         number = 1
         for kind in ("valid", "invalid"):

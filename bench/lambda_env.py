@@ -5,8 +5,8 @@ environment, the asset laid out as the stack packages it, and the variables Lamb
   first use) with only what the Lambda runtime and the Powertools layer give the function: boto3/botocore (the
   runtime), aws-lambda-powertools[tracer] and pydantic (the layer), at the versions requirements.txt pins. Dev-only
   packages (requests, moto, pytest...) are absent, so X-Ray has nothing extra to patch and nothing extra loads.
-- **Asset**: the files infra/asset.py says the stack ships (plus the bytecode the stack ships, if any), copied into
-  a fresh task root per run, which the process cannot write bytecode into (as /var/task is read-only).
+- **Asset**: the staged asset infra/asset.py gives the stack (sources and their bytecode for the runtime's Python),
+  copied into a task root that the process does not write bytecode into (/var/task is read-only in Lambda).
 - **Variables**: LAMBDA_TASK_ROOT, LAMBDA_RUNTIME_DIR, AWS_LAMBDA_FUNCTION_NAME, _MEMORY_SIZE, AWS_EXECUTION_ENV,
   AWS_XRAY_DAEMON_ADDRESS and the rest. Without LAMBDA_TASK_ROOT the X-Ray SDK believes it runs outside Lambda and
   builds a sampling client with a botocore session of its own, tens of milliseconds that never happen in AWS.
@@ -23,14 +23,13 @@ import subprocess
 import sys
 from pathlib import Path
 
-from infra.asset import LAMBDA_DIR, asset_files
+from infra.asset import RUNTIME_VERSION, asset_files, shipped_files, staged_asset
 
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTION_VENV = ROOT / "bench" / ".venv-function"
 # What the function gets from AWS, not from its asset: the runtime's boto3, the layer's Powertools and pydantic.
 FUNCTION_PACKAGES = ("aws-lambda-powertools", "boto3", "pydantic", "snapshot-restore-py")
 FUNCTION_NAME = "resend-confirmation-code-bench"
-RUNTIME_NAME = "python3.14"  # the stack's runtime (infra/function_construct.py); the bench runs this machine's
 
 
 def pinned_function_requirements(requirements: Path = ROOT / "requirements.txt") -> list[str]:
@@ -62,26 +61,37 @@ def function_python() -> Path:
     return python
 
 
-def lay_out_asset(task_root: Path, which: str, *, with_bytecode: bool = False) -> Path:
+def lay_out_asset(task_root: Path, which: str, *, with_bytecode: bool = True) -> Path:
     """Copy the function's files into task_root as the stack packages them; return task_root.
 
-    which: "product" (lambda/, filtered by infra/asset.py) or "baseline" (bench/naive_handler.py alone).
-    with_bytecode: also compile them for the bench's interpreter (checked-hash .pyc), to measure what shipping
-    bytecode would save.
+    which: "product" (the staged asset of infra/asset.py: lambda/'s sources and their .pyc for the runtime's
+    Python) or "baseline" (bench/naive_handler.py alone).
+    with_bytecode: for the product, also what those .pyc are to the runtime, bytecode for the bench's own
+    interpreter (checked-hash, as shipped; a 3.14 .pyc means nothing to this machine's Python). False lays out the
+    sources alone, as the stack shipped them before, so each cold start compiles them.
     """
     task_root.mkdir(parents=True, exist_ok=True)
     if which == "product":
-        for relative in asset_files():
+        staged = staged_asset(RUNTIME_VERSION)
+        for relative in shipped_files(staged) if with_bytecode else asset_files():
             target = task_root / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(LAMBDA_DIR / relative, target)
+            shutil.copyfile(staged / relative, target)
+        if with_bytecode:
+            subprocess.run(
+                [
+                    str(function_python()),
+                    "-m",
+                    "compileall",
+                    "-q",
+                    "--invalidation-mode",
+                    "checked-hash",
+                    str(task_root),
+                ],
+                check=True,
+            )
     else:
         shutil.copyfile(ROOT / "bench" / "naive_handler.py", task_root / "naive_handler.py")
-    if with_bytecode:
-        subprocess.run(
-            [str(function_python()), "-m", "compileall", "-q", "--invalidation-mode", "checked-hash", str(task_root)],
-            check=True,
-        )
     return task_root
 
 
@@ -90,7 +100,7 @@ def lambda_variables(task_root: Path, runtime_dir: Path, memory_mb: int, region:
     return {
         "LAMBDA_TASK_ROOT": str(task_root),
         "LAMBDA_RUNTIME_DIR": str(runtime_dir),
-        "AWS_EXECUTION_ENV": f"AWS_Lambda_{RUNTIME_NAME}",
+        "AWS_EXECUTION_ENV": f"AWS_Lambda_python{RUNTIME_VERSION}",
         "AWS_LAMBDA_FUNCTION_NAME": FUNCTION_NAME,
         "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
         "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(memory_mb),

@@ -31,14 +31,14 @@ from bench import cost_model
 from bench.child import IMPORT_END, IMPORT_START
 from bench.fake_aws import CLIENT_ID, SECRET_ID, FakeAwsForBench
 from bench.lambda_env import function_python, lambda_variables, lay_out_asset
-from infra.asset import LAMBDA_DIR, asset_files
+from infra.asset import RUNTIME_VERSION, shipped_files, staged_asset
 from local.api_gateway_event import build_event
 
 ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "21"))
 IMPORTTIME_ROUNDS = int(os.environ.get("BENCH_IMPORTTIME_ROUNDS", "5"))
 WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "3"))
-WARM_REQUESTS = int(os.environ.get("BENCH_WARM_REQUESTS", "1000"))  # per kind, per warm process
+WARM_REQUESTS = int(os.environ.get("BENCH_WARM_REQUESTS", "1000"))  # per kind and handler, per warm process
 MEMORY_SIZE_MB = 256  # the stack's default (infra/config.py)
 REGION = "us-east-1"
 PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
@@ -47,11 +47,11 @@ RESEND = "AWSCognitoIdentityProviderService.ResendConfirmationCode"
 VALID = json.dumps({"username": "someone@example.com"})
 INVALID = json.dumps({"username": "has space"})
 
-# The arms of each round: the product as the stack ships it, the same with bytecode compiled for the bench's
-# interpreter (what shipping .pyc would save; see docs/performance.md), and the naive baseline.
-PRODUCT, PRODUCT_PYC, BASELINE = "product", "product+pyc", "baseline"
-ARMS = (PRODUCT, PRODUCT_PYC, BASELINE)
-MODULES = {PRODUCT: "handler", PRODUCT_PYC: "handler", BASELINE: "naive_handler"}
+# The arms of each round: the product as the stack ships it (bytecode included), the same without bytecode (what
+# shipping .pyc saves; see docs/performance.md), and the naive baseline.
+PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE = "product", "product-source-only", "baseline"
+ARMS = (PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE)
+MODULES = {PRODUCT: "handler", PRODUCT_SOURCE_ONLY: "handler", BASELINE: "naive_handler"}
 COLD_FIGURES = ("cold_ms", "import_ms", "first_request_ms", "gc_import_ms")
 
 
@@ -63,11 +63,13 @@ class Arm:
         self.module = MODULES[name]
         self.python = python
         which = "baseline" if name == BASELINE else "product"
-        task_root = lay_out_asset(folder / name / "task", which, with_bytecode=name == PRODUCT_PYC)
+        task_root = lay_out_asset(folder / name / "task", which, with_bytecode=name != PRODUCT_SOURCE_ONLY)
         runtime_dir = folder / name / "runtime"
         runtime_dir.mkdir()
         self.env = lambda_variables(task_root, runtime_dir, MEMORY_SIZE_MB, REGION)
         self.env.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+        # For paired warm runs, the baseline's task root and setting sit beside the product's (bench/child.py).
+        self.env.update(BASELINE_TASK_ROOT=str(folder / BASELINE / "task"), SECRET_ID=SECRET_ID)
         if which == "product":  # as the stack configures the function (infra/function_construct.py)
             self.env.update(
                 APP_CLIENTS=json.dumps({CLIENT_ID: SECRET_ID}),
@@ -76,8 +78,6 @@ class Arm:
                 POWERTOOLS_PARAMETERS_MAX_AGE="300",
                 POWERTOOLS_LOG_LEVEL="INFO",
             )
-        else:
-            self.env["SECRET_ID"] = SECRET_ID
 
     def run(self, mode: str, events: Path, count: int = 0, *, importtime: bool = False) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as folder:
@@ -167,34 +167,38 @@ def measure() -> dict[str, Any]:
             medians = {p: statistics.median(run.get(p, 0.0) for run in breakdowns[name]) for p in packages}
             results[name]["import_by_package"] = sorted(medians.items(), key=lambda item: item[1], reverse=True)
 
-        warm: dict[str, list[dict[str, Any]]] = {name: [] for name in (PRODUCT, BASELINE)}
+        # AWS call counts: one warm process per handler, each alone against the fake.
         calls: dict[str, dict[str, list[int]]] = {name: {"secret": [], "resend": []} for name in (PRODUCT, BASELINE)}
-        for _ in range(WARM_ROUNDS):
-            for name in (PRODUCT, BASELINE):
-                secrets_before, resend_before = fake.count(GET_SECRET), fake.count(RESEND)
-                warm[name].append(by_name[name].run("warm", events, WARM_REQUESTS))
-                calls[name]["secret"].append(fake.count(GET_SECRET) - secrets_before)
-                calls[name]["resend"].append(fake.count(RESEND) - resend_before)
+        for name in (PRODUCT, BASELINE):
+            secrets_before, resend_before = fake.count(GET_SECRET), fake.count(RESEND)
+            by_name[name].run("warm", events, WARM_REQUESTS)
+            calls[name]["secret"].append(fake.count(GET_SECRET) - secrets_before)
+            calls[name]["resend"].append(fake.count(RESEND) - resend_before)
+        # Latency: both handlers warm in one process, requests alternating (bench/child.py's paired()).
+        paired = [by_name[PRODUCT].run("paired", events, WARM_REQUESTS) for _ in range(WARM_ROUNDS)]
     fake.shutdown()
 
     total_requests = 1 + 2 * WARM_REQUESTS  # per process: the first request, then valid and invalid
     valid_resends = 1 + WARM_REQUESTS
-    for name in (PRODUCT, BASELINE):
+    for name, side in ((PRODUCT, "product"), (BASELINE, "baseline")):
         results[name]["warm"] = {
             kind: {
-                "p50_ms": percentile([ms for run in warm[name] for ms in run[kind]["ms"]], 50),
-                "p99_ms": percentile([ms for run in warm[name] for ms in run[kind]["ms"]], 99),
-                "p50_by_process": [percentile(run[kind]["ms"], 50) for run in warm[name]],
-                "statuses": sorted({s for run in warm[name] for s in run[kind]["statuses"]}),
-                "log_bytes_per_request": statistics.mean(run[kind]["log_bytes_per_request"] for run in warm[name]),
+                "p50_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 50),
+                "p99_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 99),
+                "p50_by_process": [percentile(run[kind][side]["ms"], 50) for run in paired],
+                "statuses": sorted({s for run in paired for s in run[kind][side]["statuses"]}),
             }
             for kind in ("valid", "invalid")
         }
-        results[name]["warm_ratio_by_process"] = []
         results[name]["secret_calls_per_1000"] = statistics.mean(calls[name]["secret"]) / total_requests * 1000
         results[name]["secret_calls_per_process"] = max(calls[name]["secret"])
         extra_resends = statistics.mean(max(0, n - valid_resends) for n in calls[name]["resend"])
         results[name]["cognito_calls_per_1000_invalid"] = extra_resends / WARM_REQUESTS * 1000
+    for kind in ("valid", "invalid"):
+        results[PRODUCT]["warm"][kind]["log_bytes_per_request"] = statistics.mean(
+            run[kind]["product"]["log_bytes_per_request"] for run in paired
+        )
+        results[BASELINE]["warm"][kind]["log_bytes_per_request"] = 0.0  # it logs nothing of its own
     results[PRODUCT]["warm_ratio_by_process"] = [
         p / b
         for p, b in zip(
@@ -204,7 +208,8 @@ def measure() -> dict[str, Any]:
         )
     ]
 
-    results[PRODUCT]["asset_zip_bytes"] = zipped_size([(LAMBDA_DIR / f, str(f)) for f in asset_files()])
+    staged = staged_asset(RUNTIME_VERSION)
+    results[PRODUCT]["asset_zip_bytes"] = zipped_size([(staged / f, str(f)) for f in shipped_files(staged)])
     results[BASELINE]["asset_zip_bytes"] = zipped_size([(ROOT / "bench" / "naive_handler.py", "naive_handler.py")])
     return results
 
@@ -239,7 +244,9 @@ def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
             p["cognito_calls_per_1000_invalid"] == 0,
             f"{p['cognito_calls_per_1000_invalid']:.0f} per 1,000",
         ),
-        ("code asset < 50 KB zipped", p["asset_zip_bytes"] < 50_000, f"{p['asset_zip_bytes'] / 1000:.1f} KB"),
+        # 100 KB since the asset ships bytecode beside each source (about twice the size, and under a millisecond
+        # more to fetch inside AWS); it was 50 KB for the sources alone.
+        ("code asset < 100 KB zipped", p["asset_zip_bytes"] < 100_000, f"{p['asset_zip_bytes'] / 1000:.1f} KB"),
     ]
 
 
@@ -307,11 +314,12 @@ def money(value: float) -> str:
 
 
 def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str:
-    p, pyc, b = r[PRODUCT], r[PRODUCT_PYC], r[BASELINE]
+    p, source_only, b = r[PRODUCT], r[PRODUCT_SOURCE_ONLY], r[BASELINE]
     lines = [
         f"Measured {r['date']} on {r['machine']}, Python {r['python']} (the function side: only boto3, Powertools "
         f"and pydantic, at requirements.txt's versions), with the variables Lambda sets and the asset as the stack "
-        f"packages it. {ROUNDS} interleaved rounds; median [25th-75th percentile]. AWS is a fast loopback fake "
+        f"packages it (its bytecode for Python {RUNTIME_VERSION} stands in as bytecode for this machine's Python). "
+        f"{ROUNDS} interleaved rounds; median [25th-75th percentile]. AWS is a fast loopback fake "
         "(bench/fake_aws.py), so these are the handlers' own costs; network time to AWS is not in them.",
         "",
         "| figure | this project | naive baseline | ratio |",
@@ -336,10 +344,11 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
             f"| {cell(p['cold'][key])} | {cell(b['cold'][key])} "
             f"| {ratio(p['cold'][key]['median'], b['cold'][key]['median']):.2f}x |"
         )
-    pr = pyc["cold_ratio"]
+    sr = source_only["cold_ratio"]
     lines.append(
-        f"| cold start with .pyc shipped (bench interpreter's; see below) | {cell(pyc['cold']['cold_ms'])} "
-        f"| {cell(b['cold']['cold_ms'])} | {pr['median']:.2f}x [{pr['p25']:.2f}-{pr['p75']:.2f}] |"
+        f"| cold start without the shipped bytecode (compiling lambda/ each time) "
+        f"| {cell(source_only['cold']['cold_ms'])} | {cell(b['cold']['cold_ms'])} "
+        f"| {sr['median']:.2f}x [{sr['p25']:.2f}-{sr['p75']:.2f}] |"
     )
     n = WARM_ROUNDS * WARM_REQUESTS
     for kind in ("valid", "invalid"):
@@ -355,7 +364,12 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
     row("log bytes per valid request", p["warm"]["valid"]["log_bytes_per_request"], 0.0, " B")
     row("code asset, zipped", p["asset_zip_bytes"] / 1000, b["asset_zip_bytes"] / 1000, " KB")
     warm_ratios = ", ".join(f"{x:.2f}x" for x in p["warm_ratio_by_process"])
-    lines += ["", f"Warm valid p50 ratio per warm process pair ({WARM_REQUESTS} requests each): {warm_ratios}."]
+    lines += [
+        "",
+        f"Warm figures: {WARM_ROUNDS} processes in which both handlers, warm, take {WARM_REQUESTS} valid then "
+        f"{WARM_REQUESTS} invalid requests in turn (A B A B); every 20th request is sampled for X-Ray. Valid p50 "
+        f"ratio per process: {warm_ratios}.",
+    ]
     lines += ["", "| target | result | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'PASS' if ok else 'FAIL'} | {value} |" for name, ok, value in r["targets"]]
     for which, label in ((PRODUCT, "this project"), (BASELINE, "naive baseline")):

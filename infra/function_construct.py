@@ -14,7 +14,7 @@ from aws_cdk import aws_ssm as ssm
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from infra.asset import ASSET_EXCLUDES, LAMBDA_DIR
+from infra.asset import RUNTIME_VERSION, staged_asset
 
 SERVICE_NAME = "resend-confirmation-code"
 METRICS_NAMESPACE = "ResendConfirmationCode"
@@ -115,8 +115,9 @@ class ResendFunction(Construct):
             runtime=RUNTIME,
             architecture=ARCHITECTURE,
             handler="handler.lambda_handler",
-            # lambda/ alone: the handler and its package, nothing from tests or tooling.
-            code=lambda_.Code.from_asset(str(LAMBDA_DIR), exclude=ASSET_EXCLUDES),
+            # lambda/ alone (the handler and its package, nothing from tests or tooling) and its bytecode for the
+            # runtime's Python, so a cold start does not compile it (infra/bytecode.py).
+            code=lambda_.Code.from_asset(str(staged_asset(RUNTIME_VERSION))),
             layers=[lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", layer_arn)],
             memory_size=memory_size,
             timeout=TIMEOUT,
