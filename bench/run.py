@@ -52,7 +52,7 @@ INVALID = json.dumps({"username": "has space"})
 PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE = "product", "product-source-only", "baseline"
 ARMS = (PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE)
 MODULES = {PRODUCT: "handler", PRODUCT_SOURCE_ONLY: "handler", BASELINE: "naive_handler"}
-COLD_FIGURES = ("cold_ms", "import_ms", "first_request_ms", "gc_import_ms")
+COLD_FIGURES = ("cold_ms", "cold_cpu_ms", "import_ms", "first_request_ms", "gc_import_ms")
 
 
 class Arm:
@@ -154,9 +154,10 @@ def measure() -> dict[str, Any]:
             results[name]["cold"] = {key: spread([run[key] for run in cold[name]]) for key in COLD_FIGURES}
             results[name]["gc_import_collections"] = statistics.median(r["gc_import_collections"] for r in cold[name])
             # Paired ratios: each round's arm against the same round's baseline.
-            results[name]["cold_ratio"] = spread(
-                [run["cold_ms"] / base["cold_ms"] for run, base in zip(cold[name], cold[BASELINE], strict=True)]
-            )
+            for key in ("cold_ms", "cold_cpu_ms"):
+                results[name][key.replace("_ms", "_ratio")] = spread(
+                    [run[key] / base[key] for run, base in zip(cold[name], cold[BASELINE], strict=True)]
+                )
 
         breakdowns: dict[str, list[dict[str, float]]] = {name: [] for name in ARMS}
         for _ in range(IMPORTTIME_ROUNDS):
@@ -229,10 +230,15 @@ def ratio(product: float, baseline: float) -> float:
 
 def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
     p, b = r[PRODUCT], r[BASELINE]
-    cold = p["cold_ratio"]["median"]
+    cold, cold_cpu = p["cold_ratio"], p["cold_cpu_ratio"]
     warm = ratio(p["warm"]["valid"]["p50_ms"], b["warm"]["valid"]["p50_ms"])
+
+    def shown(s: dict[str, float]) -> str:
+        return f"{s['median']:.2f}x [{s['p25']:.2f}-{s['p75']:.2f}]"
+
     return [
-        ("cold start <= 1.2x baseline", cold <= 1.2, f"{cold:.2f}x"),
+        ("cold start <= 1.2x baseline, CPU time", cold_cpu["median"] <= 1.2, shown(cold_cpu)),
+        ("cold start <= 1.2x baseline, wall clock", cold["median"] <= 1.2, shown(cold)),
         ("warm valid request <= 0.6x baseline", warm <= 0.6, f"{warm:.2f}x"),
         (
             "Secrets Manager calls <= 1 per cache period per process",
@@ -335,8 +341,14 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
 
     cr = p["cold_ratio"]
     lines.append(
-        f"| cold start: import + first request | {cell(p['cold']['cold_ms'])} | {cell(b['cold']['cold_ms'])} "
+        f"| cold start: import + first request, wall clock | {cell(p['cold']['cold_ms'])} "
+        f"| {cell(b['cold']['cold_ms'])} "
         f"| {cr['median']:.2f}x [{cr['p25']:.2f}-{cr['p75']:.2f}] |"
+    )
+    cc = p["cold_cpu_ratio"]
+    lines.append(
+        f"| cold start, CPU time of the process | {cell(p['cold']['cold_cpu_ms'])} | {cell(b['cold']['cold_cpu_ms'])} "
+        f"| {cc['median']:.2f}x [{cc['p25']:.2f}-{cc['p75']:.2f}] |"
     )
     for key, label in (("import_ms", "import"), ("first_request_ms", "first request"), ("gc_import_ms", "GC")):
         lines.append(
@@ -344,12 +356,13 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
             f"| {cell(p['cold'][key])} | {cell(b['cold'][key])} "
             f"| {ratio(p['cold'][key]['median'], b['cold'][key]['median']):.2f}x |"
         )
-    sr = source_only["cold_ratio"]
-    lines.append(
-        f"| cold start without the shipped bytecode (compiling lambda/ each time) "
-        f"| {cell(source_only['cold']['cold_ms'])} | {cell(b['cold']['cold_ms'])} "
-        f"| {sr['median']:.2f}x [{sr['p25']:.2f}-{sr['p75']:.2f}] |"
-    )
+    for key, label in (("cold_ms", "wall clock"), ("cold_cpu_ms", "CPU time")):
+        sr = source_only[key.replace("_ms", "_ratio")]
+        lines.append(
+            f"| cold start without the shipped bytecode (compiling lambda/ each time), {label} "
+            f"| {cell(source_only['cold'][key])} | {cell(b['cold'][key])} "
+            f"| {sr['median']:.2f}x [{sr['p25']:.2f}-{sr['p75']:.2f}] |"
+        )
     n = WARM_ROUNDS * WARM_REQUESTS
     for kind in ("valid", "invalid"):
         for stat in ("p50_ms", "p99_ms"):
@@ -442,7 +455,7 @@ def main() -> None:
     (ROOT / "artifacts" / "bench.json").write_text(json.dumps(summary, indent=2))
     print(text)
     print()
-    print(json.dumps({"targets": results["targets"], "cold_ratio": results[PRODUCT]["cold_ratio"]}))
+    print(json.dumps({"targets": results["targets"], "cold_cpu_ratio": results[PRODUCT]["cold_cpu_ratio"]}))
     update_doc(text)
 
 
