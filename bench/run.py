@@ -259,15 +259,17 @@ def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
 def feature_lines() -> list[str]:
     """Lines from bench/features.py, when it exists: features that add a network call or a deliberate wait
     (a per-username limit, a minimum response time) are measured and reported on their own lines, never folded
-    into the cold and warm figures above. The module offers `report_lines() -> list[str]` (Markdown)."""
+    into the cold and warm figures above. The module offers `report_lines()` (or `measure()`) returning Markdown
+    lines (a list, or one string)."""
     try:
         features = importlib.import_module("bench.features")
     except ModuleNotFoundError as error:
         if error.name != "bench.features":
             raise
         return []
-    report_lines: Callable[[], list[str]] = features.report_lines
-    return list(report_lines())
+    report: Callable[[], list[str] | str] = getattr(features, "report_lines", None) or features.measure
+    lines = report()
+    return lines.splitlines() if isinstance(lines, str) else [str(line) for line in lines]
 
 
 def cost_tables(r: dict[str, Any]) -> dict[str, Any]:
