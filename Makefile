@@ -90,4 +90,4 @@ synth: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out .build bench/.venv-function artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
