@@ -40,11 +40,13 @@ class ResendConfirmationCodeStack(Stack):
             reserved_concurrency=config.reserved_concurrency,
             log_retention=config.log_retention,
             powertools_layer_version=config.powertools_layer_version,
+            provisioned_concurrency=config.provisioned_concurrency,
+            snap_start=config.snap_start,
         )
         api = ResendApi(
             self,
             "Edge",
-            function=function.function,
+            function=function.invocation_target,
             allowed_origins=config.allowed_origins,
             stage_name=config.stage_name,
             throttle_rate_limit=config.throttle_rate_limit,
