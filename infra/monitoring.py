@@ -1,7 +1,8 @@
 """Alarms on what an operator must act on, an optional SNS topic to hear about them, and the stack's dashboard.
 
 Every metric here is derived from the value that produces it, never retyped: the function's from
-resend_code/metric_names.py with the service dimension Powertools adds (SERVICE_NAME), API Gateway's from the
+resend_code/metric_names.py with the service dimension Powertools adds (the function's stack-unique service name),
+API Gateway's from the
 API's stack-unique name, WAF's from the web ACL's stack-unique name.
 tests/integration/test_alarms_match_emitted_metrics.py checks each alarm and widget against what a real
 invocation prints and what the template names.
@@ -23,7 +24,7 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from infra.api_construct import RATE_RULE_NAME
-from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
+from infra.function_construct import METRICS_NAMESPACE
 from resend_code import metric_names as names
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 
@@ -37,22 +38,23 @@ MIN_REQUESTS = 20
 
 
 def function_metric(
-    metric_name: str, dimensions: Mapping[str, str] | None = None, statistic: str = "Sum"
+    service: str, metric_name: str, dimensions: Mapping[str, str] | None = None, statistic: str = "Sum"
 ) -> cloudwatch.Metric:
-    """A metric the function emits (EMF): its namespace, its name, and Powertools' `service` dimension."""
+    """A metric the function emits (EMF): its namespace, its name, and Powertools' `service` dimension (`service`,
+    the function's POWERTOOLS_SERVICE_NAME)."""
     return cloudwatch.Metric(
         namespace=METRICS_NAMESPACE,
         metric_name=metric_name,
-        dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME, **(dimensions or {})},
+        dimensions_map={names.SERVICE_DIMENSION: service, **(dimensions or {})},
         period=FIVE_MINUTES,
         statistic=statistic,
     )
 
 
-def function_metric_search(metric_name: str, dimension: str, label: str) -> cloudwatch.MathExpression:
+def function_metric_search(service: str, metric_name: str, dimension: str, label: str) -> cloudwatch.MathExpression:
     """One line per value of `dimension` (error codes, reasons: an open set), for dashboards (alarms cannot SEARCH)."""
     schema = ",".join([METRICS_NAMESPACE, dimension, names.SERVICE_DIMENSION])
-    query = f'{{{schema}}} MetricName="{metric_name}" {names.SERVICE_DIMENSION}="{SERVICE_NAME}"'
+    query = f'{{{schema}}} MetricName="{metric_name}" {names.SERVICE_DIMENSION}="{service}"'
     return cloudwatch.MathExpression(
         expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, label=label, period=FIVE_MINUTES
     )
@@ -69,12 +71,14 @@ class Monitoring(Construct):
         construct_id: str,
         *,
         function: lambda_.Function,
+        service_name: str,
         api: apigw.RestApi,
         web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.service_name = service_name
         self.topic = self._topic(alarm_email, alarm_topic_arn)
         rest_api = api
         self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
@@ -82,7 +86,10 @@ class Monitoring(Construct):
         self.setup_refusal_share = cloudwatch.MathExpression(
             # FILL: a period with requests and no refusal has no refusal datapoint at all.
             expression=f"IF(requests >= {MIN_REQUESTS}, FILL(refusals, 0) / requests, 0)",
-            using_metrics={"refusals": function_metric(names.COGNITO_SETUP_REFUSAL), "requests": requests},
+            using_metrics={
+                "refusals": function_metric(self.service_name, names.COGNITO_SETUP_REFUSAL),
+                "requests": requests,
+            },
             label="Share of requests Cognito refused for a set-up reason",
             period=FIVE_MINUTES,
         )
@@ -92,7 +99,7 @@ class Monitoring(Construct):
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
             "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
             # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
-            "CognitoFailures": function_metric(names.COGNITO_FAILURE),
+            "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": self.waf_rate_limited,
         }
@@ -176,7 +183,7 @@ class Monitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Codes sent, by delivery medium",
-                left=[function_metric_search(names.CODE_SENT, names.DELIVERY_MEDIUM, "")],
+                left=[function_metric_search(self.service_name, names.CODE_SENT, names.DELIVERY_MEDIUM, "")],
                 width=8,
             ),
             cloudwatch.GraphWidget(
@@ -186,20 +193,20 @@ class Monitoring(Construct):
             ),
             cloudwatch.GraphWidget(
                 title="Cognito refusals and errors, by error code",
-                left=[function_metric_search(names.COGNITO_ERROR, names.ERROR_CODE, "")],
+                left=[function_metric_search(self.service_name, names.COGNITO_ERROR, names.ERROR_CODE, "")],
                 width=8,
             ),
         )
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Requests refused before Cognito, by reason",
-                left=[function_metric_search(names.REQUEST_REJECTED, names.REASON, "")],
+                left=[function_metric_search(self.service_name, names.REQUEST_REJECTED, names.REASON, "")],
                 width=8,
             ),
             cloudwatch.GraphWidget(
                 title="Secrets Manager errors, by reason; secret re-reads",
-                left=[function_metric_search(names.SECRETS_MANAGER_ERROR, names.REASON, "")],
-                right=[function_metric(names.SECRET_REFRESHED)],
+                left=[function_metric_search(self.service_name, names.SECRETS_MANAGER_ERROR, names.REASON, "")],
+                right=[function_metric(self.service_name, names.SECRET_REFRESHED)],
                 width=8,
             ),
             cloudwatch.GraphWidget(

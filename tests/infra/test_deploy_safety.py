@@ -16,6 +16,16 @@ from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesi
 from tests.infra.test_stack import the_function
 
 
+def metric_nodes(node: Any) -> list[dict[str, Any]]:
+    """Every {Namespace, MetricName, Dimensions} in an alarm's properties (plain or inside metric math)."""
+    if isinstance(node, list):
+        return [found for value in node for found in metric_nodes(value)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if "MetricName" in node and "Namespace" in node else []
+    return own + [found for value in node.values() for found in metric_nodes(value)]
+
+
 def one(synth: Synthesized, resource_type: str) -> tuple[str, dict[str, Any]]:
     (item,) = synth.of_type(resource_type).items()
     return item
@@ -202,3 +212,29 @@ def test_stack_unique_names_stay_within_limits_and_unique() -> None:
     assert stack_unique_name(cdk.Stack(app, "Short"), "api") == "Short-api"
     assert len(name_a) == len(name_b) == 128 and name_a != name_b
     assert len(stack_unique_name(long_a, "sampling", max_length=32)) == 32
+
+
+def test_two_copies_of_the_stack_alarm_on_their_own_function_metrics(
+    demo: Synthesized, agnostic_copy: Synthesized
+) -> None:
+    # CloudWatch adds up every datapoint with the same namespace, name and dimensions: with the function's metrics
+    # keyed by constants alone, a second copy's (staging's) Cognito failures would ring the first copy's alarms,
+    # and its set-up refusals would be divided by the first copy's requests.
+    def function_metrics(synth: Synthesized) -> set[tuple[str, str, str]]:
+        (function,) = [
+            f
+            for f in synth.of_type("AWS::Lambda::Function").values()
+            if f["Properties"]["Handler"] == "handler.lambda_handler"
+        ]
+        namespace = function["Properties"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+        found = set()
+        for alarm in synth.of_type("AWS::CloudWatch::Alarm").values():
+            for metric in metric_nodes(alarm["Properties"]):
+                if metric["Namespace"] == namespace:
+                    found.add((metric["Namespace"], metric["MetricName"], json.dumps(metric.get("Dimensions"))))
+        return found
+
+    first, second = function_metrics(demo), function_metrics(agnostic_copy)
+
+    assert first and second
+    assert first.isdisjoint(second)
