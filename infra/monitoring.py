@@ -83,12 +83,15 @@ class Monitoring(Construct):
         rest_api = api
         self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
         requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
+        # Of the requests the function handled: API Gateway's Count also counts each CORS preflight (OPTIONS, which
+        # the gateway answers), about one per browser POST, which would halve the share.
+        handled = function.metric_invocations(period=FIVE_MINUTES, statistic="Sum")
         self.setup_refusal_share = cloudwatch.MathExpression(
             # FILL: a period with requests and no refusal has no refusal datapoint at all.
             expression=f"IF(requests >= {MIN_REQUESTS}, FILL(refusals, 0) / requests, 0)",
             using_metrics={
                 "refusals": function_metric(self.service_name, names.COGNITO_SETUP_REFUSAL),
-                "requests": requests,
+                "requests": handled,
             },
             label="Share of requests Cognito refused for a set-up reason",
             period=FIVE_MINUTES,

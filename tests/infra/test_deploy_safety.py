@@ -12,6 +12,7 @@ import pytest
 
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
+from resend_code import metric_names as names
 from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
 
@@ -238,3 +239,23 @@ def test_two_copies_of_the_stack_alarm_on_their_own_function_metrics(
 
     assert first and second
     assert first.isdisjoint(second)
+
+
+def test_the_setup_refusal_share_is_of_requests_the_function_handled(each_mode: Synthesized) -> None:
+    # API Gateway's Count also counts every CORS preflight (OPTIONS, answered by the gateway): a browser sends one
+    # before its POST, so a share of Count is about half the share of requests Cognito saw, and a partial outage
+    # (SMS broken, e-mail fine: 30 % refused) stayed under the 20 % threshold. Cognito can only refuse what the
+    # function handled, so the share is of the function's invocations.
+    (alarm,) = [
+        a for a in each_mode.of_type("AWS::CloudWatch::Alarm").values() if names.COGNITO_SETUP_REFUSAL in json.dumps(a)
+    ]
+    (function_id,) = [
+        k
+        for k, v in each_mode.of_type("AWS::Lambda::Function").items()
+        if v["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    others = [m for m in metric_nodes(alarm["Properties"]) if m["MetricName"] != names.COGNITO_SETUP_REFUSAL]
+
+    assert [(m["Namespace"], m["MetricName"], m["Dimensions"]) for m in others] == [
+        ("AWS/Lambda", "Invocations", [{"Name": "FunctionName", "Value": {"Ref": function_id}}])
+    ]
