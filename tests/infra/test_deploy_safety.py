@@ -259,3 +259,21 @@ def test_the_setup_refusal_share_is_of_requests_the_function_handled(each_mode: 
     assert [(m["Namespace"], m["MetricName"], m["Dimensions"]) for m in others] == [
         ("AWS/Lambda", "Invocations", [{"Name": "FunctionName", "Value": {"Ref": function_id}}])
     ]
+
+
+def test_the_4xx_rate_leaves_out_the_cors_preflights_the_gateway_answers(existing: Synthesized) -> None:
+    # With allowed origins, a browser sends an OPTIONS preflight before its POST; API Gateway's Count has both, so
+    # a browser release whose every POST is refused showed about 50 % 4xx, and the "more than half" alarm never
+    # fired. The rate is of Count less each route's OPTIONS count (detailed per-method metrics).
+    (alarm,) = [
+        a for k, a in existing.of_type("AWS::CloudWatch::Alarm").items() if k.startswith("MonitoringApi4xxRate")
+    ]
+    metrics = metric_nodes(alarm["Properties"])
+    options = [m for m in metrics if {"Name": "Method", "Value": "OPTIONS"} in m.get("Dimensions", [])]
+    expressions = " ".join(m.get("Expression", "") for m in alarm["Properties"]["Metrics"])
+    (options_id,) = [
+        m["Id"] for m in alarm["Properties"]["Metrics"] if "MetricStat" in m and m["MetricStat"]["Metric"] in options
+    ]
+
+    assert [m["MetricName"] for m in options] == ["Count"]
+    assert f"- FILL({options_id}, 0)" in expressions
