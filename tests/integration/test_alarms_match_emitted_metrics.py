@@ -61,12 +61,30 @@ OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
 ]
 
 
+def powertools_settings(synth: Synthesized) -> dict[str, str]:
+    """The Powertools settings the template gives the function (its service name and metrics namespace)."""
+    (function,) = [
+        f
+        for f in synth.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    variables: dict[str, str] = function["Properties"]["Environment"]["Variables"]
+    return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
+
+
 @pytest.fixture
-def emitted(make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str]) -> Iterator[Emitted]:
-    """The metrics real invocations print, one fresh execution environment per outcome."""
+def emitted(
+    make_invoke: Callable[..., Invoke],
+    capsys: pytest.CaptureFixture[str],
+    demo: Synthesized,  # noqa: F811
+) -> Iterator[Emitted]:
+    """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
+    up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
+    settings = powertools_settings(demo)
+    assert len(settings) == 2
     capsys.readouterr()
     for scenario, body, fault_on, fault, status in OUTCOMES:
-        invoke = make_invoke()
+        invoke = make_invoke(**settings)
         if fault_on and fault:
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
