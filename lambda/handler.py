@@ -16,7 +16,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets
+from resend_code import client_secrets, limiter
 from resend_code import metric_names as names
 from resend_code.problems import (
     INTERNAL_ERROR,
@@ -36,6 +36,7 @@ from resend_code.resend import (
     UpstreamProblem,
     cognito_client,
     load_credentials,
+    load_pseudonym_key,
     resend_confirmation_code,
 )
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
@@ -82,6 +83,7 @@ app = APIGatewayRestResolver(cors=CORS)
 if SETTINGS is not None:
     cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds)
     client_secrets.prepare()
+    limiter.configure(SETTINGS.limiter_table_name)
 
 
 # No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not
@@ -98,8 +100,11 @@ def post_resend_confirmation_code() -> Response[str]:
     secret_id = settings.secret_id_for(client_id)
     if secret_id is None:
         raise Problem(UNKNOWN_CLIENT_ID)
+    subject = _pseudonym(settings, request.username)
     credentials = load_credentials(client_id, secret_id)
-    logger.append_keys(user_ref=user_reference(request.username, credentials.client_secret))
+    if subject is not None:
+        # Before Cognito, and keyed on the string alone: the same limit for every username, account or not.
+        limiter.acquire(settings.resend_limit, subject)
 
     caller_ip = event.request_context.identity.source_ip if settings.forward_caller_ip else None
     client = cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
@@ -119,6 +124,15 @@ def _settings() -> Settings:
         logger.error("Invalid configuration", extra={"configuration_error": CONFIGURATION_ERROR})
         raise Problem(INTERNAL_ERROR)
     return SETTINGS
+
+
+def _pseudonym(settings: Settings, username: str) -> str | None:
+    """The username's keyed pseudonym, also added to every log line as user_ref; None when no key is set."""
+    if settings.pseudonym_key_secret_id is None:
+        return None
+    subject = user_reference(username, load_pseudonym_key(settings.pseudonym_key_secret_id))
+    logger.append_keys(user_ref=subject)
+    return subject
 
 
 def _check_origin(settings: Settings, origin: str | None) -> None:

@@ -40,6 +40,9 @@ def main() -> None:
     server = LocalApiServer((HOST, port), resource=ROUTE_PATH)
     url = server.url
     os.environ.setdefault("APP_CLIENTS", json.dumps({pool.client_id: pool.secret_arn}))
+    # As the stack sets them: the limiter's table, the pseudonym key and the response-time floor.
+    os.environ.setdefault("LIMITER_TABLE_NAME", pool.limiter_table_name)
+    os.environ.setdefault("PSEUDONYM_KEY_SECRET_ID", pool.pseudonym_key_arn)
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")

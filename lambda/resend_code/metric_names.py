@@ -24,3 +24,8 @@ REQUEST_REJECTED = "RequestRejected"
 REASON = "Reason"
 # Cognito refused the secret hash and the secret was read again (a rotation in progress).
 SECRET_REFRESHED = "SecretRefreshed"
+# The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", ...).
+LIMIT_REACHED = "LimitReached"
+POLICY = "Policy"
+# The limiter's DynamoDB table could not be used and the request went on unlimited (fail open), by Reason.
+LIMITER_UNAVAILABLE = "LimiterUnavailable"

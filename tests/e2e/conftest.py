@@ -27,7 +27,20 @@ FUNCTION_SETTINGS = (
     "ALLOWED_ORIGINS",
     "REVEAL_DELIVERY_DETAILS",
     "FORWARD_CALLER_IP",
+    "LIMITER_TABLE_NAME",
+    "PSEUDONYM_KEY_SECRET_ID",
+    "RESEND_COOLDOWN_SECONDS",
+    "RESEND_MAX_PER_WINDOW",
+    "RESEND_WINDOW_SECONDS",
+    "RESPONSE_TIME_FLOOR_MS",
+    "ALLOWED_CLIENT_METADATA_KEYS",
 )
+
+# Test stacks keep the limiter on (every request goes through DynamoDB) but loose, and the response-time floor
+# off, so the many tests that resend to the seeded user neither wait nor trip the limit; the limit and the floor
+# are proven with make run's own defaults on stacks of their own (test_limits.py), started with
+# make_run_defaults=True.
+LOOSE_LIMITS = {"RESEND_COOLDOWN_SECONDS": "0", "RESEND_MAX_PER_WINDOW": "10000", "RESPONSE_TIME_FLOOR_MS": "0"}
 
 
 @dataclass
@@ -77,12 +90,17 @@ class LocalApi:
         requests.delete(f"{self.url}/_local/faults", timeout=5).raise_for_status()
 
 
-def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> LocalApi:
-    """Start `python -m local` on free ports, wait until it serves, and read its banner."""
+def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:
+    """Start `python -m local` on free ports, wait until it serves, and read its banner.
+
+    Limits are loose and the floor off (LOOSE_LIMITS) unless make_run_defaults is set; extra_env wins over both.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
     env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
     env.update({"PORT": "0", "EMULATOR_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    if not make_run_defaults:
+        env.update(LOOSE_LIMITS)
     env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(

@@ -41,7 +41,7 @@ def test_secret_hash_rejections_are_configuration_faults(message: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "status", "retry_after"),
-    [("TooManyRequestsException", 429, "1"), ("LimitExceededException", 429, "900")],
+    [("TooManyRequestsException", 429, "1"), ("LimitExceededException", 429, "60")],
 )
 def test_throttling_is_429_with_retry_after(code: str, status: int, retry_after: str) -> None:
     problem = cognito_problem(client_error(code))

@@ -1,0 +1,71 @@
+"""The per-username limit over HTTP, against `python -m local` with make run's own settings (limiter on)."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from local.seed import UNCONFIRMED_USER
+from resend_code.route import ROUTE_PATH
+from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+
+BURST = 12
+
+
+@pytest.fixture(scope="module")
+def local() -> Iterator[LocalApi]:
+    stack = start_local_api("local-api-limits", make_run_defaults=True)
+    yield stack
+    stop_local_api(stack)
+
+
+def burst(local: LocalApi, username: str) -> list[requests.Response]:
+    """BURST requests for one username at once, each from its own connection (as from many IPs)."""
+
+    def one(_: int) -> requests.Response:
+        return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+
+    with ThreadPoolExecutor(max_workers=BURST) as pool:
+        return list(pool.map(one, range(BURST)))
+
+
+def test_a_concurrent_burst_sends_one_code_and_an_unknown_username_gets_the_same_answers(local: LocalApi) -> None:
+    # Given make run's defaults (60 s cooldown, 5 a day) and a fresh outbox for the seeded user
+    sent_before = sum(m["username"] == UNCONFIRMED_USER for m in local.outbox())
+    unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+
+    # When a burst of concurrent requests comes for an existing account, then for an unknown username
+    existing, absent = burst(local, UNCONFIRMED_USER), burst(local, unknown)
+
+    # Then one code is sent, every other request gets 429 with Retry-After, and nothing tells the two apart
+    assert sum(m["username"] == UNCONFIRMED_USER for m in local.outbox()) == sent_before + 1
+    for responses in (existing, absent):
+        assert Counter(r.status_code for r in responses) == {200: 1, 429: BURST - 1}
+        for response in responses:
+            if response.status_code == 429:
+                assert response.json()["code"] == "attempt_limit_exceeded"
+                assert 1 <= int(response.headers["Retry-After"]) <= 60
+    assert {(r.status_code, r.content) for r in existing} == {(r.status_code, r.content) for r in absent}
+    # Headers too, but for the date and Retry-After's countdown.
+    for status in (200, 429):
+        assert {headers(r) for r in existing if r.status_code == status} == {
+            headers(r) for r in absent if r.status_code == status
+        }
+
+
+def headers(response: requests.Response) -> frozenset[tuple[str, str]]:
+    return frozenset((k.lower(), v) for k, v in response.headers.items() if k.lower() not in ("date", "retry-after"))
+
+
+def test_the_limiter_key_is_a_pseudonym_never_the_username(local: LocalApi) -> None:
+    items = local.aws("dynamodb").scan(TableName="resend-confirmation-code-limits")["Items"]
+
+    assert items
+    for item in items:
+        assert "@" not in item["pk"]["S"]
+        assert item["pk"]["S"].startswith("resend#")
