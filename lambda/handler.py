@@ -42,6 +42,7 @@ from resend_code.resend import (
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 from resend_code.settings import ConfigurationError, Settings
+from resend_code.upstream_errors import ACCOUNT_FAULTS
 
 # Whatever happened, the caller reads this one sentence: a sent code, an unknown user and a confirmed user
 # must be indistinguishable (see docs/api.md, "Account enumeration").
@@ -148,6 +149,12 @@ def _record(outcome: ResendOutcome) -> None:
     if outcome.delivery is not None:
         logger.info("Code sent", extra={"delivery_medium": outcome.delivery.delivery_medium})
         _count(names.CODE_SENT, names.DELIVERY_MEDIUM, outcome.delivery.delivery_medium or "UNKNOWN")
+    elif outcome.suppressed_error in ACCOUNT_FAULTS:
+        logger.warning(
+            "Cognito failed for this account; answered neutrally", extra={"cognito_error": outcome.suppressed_error}
+        )
+        _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
+        _count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
         _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")

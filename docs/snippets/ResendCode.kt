@@ -89,8 +89,7 @@ class ResendCodeClient(
         fun messageFor(code: String): String = when (code) {
             "invalid_request" -> "Please enter the e-mail address or username you signed up with."
             "rate_limited" -> "Too many requests right now. Please wait a moment and try again."
-            "attempt_limit_exceeded" -> "Too many codes were requested for this account. Please wait before trying again."
-            "delivery_failed" -> "We could not deliver the code. Please try again later."
+            "attempt_limit_exceeded" -> "Too many codes were requested for this username. Please wait before trying again."
             "upstream_unavailable" -> "The sign-up service is unavailable. Please try again shortly."
             "upstream_timeout" -> "The sign-up service took too long to answer. Please try again."
             "network_error" -> "Could not reach the server. Check your connection and try again."

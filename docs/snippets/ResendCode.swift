@@ -93,8 +93,7 @@ public struct ResendCodeClient {
         switch code {
         case "invalid_request": return "Please enter the e-mail address or username you signed up with."
         case "rate_limited": return "Too many requests right now. Please wait a moment and try again."
-        case "attempt_limit_exceeded": return "Too many codes were requested for this account. Please wait before trying again."
-        case "delivery_failed": return "We could not deliver the code. Please try again later."
+        case "attempt_limit_exceeded": return "Too many codes were requested for this username. Please wait before trying again."
         case "upstream_unavailable": return "The sign-up service is unavailable. Please try again shortly."
         case "upstream_timeout": return "The sign-up service took too long to answer. Please try again."
         case "network_error": return "Could not reach the server. Check your connection and try again."

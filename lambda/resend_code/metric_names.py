@@ -16,6 +16,9 @@ COGNITO_ERROR = "CognitoError"
 ERROR_CODE = "ErrorCode"
 # One undimensioned count of Cognito failures the caller saw as a problem (429/5xx), for a single alarm.
 COGNITO_FAILURE = "CognitoFailure"
+# One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
+# the caller was answered neutrally for (upstream_errors.ACCOUNT_FAULTS), for a single alarm.
+COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"
 # Secrets Manager could not give the app client's secret, by Reason.
 SECRETS_MANAGER_ERROR = "SecretsManagerError"
 # The request failed validation (or origin, route, method checks) before anything reached AWS, by Reason (the

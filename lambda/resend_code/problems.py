@@ -81,9 +81,6 @@ ATTEMPT_LIMIT_EXCEEDED = ProblemType(
 INTERNAL_ERROR = ProblemType(
     "internal_error", 500, "Internal error", "The request could not be completed. It has been logged."
 )
-DELIVERY_FAILED = ProblemType(
-    "delivery_failed", 502, "Code delivery failed", "The code could not be delivered; try again later."
-)
 UPSTREAM_ERROR = ProblemType(
     "upstream_error", 502, "Upstream error", "The identity service failed to handle the request; try again later."
 )
@@ -112,7 +109,6 @@ CATALOG: tuple[ProblemType, ...] = (
     RATE_LIMITED,
     ATTEMPT_LIMIT_EXCEEDED,
     INTERNAL_ERROR,
-    DELIVERY_FAILED,
     UPSTREAM_ERROR,
     UPSTREAM_UNAVAILABLE,
     UPSTREAM_TIMEOUT,

@@ -146,3 +146,11 @@ def local_api() -> Iterator[LocalApi]:
     local = start_local_api("local-api")
     yield local
     stop_local_api(local)
+
+
+@pytest.fixture(scope="session")
+def make_run_api() -> Iterator[LocalApi]:
+    """A second local stack with exactly make run's settings: the per-username limit at its defaults."""
+    local = start_local_api("local-api-make-run", make_run_defaults=True)
+    yield local
+    stop_local_api(local)

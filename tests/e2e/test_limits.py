@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -12,16 +11,14 @@ import requests
 
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.e2e.conftest import LocalApi
 
 BURST = 12
 
 
-@pytest.fixture(scope="module")
-def local() -> Iterator[LocalApi]:
-    stack = start_local_api("local-api-limits", make_run_defaults=True)
-    yield stack
-    stop_local_api(stack)
+@pytest.fixture
+def local(make_run_api: LocalApi) -> LocalApi:
+    return make_run_api
 
 
 def burst(local: LocalApi, username: str) -> list[requests.Response]:
