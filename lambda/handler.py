@@ -6,6 +6,7 @@ The story of a request: check the origin, parse and validate the body, pick the 
 
 from __future__ import annotations
 
+import time
 import warnings
 from typing import Any
 
@@ -39,6 +40,7 @@ from resend_code.resend import (
     load_pseudonym_key,
     resend_confirmation_code,
 )
+from resend_code.response_floor import response_time_floor
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 from resend_code.settings import ConfigurationError, Settings
@@ -92,6 +94,7 @@ if SETTINGS is not None:
 @app.post(ROUTE_PATH)
 def post_resend_confirmation_code() -> Response[str]:
     """Resend a sign-up confirmation code for the username in the body."""
+    started = time.monotonic()
     settings = _settings()
     event = app.current_event
     _check_origin(settings, event.headers.get("origin"))
@@ -109,13 +112,15 @@ def post_resend_confirmation_code() -> Response[str]:
 
     caller_ip = event.request_context.identity.source_ip if settings.forward_caller_ip else None
     client = cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
-    outcome = resend_confirmation_code(
-        client,
-        request,
-        credentials,
-        caller_ip,
-        refresh_credentials=lambda: load_credentials(client_id, secret_id, force_fetch=True),
-    )
+    # Every answer that reached Cognito, sent or not, problem or not, leaves no sooner than the floor.
+    with response_time_floor(settings.response_floor_seconds, started):
+        outcome = resend_confirmation_code(
+            client,
+            request,
+            credentials,
+            caller_ip,
+            refresh_credentials=lambda: load_credentials(client_id, secret_id, force_fetch=True),
+        )
     _record(outcome)
     return _accepted(outcome, reveal=settings.reveal_delivery_details)
 

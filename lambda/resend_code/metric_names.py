@@ -32,3 +32,5 @@ LIMIT_REACHED = "LimitReached"
 POLICY = "Policy"
 # The limiter's DynamoDB table could not be used and the request went on unlimited (fail open), by Reason.
 LIMITER_UNAVAILABLE = "LimiterUnavailable"
+# An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
+RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
