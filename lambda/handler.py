@@ -31,7 +31,7 @@ from resend_code.problems import (
 )
 from resend_code.pseudonym import user_reference
 from resend_code.request_model import ResendConfirmationCodeRequest
-from resend_code.request_parsing import parse_request, raw_body
+from resend_code.request_parsing import check_client_metadata_keys, parse_request, raw_body
 from resend_code.resend import (
     ResendOutcome,
     UpstreamProblem,
@@ -99,6 +99,7 @@ def post_resend_confirmation_code() -> Response[str]:
     event = app.current_event
     _check_origin(settings, event.headers.get("origin"))
     request = parse_request(raw_body(event.body, bool(event.is_base64_encoded)), event.headers.get("content-type"))
+    check_client_metadata_keys(request, settings.allowed_client_metadata_keys)
 
     client_id = request.client_id or settings.default_client_id
     secret_id = settings.secret_id_for(client_id)

@@ -185,3 +185,23 @@ def test_rejections_log_only_the_requests_own_field_names(
     (record,) = [r for r in caplog.records if r.getMessage() == "Request rejected"]
     assert sorted(record.fields) == ["(other)", "clientMetadata", "username"]  # type: ignore[attr-defined]
     assert "example.com" not in str(record.__dict__)
+
+
+def test_client_metadata_outside_the_allow_list_is_refused_before_cognito(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke(ALLOWED_CLIENT_METADATA_KEYS="locale, campaign")
+    before = calls(RESEND)
+
+    refused = invoke({"username": UNCONFIRMED_USER, "clientMetadata": {"locale": "fr", "trigger": "fail"}})
+    accepted = invoke({"username": UNCONFIRMED_USER, "clientMetadata": {"locale": "fr", "campaign": "spring"}})
+
+    assert refused.status == 400
+    assert problem_of(refused)["errors"] == [
+        {
+            "field": "clientMetadata.trigger",
+            "code": "client_metadata_key_not_allowed",
+            "message": "This clientMetadata key is not accepted",
+        }
+    ]
+    assert accepted.status == 200
+    assert calls(RESEND) - before == 1
+    assert STATE.outbox()[0]["client_metadata"] == {"locale": "fr", "campaign": "spring"}
