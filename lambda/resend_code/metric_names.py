@@ -30,7 +30,8 @@ SECRET_REFRESHED = "SecretRefreshed"
 # The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", ...).
 LIMIT_REACHED = "LimitReached"
 POLICY = "Policy"
-# The limiter's DynamoDB table could not be used and the request went on unlimited (fail open), by Reason.
+# The limiter's DynamoDB table could not be used and the request went on unlimited (fail open); undimensioned,
+# for one alarm (the reason is in the log line).
 LIMITER_UNAVAILABLE = "LimiterUnavailable"
 # An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
 RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
