@@ -17,6 +17,7 @@ import boto3
 import pytest
 import requests
 
+from local.seed import SECRET_NAME
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -66,8 +67,8 @@ class LocalApi:
         )
 
     def secret_arn(self) -> str:
-        """The Secrets Manager secret the function reads (the only one seeded)."""
-        arn: str = self.aws("secretsmanager").list_secrets()["SecretList"][0]["ARN"]
+        """The Secrets Manager secret holding the app client's credentials (not the pseudonym key)."""
+        arn: str = self.aws("secretsmanager").describe_secret(SecretId=SECRET_NAME)["ARN"]
         return arn
 
     def calls(self, operation: str) -> int:

@@ -66,3 +66,22 @@ def test_the_limiter_key_is_a_pseudonym_never_the_username(local: LocalApi) -> N
     for item in items:
         assert "@" not in item["pk"]["S"]
         assert item["pk"]["S"].startswith("resend#")
+
+
+def test_an_unusable_limiter_table_fails_open_and_says_so(local: LocalApi) -> None:
+    username = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+
+    def post() -> requests.Response:
+        return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+
+    assert post().status_code == 200
+    # Both of botocore's attempts at the read fail: the limit cannot be checked, so the request goes on.
+    local.arm_fault("dynamodb:GetItem", "InternalServerError", status=500, times=2)
+    try:
+        assert post().status_code == 200
+    finally:
+        local.disarm_faults()
+
+    assert "Limiter table unavailable: request allowed (fail open)" in local.log()
+    assert '"LimiterUnavailable"' in local.log()
+    assert post().status_code == 429  # and the limit holds again once DynamoDB answers
