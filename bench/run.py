@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import cost_model
+from bench import cost_model, features
 from bench.fake_aws import CLIENT_ID, SECRET_ID, FakeAwsForBench
 from infra.asset import LAMBDA_DIR, asset_files
 
@@ -269,6 +269,8 @@ def report(r: dict[str, Any], costs: dict[str, Any]) -> str:
             f"| {mb} MB | {option['warm_request_ms_estimate']:.0f} ms | {money(option['lambda_cost_at_1m'])} |"
         )
     lines += ["", "Assumptions: " + "; ".join(f"{k}: {v}" for k, v in costs["assumptions"].items()) + "."]
+    warm_ms = costs["memory_options"][str(MEMORY_SIZE_MB)]["warm_request_ms_estimate"]
+    lines += features.report_lines(warm_ms, MEMORY_SIZE_MB)
     return "\n".join(lines)
 
 
