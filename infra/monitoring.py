@@ -20,6 +20,19 @@ from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
 
+# Alarms on the function's own EMF metrics: alarm id -> (metric name, dimensions besides `service`, threshold per
+# 5 minutes). tests/integration/test_alarm_metrics.py proves each against the EMF lines a real invocation prints.
+FUNCTION_METRIC_ALARMS: dict[str, tuple[str, dict[str, str], int]] = {
+    # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
+    "CognitoFailuresAnsweredNeutrally": (names.COGNITO_FAILURE_ANSWERED_NEUTRALLY, {}, 5),
+    # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
+    "LimiterUnavailable": (names.LIMITER_UNAVAILABLE, {}, 1),
+    # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
+    "UsernameLimitReached": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}, 50),
+    # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
+    "ResponseTimeFloorExceeded": (names.RESPONSE_TIME_FLOOR_EXCEEDED, {}, 10),
+}
+
 
 class Monitoring(Construct):
     """CloudWatch alarms for the function, the API, the WAF rate rule and Cognito failures."""
@@ -39,22 +52,12 @@ class Monitoring(Construct):
         super().__init__(scope, construct_id)
         self.topic = self._topic(alarm_email, alarm_topic_arn)
 
-        def own(metric_name: str, **dimensions: str) -> cloudwatch.Metric:
-            # The function's EMF metric, with exactly the dimensions it prints (Powertools adds `service`).
-            return cloudwatch.Metric(
-                namespace=METRICS_NAMESPACE,
-                metric_name=metric_name,
-                dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME, **dimensions},
-                period=FIVE_MINUTES,
-                statistic="Sum",
-            )
-
         metrics: dict[str, cloudwatch.IMetric] = {
             # The handler answers every failure itself, so any Lambda error is a crash or a timeout.
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
             "Api5xx": api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
-            # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
+            # Cognito failures the caller saw as 429/5xx (throttling, Cognito's own faults, configuration).
             "CognitoFailures": cloudwatch.Metric(
                 namespace=METRICS_NAMESPACE,
                 metric_name=names.COGNITO_FAILURE,
@@ -62,14 +65,6 @@ class Monitoring(Construct):
                 period=FIVE_MINUTES,
                 statistic="Sum",
             ),
-            # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
-            "CognitoFailuresAnsweredNeutrally": own(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY),
-            # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
-            "LimiterUnavailable": own(names.LIMITER_UNAVAILABLE),
-            # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
-            "UsernameLimitReached": own(names.LIMIT_REACHED, **{names.POLICY: DEFAULT_RESEND_LIMIT.name}),
-            # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
-            "ResponseTimeFloorExceeded": own(names.RESPONSE_TIME_FLOOR_EXCEEDED),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": cloudwatch.Metric(
                 namespace="AWS/WAFV2",
@@ -85,11 +80,16 @@ class Monitoring(Construct):
             "Api5xx": 5,
             "CognitoFailures": 5,
             "WafRateLimited": 50,
-            "CognitoFailuresAnsweredNeutrally": 5,
-            "LimiterUnavailable": 1,
-            "UsernameLimitReached": 50,
-            "ResponseTimeFloorExceeded": 10,
         }
+        for alarm_id, (metric_name, dimensions, threshold) in FUNCTION_METRIC_ALARMS.items():
+            metrics[alarm_id] = cloudwatch.Metric(
+                namespace=METRICS_NAMESPACE,
+                metric_name=metric_name,
+                dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME, **dimensions},
+                period=FIVE_MINUTES,
+                statistic="Sum",
+            )
+            thresholds[alarm_id] = threshold
         self.alarms = {}
         for name, metric in metrics.items():
             alarm = self.alarms[name] = cloudwatch.Alarm(
