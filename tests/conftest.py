@@ -55,6 +55,7 @@ def emulator() -> Iterator[SeededEmulator]:
         UserPoolId=pool.user_pool_id, ClientId=pool.client_id
     )["UserPoolClient"]
     WATCH.add_client(pool.client_id, client["ClientSecret"])
+    watch_pseudonym_key(endpoint, pool.pseudonym_key_arn)
     yield SeededEmulator(
         endpoint,
         pool.user_pool_id,
@@ -67,6 +68,12 @@ def emulator() -> Iterator[SeededEmulator]:
     server.stop()
     os.environ.clear()
     os.environ.update(saved)
+
+
+def watch_pseudonym_key(endpoint: str, arn: str) -> None:
+    """The pseudonym key must never leak either: with it, anyone could test guesses of a user_ref or limiter key."""
+    key = boto3.client("secretsmanager", endpoint_url=endpoint, region_name=REGION).get_secret_value(SecretId=arn)
+    WATCH.add_secret_value("pseudonym key", key["SecretString"])
 
 
 @pytest.fixture

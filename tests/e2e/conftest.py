@@ -17,7 +17,7 @@ import boto3
 import pytest
 import requests
 
-from local.seed import SECRET_NAME
+from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -123,6 +123,8 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_
             )
             local.client_secret = client["UserPoolClient"]["ClientSecret"]
             WATCH.add_client(local.client_id, local.client_secret)
+            key = local.aws("secretsmanager").get_secret_value(SecretId=PSEUDONYM_KEY_SECRET_NAME)["SecretString"]
+            WATCH.add_secret_value(f"pseudonym key of {name}", key)
             WATCH.add_log(log_path)
             return local
         if process.poll() is not None:

@@ -26,6 +26,10 @@ from tests.e2e.conftest import LocalApi
 REQUESTS = 2000
 CONCURRENCY = 50
 DEADLINE_SECONDS = 180
+# A request counts as dropped only past API Gateway's own integration timeout: below it, a deployed caller would
+# still get its answer. Each answer here queues behind up to 49 others (one at a time, as one Lambda environment),
+# and each valid one makes three emulator calls (the limiter's read and write, then Cognito).
+API_GATEWAY_TIMEOUT_SECONDS = 29
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
 
@@ -55,7 +59,10 @@ def test_mixed_load_has_no_errors_and_reads_the_secret_once(
         sent = time.perf_counter()
         try:
             response = sessions.session.post(
-                f"{local_api.url}{ROUTE_PATH}", data=body, headers={"Content-Type": "application/json"}, timeout=10
+                f"{local_api.url}{ROUTE_PATH}",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=API_GATEWAY_TIMEOUT_SECONDS,
             )
         except requests.RequestException as error:
             return kind, f"dropped: {type(error).__name__}", time.perf_counter() - sent
@@ -91,5 +98,6 @@ def test_mixed_load_has_no_errors_and_reads_the_secret_once(
     assert all(status == expected[kind] for kind, status, _ in results)
     # Only valid and unknown-user requests reach Cognito; invalid ones never do.
     assert report["cognito_calls"] == sum(kind != "invalid" for kind, _, _ in results)
-    # Warm cache: at most one read in a run far shorter than the 300 s cache period.
-    assert report["secret_reads"] <= 1
+    # Warm cache: at most one read of each secret (the app client's, the pseudonym key) in a run shorter than the
+    # 300 s cache period.
+    assert report["secret_reads"] <= 2
