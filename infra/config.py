@@ -135,7 +135,7 @@ class StackConfig:
             resend_cooldown_seconds=_int(
                 context, "resendCooldownSeconds", DEFAULT_RESEND_LIMIT.cooldown_seconds, 0, 86_400
             ),
-            resend_max_per_window=_int(context, "resendMaxPerWindow", DEFAULT_RESEND_LIMIT.max_per_window, 1, 10_000),
+            resend_max_per_window=_int(context, "resendMaxPerWindow", DEFAULT_RESEND_LIMIT.max_per_window, 1, 1_000),
             resend_window_seconds=_int(
                 context, "resendWindowSeconds", DEFAULT_RESEND_LIMIT.window_seconds, 1, 30 * 86_400
             ),

@@ -136,7 +136,8 @@ def _resend_limit(env: Mapping[str, str]) -> LimitPolicy:
     return LimitPolicy(
         default.name,
         cooldown_seconds=_whole(env, "RESEND_COOLDOWN_SECONDS", default.cooldown_seconds, 0, 86_400),
-        max_per_window=_whole(env, "RESEND_MAX_PER_WINDOW", default.max_per_window, 1, 10_000),
+        # The item keeps one timestamp per acquisition in the window: 1000 of them stay under DynamoDB's 400 KB.
+        max_per_window=_whole(env, "RESEND_MAX_PER_WINDOW", default.max_per_window, 1, 1_000),
         window_seconds=_whole(env, "RESEND_WINDOW_SECONDS", default.window_seconds, 1, 30 * 86_400),
     )
 

@@ -176,3 +176,16 @@ def test_the_handler_limits_existing_and_unknown_usernames_alike_before_cognito(
     assert STATE.calls().get(RESEND, 0) == resends_after  # refused requests never reach Cognito
     # Case does not make a new username: Alice and alice are one user in a case-insensitive pool.
     assert invoke({"username": unknown.upper()}).status == 429
+
+
+def test_the_item_keeps_only_what_the_cap_needs(table: str, emulator: SeededEmulator, clock: list[float]) -> None:
+    # Given a policy of 3 a minute without cooldown, and more acquisitions than that over several minutes
+    policy = LimitPolicy("small", cooldown_seconds=0, max_per_window=3, window_seconds=60)
+    who = subject()
+    for _ in range(10):
+        limiter.acquire(policy, who)
+        clock[0] += 30
+
+    # Then the item holds at most the last 3 timestamps, whatever the history (it stays one small write)
+    item = emulator.dynamodb().get_item(TableName=table, Key={"pk": {"S": f"small#{who}"}})["Item"]
+    assert len(item["sends"]["L"]) <= 3
