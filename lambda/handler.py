@@ -30,6 +30,7 @@ from resend_code.problems import (
     render_problem,
 )
 from resend_code.pseudonym import user_reference
+from resend_code.refusal_kinds import is_setup_refusal
 from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.request_parsing import check_client_metadata_keys, parse_request, raw_body
 from resend_code.resend import (
@@ -161,9 +162,11 @@ def _record(outcome: ResendOutcome) -> None:
         )
         _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
         _count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
+        _count_setup_refusal(outcome.suppressed_error)
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
         _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
+        _count_setup_refusal(outcome.suppressed_error or "Unknown")
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
@@ -191,6 +194,12 @@ def _count(name: str, dimension: str | None = None, value: str | None = None) ->
             metric.add_dimension(name=dimension, value=value)
 
 
+def _count_setup_refusal(error_code: str) -> None:
+    # Undimensioned, so one alarm can take its share of all requests (metric_names.COGNITO_SETUP_REFUSAL).
+    if is_setup_refusal(error_code):
+        metrics.add_metric(name=names.COGNITO_SETUP_REFUSAL, unit=MetricUnit.Count, value=1)
+
+
 def _problem_response(problem: Problem) -> Response[str]:
     rendered = render_problem(problem)
     return Response(
@@ -212,6 +221,7 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
         _count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
         # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
         metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
+        _count_setup_refusal(problem.reason)
     else:
         _count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
     return _problem_response(problem)
