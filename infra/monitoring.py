@@ -234,6 +234,21 @@ class Monitoring(Construct):
                 width=8,
             ),
         )
+        # The per-username limit and what answers neutrally or slowly (each is also an alarm above).
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Per-username limit: refusals by policy; limiter table unavailable (fail open)",
+                left=[function_metric_search(names.LIMIT_REACHED, names.POLICY, "")],
+                right=[function_metric(names.LIMITER_UNAVAILABLE)],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title="Per-account Cognito failures answered neutrally; answers slower than the response-time floor",
+                left=[function_metric(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)],
+                right=[function_metric(names.RESPONSE_TIME_FLOOR_EXCEEDED)],
+                width=12,
+            ),
+        )
         for method, path in ROUTES:
             dashboard.add_widgets(*self._route_widgets(api, method, path))
         dashboard.add_widgets(
