@@ -35,6 +35,7 @@ RRU_PER_CHECK = 1
 WRU_PER_ALLOWED = 1
 # --- assumption (stated in the output) ---
 DYNAMODB_ROUND_TRIP_MS = 5.0  # GetItem or PutItem from Lambda in the same Region
+STACK_MEMORY_MB = 256  # the stack's default memorySize (infra/config.py)
 ACQUISITIONS = int(os.environ.get("BENCH_LIMITER_ACQUISITIONS", "200"))
 
 
@@ -102,8 +103,11 @@ def feature_costs(warm_request_ms: float, memory_mb: int) -> dict[str, Any]:
     }
 
 
-def report_lines(warm_request_ms: float, memory_mb: int) -> list[str]:
-    """Markdown lines for the bench report: the limiter's and the floor's cost per request and per million."""
+def report_lines(warm_request_ms: float = cost_model.COGNITO_LATENCY_MS, memory_mb: int = STACK_MEMORY_MB) -> list[str]:
+    """Markdown lines for the bench report (bench/run.py calls it with no arguments): the limiter's and the
+    floor's cost per request and per million. warm_request_ms is a warm request's own duration in Lambda, by
+    default the cost model's Cognito round trip (the handler's own CPU adds a few ms, so the padding is a little
+    overstated)."""
     c = feature_costs(warm_request_ms, memory_mb)
     return [
         "",
