@@ -65,24 +65,41 @@ OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
 ]
 
 
+def powertools_settings(synth: Synthesized) -> dict[str, str]:
+    """The Powertools settings the template gives the function (its service name and metrics namespace)."""
+    (function,) = [
+        f
+        for f in synth.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    variables: dict[str, str] = function["Properties"]["Environment"]["Variables"]
+    return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
+
+
 @pytest.fixture
 def emitted(
-    make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str], emulator: SeededEmulator
+    make_invoke: Callable[..., Invoke],
+    capsys: pytest.CaptureFixture[str],
+    demo: Synthesized,  # noqa: F811
+    emulator: SeededEmulator,
 ) -> Iterator[Emitted]:
-    """The metrics real invocations print, one fresh execution environment per outcome."""
+    """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
+    up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
+    settings = powertools_settings(demo)
+    assert len(settings) == 2
     capsys.readouterr()
     for scenario, body, fault_on, fault, status in OUTCOMES:
-        invoke = make_invoke()
+        invoke = make_invoke(**settings)
         if fault_on and fault:
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
         STATE.disarm()
     # The per-username limit reached, its table unusable (fail open), the response-time floor overrun.
     fresh = {"username": f"nobody-{uuid.uuid4().hex[:8]}@example.com"}
-    limited = make_invoke(LIMITER_TABLE_NAME=emulator.limiter_table_name)
+    limited = make_invoke(**settings, LIMITER_TABLE_NAME=emulator.limiter_table_name)
     assert [limited(fresh).status, limited(fresh).status] == [200, 429]
-    assert make_invoke(LIMITER_TABLE_NAME="no-such-table")(fresh).status == 200
-    assert make_invoke(RESPONSE_TIME_FLOOR_MS="1")({"username": CONFIRMED_USER}).status == 200
+    assert make_invoke(**settings, LIMITER_TABLE_NAME="no-such-table")(fresh).status == 200
+    assert make_invoke(**settings, RESPONSE_TIME_FLOOR_MS="1")({"username": CONFIRMED_USER}).status == 200
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 
