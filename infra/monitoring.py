@@ -27,6 +27,7 @@ from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
 from resend_code import metric_names as names
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
+from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
 # The routes the dashboard shows, one row of widgets each; a second route is one more entry.
@@ -58,6 +59,20 @@ def function_metric_search(service: str, metric_name: str, dimension: str, label
     return cloudwatch.MathExpression(
         expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, label=label, period=FIVE_MINUTES
     )
+
+
+# Alarms on the function's own EMF metrics: alarm id -> (metric name, dimensions besides `service`, threshold per
+# 5 minutes). tests/integration/test_alarms_match_emitted_metrics.py proves each against the EMF lines printed.
+FUNCTION_METRIC_ALARMS: dict[str, tuple[str, dict[str, str], int]] = {
+    # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
+    "CognitoFailuresAnsweredNeutrally": (names.COGNITO_FAILURE_ANSWERED_NEUTRALLY, {}, 5),
+    # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
+    "LimiterUnavailable": (names.LIMITER_UNAVAILABLE, {}, 1),
+    # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
+    "UsernameLimitReached": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}, 50),
+    # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
+    "ResponseTimeFloorExceeded": (names.RESPONSE_TIME_FLOOR_EXCEEDED, {}, 10),
+}
 
 
 def route_metric(api: apigw.RestApi, method: str, path: str, metric_name: str, statistic: str) -> cloudwatch.Metric:
@@ -118,7 +133,7 @@ class Monitoring(Construct):
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
             "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
-            # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
+            # Cognito failures the caller saw as 429/5xx (throttling, Cognito's own faults, configuration).
             "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": self.waf_rate_limited,
@@ -130,6 +145,9 @@ class Monitoring(Construct):
             "CognitoFailures": 5,
             "WafRateLimited": 50,
         }
+        for alarm_id, (metric_name, dimensions, threshold) in FUNCTION_METRIC_ALARMS.items():
+            metrics[alarm_id] = function_metric(self.service_name, metric_name, dimensions)
+            thresholds[alarm_id] = threshold
         self.alarms = {}
         for name, metric in metrics.items():
             self._alarm(
@@ -259,6 +277,21 @@ class Monitoring(Construct):
                     )
                 ],
                 width=8,
+            ),
+        )
+        # The per-username limit and what answers neutrally or slowly (each is also an alarm above).
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Per-username limit: refusals by policy; limiter table unavailable (fail open)",
+                left=[function_metric_search(self.service_name, names.LIMIT_REACHED, names.POLICY, "")],
+                right=[function_metric(self.service_name, names.LIMITER_UNAVAILABLE)],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title="Per-account Cognito failures answered neutrally; answers slower than the response-time floor",
+                left=[function_metric(self.service_name, names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)],
+                right=[function_metric(self.service_name, names.RESPONSE_TIME_FLOOR_EXCEEDED)],
+                width=12,
             ),
         )
         for method, path in ROUTES:

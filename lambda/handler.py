@@ -13,6 +13,7 @@ import gc
 # objects are frozen out of its sight (gc.freeze) so later collections skip them. No gc.collect(): it costs more.
 gc.disable()
 
+import time
 import warnings
 from typing import Any
 
@@ -23,7 +24,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets, snapstart
+from resend_code import client_secrets, limiter, snapstart
 from resend_code import metric_names as names
 from resend_code.origins import origin_of_request
 from resend_code.problems import (
@@ -39,18 +40,21 @@ from resend_code.problems import (
 from resend_code.pseudonym import user_reference
 from resend_code.refusal_kinds import is_setup_refusal
 from resend_code.request_model import ResendConfirmationCodeRequest
-from resend_code.request_parsing import parse_request, raw_body
+from resend_code.request_parsing import check_client_metadata_keys, parse_request, raw_body
 from resend_code.resend import (
     ResendOutcome,
     UpstreamProblem,
     cognito_client,
     load_credentials,
+    load_pseudonym_key,
     resend_confirmation_code,
 )
+from resend_code.response_floor import response_time_floor
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 from resend_code.settings import ConfigurationError, Settings
 from resend_code.tracing import traced_when_sampled
+from resend_code.upstream_errors import ACCOUNT_FAULTS
 
 # Whatever happened, the caller reads this one sentence: a sent code, an unknown user and a confirmed user
 # must be indistinguishable (see docs/api.md, "Account enumeration").
@@ -89,17 +93,19 @@ def _cors(settings: Settings | None) -> CORSConfig | None:
 CORS = _cors(SETTINGS)
 app = APIGatewayRestResolver(cors=CORS)
 
-# Both AWS clients are built during INIT, with no network call: loading botocore's service models is most of a
-# cold start's CPU work, and INIT runs before the first caller waits (and, where Lambda initialises ahead of
-# traffic, before any caller). The secret itself is read on first use.
+# The AWS clients (the limiter's too, when it is on) are built during INIT, with no network call: loading
+# botocore's service models is most of a cold start's CPU work, and INIT runs before the first caller waits (and,
+# where Lambda initialises ahead of traffic, before any caller). The secret itself is read on first use.
 if SETTINGS is not None:
     # With SnapStart, environments restored from one snapshot must not share these clients' connections.
-    snapstart.register_hooks(
-        [
-            cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
-            client_secrets.prepare(),
-        ]
-    )
+    clients = [
+        cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
+        client_secrets.prepare(),
+    ]
+    limiter_client = limiter.configure(SETTINGS.limiter_table_name)  # None when the limit is off
+    if limiter_client is not None:
+        clients.append(limiter_client)
+    snapstart.register_hooks(clients)
 
 # End of INIT's heavy part (see gc.disable() above).
 gc.freeze()
@@ -111,27 +117,34 @@ gc.enable()
 @app.post(ROUTE_PATH)
 def post_resend_confirmation_code() -> Response[str]:
     """Resend a sign-up confirmation code for the username in the body."""
+    started = time.monotonic()
     settings = _settings()
     event = app.current_event
     _check_origin(settings, event.headers.get("origin"))
     request = parse_request(raw_body(event.body, bool(event.is_base64_encoded)), event.headers.get("content-type"))
+    check_client_metadata_keys(request, settings.allowed_client_metadata_keys)
 
     client_id = request.client_id or settings.default_client_id
     secret_id = settings.secret_id_for(client_id)
     if secret_id is None:
         raise Problem(UNKNOWN_CLIENT_ID)
+    subject = _pseudonym(settings, request.username)
     credentials = load_credentials(client_id, secret_id)
-    logger.append_keys(user_ref=user_reference(request.username, credentials.client_secret))
+    if subject is not None:
+        # Before Cognito, and keyed on the string alone: the same limit for every username, account or not.
+        limiter.acquire(settings.resend_limit, subject)
 
     caller_ip = event.request_context.identity.source_ip if settings.forward_caller_ip else None
     client = cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
-    outcome = resend_confirmation_code(
-        client,
-        request,
-        credentials,
-        caller_ip,
-        refresh_credentials=lambda: load_credentials(client_id, secret_id, force_fetch=True),
-    )
+    # Every answer that reached Cognito, sent or not, problem or not, leaves no sooner than the floor.
+    with response_time_floor(settings.response_floor_seconds, started):
+        outcome = resend_confirmation_code(
+            client,
+            request,
+            credentials,
+            caller_ip,
+            refresh_credentials=lambda: load_credentials(client_id, secret_id, force_fetch=True),
+        )
     _record(outcome)
     return _accepted(outcome, reveal=settings.reveal_delivery_details)
 
@@ -141,6 +154,15 @@ def _settings() -> Settings:
         logger.error("Invalid configuration", extra={"configuration_error": CONFIGURATION_ERROR})
         raise Problem(INTERNAL_ERROR)
     return SETTINGS
+
+
+def _pseudonym(settings: Settings, username: str) -> str | None:
+    """The username's keyed pseudonym, also added to every log line as user_ref; None when no key is set."""
+    if settings.pseudonym_key_secret_id is None:
+        return None
+    subject = user_reference(username, load_pseudonym_key(settings.pseudonym_key_secret_id))
+    logger.append_keys(user_ref=subject)
+    return subject
 
 
 def _check_origin(settings: Settings, origin: str | None) -> None:
@@ -162,6 +184,13 @@ def _record(outcome: ResendOutcome) -> None:
     if outcome.delivery is not None:
         logger.info("Code sent", extra={"delivery_medium": outcome.delivery.delivery_medium})
         _count(names.CODE_SENT, names.DELIVERY_MEDIUM, outcome.delivery.delivery_medium or "UNKNOWN")
+    elif outcome.suppressed_error in ACCOUNT_FAULTS:
+        logger.warning(
+            "Cognito failed for this account; answered neutrally", extra={"cognito_error": outcome.suppressed_error}
+        )
+        _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
+        _count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
+        _count_setup_refusal(outcome.suppressed_error)
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
         _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")

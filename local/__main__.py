@@ -2,7 +2,9 @@
 
 PORT (default 3000) and EMULATOR_PORT (default 5000) choose the ports; 0 picks a free one. Both bind to
 127.0.0.1 only and answer only loopback Host names. A port that is taken ends the program at once with a message
-naming it and its variable. Ctrl-C (or SIGTERM) stops both.
+naming it and its variable. EMULATOR_SEND_DELAY_MS (default 0) makes each real send take that long in the
+emulator, as the trigger and SES/SNS hand-off do in AWS (unknown and confirmed users answer at once), for timing
+tests. Ctrl-C (or SIGTERM) stops both.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from local.emulator import Emulator, aws_environment
 from local.loopback import PortInUseError
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
+from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
 from resend_code.route import ROUTE_PATH
 
 HOST = "127.0.0.1"
@@ -42,7 +45,12 @@ def main() -> None:
     try:
         # Both ports are bound before anything else starts, so a busy one fails in well under a second.
         server = LocalApiServer((HOST, _port("PORT", 3000)), resource=ROUTE_PATH, port_variable="PORT")
-        emulator = Emulator(HOST, _port("EMULATOR_PORT", 5000), port_variable="EMULATOR_PORT")
+        emulator = Emulator(
+            HOST,
+            _port("EMULATOR_PORT", 5000),
+            port_variable="EMULATOR_PORT",
+            send_delay_seconds=float(os.environ.get("EMULATOR_SEND_DELAY_MS", "0")) / 1000,
+        )
         endpoint = emulator.start()
     except PortInUseError as error:
         raise SystemExit(f"make run: {error.strerror}") from None
@@ -55,6 +63,10 @@ def main() -> None:
 
     url = server.url
     os.environ.setdefault("APP_CLIENTS", json.dumps({pool.client_id: pool.secret_arn}))
+    # As the stack sets them: the limiter's table, the pseudonym key and the response-time floor.
+    os.environ.setdefault("LIMITER_TABLE_NAME", pool.limiter_table_name)
+    os.environ.setdefault("PSEUDONYM_KEY_SECRET_ID", pool.pseudonym_key_arn)
+    os.environ.setdefault("RESPONSE_TIME_FLOOR_MS", str(DEFAULT_RESPONSE_TIME_FLOOR_MS))
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")

@@ -84,6 +84,9 @@ class EmulatorState:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # How long a real send takes (the trigger and the hand-off to SES/SNS that Cognito does in AWS); an
+        # unknown or confirmed user never waits it. EMULATOR_SEND_DELAY_MS sets it for timing tests.
+        self.send_delay_seconds = 0.0
         self._outbox: list[OutboxMessage] = []
         self._calls: Counter[str] = Counter()
         self._faults: dict[str, Fault] = {}
@@ -129,8 +132,8 @@ class EmulatorState:
 
 STATE = EmulatorState()
 
-# The services the function calls; a fault can be armed on any of their operations.
-FAULT_SERVICES = ("cognito-idp", "secretsmanager")
+# The services the function and the ops tools (preflight, smoke) call; a fault can be armed on any of their operations.
+FAULT_SERVICES = ("cognito-idp", "secretsmanager", "dynamodb", "ssm", "lambda", "sts")
 
 
 @cache
@@ -260,6 +263,7 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
         "AttributeName": attribute,
     }
     context = params.get("UserContextData") or {}
+    time.sleep(STATE.send_delay_seconds)
     STATE.deliver(
         OutboxMessage(
             username=username,
@@ -366,8 +370,15 @@ class Emulator:
     """moto's WSGI application with the extensions installed, behind the loopback guard, on a threaded werkzeug
     server bound to loopback only (as moto's ThreadedMotoServer serves it, minus its hang on a busy port)."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, port_variable: str = "EMULATOR_PORT") -> None:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        port_variable: str = "EMULATOR_PORT",
+        send_delay_seconds: float = 0.0,
+    ) -> None:
         install()
+        STATE.send_delay_seconds = send_delay_seconds
         # werkzeug logs every request line; the local server's own log is what a developer wants to read.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._host, self._port, self._port_variable = host, port, port_variable

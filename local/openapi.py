@@ -77,7 +77,9 @@ def openapi_document() -> dict[str, Any]:
     post_responses: dict[str, Any] = {
         "200": {
             "description": "Accepted. The same status, headers and body whether a code was sent, the account does "
-            "not exist or it is already confirmed (no account enumeration).",
+            "not exist, it is already confirmed, or Cognito failed for it (attempt limit, delivery, the pool's "
+            "triggers): no account enumeration. An answer that reached Cognito takes at least the configured "
+            "response-time floor.",
             "headers": CORS_HEADERS,
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AcceptedResponse"}}},
         }
@@ -94,8 +96,10 @@ def openapi_document() -> dict[str, Any]:
             "summary": "Resend a Cognito sign-up confirmation code without shipping the app client secret.",
             "description": "The server reads the app client's secret from Secrets Manager, computes SECRET_HASH "
             "and calls Cognito ResendConfirmationCode, supplying the caller's IP address. Errors are RFC 9457 "
-            "problems with a stable `code`. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a request "
-            "with any other Origin is refused with 403 `origin_not_allowed`.",
+            "problems with a stable `code`. Each username, existing or not, gets a limited number of codes (by "
+            "default one a minute and five a day, whichever IPs ask): over it, 429 `attempt_limit_exceeded` with "
+            "Retry-After. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a request with any other Origin "
+            "is refused with 403 `origin_not_allowed`.",
         },
         "servers": [
             {"url": "http://127.0.0.1:3000", "description": "make run (local emulator)"},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from botocore.client import BaseClient
@@ -17,11 +17,14 @@ from resend_code.client_secrets import (
     MalformedSecretError,
     SecretUnavailableError,
     get_app_client_credentials,
+    get_pseudonym_key,
 )
 from resend_code.problems import INTERNAL_ERROR, UPSTREAM_ERROR, Problem, ProblemType
 from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.secret_hash import compute_secret_hash
 from resend_code.upstream_errors import cognito_problem, error_code, is_secret_hash_rejection, transport_problem
+
+_Secret = TypeVar("_Secret")
 
 
 class UpstreamProblem(Problem):
@@ -93,8 +96,17 @@ def build_cognito_request(
 
 def load_credentials(client_id: str, secret_id: str, *, force_fetch: bool = False) -> AppClientCredentials:
     """The app client's credentials (cached), or an UpstreamProblem saying why they cannot be had."""
+    return _secret_or_problem(lambda: get_app_client_credentials(client_id, secret_id, force_fetch=force_fetch))
+
+
+def load_pseudonym_key(secret_id: str) -> str:
+    """The username pseudonym's key (cached), or an UpstreamProblem saying why it cannot be had."""
+    return _secret_or_problem(lambda: get_pseudonym_key(secret_id))
+
+
+def _secret_or_problem(read: Callable[[], _Secret]) -> _Secret:
     try:
-        return get_app_client_credentials(client_id, secret_id, force_fetch=force_fetch)
+        return read()
     except MalformedSecretError as error:
         raise UpstreamProblem(INTERNAL_ERROR, "secretsmanager", str(error)) from None
     except SecretUnavailableError as error:

@@ -19,7 +19,7 @@ class CodeDeliveryDetails(_ResponsePart):
 
 
 class AcceptedResponse(_ResponsePart):
-    """The same answer whether or not the account exists or is already confirmed."""
+    """The same answer whether or not the account exists, is already confirmed, or made Cognito fail."""
 
     model_config = ConfigDict(title="AcceptedResponse")
 

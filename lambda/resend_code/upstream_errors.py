@@ -16,8 +16,6 @@ from botocore.exceptions import (
 )
 
 from resend_code.problems import (
-    ATTEMPT_LIMIT_EXCEEDED,
-    DELIVERY_FAILED,
     INTERNAL_ERROR,
     RATE_LIMITED,
     REQUEST_BLOCKED,
@@ -27,27 +25,45 @@ from resend_code.problems import (
     ProblemType,
 )
 
-# None means "answer exactly as for a code sent": each of these tells whether the account exists or is
-# confirmed, so the caller must not be able to tell them from a success (the real outcome is logged and
-# counted). A 500 is a fault in this deployment's configuration and reveals nothing to the caller.
+# None means "answer exactly as for a code sent". Each of these depends on the account: only an existing
+# account can be already confirmed, disabled or without an address, and only an existing, unconfirmed one can
+# reach Cognito's per-user attempt limit, fail a delivery or run the pool's Lambda triggers (which a caller
+# can steer with clientMetadata). Answering any of them differently from an unknown user tells the caller the
+# account exists, so the caller gets the neutral answer and the operator a log line and metrics
+# (ACCOUNT_FAULTS below). Problems remain only for outcomes that are the same for every username: Cognito's
+# account-wide throttling, its own faults, the pool's WAF (it judges the request, not the account) and this
+# deployment's configuration (500, which reveals nothing).
 COGNITO_ERRORS: dict[str, ProblemType | None] = {
     "UserNotFoundException": None,
     "InvalidParameterException": None,  # "User is already confirmed.", or no verified e-mail/phone to send to
     "NotAuthorizedException": None,  # a disabled user; a secret-hash rejection is told apart below
+    "LimitExceededException": None,
+    "CodeDeliveryFailureException": None,
+    "InvalidLambdaResponseException": None,
+    "UnexpectedLambdaException": None,
+    "UserLambdaValidationException": None,
     "TooManyRequestsException": RATE_LIMITED,
-    "LimitExceededException": ATTEMPT_LIMIT_EXCEEDED,
-    "CodeDeliveryFailureException": DELIVERY_FAILED,
     "ForbiddenException": REQUEST_BLOCKED,
     "ResourceNotFoundException": INTERNAL_ERROR,
     "InvalidEmailRoleAccessPolicyException": INTERNAL_ERROR,
     "InvalidSmsRoleAccessPolicyException": INTERNAL_ERROR,
     "InvalidSmsRoleTrustRelationshipException": INTERNAL_ERROR,
     "OperationNotEnabledException": INTERNAL_ERROR,
-    "InvalidLambdaResponseException": UPSTREAM_ERROR,
-    "UnexpectedLambdaException": UPSTREAM_ERROR,
-    "UserLambdaValidationException": UPSTREAM_ERROR,
     "InternalErrorException": UPSTREAM_ERROR,
 }
+
+# Answered neutrally, yet a failure an operator must see: a user who asked did not get a code. Counted apart
+# (metric CognitoFailureAnsweredNeutrally) so one alarm can watch them; the rest of the neutral outcomes
+# (unknown, confirmed, disabled users) are normal traffic.
+ACCOUNT_FAULTS = frozenset(
+    {
+        "LimitExceededException",
+        "CodeDeliveryFailureException",
+        "InvalidLambdaResponseException",
+        "UnexpectedLambdaException",
+        "UserLambdaValidationException",
+    }
+)
 
 
 def error_code(error: ClientError) -> str:

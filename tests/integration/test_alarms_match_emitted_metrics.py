@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,7 @@ from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import metric_names as names
+from tests.conftest import SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
 from tests.integration.conftest import Invoke
 
@@ -50,6 +52,8 @@ OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
     ("neutral refusal", {"username": CONFIRMED_USER}, None, None, 200),
     ("invalid request", {"username": "has space"}, None, None, 400),
     ("cognito failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("TooManyRequestsException"), 429),
+    # Only a real account causes it, so the caller gets the neutral 200 (issue 10).
+    ("per-account failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("CodeDeliveryFailureException"), 200),
     ("secret unreadable", {"username": UNCONFIRMED_USER}, GET_SECRET, Fault("AccessDeniedException"), 500),
     (
         "secret rotated",
@@ -77,6 +81,7 @@ def emitted(
     make_invoke: Callable[..., Invoke],
     capsys: pytest.CaptureFixture[str],
     demo: Synthesized,  # noqa: F811
+    emulator: SeededEmulator,
 ) -> Iterator[Emitted]:
     """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
     up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
@@ -89,6 +94,12 @@ def emitted(
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
         STATE.disarm()
+    # The per-username limit reached, its table unusable (fail open), the response-time floor overrun.
+    fresh = {"username": f"nobody-{uuid.uuid4().hex[:8]}@example.com"}
+    limited = make_invoke(**settings, LIMITER_TABLE_NAME=emulator.limiter_table_name)
+    assert [limited(fresh).status, limited(fresh).status] == [200, 429]
+    assert make_invoke(**settings, LIMITER_TABLE_NAME="no-such-table")(fresh).status == 200
+    assert make_invoke(**settings, RESPONSE_TIME_FLOOR_MS="1")({"username": CONFIRMED_USER}).status == 200
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 
@@ -169,7 +180,14 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
             else:
                 check_service_metric(metric["Namespace"], dimensions, known)
 
-    assert {names.COGNITO_FAILURE, names.COGNITO_SETUP_REFUSAL} <= seen_function_metrics
+    assert {
+        names.COGNITO_FAILURE,
+        names.COGNITO_SETUP_REFUSAL,
+        names.COGNITO_FAILURE_ANSWERED_NEUTRALLY,
+        names.LIMITER_UNAVAILABLE,
+        names.LIMIT_REACHED,
+        names.RESPONSE_TIME_FLOOR_EXCEEDED,
+    } <= seen_function_metrics
     # The WAF alarm is on the rate rule, by the very name the web ACL gives it.
     assert RATE_RULE_NAME in known["Rules"]
 
@@ -222,7 +240,7 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
         if key.isupper() and isinstance(value, str) and not key.endswith(("_DIMENSION", "_SETTING"))
     }
     emitted_names = {name for _, name, _ in emitted}
-    dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON}
+    dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON, names.POLICY}
 
     assert catalog - dimension_names <= emitted_names
 
@@ -233,7 +251,7 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
     [
         ("UserNotFoundException", False),  # an unknown user: healthy traffic
         ("InvalidParameterException", True),  # e.g. a client that refuses the forwarded IP, answered neutrally
-        ("UserLambdaValidationException", True),  # the pool's trigger, answered as a problem
+        ("UserLambdaValidationException", True),  # the pool's trigger, answered neutrally too (issue 10)
         ("LimitExceededException", False),  # one user's own attempt limit
     ],
 )
