@@ -1,10 +1,7 @@
-"""Web origins as browsers send them: one parser for the function's ALLOWED_ORIGINS and the stack's allowedOrigins.
+"""Web origins as browsers send them, for the function's ALLOWED_ORIGINS and the stack's allowedOrigins.
 
-A browser's `Origin` header is the serialisation of a tuple origin (RFC 6454 section 6.2, WHATWG URL "origin"):
-`scheme "://" host [ ":" port ]`, scheme and host in lower case, the scheme's default port left out, no path and
-no trailing slash. Hybrid apps send their own schemes the same way: Capacitor sends `capacitor://localhost` on
-iOS and `http://localhost` on Android, Ionic's older web view `ionic://localhost`. Comparing the configured
-origins in that same form is what makes `HTTPS://App.Example.com:443/` in a setting match what a browser sends.
+A browser's `Origin` is `scheme://host[:port]`, scheme and host in lower case, default port left out (RFC 6454
+section 6.2). Hybrid apps' web views send their own schemes the same way (`capacitor://localhost`).
 """
 
 from __future__ import annotations
@@ -28,12 +25,8 @@ class InvalidOriginError(ValueError):
 
 
 def normalize_origin(value: str) -> str:
-    """The browser serialisation of one origin: `scheme://host[:port]`, lower case, default port dropped.
-
-    A single trailing "/" is forgiven (people copy origins from the address bar). Raises InvalidOriginError
-    for `*`, `null` (the opaque origin: sandboxed frames and file:// pages send it, so allowing it would allow
-    any of them), and anything with a path, query, user info or a port above 65535.
-    """
+    """The browser form of one origin; a trailing "/" is forgiven. Raises InvalidOriginError for `*`, `null`
+    (sandboxed frames and file:// pages send it), a path, query, user info or a port above 65535."""
     text = value.strip()
     if text == "*":
         raise InvalidOriginError("'*' is not an origin: list each origin that may call the endpoint")
