@@ -1,0 +1,84 @@
+"""POST /confirm-sign-up: the story of one confirmation.
+
+Check and parse the request (request_pipeline), count the attempt against the username's cap, send Cognito the
+code with the secret hash, and answer confirmed, wrong code, expired code or a problem. An unknown,
+already-confirmed or disabled user answers exactly like a wrong code.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from resend_code import metric_names as names
+from resend_code.answers import count, json_response, problem_response
+from resend_code.client_secrets import AppClientCredentials
+from resend_code.cognito_call import UpstreamProblem, call_cognito, common_parameters
+from resend_code.limiter_shim import LimitPolicy, acquire
+from resend_code.problems import ALIAS_EXISTS, CODE_EXPIRED, CODE_MISMATCH, Problem
+from resend_code.request_model import ConfirmSignUpRequest
+from resend_code.request_pipeline import prepare
+from resend_code.response_model import ConfirmedResponse
+from resend_code.settings import Settings
+from resend_code.upstream_errors import confirm_refusal_reason, confirm_sign_up_problem, error_code
+
+CONFIRMED_MESSAGE = "Your account is confirmed. You can sign in now."
+
+# A six-digit code has 1,000,000 values and lives 24 hours. Five attempts per username per 15 minutes allow at
+# most 480 guesses a day: a 0.048 % chance of guessing one code in its lifetime. Cognito's own limit
+# (TooManyFailedAttemptsException / LimitExceededException) is unpublished and only a real account can reach it,
+# so its answer would tell who exists; this cap counts every attempt before Cognito is called, for every string
+# alike, and stays below it. docs/api.md documents the numbers.
+CONFIRM_ATTEMPTS = LimitPolicy(name="confirm-sign-up", cooldown_seconds=0, max_per_window=5, window_seconds=900)
+
+# The answers a person acts on (fix the code, ask for a new one, sign in to the other account): refusals, not
+# failures of the service.
+_REFUSALS = frozenset({CODE_MISMATCH, CODE_EXPIRED, ALIAS_EXISTS})
+
+logger = Logger(child=True)
+
+
+def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:
+    """Confirm the sign-up of the username in the body with its code.
+
+    200 ConfirmedResponse; 400 code_mismatch / code_expired and 409 alias_exists as answers; raises Problem
+    (bad input, the attempt cap) or UpstreamProblem (Cognito's throttling and faults) for the handler to answer.
+    """
+    prepared = prepare(event, settings, ConfirmSignUpRequest)
+    # Before Cognito and whatever the username: the cap's answer cannot depend on whether the account exists.
+    acquire(CONFIRM_ATTEMPTS, prepared.user_ref)
+    result = call_cognito(
+        lambda current: prepared.client.confirm_sign_up(
+            **build_confirm_sign_up_request(prepared.request, current, prepared.caller_ip)
+        ),
+        prepared.credentials,
+        prepared.refresh_credentials,
+    )
+    if result.secret_refreshed:
+        count(names.SECRET_REFRESHED)
+    if result.error is None:
+        logger.info("Sign-up confirmed")
+        count(names.SIGN_UP_CONFIRMED)
+        return json_response(ConfirmedResponse(message=CONFIRMED_MESSAGE))
+
+    problem = confirm_sign_up_problem(result.error)
+    if problem not in _REFUSALS:
+        raise UpstreamProblem(problem, "cognito-idp", error_code(result.error))
+    reason = confirm_refusal_reason(result.error)
+    logger.info("Confirmation refused", extra={"reason": reason, "code": problem.code})
+    count(names.CONFIRMATION_REFUSED, names.REASON, reason)
+    return problem_response(Problem(problem))
+
+
+def build_confirm_sign_up_request(
+    request: ConfirmSignUpRequest, credentials: AppClientCredentials, caller_ip: str | None
+) -> dict[str, Any]:
+    """The ConfirmSignUp parameters: the caller's fields plus what only the server may supply."""
+    params = common_parameters(request, credentials, caller_ip)
+    params["ConfirmationCode"] = request.confirmation_code
+    if request.force_alias_creation is not None:
+        params["ForceAliasCreation"] = request.force_alias_creation
+    return params

@@ -1,0 +1,61 @@
+"""POST /resend-confirmation-code: the story of one resend request.
+
+Check and parse the request (request_pipeline), ask Cognito for a new code with the secret hash, and answer the
+same thing whether or not the account exists.
+"""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
+
+from resend_code import metric_names as names
+from resend_code.answers import count, json_response
+from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_pipeline import prepare
+from resend_code.resend import ResendOutcome, resend_confirmation_code
+from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
+from resend_code.settings import Settings
+
+# Whatever happened, the caller reads this one sentence: a sent code, an unknown user and a confirmed user
+# must be indistinguishable (see docs/api.md, "Account enumeration").
+NEUTRAL_MESSAGE = "If this account exists and still needs confirming, a new code is on its way."
+
+logger = Logger(child=True)
+
+
+def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:
+    """Resend a sign-up confirmation code for the username in the body; raises Problem for what it refuses."""
+    prepared = prepare(event, settings, ResendConfirmationCodeRequest)
+    outcome = resend_confirmation_code(
+        prepared.client,
+        prepared.request,
+        prepared.credentials,
+        prepared.caller_ip,
+        refresh_credentials=prepared.refresh_credentials,
+    )
+    _record(outcome)
+    return _accepted(outcome, reveal=settings.reveal_delivery_details)
+
+
+def _record(outcome: ResendOutcome) -> None:
+    if outcome.secret_refreshed:
+        count(names.SECRET_REFRESHED)
+    if outcome.delivery is not None:
+        logger.info("Code sent", extra={"delivery_medium": outcome.delivery.delivery_medium})
+        count(names.CODE_SENT, names.DELIVERY_MEDIUM, outcome.delivery.delivery_medium or "UNKNOWN")
+    else:
+        logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
+        count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
+
+
+def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
+    details = None
+    if reveal and outcome.delivery is not None:
+        details = CodeDeliveryDetails(
+            destination=outcome.delivery.destination,
+            delivery_medium=outcome.delivery.delivery_medium,
+            attribute_name=outcome.delivery.attribute_name,
+        )
+    return json_response(AcceptedResponse(message=NEUTRAL_MESSAGE, code_delivery_details=details))
