@@ -47,10 +47,11 @@ def _without_whitespace(value: Any) -> Any:
     return "".join(value.split()) if isinstance(value, str) else value
 
 
+# The validator wraps the constrained string, so it runs first and the constraints check what Cognito will get.
 ConfirmationCode = Annotated[
     str,
-    BeforeValidator(_without_whitespace),
     StringConstraints(min_length=1, max_length=CONFIRMATION_CODE_MAX_LENGTH, pattern=CONFIRMATION_CODE_PATTERN),
+    BeforeValidator(_without_whitespace),
 ]
 
 
