@@ -1,5 +1,6 @@
-"""The public edge: a regional REST API with a request validator, stage throttling, access logs, CORS, problem-shaped
-gateway errors, and an AWS WAF web ACL (REST APIs take WAF; HTTP APIs do not)."""
+"""The public edge: a regional REST API with one resource, method and validator model per route of the route table,
+stage throttling, access logs, CORS, problem-shaped gateway errors, and an AWS WAF web ACL on the stage (REST APIs
+take WAF; HTTP APIs do not), so throttling and the WAF cover every route."""
 
 from __future__ import annotations
 
@@ -29,7 +30,8 @@ from resend_code.problems import (
     ProblemType,
     render_problem,
 )
-from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
+from resend_code.route import MAX_BODY_BYTES
+from resend_code.routes import RESEND_CONFIRMATION_CODE, ROUTES
 
 WEB_ACL_METRIC = "ResendConfirmationCodeWebAcl"
 RATE_RULE_NAME = "PerIpRateLimit"
@@ -68,7 +70,7 @@ def static_error_headers(allowed_origins: Sequence[str], retry_after: int | None
 
 
 class ResendApi(Construct):
-    """POST {ROUTE_PATH} → the function, behind a validator, throttles and a web ACL."""
+    """Each route of ROUTES → the function, behind its validator model, the stage's throttles and a web ACL."""
 
     def __init__(
         self,
@@ -126,7 +128,7 @@ class ResendApi(Construct):
             ),
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=list(allowed_origins),
-                allow_methods=[ROUTE_METHOD, "OPTIONS"],
+                allow_methods=sorted({route.method for route in ROUTES} | {"OPTIONS"}),
                 allow_headers=["Content-Type"],
                 expose_headers=["Retry-After"],
                 max_age=Duration.minutes(10),
@@ -135,25 +137,34 @@ class ResendApi(Construct):
             else None,
         )
 
-        model = self.api.add_model(
-            "RequestModel",
-            content_type="application/json",
-            model_name="ResendConfirmationCodeRequest",
-            schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
-        )
-        # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
-        model.node.default_child.add_property_override("Schema", gateway_request_schema())  # type: ignore[union-attr]
         validator = self.api.add_request_validator(
             "RequestValidator", validate_request_body=True, validate_request_parameters=True
         )
-        resource = self.api.root.resource_for_path(ROUTE_PATH)
-        self.method = resource.add_method(
-            ROUTE_METHOD,
-            apigw.LambdaIntegration(function, proxy=True),
-            request_models={"application/json": model},
-            request_validator=validator,
-            authorization_type=apigw.AuthorizationType.NONE,
-        )
+        integration = apigw.LambdaIntegration(function, proxy=True)
+        self.methods: dict[str, apigw.Method] = {}
+        for route in ROUTES:
+            # The first route keeps the model's original construct id: a new logical id would make CloudFormation
+            # create a second model with the same name before deleting the old one, which API Gateway refuses.
+            model_id = "RequestModel" if route is RESEND_CONFIRMATION_CODE else f"{route.construct_id}Model"
+            model = self.api.add_model(
+                model_id,
+                content_type="application/json",
+                model_name=gateway_request_schema(route.request_model)["title"],
+                schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
+            )
+            # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
+            model.node.default_child.add_property_override(  # type: ignore[union-attr]
+                "Schema", gateway_request_schema(route.request_model)
+            )
+            self.methods[route.path] = self.api.root.resource_for_path(route.path).add_method(
+                route.method,
+                integration,
+                request_models={"application/json": model},
+                request_validator=validator,
+                authorization_type=apigw.AuthorizationType.NONE,
+            )
+        # The first route's method, under the name the stack used before there were two.
+        self.method = self.methods[RESEND_CONFIRMATION_CODE.path]
         self._problem_gateway_responses(allowed_origins)
         self.web_acl = self._web_acl(waf_rate_limit, allowed_origins)
         wafv2.CfnWebACLAssociation(
@@ -190,8 +201,12 @@ class ResendApi(Construct):
 
     @property
     def endpoint_url(self) -> str:
-        """The full URL of the route on the deployed stage."""
-        return self.api.url_for_path(ROUTE_PATH)
+        """The full URL of the resend route on the deployed stage."""
+        return self.api.url_for_path(RESEND_CONFIRMATION_CODE.path)
+
+    def url_for(self, path: str) -> str:
+        """The full URL of a route on the deployed stage."""
+        return self.api.url_for_path(path)
 
     def _problem_gateway_responses(self, allowed_origins: Sequence[str]) -> None:
         for response_type, problem_type in GATEWAY_PROBLEMS.items():
@@ -303,8 +318,9 @@ class ResendApi(Construct):
                 service_name="*",
                 service_type="*",
                 host="*",
-                http_method=ROUTE_METHOD,
-                url_path=ROUTE_PATH,
+                # Every route is a POST to a path of its own: one rule samples them all alike.
+                http_method="POST",
+                url_path="*",
                 resource_arn="*",
                 version=1,
             ),

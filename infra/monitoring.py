@@ -16,12 +16,14 @@ from constructs import Construct
 from infra.api_construct import RATE_RULE_NAME, WEB_ACL_METRIC
 from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
 from resend_code import metric_names as names
+from resend_code.routes import ROUTES
 
 FIVE_MINUTES = Duration.minutes(5)
 
 
 class Monitoring(Construct):
-    """CloudWatch alarms for the function, the API, the WAF rate rule and Cognito failures."""
+    """CloudWatch alarms for the function, the API (as a whole and per route), the WAF rate rule and Cognito
+    failures."""
 
     alarms: dict[str, cloudwatch.Alarm]
 
@@ -66,6 +68,23 @@ class Monitoring(Construct):
             "CognitoFailures": 5,
             "WafRateLimited": 50,
         }
+        # Per route: API Gateway's per-method metrics (the stage enables them with metrics_enabled) carry the
+        # ApiName, Stage, Resource and Method dimensions, all four taken from the API and the route table.
+        for route in ROUTES:
+            name = f"Api5xx{route.construct_id}"
+            thresholds[name] = 5
+            metrics[name] = cloudwatch.Metric(
+                namespace="AWS/ApiGateway",
+                metric_name="5XXError",
+                dimensions_map={
+                    "ApiName": api.rest_api_name,
+                    "Stage": api.deployment_stage.stage_name,
+                    "Resource": route.path,
+                    "Method": route.method,
+                },
+                period=FIVE_MINUTES,
+                statistic="Sum",
+            )
         self.alarms = {}
         for name, metric in metrics.items():
             alarm = self.alarms[name] = cloudwatch.Alarm(

@@ -15,7 +15,8 @@ from aws_cdk.assertions import Annotations, Match
 from infra.api_schema import gateway_request_schema
 from infra.asset import asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
-from resend_code.route import MAX_BODY_BYTES, ROUTE_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
+from resend_code.routes import ROUTES
 from tests.infra.conftest import (
     CDK_JSON,
     EXISTING_KEY,
@@ -192,27 +193,51 @@ def test_existing_mode_creates_no_pool_and_no_secret(existing: Synthesized) -> N
 # --- the API ---
 
 
-def test_rest_api_is_regional_with_one_validated_proxy_route(each_mode: Synthesized) -> None:
+def test_rest_api_is_regional_with_one_validated_proxy_method_per_route(each_mode: Synthesized) -> None:
     (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
+    resources = each_mode.of_type("AWS::ApiGateway::Resource")
     methods = [m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Method").values()]
-    post = [m for m in methods if m["HttpMethod"] == "POST"]
-    (validator,) = each_mode.of_type("AWS::ApiGateway::RequestValidator").values()
-    (resource,) = each_mode.of_type("AWS::ApiGateway::Resource").values()
+    posts = [m for m in methods if m["HttpMethod"] == "POST"]
+    (validator_id,) = each_mode.of_type("AWS::ApiGateway::RequestValidator")
+    models = {
+        logical_id: m["Properties"]["Name"] for logical_id, m in each_mode.of_type("AWS::ApiGateway::Model").items()
+    }
 
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
-    assert resource["Properties"]["PathPart"] == ROUTE_PATH.strip("/")
-    assert len(post) == 1
-    assert post[0]["Integration"]["Type"] == "AWS_PROXY"
-    assert post[0]["AuthorizationType"] == "NONE"
+    assert sorted(r["Properties"]["PathPart"] for r in resources.values()) == sorted(r.path.strip("/") for r in ROUTES)
+    assert len(posts) == len(ROUTES)
+    for route in ROUTES:
+        (resource_id,) = [i for i, r in resources.items() if r["Properties"]["PathPart"] == route.path.strip("/")]
+        (post,) = [m for m in posts if m["ResourceId"] == {"Ref": resource_id}]
+        assert post["Integration"]["Type"] == "AWS_PROXY"
+        assert post["AuthorizationType"] == "NONE"
+        assert post["RequestValidatorId"] == {"Ref": validator_id}
+        (model_id,) = [i for i, name in models.items() if name == route.request_model.model_config["title"]]
+        assert post["RequestModels"] == {"application/json": {"Ref": model_id}}
+    validator = each_mode.of_type("AWS::ApiGateway::RequestValidator")[validator_id]
     assert validator["Properties"]["ValidateRequestBody"] is True
     assert validator["Properties"]["ValidateRequestParameters"] is True
 
 
-def test_validator_model_is_generated_from_the_request_model(each_mode: Synthesized) -> None:
-    (model,) = each_mode.of_type("AWS::ApiGateway::Model").values()
+def test_validator_models_are_generated_from_each_routes_request_model(each_mode: Synthesized) -> None:
+    models = {m["Properties"]["Name"]: m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Model").values()}
 
-    assert model["Properties"]["ContentType"] == "application/json"
-    assert model["Properties"]["Schema"] == gateway_request_schema()
+    assert len(models) == len(ROUTES)
+    for route in ROUTES:
+        model = models[route.request_model.model_config["title"]]
+        assert model["ContentType"] == "application/json"
+        assert model["Schema"] == gateway_request_schema(route.request_model)
+
+
+def test_the_first_routes_model_keeps_its_logical_id(each_mode: Synthesized) -> None:
+    # A renamed logical id would make CloudFormation create a second model of the same name before deleting the
+    # old one on update, which API Gateway refuses.
+    (logical_id,) = [
+        i
+        for i, m in each_mode.of_type("AWS::ApiGateway::Model").items()
+        if m["Properties"]["Name"] == "ResendConfirmationCodeRequest"
+    ]
+    assert logical_id.startswith("EdgeApiRequestModel")
 
 
 def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synthesized) -> None:
@@ -309,15 +334,36 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     names = json.dumps(alarms)
 
-    assert len(alarms) == 6
+    assert len(alarms) == 6 + len(ROUTES)
     for metric in ("Errors", "Throttles", "5XXError", "4XXError", "CognitoFailure", "BlockedRequests"):
         assert f'"{metric}"' in names
     assert all(a["Properties"]["AlarmActions"] for a in alarms.values())
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 6
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 6 + len(ROUTES)
     assert demo.of_type("AWS::SNS::Topic") == {}
+
+
+def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesized) -> None:
+    (api,) = existing.of_type("AWS::ApiGateway::RestApi").values()
+    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
+    per_route = [
+        a["Properties"]
+        for a in existing.of_type("AWS::CloudWatch::Alarm").values()
+        if any(d["Name"] == "Resource" for d in a["Properties"].get("Dimensions", []))
+    ]
+
+    # The dimensions must be exactly those API Gateway publishes, or the alarm watches nothing.
+    assert sorted({d["Name"]: d["Value"] for d in alarm["Dimensions"]}["Resource"] for alarm in per_route) == sorted(
+        r.path for r in ROUTES
+    )
+    for alarm in per_route:
+        dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+        assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/ApiGateway", "5XXError")
+        assert dimensions["ApiName"] == api["Properties"]["Name"]
+        assert dimensions["Stage"] == {"Ref": stage_id}  # a Stage's Ref is its name
+        assert dimensions["Method"] == "POST"
 
 
 def test_trace_sampling_is_bounded(each_mode: Synthesized) -> None:
@@ -326,13 +372,14 @@ def test_trace_sampling_is_bounded(each_mode: Synthesized) -> None:
 
     assert properties["ReservoirSize"] == 0
     assert properties["FixedRate"] <= 0.05
-    assert properties["URLPath"] == ROUTE_PATH
+    assert (properties["HTTPMethod"], properties["URLPath"]) == ("POST", "*")  # every route
 
 
 def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
     outputs = each_mode.template.to_json()["Outputs"]
 
     assert ROUTE_PATH in json.dumps(outputs["EndpointUrl"]["Value"])
+    assert CONFIRM_SIGN_UP_PATH in json.dumps(outputs["ConfirmSignUpUrl"]["Value"])
 
 
 # --- checks ---
