@@ -38,7 +38,10 @@ CONFIRM_ATTEMPTS = LimitPolicy(name="confirm-sign-up", cooldown_seconds=0, max_p
 # failures of the service.
 _REFUSALS = frozenset({CODE_MISMATCH, CODE_EXPIRED, ALIAS_EXISTS})
 
-logger = Logger(child=True)
+# Not a child logger: Logger() with the same service name shares the handler's logging.Logger, its formatter and
+# appended keys, and never raises, whereas a child created before its parent (a module imported before the
+# environment names the service) cannot append keys at all.
+logger = Logger()
 
 
 def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:

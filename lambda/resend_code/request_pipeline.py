@@ -21,7 +21,10 @@ from resend_code.settings import Settings
 
 Request = TypeVar("Request", ResendConfirmationCodeRequest, ConfirmSignUpRequest)
 
-logger = Logger(child=True)
+# Not a child logger: Logger() with the same service name shares the handler's logging.Logger, its formatter and
+# appended keys, and never raises, whereas a child created before its parent (a module imported before the
+# environment names the service) cannot append keys at all.
+logger = Logger()
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,10 @@ from resend_code.settings import Settings
 # must be indistinguishable (see docs/api.md, "Account enumeration").
 NEUTRAL_MESSAGE = "If this account exists and still needs confirming, a new code is on its way."
 
-logger = Logger(child=True)
+# Not a child logger: Logger() with the same service name shares the handler's logging.Logger, its formatter and
+# appended keys, and never raises, whereas a child created before its parent (a module imported before the
+# environment names the service) cannot append keys at all.
+logger = Logger()
 
 
 def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:

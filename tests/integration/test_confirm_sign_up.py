@@ -7,9 +7,14 @@ import uuid
 from collections.abc import Callable
 
 import pytest
+from botocore.exceptions import ClientError
 
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER
+from resend_code import metric_names as names
+from resend_code.client_secrets import AppClientCredentials
+from resend_code.confirm_route import build_confirm_sign_up_request
+from resend_code.request_model import ConfirmSignUpRequest
 from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import SeededEmulator
@@ -180,8 +185,6 @@ def test_invalid_requests_never_reach_cognito(make_invoke: Callable[..., Invoke]
 
 
 def test_the_secret_hash_is_required_by_the_emulator(emulator: SeededEmulator) -> None:
-    from botocore.exceptions import ClientError
-
     username = new_user(emulator)
     cognito = emulator.cognito()
     code = newest_code(username)
@@ -203,8 +206,6 @@ def test_the_secret_hash_is_required_by_the_emulator(emulator: SeededEmulator) -
 
 
 def test_the_emulator_answers_cognitos_errors_for_confirmed_and_unknown_users(emulator: SeededEmulator) -> None:
-    from botocore.exceptions import ClientError
-
     cognito = emulator.cognito()
 
     def error_of(username: str) -> tuple[str, str]:
@@ -259,10 +260,6 @@ def test_cognito_faults_are_answered_as_documented_after_one_call(
 
 
 def test_forwards_the_callers_ip_and_what_the_caller_may_set(emulator: SeededEmulator) -> None:
-    from resend_code.client_secrets import AppClientCredentials
-    from resend_code.confirm_route import build_confirm_sign_up_request
-    from resend_code.request_model import ConfirmSignUpRequest
-
     request = ConfirmSignUpRequest.model_validate(
         {
             "username": "a@example.com",
@@ -283,3 +280,34 @@ def test_forwards_the_callers_ip_and_what_the_caller_may_set(emulator: SeededEmu
         "ClientMetadata": {"k": "v"},
         "UserContextData": {"IpAddress": "198.51.100.4", "EncodedData": "fp"},
     }
+
+
+def emf_metrics(printed: str) -> list[tuple[str, dict[str, str]]]:
+    """(metric name, dimensions) of each EMF line Powertools printed."""
+    found = []
+    for line in printed.splitlines():
+        if '"_aws"' not in line:
+            continue
+        document = json.loads(line)
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            dimensions = {name: document[name] for group in directive["Dimensions"] for name in group}
+            found.extend((metric["Name"], dimensions) for metric in directive["Metrics"])
+    return found
+
+
+def test_outcomes_are_counted_with_the_catalogs_names(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    invoke = make_invoke()
+    username = new_user(emulator)
+    capsys.readouterr()
+
+    confirm(invoke, username, "999999" if newest_code(username) != "999999" else "888888")
+    confirm(invoke, CONFIRMED_USER, "999999")
+    confirm(invoke, username, newest_code(username))
+
+    printed = emf_metrics(capsys.readouterr().out)
+    refused = [d for name, d in printed if name == names.CONFIRMATION_REFUSED]
+    assert [d[names.REASON] for d in refused] == ["CodeMismatchException", "AlreadyConfirmed"]
+    assert all(d[names.SERVICE_DIMENSION] == "resend-confirmation-code" for d in refused)
+    assert [name for name, _ in printed].count(names.SIGN_UP_CONFIRMED) == 1
