@@ -17,6 +17,7 @@ from infra.api_construct import RATE_RULE_NAME, WEB_ACL_METRIC
 from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
 from resend_code import metric_names as names
 from resend_code.routes import ROUTES
+from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
 
@@ -39,6 +40,17 @@ class Monitoring(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         self.topic = self._topic(alarm_email, alarm_topic_arn)
+
+        def own(metric_name: str, **dimensions: str) -> cloudwatch.Metric:
+            # The function's EMF metric, with exactly the dimensions it prints (Powertools adds `service`).
+            return cloudwatch.Metric(
+                namespace=METRICS_NAMESPACE,
+                metric_name=metric_name,
+                dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME, **dimensions},
+                period=FIVE_MINUTES,
+                statistic="Sum",
+            )
+
         metrics: dict[str, cloudwatch.IMetric] = {
             # The handler answers every failure itself, so any Lambda error is a crash or a timeout.
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
@@ -52,6 +64,16 @@ class Monitoring(Construct):
                 period=FIVE_MINUTES,
                 statistic="Sum",
             ),
+            # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
+            "CognitoFailuresAnsweredNeutrally": own(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY),
+            # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
+            "LimiterUnavailable": own(names.LIMITER_UNAVAILABLE),
+            # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
+            "UsernameLimitReached": own(names.LIMIT_REACHED, **{names.POLICY: DEFAULT_RESEND_LIMIT.name}),
+            # Many usernames capped on confirm attempts: someone is guessing codes (the confirm route's cap).
+            "ConfirmAttemptsCapped": own(names.LIMIT_REACHED, **{names.POLICY: DEFAULT_CONFIRM_LIMIT.name}),
+            # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
+            "ResponseTimeFloorExceeded": own(names.RESPONSE_TIME_FLOOR_EXCEEDED),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": cloudwatch.Metric(
                 namespace="AWS/WAFV2",
@@ -67,6 +89,11 @@ class Monitoring(Construct):
             "Api5xx": 5,
             "CognitoFailures": 5,
             "WafRateLimited": 50,
+            "CognitoFailuresAnsweredNeutrally": 5,
+            "LimiterUnavailable": 1,
+            "UsernameLimitReached": 50,
+            "ConfirmAttemptsCapped": 20,
+            "ResponseTimeFloorExceeded": 10,
         }
         # Per route: API Gateway's per-method metrics (the stage enables them with metrics_enabled) carry the
         # ApiName, Stage, Resource and Method dimensions, all four taken from the API and the route table.

@@ -10,7 +10,9 @@ from infra.config import StackConfig
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
+from resend_code.limiter import LimitPolicy
 from resend_code.routes import CONFIRM_SIGN_UP
+from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 
 class ResendConfirmationCodeStack(Stack):
@@ -41,6 +43,14 @@ class ResendConfirmationCodeStack(Stack):
             reserved_concurrency=config.reserved_concurrency,
             log_retention=config.log_retention,
             powertools_layer_version=config.powertools_layer_version,
+            resend_limit=LimitPolicy(
+                DEFAULT_RESEND_LIMIT.name,
+                cooldown_seconds=config.resend_cooldown_seconds,
+                max_per_window=config.resend_max_per_window,
+                window_seconds=config.resend_window_seconds,
+            ),
+            response_time_floor_ms=config.response_time_floor_ms,
+            allowed_client_metadata_keys=config.allowed_client_metadata_keys,
         )
         api = ResendApi(
             self,

@@ -17,7 +17,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets, confirm_route, resend_route
+from resend_code import client_secrets, confirm_route, limiter, resend_route
 from resend_code import metric_names as names
 from resend_code.answers import count, problem_response
 from resend_code.cognito_call import UpstreamProblem, cognito_client
@@ -58,6 +58,7 @@ app = APIGatewayRestResolver(cors=CORS)
 if SETTINGS is not None:
     cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds)
     client_secrets.prepare()
+    limiter.configure(SETTINGS.limiter_table_name)
 
 
 # No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not

@@ -80,6 +80,9 @@ class EmulatorState:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # How long a real send takes (the trigger and the hand-off to SES/SNS that Cognito does in AWS); an
+        # unknown or confirmed user never waits it. EMULATOR_SEND_DELAY_MS sets it for timing tests.
+        self.send_delay_seconds = 0.0
         self._outbox: list[OutboxMessage] = []
         self._calls: Counter[str] = Counter()
         self._faults: dict[str, Fault] = {}
@@ -250,6 +253,7 @@ def _send_code(user: CognitoIdpUser, username: str, params: dict[str, Any]) -> d
         "AttributeName": attribute,
     }
     context = params.get("UserContextData") or {}
+    time.sleep(STATE.send_delay_seconds)
     STATE.deliver(
         OutboxMessage(
             username=username,
@@ -393,8 +397,9 @@ def aws_environment(endpoint: str, region: str) -> dict[str, str]:
 class Emulator:
     """moto's ThreadedMotoServer with the extensions installed, bound to loopback only."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, send_delay_seconds: float = 0.0) -> None:
         install()
+        STATE.send_delay_seconds = send_delay_seconds
         # werkzeug logs every request line; the local server's own log is what a developer wants to read.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)

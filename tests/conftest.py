@@ -30,12 +30,17 @@ class SeededEmulator:
     client_id: str
     client_secret: str
     secret_arn: str
+    pseudonym_key_arn: str
+    limiter_table_name: str
 
     def secretsmanager(self):  # type: ignore[no-untyped-def]
         return boto3.client("secretsmanager", endpoint_url=self.endpoint, region_name=REGION)
 
     def cognito(self):  # type: ignore[no-untyped-def]
         return boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name=REGION)
+
+    def dynamodb(self):  # type: ignore[no-untyped-def]
+        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION)
 
 
 @pytest.fixture(scope="session")
@@ -50,7 +55,15 @@ def emulator() -> Iterator[SeededEmulator]:
         UserPoolId=pool.user_pool_id, ClientId=pool.client_id
     )["UserPoolClient"]
     WATCH.add_client(pool.client_id, client["ClientSecret"])
-    yield SeededEmulator(endpoint, pool.user_pool_id, pool.client_id, client["ClientSecret"], pool.secret_arn)
+    yield SeededEmulator(
+        endpoint,
+        pool.user_pool_id,
+        pool.client_id,
+        client["ClientSecret"],
+        pool.secret_arn,
+        pool.pseudonym_key_arn,
+        pool.limiter_table_name,
+    )
     server.stop()
     os.environ.clear()
     os.environ.update(saved)

@@ -34,9 +34,8 @@ export const MESSAGES = Object.freeze({
   payload_too_large: "The request was too large.",
   unsupported_media_type: "Something went wrong sending the request. Please try again.",
   rate_limited: "Too many requests right now. Please wait a moment and try again.",
-  attempt_limit_exceeded: "Too many attempts for this account. Please wait before trying again.",
+  attempt_limit_exceeded: "Too many attempts for this username. Please wait before trying again.",
   internal_error: "Something went wrong on our side. Please try again later.",
-  delivery_failed: "We could not deliver the code. Please try again later.",
   upstream_error: "The sign-up service had a problem. Please try again later.",
   upstream_unavailable: "The sign-up service is unavailable. Please try again shortly.",
   upstream_timeout: "The sign-up service took too long to answer. Please try again.",
@@ -132,10 +131,11 @@ export function messageFor(result) {
 }
 
 /**
- * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, a short pause
- * after a send (so a double click cannot send twice), none after a mistake the person can fix.
+ * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, the server's
+ * default per-username cooldown (60 s) after a send (so neither a double click nor an early retry meets a 429),
+ * none after a mistake the person can fix.
  */
-export function cooldownSeconds(result, afterSendSeconds = 30) {
+export function cooldownSeconds(result, afterSendSeconds = 60) {
   if (result.kind === "throttled") return result.retryAfterSeconds;
   if (result.kind === "sent") return afterSendSeconds;
   return 0;

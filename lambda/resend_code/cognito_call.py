@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 from botocore.client import BaseClient
@@ -18,6 +18,7 @@ from resend_code.client_secrets import (
     MalformedSecretError,
     SecretUnavailableError,
     get_app_client_credentials,
+    get_pseudonym_key,
 )
 from resend_code.problems import INTERNAL_ERROR, UPSTREAM_ERROR, Problem, ProblemType
 from resend_code.request_model import RequestModel
@@ -49,10 +50,22 @@ def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     return boto3.client("cognito-idp", config=config)
 
 
+_Secret = TypeVar("_Secret")
+
+
 def load_credentials(client_id: str, secret_id: str, *, force_fetch: bool = False) -> AppClientCredentials:
     """The app client's credentials (cached), or an UpstreamProblem saying why they cannot be had."""
+    return _secret_or_problem(lambda: get_app_client_credentials(client_id, secret_id, force_fetch=force_fetch))
+
+
+def load_pseudonym_key(secret_id: str) -> str:
+    """The username pseudonym's key (cached), or an UpstreamProblem saying why it cannot be had."""
+    return _secret_or_problem(lambda: get_pseudonym_key(secret_id))
+
+
+def _secret_or_problem(read: Callable[[], _Secret]) -> _Secret:
     try:
-        return get_app_client_credentials(client_id, secret_id, force_fetch=force_fetch)
+        return read()
     except MalformedSecretError as error:
         raise UpstreamProblem(INTERNAL_ERROR, "secretsmanager", str(error)) from None
     except SecretUnavailableError as error:

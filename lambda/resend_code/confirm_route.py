@@ -13,26 +13,25 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from resend_code import limiter
 from resend_code import metric_names as names
 from resend_code.answers import count, json_response, problem_response
 from resend_code.client_secrets import AppClientCredentials
 from resend_code.cognito_call import UpstreamProblem, call_cognito, common_parameters
-from resend_code.limiter_shim import LimitPolicy, acquire
 from resend_code.problems import ALIAS_EXISTS, CODE_EXPIRED, CODE_MISMATCH, Problem
 from resend_code.request_model import ConfirmSignUpRequest
 from resend_code.request_pipeline import prepare
+from resend_code.response_floor import response_time_floor
 from resend_code.response_model import ConfirmedResponse
 from resend_code.settings import Settings
-from resend_code.upstream_errors import confirm_refusal_reason, confirm_sign_up_problem, error_code
+from resend_code.upstream_errors import (
+    CONFIRM_ACCOUNT_FAULTS,
+    confirm_refusal_reason,
+    confirm_sign_up_problem,
+    error_code,
+)
 
 CONFIRMED_MESSAGE = "Your account is confirmed. You can sign in now."
-
-# A six-digit code has 1,000,000 values and lives 24 hours. Five attempts per username per 15 minutes allow at
-# most 480 guesses a day: a 0.048 % chance of guessing one code in its lifetime. Cognito's own limit
-# (TooManyFailedAttemptsException / LimitExceededException) is unpublished and only a real account can reach it,
-# so its answer would tell who exists; this cap counts every attempt before Cognito is called, for every string
-# alike, and stays below it. docs/api.md documents the numbers.
-CONFIRM_ATTEMPTS = LimitPolicy(name="confirm-sign-up", cooldown_seconds=0, max_per_window=5, window_seconds=900)
 
 # The answers a person acts on (fix the code, ask for a new one, sign in to the other account): refusals, not
 # failures of the service.
@@ -48,18 +47,22 @@ def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:
     """Confirm the sign-up of the username in the body with its code.
 
     200 ConfirmedResponse; 400 code_mismatch / code_expired and 409 alias_exists as answers; raises Problem
-    (bad input, the attempt cap) or UpstreamProblem (Cognito's throttling and faults) for the handler to answer.
+    (bad input, the per-username attempt cap: 429 attempt_limit_exceeded with Retry-After) or UpstreamProblem
+    (Cognito's account-wide throttling and faults) for the handler to answer.
     """
     prepared = prepare(event, settings, ConfirmSignUpRequest)
-    # Before Cognito and whatever the username: the cap's answer cannot depend on whether the account exists.
-    acquire(CONFIRM_ATTEMPTS, prepared.user_ref)
-    result = call_cognito(
-        lambda current: prepared.client.confirm_sign_up(
-            **build_confirm_sign_up_request(prepared.request, current, prepared.caller_ip)
-        ),
-        prepared.credentials,
-        prepared.refresh_credentials,
-    )
+    if prepared.subject is not None:
+        # Before Cognito and whatever the username: the cap's answer cannot depend on whether the account exists.
+        limiter.acquire(settings.confirm_limit, prepared.subject)
+    # A wrong code for a real account and for nobody may take Cognito different times: both leave at the floor.
+    with response_time_floor(settings.response_floor_seconds, prepared.started):
+        result = call_cognito(
+            lambda current: prepared.client.confirm_sign_up(
+                **build_confirm_sign_up_request(prepared.request, current, prepared.caller_ip)
+            ),
+            prepared.credentials,
+            prepared.refresh_credentials,
+        )
     if result.secret_refreshed:
         count(names.SECRET_REFRESHED)
     if result.error is None:
@@ -71,7 +74,11 @@ def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:
     if problem not in _REFUSALS:
         raise UpstreamProblem(problem, "cognito-idp", error_code(result.error))
     reason = confirm_refusal_reason(result.error)
-    logger.info("Confirmation refused", extra={"reason": reason, "code": problem.code})
+    if reason in CONFIRM_ACCOUNT_FAULTS:
+        logger.warning("Cognito's attempt limit for this account; answered as a wrong code", extra={"reason": reason})
+        count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
+    else:
+        logger.info("Confirmation refused", extra={"reason": reason, "code": problem.code})
     count(names.CONFIRMATION_REFUSED, names.REASON, reason)
     return problem_response(Problem(problem))
 

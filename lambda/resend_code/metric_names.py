@@ -22,6 +22,9 @@ SIGN_UP_CONFIRMED = "SignUpConfirmed"
 # with NotAuthorizedException split into AlreadyConfirmed and UserDisabled. The caller cannot tell an unknown,
 # confirmed or disabled user from a wrong code; the operator can, here.
 CONFIRMATION_REFUSED = "ConfirmationRefused"
+# One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
+# the caller was answered neutrally for (upstream_errors.ACCOUNT_FAULTS), for a single alarm.
+COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"
 # Secrets Manager could not give the app client's secret, by Reason.
 SECRETS_MANAGER_ERROR = "SecretsManagerError"
 # The request failed validation (or origin, route, method checks) before anything reached AWS, by Reason (the
@@ -30,3 +33,11 @@ REQUEST_REJECTED = "RequestRejected"
 REASON = "Reason"
 # Cognito refused the secret hash and the secret was read again (a rotation in progress).
 SECRET_REFRESHED = "SecretRefreshed"
+# The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", ...).
+LIMIT_REACHED = "LimitReached"
+POLICY = "Policy"
+# The limiter's DynamoDB table could not be used and the request went on unlimited (fail open); undimensioned,
+# for one alarm (the reason is in the log line).
+LIMITER_UNAVAILABLE = "LimiterUnavailable"
+# An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
+RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"

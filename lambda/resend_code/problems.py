@@ -86,20 +86,18 @@ RATE_LIMITED = ProblemType(
     "Too many requests are being made right now; retry after the time given in Retry-After.",
     retry_after_seconds=1,
 )
-# Cognito does not publish its per-user attempt limit or its window and says not to retry soon; 15 minutes
-# is a conservative wait that the reference page and the snippets show as a cooldown.
+# The endpoint's own per-username limit (limiter.py): the same for every string, whether or not an account has
+# it, so it says "username", never "account". Retry-After is the wait the limiter computed (the default here is
+# the default cooldown, for documents that need one number).
 ATTEMPT_LIMIT_EXCEEDED = ProblemType(
     "attempt_limit_exceeded",
     429,
     "Attempt limit exceeded",
-    "Too many attempts for this account; retry after the time given in Retry-After.",
-    retry_after_seconds=900,
+    "Too many attempts for this username; retry after the time given in Retry-After.",
+    retry_after_seconds=60,
 )
 INTERNAL_ERROR = ProblemType(
     "internal_error", 500, "Internal error", "The request could not be completed. It has been logged."
-)
-DELIVERY_FAILED = ProblemType(
-    "delivery_failed", 502, "Code delivery failed", "The code could not be delivered; try again later."
 )
 UPSTREAM_ERROR = ProblemType(
     "upstream_error", 502, "Upstream error", "The identity service failed to handle the request; try again later."
@@ -132,7 +130,6 @@ CATALOG: tuple[ProblemType, ...] = (
     RATE_LIMITED,
     ATTEMPT_LIMIT_EXCEEDED,
     INTERNAL_ERROR,
-    DELIVERY_FAILED,
     UPSTREAM_ERROR,
     UPSTREAM_UNAVAILABLE,
     UPSTREAM_TIMEOUT,
@@ -175,7 +172,10 @@ class ProblemBody:
 
 
 def render_problem(problem: Problem) -> ProblemBody:
-    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503)."""
+    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503).
+
+    Retry-After is the problem's own header when it has one (a computed wait), else the type's default.
+    """
     problem_type = problem.problem_type
     document = ProblemDocument(
         type=problem_type.type_uri,
@@ -187,5 +187,6 @@ def render_problem(problem: Problem) -> ProblemBody:
     )
     headers = dict(problem.headers)
     if problem_type.retry_after_seconds is not None:
-        headers["Retry-After"] = str(problem_type.retry_after_seconds)
+        # A computed wait (the limiter's) wins over the type's default.
+        headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
     return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)

@@ -8,9 +8,18 @@ address (taken from API Gateway's request context, never from the body).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -28,8 +37,15 @@ CLIENT_METADATA_MAX_ENTRIES = 10
 CLIENT_METADATA_KEY_MAX_LENGTH = 64
 CLIENT_METADATA_VALUE_MAX_LENGTH = 256
 
-# Names a caller might send for values only the server may supply, compared case-insensitively.
+# Names a caller might send for values only the server may supply, compared case-insensitively and ignoring
+# separators (secretHash, SECRET_HASH, secret-hash), at any level: object fields and clientMetadata keys alike.
 SERVER_SUPPLIED_FIELDS = frozenset({"secrethash", "clientsecret", "ipaddress", "sourceip"})
+
+
+def is_server_supplied(name: str) -> bool:
+    """True when name is, up to case and separators, one of SERVER_SUPPLIED_FIELDS."""
+    return re.sub(r"[^a-z0-9]", "", name.lower()) in SERVER_SUPPLIED_FIELDS
+
 
 Username = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN)]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=CLIENT_ID_PATTERN)]
@@ -59,7 +75,7 @@ def _reject_server_supplied_fields(data: Any) -> Any:
     """Name the field when a caller sends something the server supplies, instead of a bare 'extra field'."""
     if isinstance(data, dict):
         for key in data:
-            if isinstance(key, str) and key.lower() in SERVER_SUPPLIED_FIELDS:
+            if isinstance(key, str) and is_server_supplied(key):
                 raise PydanticCustomError(
                     "server_supplied_field",
                     "{field} is supplied by the server; remove it from the request",
@@ -81,6 +97,14 @@ class _RequestPart(BaseModel):
     @classmethod
     def _server_supplied(cls, data: Any) -> Any:
         return _reject_server_supplied_fields(data)
+
+    # On every model that has clientMetadata (both routes' requests); check_fields=False lets the parts without it
+    # share this base.
+    @field_validator("client_metadata", mode="before", check_fields=False)
+    @classmethod
+    def _no_server_supplied_metadata(cls, value: Any) -> Any:
+        # The trigger would read a "secretHash" key as if the server had put it there: refuse it as at the top.
+        return _reject_server_supplied_fields(value)
 
 
 class AnalyticsMetadata(_RequestPart):

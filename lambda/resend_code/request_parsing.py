@@ -18,7 +18,7 @@ from resend_code.problems import (
     FieldError,
     Problem,
 )
-from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_model import RequestModel, ResendConfirmationCodeRequest
 from resend_code.route import MAX_BODY_BYTES
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -95,6 +95,28 @@ def validate_request(document: Any, model: type[Model] = ResendConfirmationCodeR
         if any(item["type"] == "server_supplied_field" for item in details):
             raise Problem(SERVER_SUPPLIED_FIELD, errors=errors) from None
         raise Problem(INVALID_REQUEST, errors=errors) from None
+
+
+CLIENT_METADATA_KEY_NOT_ALLOWED = "client_metadata_key_not_allowed"
+
+
+def check_client_metadata_keys(request: RequestModel, allowed: frozenset[str] | None) -> None:
+    """Refuse clientMetadata keys outside the operator's allow-list (ALLOWED_CLIENT_METADATA_KEYS; None = any).
+
+    Raises Problem(INVALID_REQUEST) with one error per refused key, at `clientMetadata.<key>`; keys compare
+    exactly, as the trigger reads them.
+    """
+    if allowed is None or not request.client_metadata:
+        return
+    refused = sorted(key for key in request.client_metadata if key not in allowed)
+    if refused:
+        errors = tuple(
+            FieldError(
+                f"clientMetadata.{key}", CLIENT_METADATA_KEY_NOT_ALLOWED, "This clientMetadata key is not accepted"
+            )
+            for key in refused
+        )
+        raise Problem(INVALID_REQUEST, errors=errors)
 
 
 def parse_request(

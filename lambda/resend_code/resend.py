@@ -15,12 +15,13 @@ from resend_code.cognito_call import (
     cognito_client,
     common_parameters,
     load_credentials,
+    load_pseudonym_key,
 )
 from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.upstream_errors import cognito_problem, error_code
 
 # Shared with the confirm route; importable from here as before the route table.
-__all__ = ["UpstreamProblem", "cognito_client", "load_credentials", "resend_confirmation_code"]
+__all__ = ["UpstreamProblem", "cognito_client", "load_credentials", "load_pseudonym_key", "resend_confirmation_code"]
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,6 @@ from resend_code.problems import (
     CATALOG,
     CODE_EXPIRED,
     CODE_MISMATCH,
-    DELIVERY_FAILED,
     ProblemType,
 )
 from resend_code.request_model import ConfirmSignUpRequest, ResendConfirmationCodeRequest
@@ -40,8 +39,8 @@ class Route:
         return self.operation_id[:1].upper() + self.operation_id[1:]
 
 
-# Problems only one route answers; every other catalog entry (bad input, throttling, upstream faults) is shared.
-_RESEND_ONLY = (DELIVERY_FAILED,)
+# Problems only the confirm route answers; every other catalog entry (bad input, throttling, the per-username
+# limit, upstream faults) is shared.
 _CONFIRM_ONLY = (CODE_MISMATCH, CODE_EXPIRED, ALIAS_EXISTS)
 
 RESEND_CONFIRMATION_CODE = Route(
@@ -65,7 +64,7 @@ CONFIRM_SIGN_UP = Route(
     response_model=ConfirmedResponse,
     summary="Confirm a sign-up with the code the user received",
     success="Confirmed: the user can now sign in.",
-    problems=tuple(p for p in CATALOG if p not in _RESEND_ONLY),
+    problems=CATALOG,
 )
 
 ROUTES: tuple[Route, ...] = (RESEND_CONFIRMATION_CODE, CONFIRM_SIGN_UP)

@@ -103,6 +103,18 @@ CORPUS: list[BadInput] = [
         400,
         "server_supplied_field",
     ),
+    BadInput(
+        "metadata-secret-hash",
+        _json({"username": "a", "clientMetadata": {"secretHash": "x"}}),
+        400,
+        "server_supplied_field",
+    ),
+    BadInput(
+        "metadata-ip-snake-case",
+        _json({"username": "a", "clientMetadata": {"ip_address": "1.1.1.1"}}),
+        400,
+        "server_supplied_field",
+    ),
     BadInput("unknown-client", _json({"username": "a", "clientId": "someoneelse"}), 400, "unknown_client_id"),
     # Size
     BadInput("one-byte-over", _padded(MAX_BODY_BYTES + 1), 413, "payload_too_large"),

@@ -18,6 +18,7 @@ import boto3
 import pytest
 import requests
 
+from local.seed import SECRET_NAME
 from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
@@ -29,7 +30,27 @@ FUNCTION_SETTINGS = (
     "ALLOWED_ORIGINS",
     "REVEAL_DELIVERY_DETAILS",
     "FORWARD_CALLER_IP",
+    "LIMITER_TABLE_NAME",
+    "PSEUDONYM_KEY_SECRET_ID",
+    "RESEND_COOLDOWN_SECONDS",
+    "RESEND_MAX_PER_WINDOW",
+    "RESEND_WINDOW_SECONDS",
+    "CONFIRM_MAX_PER_WINDOW",
+    "CONFIRM_WINDOW_SECONDS",
+    "RESPONSE_TIME_FLOOR_MS",
+    "ALLOWED_CLIENT_METADATA_KEYS",
 )
+
+# Test stacks keep the limiter on (every request goes through DynamoDB) but loose, and the response-time floor
+# off, so the many tests that resend to the seeded user neither wait nor trip the limit; the limit and the floor
+# are proven with make run's own defaults on stacks of their own (test_limits.py), started with
+# make_run_defaults=True.
+LOOSE_LIMITS = {
+    "RESEND_COOLDOWN_SECONDS": "0",
+    "RESEND_MAX_PER_WINDOW": "10000",
+    "CONFIRM_MAX_PER_WINDOW": "100",
+    "RESPONSE_TIME_FLOOR_MS": "0",
+}
 
 
 @dataclass
@@ -55,8 +76,8 @@ class LocalApi:
         )
 
     def secret_arn(self) -> str:
-        """The Secrets Manager secret the function reads (the only one seeded)."""
-        arn: str = self.aws("secretsmanager").list_secrets()["SecretList"][0]["ARN"]
+        """The Secrets Manager secret holding the app client's credentials (not the pseudonym key)."""
+        arn: str = self.aws("secretsmanager").describe_secret(SecretId=SECRET_NAME)["ARN"]
         return arn
 
     def calls(self, operation: str) -> int:
@@ -105,12 +126,17 @@ class LocalApi:
         return user["UserStatus"], {a["Name"]: a["Value"] for a in user["UserAttributes"]}
 
 
-def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> LocalApi:
-    """Start `python -m local` on free ports, wait until it serves, and read its banner."""
+def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:
+    """Start `python -m local` on free ports, wait until it serves, and read its banner.
+
+    Limits are loose and the floor off (LOOSE_LIMITS) unless make_run_defaults is set; extra_env wins over both.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
     env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
     env.update({"PORT": "0", "EMULATOR_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    if not make_run_defaults:
+        env.update(LOOSE_LIMITS)
     env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -154,5 +180,13 @@ def stop_local_api(local: LocalApi) -> int:
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
     local = start_local_api("local-api")
+    yield local
+    stop_local_api(local)
+
+
+@pytest.fixture(scope="session")
+def make_run_api() -> Iterator[LocalApi]:
+    """A second local stack with exactly make run's settings: the per-username limit at its defaults."""
+    local = start_local_api("local-api-make-run", make_run_defaults=True)
     yield local
     stop_local_api(local)

@@ -77,8 +77,8 @@ def test_unknown_confirmed_and_disabled_users_answer_exactly_like_a_wrong_code(l
 @pytest.mark.parametrize(
     ("error_code", "status", "code", "retry_after"),
     [
-        ("TooManyFailedAttemptsException", 429, "attempt_limit_exceeded", "900"),
-        ("LimitExceededException", 429, "attempt_limit_exceeded", "900"),
+        ("TooManyFailedAttemptsException", 400, "code_mismatch", None),
+        ("LimitExceededException", 400, "code_mismatch", None),
         ("TooManyRequestsException", 429, "rate_limited", "1"),
         ("AliasExistsException", 409, "alias_exists", None),
         ("InternalErrorException", 502, "upstream_error", None),
@@ -128,3 +128,20 @@ def test_cors_for_an_allowed_origin_and_refusal_for_others(local_api: LocalApi) 
     assert ok.headers["Access-Control-Allow-Origin"] == allowed
     assert "Retry-After" in ok.headers["Access-Control-Expose-Headers"]
     assert (refused.status_code, refused.json()["code"]) == (403, "origin_not_allowed")
+
+
+def test_the_attempt_cap_is_the_same_for_every_username(make_run_api: LocalApi) -> None:
+    # make run's own settings: 5 confirm attempts per username per 15 minutes, the response floor on.
+    real = make_run_api.sign_up()
+    wrong = wrong_code_for(make_run_api, real)
+
+    for username in (real, "nobody-at-all-here@example.com"):
+        answers = [confirm(make_run_api, username, wrong) for _ in range(6)]
+        assert [r.status_code for r in answers] == [400] * 5 + [429]
+        capped = answers[-1]
+        assert capped.json()["code"] == "attempt_limit_exceeded"
+        assert 0 < int(capped.headers["Retry-After"]) <= 900
+
+    # The right code is refused too while capped: the cap cannot be stepped around with a lucky guess.
+    assert confirm(make_run_api, real, make_run_api.newest_code(real)).status_code == 429
+    assert make_run_api.user_status(real)[0] == "UNCONFIRMED"

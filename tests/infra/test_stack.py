@@ -15,8 +15,10 @@ from aws_cdk.assertions import Annotations, Match
 from infra.api_schema import gateway_request_schema
 from infra.asset import asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
+from resend_code import metric_names
 from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
 from resend_code.routes import ROUTES
+from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from tests.infra.conftest import (
     CDK_JSON,
     EXISTING_KEY,
@@ -97,6 +99,43 @@ def test_function_environment(existing: Synthesized, demo: Synthesized) -> None:
     assert env["POWERTOOLS_PARAMETERS_MAX_AGE"] == "300"
     demo_env = the_function(demo)["Environment"]["Variables"]
     assert "DEFAULT_CLIENT_ID" not in demo_env
+    # The limit, the pseudonym key and the floor are always set (their absence turns them off).
+    assert (env["RESEND_COOLDOWN_SECONDS"], env["RESEND_MAX_PER_WINDOW"], env["RESEND_WINDOW_SECONDS"]) == (
+        "60",
+        "5",
+        "86400",
+    )
+    assert env["RESPONSE_TIME_FLOOR_MS"] == "500"
+    assert env["ALLOWED_CLIENT_METADATA_KEYS"] == "locale"
+    assert "ALLOWED_CLIENT_METADATA_KEYS" not in demo_env
+    for variables, synth in ((env, existing), (demo_env, demo)):
+        (table_id,) = synth.of_type("AWS::DynamoDB::Table")
+        assert variables["LIMITER_TABLE_NAME"] == {"Ref": table_id}
+        assert variables["PSEUDONYM_KEY_SECRET_ID"] == {"Ref": pseudonym_key_id(synth)}
+
+
+def pseudonym_key_id(synth: Synthesized) -> str:
+    (key_id,) = [
+        k for k, v in synth.of_type("AWS::SecretsManager::Secret").items() if "GenerateSecretString" in v["Properties"]
+    ]
+    return key_id
+
+
+def test_limiter_table_is_on_demand_with_ttl_and_keyed_by_pk(each_mode: Synthesized) -> None:
+    (table,) = each_mode.of_type("AWS::DynamoDB::Table").values()
+    properties = table["Properties"]
+
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+    assert "TableName" not in properties  # a generated name: two copies of the stack cannot collide
+
+
+def test_pseudonym_key_is_generated_at_deploy_time_never_in_the_template(each_mode: Synthesized) -> None:
+    key = each_mode.resources[pseudonym_key_id(each_mode)]["Properties"]
+
+    assert "SecretString" not in key
+    assert key["GenerateSecretString"]["PasswordLength"] >= 32
 
 
 def test_reserved_concurrency_is_configurable(existing: Synthesized, demo: Synthesized) -> None:
@@ -127,7 +166,14 @@ def statements_by_sid(synth: Synthesized) -> dict[str, dict[str, Any]]:
 def test_function_role_has_exactly_what_it_uses_in_existing_mode(existing: Synthesized) -> None:
     statements = statements_by_sid(existing)
 
-    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets", "DecryptAppClientSecrets"}
+    assert set(statements) == {
+        "WriteOwnLogs",
+        "WriteTraces",
+        "ReadAppClientSecrets",
+        "DecryptAppClientSecrets",
+        "UseLimiterTable",
+        "ReadPseudonymKey",
+    }
     assert statements["ReadAppClientSecrets"]["Action"] == "secretsmanager:GetSecretValue"
     assert sorted(statements["ReadAppClientSecrets"]["Resource"]) == sorted([EXISTING_SECRET, EXISTING_SECRET_2])
     assert statements["DecryptAppClientSecrets"]["Action"] == "kms:Decrypt"
@@ -141,10 +187,26 @@ def test_function_role_has_exactly_what_it_uses_in_existing_mode(existing: Synth
 
 def test_function_role_reads_only_the_demo_secret(demo: Synthesized) -> None:
     statements = statements_by_sid(demo)
-    secret_id = next(iter(demo.of_type("AWS::SecretsManager::Secret")))
+    (secret_id,) = [k for k in demo.of_type("AWS::SecretsManager::Secret") if k != pseudonym_key_id(demo)]
 
-    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets"}
+    assert set(statements) == {
+        "WriteOwnLogs",
+        "WriteTraces",
+        "ReadAppClientSecrets",
+        "UseLimiterTable",
+        "ReadPseudonymKey",
+    }
     assert statements["ReadAppClientSecrets"]["Resource"] == {"Ref": secret_id}
+
+
+def test_function_role_uses_only_its_table_and_its_pseudonym_key(each_mode: Synthesized) -> None:
+    statements = statements_by_sid(each_mode)
+    (table_id,) = each_mode.of_type("AWS::DynamoDB::Table")
+
+    assert statements["UseLimiterTable"]["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert statements["UseLimiterTable"]["Resource"] == {"Fn::GetAtt": [table_id, "Arn"]}
+    assert statements["ReadPseudonymKey"]["Action"] == "secretsmanager:GetSecretValue"
+    assert statements["ReadPseudonymKey"]["Resource"] == {"Ref": pseudonym_key_id(each_mode)}
 
 
 def test_function_role_has_no_managed_policies_and_no_cognito_actions(each_mode: Synthesized) -> None:
@@ -172,7 +234,7 @@ def test_demo_pool_client_has_a_secret_and_safe_settings(demo: Synthesized) -> N
 
 
 def test_demo_secret_is_built_from_the_deploy_time_value_never_a_literal(demo: Synthesized) -> None:
-    (secret,) = demo.of_type("AWS::SecretsManager::Secret").values()
+    (secret,) = [v for k, v in demo.of_type("AWS::SecretsManager::Secret").items() if k != pseudonym_key_id(demo)]
     parts = secret["Properties"]["SecretString"]["Fn::Join"][1]
     (reader,) = demo.of_type("Custom::DescribeCognitoUserPoolClient").values()
 
@@ -185,9 +247,10 @@ def test_demo_secret_is_built_from_the_deploy_time_value_never_a_literal(demo: S
     assert CDK_JSON["context"]["@aws-cdk/cognito:logUserPoolClientSecretValue"] is False
 
 
-def test_existing_mode_creates_no_pool_and_no_secret(existing: Synthesized) -> None:
+def test_existing_mode_creates_no_pool_and_no_client_secret(existing: Synthesized) -> None:
     assert existing.of_type("AWS::Cognito::UserPool") == {}
-    assert existing.of_type("AWS::SecretsManager::Secret") == {}
+    # The only secret is the function's own pseudonym key.
+    assert list(existing.of_type("AWS::SecretsManager::Secret")) == [pseudonym_key_id(existing)]
 
 
 # --- the API ---
@@ -334,14 +397,26 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     names = json.dumps(alarms)
 
-    assert len(alarms) == 6 + len(ROUTES)
-    for metric in ("Errors", "Throttles", "5XXError", "4XXError", "CognitoFailure", "BlockedRequests"):
+    # 10 for the function, the API as a whole, Cognito, the limiter and the WAF; the confirm cap; one 5XX per route
+    assert len(alarms) == 11 + len(ROUTES)
+    for metric in (
+        "Errors",
+        "Throttles",
+        "5XXError",
+        "4XXError",
+        "CognitoFailure",
+        "BlockedRequests",
+        "CognitoFailureAnsweredNeutrally",
+        "LimiterUnavailable",
+        "LimitReached",
+        "ResponseTimeFloorExceeded",
+    ):
         assert f'"{metric}"' in names
     assert all(a["Properties"]["AlarmActions"] for a in alarms.values())
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 6 + len(ROUTES)
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 11 + len(ROUTES)
     assert demo.of_type("AWS::SNS::Topic") == {}
 
 
@@ -436,3 +511,14 @@ def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthes
 
     assert throttled(existing)["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
     assert "gatewayresponse.header.Access-Control-Allow-Origin" not in throttled(demo)
+
+
+def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesized) -> None:
+    capped = [
+        a["Properties"]
+        for a in existing.of_type("AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("MetricName") == metric_names.LIMIT_REACHED
+    ]
+    policies = sorted({d["Name"]: d["Value"] for d in a["Dimensions"]}[metric_names.POLICY] for a in capped)
+
+    assert policies == sorted([DEFAULT_CONFIRM_LIMIT.name, DEFAULT_RESEND_LIMIT.name])

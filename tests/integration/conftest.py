@@ -12,7 +12,7 @@ import pytest
 
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
 from local.server import resource_for
-from resend_code import client_secrets, cognito_call
+from resend_code import client_secrets, cognito_call, limiter
 from resend_code.route import ROUTE_PATH
 from tests.conftest import SeededEmulator
 from tests.leak_scan import WATCH
@@ -29,6 +29,7 @@ def load_handler(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) ->
             monkeypatch.setenv(name, value)
     client_secrets.clear_cache()
     cognito_call.cognito_client.cache_clear()
+    limiter.configure(None)
     import handler
 
     return importlib.reload(handler)
@@ -39,6 +40,11 @@ def function_env(emulator: SeededEmulator) -> dict[str, str | None]:
     """The environment the stack gives the function, pointed at the emulator's seeded client."""
     return {
         "APP_CLIENTS": json.dumps({emulator.client_id: emulator.secret_arn}),
+        "PSEUDONYM_KEY_SECRET_ID": emulator.pseudonym_key_arn,
+        # Off here, so tests may repeat a username; tests of the limit turn it on with their own usernames.
+        "LIMITER_TABLE_NAME": None,
+        "RESPONSE_TIME_FLOOR_MS": None,
+        "ALLOWED_CLIENT_METADATA_KEYS": None,
         "DEFAULT_CLIENT_ID": None,
         "ALLOWED_ORIGINS": "https://app.example.com",
         "REVEAL_DELIVERY_DETAILS": None,

@@ -229,8 +229,9 @@ def test_the_emulator_answers_cognitos_errors_for_confirmed_and_unknown_users(em
 @pytest.mark.parametrize(
     ("error_code", "status", "code", "retry_after"),
     [
-        ("TooManyFailedAttemptsException", 429, "attempt_limit_exceeded", "900"),
-        ("LimitExceededException", 429, "attempt_limit_exceeded", "900"),
+        # Cognito's per-account attempt limits answer like a wrong code (only a real account reaches them).
+        ("TooManyFailedAttemptsException", 400, "code_mismatch", None),
+        ("LimitExceededException", 400, "code_mismatch", None),
         ("TooManyRequestsException", 429, "rate_limited", "1"),
         ("AliasExistsException", 409, "alias_exists", None),
         ("ForbiddenException", 403, "request_blocked", None),

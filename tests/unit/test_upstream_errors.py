@@ -6,6 +6,7 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 
 from resend_code.problems import Problem, render_problem
 from resend_code.upstream_errors import (
+    ACCOUNT_FAULTS,
     COGNITO_ERRORS,
     CONFIRM_SIGN_UP_ERRORS,
     cognito_problem,
@@ -27,9 +28,27 @@ def test_table_covers_every_error_in_botocores_model() -> None:
     assert modelled - set(COGNITO_ERRORS) == set()
 
 
-@pytest.mark.parametrize("code", ["UserNotFoundException", "InvalidParameterException", "NotAuthorizedException"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "UserNotFoundException",
+        "InvalidParameterException",
+        "NotAuthorizedException",
+        # Only an existing, unconfirmed account reaches these: the attempt limit, delivery, the pool's triggers.
+        "LimitExceededException",
+        "CodeDeliveryFailureException",
+        "InvalidLambdaResponseException",
+        "UnexpectedLambdaException",
+        "UserLambdaValidationException",
+    ],
+)
 def test_errors_that_reveal_the_account_are_answered_as_success(code: str) -> None:
     assert cognito_problem(client_error(code, "User is already confirmed.")) is None
+
+
+def test_the_account_faults_an_operator_must_see_are_all_answered_neutrally() -> None:
+    assert ACCOUNT_FAULTS
+    assert all(code in COGNITO_ERRORS and COGNITO_ERRORS[code] is None for code in ACCOUNT_FAULTS)
 
 
 @pytest.mark.parametrize(
@@ -49,7 +68,7 @@ def test_secret_hash_rejections_are_configuration_faults(message: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "status", "retry_after"),
-    [("TooManyRequestsException", 429, "1"), ("LimitExceededException", 429, "900")],
+    [("TooManyRequestsException", 429, "1")],
 )
 def test_throttling_is_429_with_retry_after(code: str, status: int, retry_after: str) -> None:
     problem = cognito_problem(client_error(code))
@@ -64,9 +83,7 @@ def test_throttling_is_429_with_retry_after(code: str, status: int, retry_after:
         ("ResourceNotFoundException", 500),
         ("InvalidSmsRoleTrustRelationshipException", 500),
         ("OperationNotEnabledException", 500),
-        ("CodeDeliveryFailureException", 502),
         ("InternalErrorException", 502),
-        ("UnexpectedLambdaException", 502),
         ("ForbiddenException", 403),
         ("SomethingNewException", 502),
     ],
@@ -103,6 +120,9 @@ def test_confirm_sign_up_table_covers_every_error_in_botocores_model() -> None:
         ("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED", "AlreadyConfirmed"),
         ("NotAuthorizedException", "User is disabled.", "UserDisabled"),
         ("InvalidParameterException", "anything", "InvalidParameterException"),
+        # Only a real account can reach Cognito's attempt limits: a 429 for them would say it exists.
+        ("TooManyFailedAttemptsException", "Too many failed attempts.", "TooManyFailedAttemptsException"),
+        ("LimitExceededException", "Attempt limit exceeded", "LimitExceededException"),
     ],
 )
 def test_confirm_refusals_that_could_reveal_the_account_answer_like_a_wrong_code(
@@ -119,8 +139,6 @@ def test_confirm_refusals_that_could_reveal_the_account_answer_like_a_wrong_code
     [
         ("ExpiredCodeException", 400, "code_expired"),
         ("AliasExistsException", 409, "alias_exists"),
-        ("TooManyFailedAttemptsException", 429, "attempt_limit_exceeded"),
-        ("LimitExceededException", 429, "attempt_limit_exceeded"),
         ("TooManyRequestsException", 429, "rate_limited"),
         ("ForbiddenException", 403, "request_blocked"),
         ("ResourceNotFoundException", 500, "internal_error"),
