@@ -288,3 +288,28 @@ def test_the_code_field_invites_one_time_codes_on_phones(page) -> None:  # type:
 
     assert code.get_attribute("inputmode") == "numeric"
     assert code.get_attribute("autocomplete") == "one-time-code"
+
+
+def test_the_attempt_cap_counts_down_on_confirm_only(page, make_run_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given make run's own settings (5 confirm attempts per username per 15 minutes) and five wrong codes typed
+    page.goto(f"{make_run_api.url}/")
+    username = make_run_api.sign_up("page-cap")
+    wrong = "000000" if make_run_api.newest_code(username) != "000000" else "111111"
+    page.get_by_label(USERNAME).fill(username)
+    status = page.get_by_role("status")
+    for _ in range(5):
+        page.get_by_label(CODE).fill(wrong)
+        page.get_by_label(CODE).press("Enter")
+        playwright_sync.expect(status).to_contain_text("That code is not right")
+        page.evaluate("document.getElementById('status').textContent = ''")
+
+    # When a sixth is sent
+    page.get_by_label(CODE).fill(wrong)
+    page.get_by_label(CODE).press("Enter")
+
+    # Then the page says to wait and counts down on Confirm alone (Retry-After up to 15 minutes)
+    playwright_sync.expect(status).to_contain_text("Too many attempts for this username")
+    confirm = page.locator("#confirm")
+    playwright_sync.expect(confirm).to_be_disabled()
+    playwright_sync.expect(confirm).to_have_text(re.compile(r"Confirm \((1[45]|\d):\d\d min\)"))
+    playwright_sync.expect(page.locator("#resend")).to_be_enabled()
