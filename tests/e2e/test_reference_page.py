@@ -15,7 +15,7 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi
+from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
 pytestmark = pytest.mark.browser
 
@@ -313,3 +313,40 @@ def test_the_attempt_cap_counts_down_on_confirm_only(page, make_run_api: LocalAp
     playwright_sync.expect(confirm).to_be_disabled()
     playwright_sync.expect(confirm).to_have_text(re.compile(r"Confirm \((1[45]|\d):\d\d min\)"))
     playwright_sync.expect(page.locator("#resend")).to_be_enabled()
+
+
+@pytest.fixture(scope="module")
+def fresh_make_run() -> Iterator[LocalApi]:
+    """`make run` exactly as a developer starts it, untouched by other tests: its seeded user is still UNCONFIRMED."""
+    local = start_local_api("local-api-fresh-make-run", make_run_defaults=True)
+    yield local
+    stop_local_api(local)
+
+
+def test_done_when_the_seeded_user_goes_from_resend_to_confirmed_by_keyboard(browser, fresh_make_run: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given a fresh `make run` and its seeded UNCONFIRMED user
+    assert fresh_make_run.user_status(UNCONFIRMED_USER)[0] == "UNCONFIRMED"
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{fresh_make_run.url}/")
+
+    # When the person asks for a new code and types it, with the keyboard alone
+    page.keyboard.press("Tab")
+    page.keyboard.type(UNCONFIRMED_USER)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
+    outbox_code = page.locator("#outbox-code")
+    playwright_sync.expect(outbox_code).to_have_text(fresh_make_run.newest_code(UNCONFIRMED_USER))
+    page.keyboard.type(outbox_code.inner_text())
+    page.keyboard.press("Enter")
+
+    # Then the page and the emulator agree: confirmed
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Your account is confirmed")
+    status, attributes = fresh_make_run.user_status(UNCONFIRMED_USER)
+    assert status == "CONFIRMED" and attributes["email_verified"] == "true"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "done_when_keyboard_confirmation.png"), full_page=True)
+    context.close()
