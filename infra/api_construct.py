@@ -306,22 +306,26 @@ class ResendApi(Construct):
     def _sampling_rule(self, rate: float) -> None:
         # A fixed share of requests and no per-second reservoir: a reservoir of one trace a second samples every
         # request up to ~2.6 million a month ($5 per million past the free 100,000); 5 % keeps 10 million
-        # requests at 500,000 traces (docs/performance.md).
-        xray.CfnSamplingRule(
-            self,
-            "TraceSampling",
-            sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
-                rule_name=Names.unique_resource_name(self, max_length=32),
-                priority=100,
-                fixed_rate=rate,
-                reservoir_size=0,
-                service_name="*",
-                service_type="*",
-                host="*",
-                # Every route is a POST to a path of its own: one rule samples them all alike.
-                http_method="POST",
-                url_path="*",
-                resource_arn="*",
-                version=1,
-            ),
-        )
+        # requests at 500,000 traces (docs/performance.md). Sampling rules are account-wide, so each matches one
+        # route's path exactly (a rule on every POST would sample other workloads too): one rule per route.
+        for route in ROUTES:
+            first = route is RESEND_CONFIRMATION_CODE
+            # The first route keeps the original construct id and rule name, so an update does not replace it.
+            scope: Construct = self if first else Construct(self, f"{route.construct_id}Tracing")
+            xray.CfnSamplingRule(
+                scope,
+                "TraceSampling",
+                sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
+                    rule_name=Names.unique_resource_name(scope, max_length=32),
+                    priority=100,
+                    fixed_rate=rate,
+                    reservoir_size=0,
+                    service_name="*",
+                    service_type="*",
+                    host="*",
+                    http_method=route.method,
+                    url_path=route.path,
+                    resource_arn="*",
+                    version=1,
+                ),
+            )

@@ -441,13 +441,14 @@ def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesiz
         assert dimensions["Method"] == "POST"
 
 
-def test_trace_sampling_is_bounded(each_mode: Synthesized) -> None:
-    (rule,) = each_mode.of_type("AWS::XRay::SamplingRule").values()
-    properties = rule["Properties"]["SamplingRule"]
+def test_trace_sampling_is_bounded_and_scoped_to_each_route(each_mode: Synthesized) -> None:
+    rules = [r["Properties"]["SamplingRule"] for r in each_mode.of_type("AWS::XRay::SamplingRule").values()]
 
-    assert properties["ReservoirSize"] == 0
-    assert properties["FixedRate"] <= 0.05
-    assert (properties["HTTPMethod"], properties["URLPath"]) == ("POST", "*")  # every route
+    # Sampling rules are account-wide: each matches one route exactly, never every POST of the account.
+    assert sorted((r["HTTPMethod"], r["URLPath"]) for r in rules) == sorted((r.method, r.path) for r in ROUTES)
+    assert all(r["ReservoirSize"] == 0 and r["FixedRate"] <= 0.05 for r in rules)
+    assert len({r["RuleName"] for r in rules}) == len(rules)
+    assert all(len(r["RuleName"]) <= 32 for r in rules)
 
 
 def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
@@ -522,3 +523,15 @@ def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesiz
     policies = sorted({d["Name"]: d["Value"] for d in a["Dimensions"]}[metric_names.POLICY] for a in capped)
 
     assert policies == sorted([DEFAULT_CONFIRM_LIMIT.name, DEFAULT_RESEND_LIMIT.name])
+
+
+def test_throttling_and_the_web_acl_cover_every_route(existing: Synthesized) -> None:
+    # Both sit on the stage, not on a method: a route added to the table is covered without another line.
+    (stage,) = existing.of_type("AWS::ApiGateway::Stage").values()
+    (method_settings,) = stage["Properties"]["MethodSettings"]
+    (association,) = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
+    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
+
+    assert (method_settings["ResourcePath"], method_settings["HttpMethod"]) == ("/*", "*")
+    assert "ThrottlingRateLimit" in method_settings
+    assert stage_id in json.dumps(association["Properties"]["ResourceArn"])
