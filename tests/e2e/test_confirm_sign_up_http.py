@@ -121,10 +121,16 @@ def test_wrong_method_is_405_and_bad_input_never_reaches_cognito(local_api: Loca
 def test_cors_for_an_allowed_origin_and_refusal_for_others(local_api: LocalApi) -> None:
     username = local_api.sign_up()
     allowed = local_api.url
+    preflight_headers = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 
+    preflight = requests.options(
+        f"{local_api.url}{CONFIRM_SIGN_UP_PATH}", headers={"Origin": allowed, **preflight_headers}, timeout=5
+    )
     ok = confirm(local_api, username, "999999", Origin=allowed)
     refused = confirm(local_api, username, "999999", Origin="https://evil.example")
 
+    assert preflight.status_code == 204 and preflight.headers["Access-Control-Allow-Origin"] == allowed
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
     assert ok.headers["Access-Control-Allow-Origin"] == allowed
     assert "Retry-After" in ok.headers["Access-Control-Expose-Headers"]
     assert (refused.status_code, refused.json()["code"]) == (403, "origin_not_allowed")
