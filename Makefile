@@ -3,6 +3,8 @@
 #   make test   lint, type checks and every test
 #   make synth  the CloudFormation template in cdk.out/ (no AWS credentials, no Docker), cdk-nag and cfn-lint
 #   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
+#   make preflight [CONTEXT='-c key=value ...']   read-only checks of the AWS account before `cdk deploy`
+#   make smoke ENDPOINT_URL=https://... [ORIGIN=https://app.example.com]   probes a deployed endpoint
 # PYTHON picks the interpreter for the virtual environment (3.11 or newer).
 
 PYTHON ?= python3
@@ -17,7 +19,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench chromium clean
+.PHONY: run test lint format unit e2e synth openapi bench chromium clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,6 +52,14 @@ chromium:
 	    echo "note: /usr/bin/chromium is missing; the browser tests will skip (sudo apt-get install chromium)"; \
 	  fi; \
 	fi
+
+# The same settings as `cdk deploy` (cdk.json, plus CONTEXT), AWS credentials and Region from the usual places.
+preflight: $(RUNTIME_STAMP)
+	$(BIN)/python -m ops.preflight $(CONTEXT)
+
+smoke: $(RUNTIME_STAMP)
+	@test -n "$(ENDPOINT_URL)" || { echo "usage: make smoke ENDPOINT_URL=<the stack's EndpointUrl> [ORIGIN=<an allowed origin>]"; exit 2; }
+	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)")
 
 bench: $(DEV_STAMP)
 	$(BIN)/python -m bench.run

@@ -37,7 +37,7 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-ALARM_METRICS = 7  # five single-metric alarms (one metric each) and the 4xx-rate alarm (two)
+ALARM_METRICS = 9  # five single-metric alarms (one metric each), the 4xx-rate and set-up-refusal alarms (two each)
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
 
 VOLUMES = (100_000, 1_000_000, 10_000_000)

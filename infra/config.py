@@ -23,6 +23,7 @@ POWERTOOLS_LAYER_VERSION = "3.37.0"
 
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
@@ -69,6 +70,7 @@ class StackConfig:
     throttle_burst_limit: int
     waf_rate_limit: int
     reserved_concurrency: int | None
+    api_gateway_cloudwatch_role: bool
     memory_size: int
     log_retention: logs.RetentionDays
     alarm_email: str | None
@@ -109,9 +111,10 @@ class StackConfig:
         burst = _int(context, "throttleBurstLimit", 40, 1, 5_000)
         if burst < rate:
             raise ConfigError("throttleBurstLimit must be at least throttleRateLimit")
-        # "none" lifts the cap (for accounts whose concurrency quota is too small to reserve from).
+        # No reservation by default: a new account's concurrency limit can be 10, all of which Lambda keeps
+        # unreserved, so any reservation rolls the deploy back. A number opts in ("none" is the default, spelled).
         raw_reserved = context.get("reservedConcurrency")
-        uncapped = isinstance(raw_reserved, str) and raw_reserved.lower() == "none"
+        uncapped = raw_reserved is None or (isinstance(raw_reserved, str) and raw_reserved.lower() in ("", "none"))
         return cls(
             pool_mode=pool_mode,
             app_clients=app_clients,
@@ -123,10 +126,11 @@ class StackConfig:
             # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
             waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
             reserved_concurrency=None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000),
+            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole", default=True),
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
-            alarm_topic_arn=context.get("alarmTopicArn") or None,
+            alarm_topic_arn=_topic_arn(context.get("alarmTopicArn")),
             reveal_delivery_details=_bool(context, "revealDeliveryDetails"),
             forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
             trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
@@ -154,6 +158,7 @@ _KEYS = (
     "throttleBurstLimit",
     "wafRateLimit",
     "reservedConcurrency",
+    "apiGatewayCloudWatchRole",
     "memorySize",
     "logRetentionDays",
     "alarmEmail",
@@ -168,6 +173,36 @@ _KEYS = (
     "responseTimeFloorMs",
     "allowedClientMetadataKeys",
 )
+
+
+def arn_region(arn: str) -> str:
+    """The Region field of an ARN (`arn:partition:service:region:account:...`)."""
+    return arn.split(":")[3]
+
+
+def regional_references(config: StackConfig) -> list[tuple[str, str]]:
+    """(setting, Region) for every configured ARN of a regional resource the stack uses.
+
+    Secrets Manager secrets and KMS keys are regional: an ARN from another Region deploys and then fails on
+    every request. CloudWatch alarms may only notify a topic of their own Region: another Region's fails the
+    deploy. The stack checks each against its own Region.
+    """
+    references = [("alarmTopicArn", arn_region(config.alarm_topic_arn))] if config.alarm_topic_arn else []
+    for client in config.app_clients:
+        references.append((f"appClients[{client.client_id}].secretArn", arn_region(client.secret_arn)))
+        if client.kms_key_arn:
+            references.append((f"appClients[{client.client_id}].kmsKeyArn", arn_region(client.kms_key_arn)))
+    return references
+
+
+def check_regions(config: StackConfig, region: str) -> None:
+    """Raise ConfigError naming the first setting whose ARN is not in `region` (the stack's, known at synth)."""
+    for setting, arn_region_ in regional_references(config):
+        if arn_region_ != region:
+            raise ConfigError(
+                f"{setting} is in {arn_region_} but the stack deploys to {region}: secrets, KMS keys and alarm "
+                f"topics are regional; use one of {region} or deploy the stack in {arn_region_}"
+            )
 
 
 def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
@@ -187,6 +222,14 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
             raise ConfigError("appClients: kmsKeyArn must be a KMS key ARN")
         clients.append(ExistingAppClient(client_id, secret_arn, kms))
     return tuple(clients)
+
+
+def _topic_arn(raw: Any) -> str | None:
+    if not raw:
+        return None
+    if not _TOPIC_ARN.match(str(raw)):
+        raise ConfigError("alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+    return str(raw)
 
 
 def _origins(raw: Any) -> tuple[str, ...]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Token
 from constructs import Construct
 
 from infra.api_construct import ResendApi
-from infra.config import StackConfig
+from infra.config import StackConfig, check_regions, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
@@ -21,9 +21,10 @@ class ResendConfirmationCodeStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self._check_regions(config)
 
         if config.pool_mode == "demo":
-            pool = DemoUserPool(self, "DemoPool")
+            pool = DemoUserPool(self, "DemoPool", log_retention=config.log_retention)
             clients = [ClientSecretGrant(pool.client.user_pool_client_id, pool.client_secret.secret_arn)]
             CfnOutput(self, "UserPoolId", value=pool.user_pool.user_pool_id)
             CfnOutput(self, "AppClientId", value=pool.client.user_pool_client_id)
@@ -63,12 +64,14 @@ class ResendConfirmationCodeStack(Stack):
             waf_rate_limit=config.waf_rate_limit,
             log_retention=config.log_retention,
             trace_sampling_rate=config.trace_sampling_rate,
+            manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
         )
         Monitoring(
             self,
             "Monitoring",
             function=function.function,
             api=api.api,
+            web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,
         )
@@ -79,3 +82,22 @@ class ResendConfirmationCodeStack(Stack):
             value=api.url_for(CONFIRM_SIGN_UP.path),
             description='POST a JSON {"username": ..., "confirmationCode": ...} here',
         )
+
+    def _check_regions(self, config: StackConfig) -> None:
+        # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it
+        # at synth when the Region is known; otherwise CloudFormation refuses the deploy before creating anything.
+        if not Token.is_unresolved(self.region):
+            check_regions(config, self.region)
+            return
+        for index, (setting, region) in enumerate(regional_references(config)):
+            CfnRule(
+                self,
+                f"RegionOf{index}",
+                assertions=[
+                    CfnRuleAssertion(
+                        assert_=Fn.condition_equals(Aws.REGION, region),
+                        assert_description=f"{setting} is in {region}: deploy the stack in {region}, or configure "
+                        "a secret, key or topic of this Region",
+                    )
+                ],
+            )

@@ -19,7 +19,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from resend_code import client_secrets, confirm_route, limiter, resend_route
 from resend_code import metric_names as names
-from resend_code.answers import count, problem_response
+from resend_code.answers import count, count_setup_refusal, problem_response
 from resend_code.cognito_call import UpstreamProblem, cognito_client
 from resend_code.problems import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, Problem
 from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES, route_for
@@ -93,6 +93,7 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
         count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
         # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
         metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
+        count_setup_refusal(problem.reason)
     else:
         count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
     return problem_response(problem)

@@ -7,7 +7,9 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.metrics import MetricUnit
 from pydantic import BaseModel
 
+from resend_code import metric_names as names
 from resend_code.problems import PROBLEM_CONTENT_TYPE, Problem, render_problem
+from resend_code.refusal_kinds import is_setup_refusal
 
 # Responses carry per-user outcomes: nothing in between may cache them, and browsers must not sniff types.
 COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -45,3 +47,10 @@ def count(name: str, dimension: str | None = None, value: str | None = None) -> 
     with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=_metrics.namespace) as metric:
         if dimension and value:
             metric.add_dimension(name=dimension, value=value)
+
+
+def count_setup_refusal(error_code: str) -> None:
+    """Count a Cognito refusal that points at the pool's, client's or account's set-up (refusal_kinds.py)."""
+    # Undimensioned, so one alarm can take its share of all requests (metric_names.COGNITO_SETUP_REFUSAL).
+    if is_setup_refusal(error_code):
+        _metrics.add_metric(name=names.COGNITO_SETUP_REFUSAL, unit=MetricUnit.Count, value=1)

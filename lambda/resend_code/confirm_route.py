@@ -15,7 +15,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from resend_code import limiter
 from resend_code import metric_names as names
-from resend_code.answers import count, json_response, problem_response
+from resend_code.answers import count, count_setup_refusal, json_response, problem_response
 from resend_code.client_secrets import AppClientCredentials
 from resend_code.cognito_call import UpstreamProblem, call_cognito, common_parameters
 from resend_code.problems import ALIAS_EXISTS, CODE_EXPIRED, CODE_MISMATCH, Problem
@@ -80,6 +80,9 @@ def handle(event: APIGatewayProxyEvent, settings: Settings) -> Response[str]:
     else:
         logger.info("Confirmation refused", extra={"reason": reason, "code": problem.code})
     count(names.CONFIRMATION_REFUSED, names.REASON, reason)
+    # An app client that refuses the forwarded IP answers InvalidParameterException to every confirm: a set-up
+    # fault behind a stream of code_mismatch answers, which the set-up refusal share alarm catches.
+    count_setup_refusal(error_code(result.error))
     return problem_response(Problem(problem))
 
 

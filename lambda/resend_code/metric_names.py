@@ -41,3 +41,7 @@ POLICY = "Policy"
 LIMITER_UNAVAILABLE = "LimiterUnavailable"
 # An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
 RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
+# Cognito refused for a reason of the pool's or app client's set-up or of the account's limits, not of the one
+# request (see refusal_kinds.py), answered neutrally or as a problem; undimensioned, so one alarm can take its
+# share of all requests: when it rises, codes have stopped going out while callers still read the neutral 200.
+COGNITO_SETUP_REFUSAL = "CognitoSetupRefusal"

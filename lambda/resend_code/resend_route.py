@@ -13,7 +13,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from resend_code import limiter
 from resend_code import metric_names as names
-from resend_code.answers import count, json_response
+from resend_code.answers import count, count_setup_refusal, json_response
 from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.request_pipeline import prepare
 from resend_code.resend import ResendOutcome, resend_confirmation_code
@@ -63,9 +63,11 @@ def _record(outcome: ResendOutcome) -> None:
         )
         count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
         count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
+        count_setup_refusal(outcome.suppressed_error)
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
         count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
+        count_setup_refusal(outcome.suppressed_error or "Unknown")
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:

@@ -17,7 +17,8 @@ def test_defaults_are_a_demo_pool_with_safe_limits() -> None:
     assert config.allowed_origins == ()
     assert (config.throttle_rate_limit, config.throttle_burst_limit) == (20, 40)
     assert config.waf_rate_limit == 100
-    assert config.reserved_concurrency == 10
+    assert config.reserved_concurrency is None  # a new account's limit of 10 leaves nothing to reserve
+    assert config.api_gateway_cloudwatch_role is True
     assert config.log_retention == logs.RetentionDays.ONE_MONTH
     assert config.reveal_delivery_details is False
     # The per-username limit and the cost model's floor.
@@ -87,6 +88,8 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
         ({"throttleRateLimit": "50", "throttleBurstLimit": "10"}, "throttleBurstLimit"),
         ({"wafRateLimit": "5"}, "wafRateLimit"),
         ({"reservedConcurrency": "lots"}, "reservedConcurrency"),
+        ({"apiGatewayCloudWatchRole": "maybe"}, "apiGatewayCloudWatchRole"),
+        ({"alarmTopicArn": "ops-alarms"}, "alarmTopicArn"),
         ({"logRetentionDays": "45"}, "logRetentionDays"),
         ({"stageName": "v1/prod"}, "stageName"),
         ({"revealDeliveryDetails": "perhaps"}, "revealDeliveryDetails"),
