@@ -39,7 +39,7 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m local
 
-test: lint chromium
+test: lint chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
@@ -61,7 +61,7 @@ smoke: $(RUNTIME_STAMP)
 	@test -n "$(ENDPOINT_URL)" || { echo "usage: make smoke ENDPOINT_URL=<the stack's EndpointUrl> [ORIGIN=<an allowed origin>]"; exit 2; }
 	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)")
 
-bench: $(DEV_STAMP)
+bench: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.run
 
 # Regenerate the committed OpenAPI document from the code (a test fails when it is stale).
@@ -90,4 +90,4 @@ synth: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out .build bench/.venv-function artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -84,6 +84,8 @@ class StackConfig:
     resend_window_seconds: int = DEFAULT_RESEND_LIMIT.window_seconds
     response_time_floor_ms: int = DEFAULT_RESPONSE_TIME_FLOOR_MS
     allowed_client_metadata_keys: tuple[str, ...] = ()
+    provisioned_concurrency: int = 0
+    snap_start: bool = False
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -115,6 +117,8 @@ class StackConfig:
         # unreserved, so any reservation rolls the deploy back. A number opts in ("none" is the default, spelled).
         raw_reserved = context.get("reservedConcurrency")
         uncapped = raw_reserved is None or (isinstance(raw_reserved, str) and raw_reserved.lower() in ("", "none"))
+        reserved_concurrency = None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000)
+        provisioned_concurrency, snap_start = _cold_start_remedy(context, reserved_concurrency)
         return cls(
             pool_mode=pool_mode,
             app_clients=app_clients,
@@ -125,7 +129,7 @@ class StackConfig:
             throttle_burst_limit=burst,
             # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
             waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
-            reserved_concurrency=None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000),
+            reserved_concurrency=reserved_concurrency,
             api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole", default=True),
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
@@ -145,6 +149,8 @@ class StackConfig:
             ),
             response_time_floor_ms=_int(context, "responseTimeFloorMs", DEFAULT_RESPONSE_TIME_FLOOR_MS, 0, 5_000),
             allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
+            provisioned_concurrency=provisioned_concurrency,
+            snap_start=snap_start,
         )
 
 
@@ -172,7 +178,26 @@ _KEYS = (
     "resendWindowSeconds",
     "responseTimeFloorMs",
     "allowedClientMetadataKeys",
+    "provisionedConcurrency",
+    "snapStart",
 )
+
+
+def _cold_start_remedy(context: dict[str, Any], reserved_concurrency: int | None) -> tuple[int, bool]:
+    """provisionedConcurrency (0 = off) and snapStart, both off by default (see docs/performance.md)."""
+    provisioned = _int(context, "provisionedConcurrency", 0, 0, 1000)
+    snap_start = _bool(context, "snapStart")
+    if provisioned and snap_start:
+        # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html: "SnapStart does not support provisioned
+        # concurrency".
+        raise ConfigError(
+            "snapStart and provisionedConcurrency cannot be combined: Lambda refuses SnapStart with "
+            "provisioned concurrency; pick one"
+        )
+    if provisioned and reserved_concurrency is not None and provisioned > reserved_concurrency:
+        # Lambda refuses more provisioned than reserved concurrency on a function that reserves some.
+        raise ConfigError("provisionedConcurrency must not exceed reservedConcurrency")
+    return provisioned, snap_start
 
 
 def arn_region(arn: str) -> str:

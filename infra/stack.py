@@ -52,11 +52,13 @@ class ResendConfirmationCodeStack(Stack):
             ),
             response_time_floor_ms=config.response_time_floor_ms,
             allowed_client_metadata_keys=config.allowed_client_metadata_keys,
+            provisioned_concurrency=config.provisioned_concurrency,
+            snap_start=config.snap_start,
         )
         api = ResendApi(
             self,
             "Edge",
-            function=function.function,
+            function=function.invocation_target,
             allowed_origins=config.allowed_origins,
             stage_name=config.stage_name,
             throttle_rate_limit=config.throttle_rate_limit,

@@ -151,9 +151,15 @@ class Preflight:
         yield Check("powertools layer", True, f"{name} exists")
 
     def lambda_concurrency(self) -> Iterator[Check]:
+        # Provisioned concurrency comes out of the reservation when there is one (synth keeps it within), and
+        # out of the account's unreserved concurrency otherwise, under the same floor.
         reserved = self.config.reserved_concurrency
-        if reserved is None:
-            yield Check("lambda concurrency", True, "no reservation configured (reservedConcurrency unset)")
+        provisioned = self.config.provisioned_concurrency
+        setting, taken = (
+            ("reservedConcurrency", reserved) if reserved is not None else ("provisionedConcurrency", provisioned)
+        )
+        if not taken:
+            yield Check("lambda concurrency", True, "no reservation or provisioned concurrency configured")
             return
         try:
             limit = self.client("lambda").get_account_settings()["AccountLimit"]
@@ -162,16 +168,20 @@ class Preflight:
             return
         unreserved = int(limit["UnreservedConcurrentExecutions"])
         keep = min(MIN_UNRESERVED_CONCURRENCY, int(limit["ConcurrentExecutions"]))
-        if unreserved - reserved < keep:
+        if unreserved - taken < keep:
             yield Check(
                 "lambda concurrency",
                 False,
-                f"reservedConcurrency={reserved} but only {unreserved - keep} of {unreserved} unreserved may be "
-                f"reserved (Lambda keeps {keep} unreserved); the deploy would roll back",
-                "deploy without -c reservedConcurrency, or ask for a higher Lambda concurrency quota",
+                f"{setting}={taken} but only {unreserved - keep} of {unreserved} unreserved may be "
+                f"reserved or provisioned (Lambda keeps {keep} unreserved); the deploy would roll back",
+                f"deploy without -c {setting}, or ask for a higher Lambda concurrency quota",
             )
             return
-        yield Check("lambda concurrency", True, f"{reserved} reservable of {unreserved} unreserved")
+        yield Check(
+            "lambda concurrency",
+            True,
+            f"{setting}: {taken} reservable of {unreserved} unreserved",
+        )
 
     def api_gateway_account(self) -> Iterator[Check]:
         try:

@@ -67,12 +67,12 @@ class _Configuration:
 _CONFIGURATION = _Configuration()
 
 
-def configure(table_name: str | None) -> None:
-    """Set the table for this execution environment (None: limits off) and build its client (no network call)."""
+def configure(table_name: str | None) -> BaseClient | None:
+    """Set the table for this execution environment (None: limits off) and build its client (no network call);
+    return the client (for the SnapStart hook), or None when the limits are off."""
     _CONFIGURATION.table_name = table_name or None
     _CONFIGURATION.absent_logged = False
-    if _CONFIGURATION.table_name:
-        _client()
+    return _client() if _CONFIGURATION.table_name else None
 
 
 @cache

@@ -134,6 +134,18 @@ def test_a_reservation_the_account_cannot_give_fails(ready_account: SeededEmulat
     assert unreserved.passed
 
 
+def test_provisioned_concurrency_the_account_cannot_give_fails(ready_account: SeededEmulator) -> None:
+    STATE.lambda_concurrency_limit = 10  # provisioned without a reservation comes out of the unreserved pool
+    try:
+        refused = run({"provisionedConcurrency": "1"})["lambda concurrency"]
+    finally:
+        STATE.lambda_concurrency_limit = 1000
+    given = run({"provisionedConcurrency": "1"})["lambda concurrency"]
+
+    assert not refused.passed and "provisionedConcurrency" in refused.action
+    assert given.passed
+
+
 def test_leaving_the_api_gateway_role_alone_needs_one_in_the_account(ready_account: SeededEmulator) -> None:
     apigateway = boto3.client("apigateway")
     without = run({"apiGatewayCloudWatchRole": "false"})["api gateway logging role"]
