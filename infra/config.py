@@ -233,12 +233,18 @@ def check_regions(config: StackConfig, region: str) -> None:
 def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
     if raw in (None, "", []):
         return ()
-    items = json.loads(raw) if isinstance(raw, str) else raw
-    if not isinstance(items, list):
-        raise ConfigError('appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}')
+    shape = 'appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}'
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        raise ConfigError(f"{shape}: it is not JSON (mind the shell's quoting)") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ConfigError(shape)
     clients = []
     for item in items:
         client_id, secret_arn, kms = item.get("clientId", ""), item.get("secretArn", ""), item.get("kmsKeyArn")
+        if not all(isinstance(value, str) for value in (client_id, secret_arn, kms or "")):
+            raise ConfigError(f"{shape}, each value a string")
         if not _CLIENT_ID.match(client_id):
             raise ConfigError("appClients: clientId is not a valid app client id")
         if not _SECRET_ARN.match(secret_arn):

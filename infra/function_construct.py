@@ -20,6 +20,7 @@ from constructs import Construct
 from infra.asset import RUNTIME_VERSION, staged_asset
 from resend_code.limiter import LimitPolicy
 
+# Powertools' `service` dimension on every metric is this, prefixed with the stack's name (service_name below).
 SERVICE_NAME = "resend-confirmation-code"
 METRICS_NAMESPACE = "ResendConfirmationCode"
 
@@ -40,6 +41,16 @@ class ClientSecretGrant:
     client_id: str
     secret_arn: str
     kms_key_arn: str | None = None
+
+
+def service_name(scope: Construct) -> str:
+    """The function's POWERTOOLS_SERVICE_NAME, `{stack name}-resend-confirmation-code`: unique in account and Region.
+
+    Powertools puts it on every metric as the `service` dimension; CloudWatch adds up every datapoint with the same
+    namespace, name and dimensions, so a constant would mix a second copy's (staging's) metrics into this copy's
+    alarms. Stack names are at most 128 characters; dimension values may have 1024.
+    """
+    return f"{Stack.of(scope).stack_name}-{SERVICE_NAME}"
 
 
 def powertools_layer_parameter(version: str) -> str:
@@ -82,6 +93,7 @@ class ResendFunction(Construct):
         snap_start: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.service_name = service_name(self)
 
         # The limiter's state: one small item per username active in the last window, gone through TTL after it.
         # On demand: a few requests a second at most, and nothing to size. No point-in-time recovery: losing
@@ -129,7 +141,7 @@ class ResendFunction(Construct):
             "ALLOWED_ORIGINS": ",".join(allowed_origins),
             "REVEAL_DELIVERY_DETAILS": json.dumps(reveal_delivery_details),
             "FORWARD_CALLER_IP": json.dumps(forward_caller_ip),
-            "POWERTOOLS_SERVICE_NAME": SERVICE_NAME,
+            "POWERTOOLS_SERVICE_NAME": self.service_name,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
             "POWERTOOLS_PARAMETERS_MAX_AGE": "300",
             "POWERTOOLS_LOG_LEVEL": "INFO",

@@ -1,7 +1,8 @@
 """Alarms on what an operator must act on, an optional SNS topic to hear about them, and the stack's dashboard.
 
 Every metric here is derived from the value that produces it, never retyped: the function's from
-resend_code/metric_names.py with the service dimension Powertools adds (SERVICE_NAME), API Gateway's from the
+resend_code/metric_names.py with the service dimension Powertools adds (the function's stack-unique service name),
+API Gateway's from the
 API's stack-unique name, WAF's from the web ACL's stack-unique name.
 tests/integration/test_alarms_match_emitted_metrics.py checks each alarm and widget against what a real
 invocation prints and what the template names.
@@ -23,9 +24,9 @@ from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
 from infra.api_construct import RATE_RULE_NAME
-from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
+from infra.function_construct import METRICS_NAMESPACE
 from resend_code import metric_names as names
-from resend_code.routes import ROUTES, Route
+from resend_code.routes import ROUTES
 from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
@@ -36,37 +37,37 @@ MIN_REQUESTS = 20
 
 
 def function_metric(
-    metric_name: str, dimensions: Mapping[str, str] | None = None, statistic: str = "Sum"
+    service: str, metric_name: str, dimensions: Mapping[str, str] | None = None, statistic: str = "Sum"
 ) -> cloudwatch.Metric:
-    """A metric the function emits (EMF): its namespace, its name, and Powertools' `service` dimension."""
+    """A metric the function emits (EMF): its namespace, its name, and Powertools' `service` dimension (`service`,
+    the function's POWERTOOLS_SERVICE_NAME)."""
     return cloudwatch.Metric(
         namespace=METRICS_NAMESPACE,
         metric_name=metric_name,
-        dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME, **(dimensions or {})},
+        dimensions_map={names.SERVICE_DIMENSION: service, **(dimensions or {})},
         period=FIVE_MINUTES,
         statistic=statistic,
     )
 
 
-def function_metric_search(metric_name: str, dimension: str, label: str) -> cloudwatch.MathExpression:
+def function_metric_search(service: str, metric_name: str, dimension: str, label: str) -> cloudwatch.MathExpression:
     """One line per value of `dimension` (error codes, reasons: an open set), for dashboards (alarms cannot SEARCH)."""
     schema = ",".join([METRICS_NAMESPACE, dimension, names.SERVICE_DIMENSION])
-    query = f'{{{schema}}} MetricName="{metric_name}" {names.SERVICE_DIMENSION}="{SERVICE_NAME}"'
+    query = f'{{{schema}}} MetricName="{metric_name}" {names.SERVICE_DIMENSION}="{service}"'
     return cloudwatch.MathExpression(
         expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, label=label, period=FIVE_MINUTES
     )
 
 
-def route_metric(api: apigw.RestApi, route: Route, metric_name: str, statistic: str = "Sum") -> cloudwatch.Metric:
-    """One route's API Gateway metric: per-method metrics exist because the stage enables detailed metrics
-    (metrics_enabled), keyed by the API's name, the stage, the route's path and method (the route table's)."""
+def route_metric(api: apigw.RestApi, method: str, path: str, metric_name: str, statistic: str) -> cloudwatch.Metric:
+    """API Gateway's metric for one route and method of the stage (detailed metrics: the stage's metrics_enabled)."""
     return cloudwatch.Metric(
         namespace="AWS/ApiGateway",
         metric_name=metric_name,
         dimensions_map={
             "ApiName": api.rest_api_name,
-            "Method": route.method,
-            "Resource": route.path,
+            "Method": method,
+            "Resource": path,
             "Stage": api.deployment_stage.stage_name,
         },
         period=FIVE_MINUTES,
@@ -87,42 +88,57 @@ class Monitoring(Construct):
         construct_id: str,
         *,
         function: lambda_.Function,
+        service_name: str,
         api: apigw.RestApi,
         web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.service_name = service_name
         self.topic = self._topic(alarm_email, alarm_topic_arn)
         rest_api = api
         self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
         requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
+        # Of the requests the function handled: API Gateway's Count also counts each CORS preflight (OPTIONS, which
+        # the gateway answers), about one per browser POST, which would halve the share.
+        handled = function.metric_invocations(period=FIVE_MINUTES, statistic="Sum")
         self.setup_refusal_share = cloudwatch.MathExpression(
             # FILL: a period with requests and no refusal has no refusal datapoint at all.
             expression=f"IF(requests >= {MIN_REQUESTS}, FILL(refusals, 0) / requests, 0)",
-            using_metrics={"refusals": function_metric(names.COGNITO_SETUP_REFUSAL), "requests": requests},
+            using_metrics={
+                "refusals": function_metric(self.service_name, names.COGNITO_SETUP_REFUSAL),
+                "requests": handled,
+            },
             label="Share of requests Cognito refused for a set-up reason",
             period=FIVE_MINUTES,
         )
+        service = self.service_name
         metrics: dict[str, cloudwatch.IMetric] = {
             # The handler answers every failure itself, so any Lambda error is a crash or a timeout.
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
             "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
             # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
-            "CognitoFailures": function_metric(names.COGNITO_FAILURE),
+            "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": self.waf_rate_limited,
             # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
-            "CognitoFailuresAnsweredNeutrally": function_metric(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY),
+            "CognitoFailuresAnsweredNeutrally": function_metric(
+                self.service_name, names.COGNITO_FAILURE_ANSWERED_NEUTRALLY
+            ),
             # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
-            "LimiterUnavailable": function_metric(names.LIMITER_UNAVAILABLE),
+            "LimiterUnavailable": function_metric(service, names.LIMITER_UNAVAILABLE),
             # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
-            "UsernameLimitReached": function_metric(names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}),
+            "UsernameLimitReached": function_metric(
+                self.service_name, names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}
+            ),
             # Many usernames capped on confirm attempts: someone is guessing codes (the confirm route's cap).
-            "ConfirmAttemptsCapped": function_metric(names.LIMIT_REACHED, {names.POLICY: DEFAULT_CONFIRM_LIMIT.name}),
+            "ConfirmAttemptsCapped": function_metric(
+                self.service_name, names.LIMIT_REACHED, {names.POLICY: DEFAULT_CONFIRM_LIMIT.name}
+            ),
             # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
-            "ResponseTimeFloorExceeded": function_metric(names.RESPONSE_TIME_FLOOR_EXCEEDED),
+            "ResponseTimeFloorExceeded": function_metric(service, names.RESPONSE_TIME_FLOOR_EXCEEDED),
         }
         thresholds = {
             "FunctionErrors": 1,
@@ -138,7 +154,7 @@ class Monitoring(Construct):
         }
         # One 5XX alarm per route of the route table, on its own method metric.
         for route in ROUTES:
-            metrics[f"Api5xx{route.construct_id}"] = route_metric(rest_api, route, "5XXError")
+            metrics[f"Api5xx{route.construct_id}"] = route_metric(rest_api, route.method, route.path, "5XXError", "Sum")
             thresholds[f"Api5xx{route.construct_id}"] = 5
         self.alarms = {}
         for name, metric in metrics.items():
@@ -148,11 +164,29 @@ class Monitoring(Construct):
 
         # A spike in 4xx: more than half the requests refused over 15 minutes, with real traffic behind it.
         client_errors = rest_api.metric_client_error(period=FIVE_MINUTES, statistic="Sum")
+        # Of the calls, not of Count: Count also has each CORS preflight (OPTIONS, answered by the gateway), one per
+        # browser POST, which kept a browser release refused on every POST at about 50 %, never above.
+        # Only routes that answer preflights (allowedOrigins set) have an OPTIONS method, and so such a metric.
+        answered = {(m.http_method, m.resource.path) for m in rest_api.methods}
+        preflights = {
+            f"options{i}": route_metric(api, "OPTIONS", path, "Count", "Sum")
+            for i, path in enumerate(route.path for route in ROUTES)
+            if ("OPTIONS", path) in answered
+        }
+        calls: cloudwatch.IMetric = (
+            cloudwatch.MathExpression(
+                expression=" - ".join(["requests", *(f"FILL({key}, 0)" for key in preflights)]),
+                using_metrics={"requests": requests, **preflights},
+                period=FIVE_MINUTES,
+            )
+            if preflights
+            else requests
+        )
         self._alarm(
             "Api4xxRate",
             cloudwatch.MathExpression(
-                expression=f"IF(requests >= {MIN_REQUESTS}, errors / requests, 0)",
-                using_metrics={"errors": client_errors, "requests": requests},
+                expression=f"IF(calls >= {MIN_REQUESTS}, errors / calls, 0)",
+                using_metrics={"errors": client_errors, "calls": calls},
                 period=FIVE_MINUTES,
             ),
             0.5,
@@ -213,7 +247,7 @@ class Monitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Codes sent, by delivery medium",
-                left=[function_metric_search(names.CODE_SENT, names.DELIVERY_MEDIUM, "")],
+                left=[function_metric_search(self.service_name, names.CODE_SENT, names.DELIVERY_MEDIUM, "")],
                 width=8,
             ),
             cloudwatch.GraphWidget(
@@ -223,20 +257,20 @@ class Monitoring(Construct):
             ),
             cloudwatch.GraphWidget(
                 title="Cognito refusals and errors, by error code",
-                left=[function_metric_search(names.COGNITO_ERROR, names.ERROR_CODE, "")],
+                left=[function_metric_search(self.service_name, names.COGNITO_ERROR, names.ERROR_CODE, "")],
                 width=8,
             ),
         )
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Requests refused before Cognito, by reason",
-                left=[function_metric_search(names.REQUEST_REJECTED, names.REASON, "")],
+                left=[function_metric_search(self.service_name, names.REQUEST_REJECTED, names.REASON, "")],
                 width=8,
             ),
             cloudwatch.GraphWidget(
                 title="Secrets Manager errors, by reason; secret re-reads",
-                left=[function_metric_search(names.SECRETS_MANAGER_ERROR, names.REASON, "")],
-                right=[function_metric(names.SECRET_REFRESHED)],
+                left=[function_metric_search(self.service_name, names.SECRETS_MANAGER_ERROR, names.REASON, "")],
+                right=[function_metric(self.service_name, names.SECRET_REFRESHED)],
                 width=8,
             ),
             cloudwatch.GraphWidget(
@@ -256,19 +290,19 @@ class Monitoring(Construct):
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Sign-ups confirmed; confirmations refused, by reason",
-                left=[function_metric(names.SIGN_UP_CONFIRMED)],
-                right=[function_metric_search(names.CONFIRMATION_REFUSED, names.REASON, "")],
+                left=[function_metric(self.service_name, names.SIGN_UP_CONFIRMED)],
+                right=[function_metric_search(self.service_name, names.CONFIRMATION_REFUSED, names.REASON, "")],
                 width=12,
             ),
             cloudwatch.GraphWidget(
                 title="Per-username limits reached, by policy; limiter unavailable",
-                left=[function_metric_search(names.LIMIT_REACHED, names.POLICY, "")],
-                right=[function_metric(names.LIMITER_UNAVAILABLE)],
+                left=[function_metric_search(self.service_name, names.LIMIT_REACHED, names.POLICY, "")],
+                right=[function_metric(self.service_name, names.LIMITER_UNAVAILABLE)],
                 width=12,
             ),
         )
         for route in ROUTES:
-            dashboard.add_widgets(*self._route_widgets(api, route))
+            dashboard.add_widgets(*self._route_widgets(api, route.method, route.path))
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Function: duration (p50, p99), errors, throttles",
@@ -285,21 +319,23 @@ class Monitoring(Construct):
         )
         return dashboard
 
-    def _route_widgets(self, api: apigw.RestApi, route: Route) -> list[cloudwatch.IWidget]:
-        title = f"{route.method} {route.path}"
+    def _route_widgets(self, api: apigw.RestApi, method: str, path: str) -> list[cloudwatch.IWidget]:
+        def metric(metric_name: str, statistic: str) -> cloudwatch.Metric:
+            return route_metric(api, method, path, metric_name, statistic)
+
         return [
             cloudwatch.GraphWidget(
-                title=f"{title}: requests, 4xx, 5xx",
-                left=[route_metric(api, route, "Count", "Sum")],
-                right=[route_metric(api, route, "4XXError", "Sum"), route_metric(api, route, "5XXError", "Sum")],
+                title=f"{method} {path}: requests, 4xx, 5xx",
+                left=[metric("Count", "Sum")],
+                right=[metric("4XXError", "Sum"), metric("5XXError", "Sum")],
                 width=12,
             ),
             cloudwatch.GraphWidget(
-                title=f"{title}: latency (ms)",
+                title=f"{method} {path}: latency (ms)",
                 left=[
-                    route_metric(api, route, "Latency", "p50"),
-                    route_metric(api, route, "Latency", "p99"),
-                    route_metric(api, route, "IntegrationLatency", "p99"),
+                    metric("Latency", "p50"),
+                    metric("Latency", "p99"),
+                    metric("IntegrationLatency", "p99"),
                 ],
                 width=12,
             ),

@@ -72,6 +72,7 @@ class ResendConfirmationCodeStack(Stack):
             self,
             "Monitoring",
             function=function.function,
+            service_name=function.service_name,
             api=api.api,
             web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,

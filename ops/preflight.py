@@ -22,7 +22,18 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.config import Config
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectionClosedError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+from botocore.parsers import ResponseParserError
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "lambda"))
@@ -37,6 +48,19 @@ from infra.function_construct import powertools_layer_parameter  # noqa: E402
 # accepts (its CheckBootstrapVersion rule; a test keeps the two equal).
 BOOTSTRAP_VERSION_PARAMETER = "/cdk-bootstrap/hnb659fds/version"
 MIN_BOOTSTRAP_VERSION = 6
+# A report, not a deploy: an endpoint that does not answer fails a line in seconds, not after botocore's defaults
+# (60 s connect and read timeouts, retried) kept the operator waiting minutes.
+CLIENT_CONFIG = Config(connect_timeout=5, read_timeout=10, retries={"mode": "standard", "max_attempts": 2})
+# What a read call raises when the answer is not AWS's (nothing listening, no answer, a proxy's or another server's
+# page): botocore's ResponseParserError is not a BotoCoreError, and it crashed the report with a traceback.
+CALL_ERRORS = (ClientError, BotoCoreError, ResponseParserError)
+_UNREACHABLE = (
+    EndpointConnectionError,
+    ConnectTimeoutError,
+    ReadTimeoutError,
+    ConnectionClosedError,
+    ResponseParserError,
+)
 # Lambda keeps this much of the account's concurrency unreserved (or all of it, below that).
 MIN_UNRESERVED_CONCURRENCY = 100
 
@@ -81,7 +105,7 @@ class Preflight:
         self.compare_secret_values = compare_secret_values
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, region_name=self.region)
+        return self.session.client(service, region_name=self.region, config=CLIENT_CONFIG)
 
     def run(self) -> list[Check]:
         """Every check, in order; later ones are skipped when there is no Region or no credentials."""
@@ -98,7 +122,7 @@ class Preflight:
         ):
             try:
                 checks.extend(group())
-            except (ClientError, BotoCoreError) as error:  # a call no check expected to fail (IAM, network)
+            except CALL_ERRORS as error:  # a call no check expected to fail (IAM, network)
                 name = group.__name__.replace("_", " ")
                 checks.append(Check(name, False, f"a read call failed ({_error(error)})", "check IAM and network"))
         return checks
@@ -109,8 +133,19 @@ class Preflight:
             return
         try:
             account = self.client("sts").get_caller_identity()["Account"]
-        except (ClientError, BotoCoreError) as error:
+        except _UNREACHABLE as error:
+            yield Check(
+                "credentials",
+                False,
+                f"AWS STS did not answer as AWS does ({_error(error)})",
+                "check the network, any proxy (HTTPS_PROXY) and AWS_ENDPOINT_URL",
+            )
+            return
+        except (NoCredentialsError, PartialCredentialsError, ClientError) as error:
             yield Check("credentials", False, f"no usable AWS credentials ({_error(error)})", "run aws configure")
+            return
+        except CALL_ERRORS as error:
+            yield Check("credentials", False, f"GetCallerIdentity failed ({_error(error)})", "check AWS_PROFILE")
             return
         yield Check("credentials", True, f"account {account}, Region {self.region}")
 
@@ -163,7 +198,7 @@ class Preflight:
             return
         try:
             limit = self.client("lambda").get_account_settings()["AccountLimit"]
-        except (ClientError, BotoCoreError) as error:
+        except CALL_ERRORS as error:
             yield Check("lambda concurrency", False, f"GetAccountSettings failed ({_error(error)})", "check IAM")
             return
         unreserved = int(limit["UnreservedConcurrentExecutions"])
@@ -186,7 +221,7 @@ class Preflight:
     def api_gateway_account(self) -> Iterator[Check]:
         try:
             role = self.client("apigateway").get_account().get("cloudwatchRoleArn")
-        except (ClientError, BotoCoreError) as error:
+        except CALL_ERRORS as error:
             yield Check("api gateway logging role", False, f"GetAccount failed ({_error(error)})", "check IAM")
             return
         if self.config.api_gateway_cloudwatch_role:

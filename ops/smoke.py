@@ -17,6 +17,7 @@ Only the standard library: it runs wherever Python does.
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import secrets
 import sys
@@ -157,6 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             results.append(probe())
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             results.append(_line(False, "endpoint", f"unreachable ({type(error).__name__}: {error})"))
+            break
+        except http.client.HTTPException as error:  # something answered, but not in HTTP (a wrong port)
+            results.append(_line(False, "endpoint", f"did not answer in HTTP ({type(error).__name__})"))
+            break
+        except ValueError as error:  # urllib's word for a URL it cannot parse (http.client.InvalidURL included)
+            results.append(_line(False, "endpoint", f"not a usable URL ({error})"))
             break
     for _, line in results:
         print(line)

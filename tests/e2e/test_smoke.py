@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
 
 from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
 from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
@@ -57,3 +62,40 @@ def test_smoke_fails_when_nothing_listens() -> None:
 
 def test_smoke_knows_the_confirm_routes_path() -> None:
     assert SMOKE_CONFIRM_PATH == CONFIRM_SIGN_UP_PATH
+
+
+@pytest.fixture
+def not_http() -> Iterator[str]:
+    """A TCP server that answers as another protocol does (an SSH banner): a wrong port in ENDPOINT_URL."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.0\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}{ROUTE_PATH}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.mark.parametrize("kind", ["not http", "malformed url"])
+def test_a_wrong_endpoint_url_is_a_failed_line_not_a_traceback(kind: str, request: pytest.FixtureRequest) -> None:
+    # Before: http.client.BadStatusLine and urllib's ValueError ("Invalid IPv6 URL") escaped as tracebacks.
+    url = request.getfixturevalue("not_http") if kind == "not http" else "http://[::1/resend-confirmation-code"
+
+    result = smoke(url)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "FAIL  endpoint" in result.stdout

@@ -102,3 +102,20 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
 def test_names_the_wrong_key(context: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         StackConfig.from_mapping(context)
+
+
+@pytest.mark.parametrize(
+    "app_clients",
+    [
+        # What shell quoting makes of `-c appClients='[...]'` typed carelessly, and shapes that are not clients.
+        "[{clientId: abc}]",
+        "not json",
+        json.dumps(["abc"]),
+        json.dumps([{"clientId": 123, "secretArn": EXISTING_SECRET}]),
+        json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET, "kmsKeyArn": 7}]),
+    ],
+)
+def test_app_clients_that_are_not_a_json_list_of_clients_name_the_key(app_clients: str) -> None:
+    # Before: json.JSONDecodeError, AttributeError or TypeError escaped with a traceback from synth and preflight.
+    with pytest.raises(ConfigError, match="appClients"):
+        StackConfig.from_mapping({"poolMode": "existing", "appClients": app_clients})

@@ -12,8 +12,20 @@ import pytest
 
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
+from resend_code import metric_names as names
+from resend_code.routes import ROUTES
 from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
+
+
+def metric_nodes(node: Any) -> list[dict[str, Any]]:
+    """Every {Namespace, MetricName, Dimensions} in an alarm's properties (plain or inside metric math)."""
+    if isinstance(node, list):
+        return [found for value in node for found in metric_nodes(value)]
+    if not isinstance(node, dict):
+        return []
+    own = [node] if "MetricName" in node and "Namespace" in node else []
+    return own + [found for value in node.values() for found in metric_nodes(value)]
 
 
 def one(synth: Synthesized, resource_type: str) -> tuple[str, dict[str, Any]]:
@@ -202,3 +214,71 @@ def test_stack_unique_names_stay_within_limits_and_unique() -> None:
     assert stack_unique_name(cdk.Stack(app, "Short"), "api") == "Short-api"
     assert len(name_a) == len(name_b) == 128 and name_a != name_b
     assert len(stack_unique_name(long_a, "sampling", max_length=32)) == 32
+
+
+def test_two_copies_of_the_stack_alarm_on_their_own_function_metrics(
+    demo: Synthesized, agnostic_copy: Synthesized
+) -> None:
+    # CloudWatch adds up every datapoint with the same namespace, name and dimensions: with the function's metrics
+    # keyed by constants alone, a second copy's (staging's) Cognito failures would ring the first copy's alarms,
+    # and its set-up refusals would be divided by the first copy's requests.
+    def function_metrics(synth: Synthesized) -> set[tuple[str, str, str]]:
+        (function,) = [
+            f
+            for f in synth.of_type("AWS::Lambda::Function").values()
+            if f["Properties"]["Handler"] == "handler.lambda_handler"
+        ]
+        namespace = function["Properties"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"]
+        found = set()
+        for alarm in synth.of_type("AWS::CloudWatch::Alarm").values():
+            for metric in metric_nodes(alarm["Properties"]):
+                if metric["Namespace"] == namespace:
+                    found.add((metric["Namespace"], metric["MetricName"], json.dumps(metric.get("Dimensions"))))
+        return found
+
+    first, second = function_metrics(demo), function_metrics(agnostic_copy)
+
+    assert first and second
+    assert first.isdisjoint(second)
+
+
+def test_the_setup_refusal_share_is_of_requests_the_function_handled(each_mode: Synthesized) -> None:
+    # API Gateway's Count also counts every CORS preflight (OPTIONS, answered by the gateway): a browser sends one
+    # before its POST, so a share of Count is about half the share of requests Cognito saw, and a partial outage
+    # (SMS broken, e-mail fine: 30 % refused) stayed under the 20 % threshold. Cognito can only refuse what the
+    # function handled, so the share is of the function's invocations.
+    (alarm,) = [
+        a for a in each_mode.of_type("AWS::CloudWatch::Alarm").values() if names.COGNITO_SETUP_REFUSAL in json.dumps(a)
+    ]
+    (function_id,) = [
+        k
+        for k, v in each_mode.of_type("AWS::Lambda::Function").items()
+        if v["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    others = [m for m in metric_nodes(alarm["Properties"]) if m["MetricName"] != names.COGNITO_SETUP_REFUSAL]
+
+    assert [(m["Namespace"], m["MetricName"], m["Dimensions"]) for m in others] == [
+        ("AWS/Lambda", "Invocations", [{"Name": "FunctionName", "Value": {"Ref": function_id}}])
+    ]
+
+
+def test_the_4xx_rate_leaves_out_the_cors_preflights_the_gateway_answers(existing: Synthesized) -> None:
+    # With allowed origins, a browser sends an OPTIONS preflight before its POST; API Gateway's Count has both, so
+    # a browser release whose every POST is refused showed about 50 % 4xx, and the "more than half" alarm never
+    # fired. The rate is of Count less each route's OPTIONS count (detailed per-method metrics).
+    (alarm,) = [
+        a for k, a in existing.of_type("AWS::CloudWatch::Alarm").items() if k.startswith("MonitoringApi4xxRate")
+    ]
+    metrics = metric_nodes(alarm["Properties"])
+    options = [m for m in metrics if {"Name": "Method", "Value": "OPTIONS"} in m.get("Dimensions", [])]
+    expressions = " ".join(m.get("Expression", "") for m in alarm["Properties"]["Metrics"])
+    options_ids = [
+        m["Id"] for m in alarm["Properties"]["Metrics"] if "MetricStat" in m and m["MetricStat"]["Metric"] in options
+    ]
+
+    # One OPTIONS count per route of the route table, each taken out of Count.
+    assert [m["MetricName"] for m in options] == ["Count"] * len(ROUTES)
+    assert sorted({d["Name"]: d["Value"] for d in m["Dimensions"]}["Resource"] for m in options) == sorted(
+        route.path for route in ROUTES
+    )
+    assert all(f"- FILL({options_id}, 0)" in expressions for options_id in options_ids)

@@ -448,7 +448,7 @@ def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesiz
         metric
         for alarm in existing.of_type("AWS::CloudWatch::Alarm").values()
         for metric in metrics_in(alarm["Properties"])
-        if any(d["Name"] == "Resource" for d in metric.get("Dimensions", []))
+        if metric["MetricName"] == "5XXError" and any(d["Name"] == "Resource" for d in metric.get("Dimensions", []))
     ]
 
     # The dimensions must be exactly those API Gateway publishes, or the alarm watches nothing.

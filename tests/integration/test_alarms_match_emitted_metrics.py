@@ -65,17 +65,33 @@ OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
 ]
 
 
-def _limited_and_confirm_outcomes(make_invoke: Callable[..., Invoke], emulator: SeededEmulator) -> None:
+def powertools_settings(synth: Synthesized) -> dict[str, str]:
+    """The Powertools settings the template gives the function (its service name and metrics namespace)."""
+    (function,) = [
+        f
+        for f in synth.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    variables: dict[str, str] = function["Properties"]["Environment"]["Variables"]
+    return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
+
+
+def _limited_and_confirm_outcomes(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, settings: dict[str, str]
+) -> None:
     """The outcomes that need the limiter's table, the response-time floor or the confirm route."""
     # Cognito's per-account attempt limit on resend: answered neutrally, counted apart.
-    invoke = make_invoke()
+    invoke = make_invoke(**settings)
     STATE.arm(RESEND, Fault("LimitExceededException"))
     assert invoke({"username": UNCONFIRMED_USER}).status == 200
     STATE.disarm()
 
     # The limits on (one resend a minute, one confirm attempt per window) and a floor every call overruns.
     invoke = make_invoke(
-        LIMITER_TABLE_NAME=emulator.limiter_table_name, CONFIRM_MAX_PER_WINDOW="1", RESPONSE_TIME_FLOOR_MS="1"
+        **settings,
+        LIMITER_TABLE_NAME=emulator.limiter_table_name,
+        CONFIRM_MAX_PER_WINDOW="1",
+        RESPONSE_TIME_FLOOR_MS="1",
     )
     username = f"metrics-{uuid.uuid4().hex[:8]}@example.com"
     assert invoke({"username": username}).status == 200
@@ -99,22 +115,28 @@ def _limited_and_confirm_outcomes(make_invoke: Callable[..., Invoke], emulator: 
     )
     code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
     body = {"username": signed_up, "confirmationCode": code}
-    assert make_invoke()(body, path=CONFIRM_SIGN_UP_PATH).status == 200
+    assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP_PATH).status == 200
 
 
 @pytest.fixture
 def emitted(
-    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, capsys: pytest.CaptureFixture[str]
+    make_invoke: Callable[..., Invoke],
+    emulator: SeededEmulator,
+    capsys: pytest.CaptureFixture[str],
+    demo: Synthesized,  # noqa: F811
 ) -> Iterator[Emitted]:
-    """The metrics real invocations print, one fresh execution environment per outcome."""
+    """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
+    up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
+    settings = powertools_settings(demo)
+    assert len(settings) == 2
     capsys.readouterr()
     for scenario, body, fault_on, fault, status in OUTCOMES:
-        invoke = make_invoke()
+        invoke = make_invoke(**settings)
         if fault_on and fault:
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
         STATE.disarm()
-    _limited_and_confirm_outcomes(make_invoke, emulator)
+    _limited_and_confirm_outcomes(make_invoke, emulator, settings)
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 

@@ -4,10 +4,13 @@ Powertools parameter through local/emulator.py's extensions)."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import subprocess
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -307,3 +310,59 @@ def test_preflight_makes_only_read_calls(ready_account: SeededEmulator) -> None:
 
     called = {op for op, n in STATE.calls().items() if n > before.get(op, 0)}
     assert called and all(op.split(":")[1].startswith(("Get", "Describe", "List")) for op in called), called
+
+
+class _NotAws(http.server.BaseHTTPRequestHandler):
+    """What a proxy or a wrong AWS_ENDPOINT_URL answers: an empty 404, or (server.hang) nothing at all."""
+
+    def do_POST(self) -> None:
+        if getattr(self.server, "hang", False):
+            time.sleep(600)  # never answers within any read timeout a caller would wait for
+            return
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(params=["empty 404", "no answer"])
+def not_aws(request: pytest.FixtureRequest) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotAws)
+    server.daemon_threads = True
+    server.hang = request.param == "no answer"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_that_is_not_aws_is_a_failed_line_naming_the_network(not_aws: str) -> None:
+    # Before: an empty 404 (a proxy, a wrong AWS_ENDPOINT_URL) crashed with botocore's ResponseParserError
+    # traceback, and an endpoint that never answers kept the operator waiting over three minutes, then advised
+    # `aws configure` for credentials that were fine. The subprocess timeout only guards against that hang.
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}",
+        "AWS_ENDPOINT_URL": not_aws,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "not-a-secret",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ops.preflight"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("FAIL  ") and "AWS_ENDPOINT_URL" in first and "aws configure" not in first, first
