@@ -11,11 +11,13 @@ from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
 from resend_code.limiter import LimitPolicy
+from resend_code.routes import CONFIRM_SIGN_UP
 from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 
 class ResendConfirmationCodeStack(Stack):
-    """POST /resend-confirmation-code on API Gateway (REST) → Lambda → Cognito, with the secret in Secrets Manager."""
+    """POST /resend-confirmation-code and POST /confirm-sign-up on API Gateway (REST) → one Lambda → Cognito, with
+    the secret in Secrets Manager."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -77,6 +79,12 @@ class ResendConfirmationCodeStack(Stack):
             alarm_topic_arn=config.alarm_topic_arn,
         )
         CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')
+        CfnOutput(
+            self,
+            "ConfirmSignUpUrl",
+            value=api.url_for(CONFIRM_SIGN_UP.path),
+            description='POST a JSON {"username": ..., "confirmationCode": ...} here',
+        )
 
     def _check_regions(self, config: StackConfig) -> None:
         # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it

@@ -20,7 +20,7 @@ from local.loopback import PortInUseError
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
 from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
-from resend_code.route import ROUTE_PATH
+from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -44,7 +44,7 @@ def main() -> None:
     """
     try:
         # Both ports are bound before anything else starts, so a busy one fails in well under a second.
-        server = LocalApiServer((HOST, _port("PORT", 3000)), resource=ROUTE_PATH, port_variable="PORT")
+        server = LocalApiServer((HOST, _port("PORT", 3000)), port_variable="PORT")
         emulator = Emulator(
             HOST,
             _port("EMULATOR_PORT", 5000),
@@ -78,9 +78,12 @@ def main() -> None:
         f"  user pool {pool.user_pool_id}, app client {pool.client_id} (with a secret)\n"
         f"  users: {UNCONFIRMED_USER} (UNCONFIRMED), {CONFIRMED_USER} (CONFIRMED)\n"
         f"Local API: {url}\n"
-        f"  curl -s -X POST {url}{ROUTE_PATH} -H 'Content-Type: application/json' "
+        f"  curl -s -X POST {url}{RESEND_CONFIRMATION_CODE.path} -H 'Content-Type: application/json' "
         f'-d \'{{"username": "{UNCONFIRMED_USER}"}}\'\n'
+        f"  curl -s -X POST {url}{CONFIRM_SIGN_UP.path} -H 'Content-Type: application/json' "
+        f'-d \'{{"username": "{UNCONFIRMED_USER}", "confirmationCode": "<the newest code>"}}\'\n'
         f"  codes sent: {url}/_local/outbox\n"
+        f"  the confirmation screen: {url}/\n"
         "Ctrl-C stops.",
         flush=True,
     )

@@ -1,10 +1,12 @@
-"""The embedded AWS emulator: moto in server mode on loopback, taught ResendConfirmationCode.
+"""The embedded AWS emulator: moto in server mode on loopback, taught ResendConfirmationCode and ConfirmSignUp.
 
 moto implements Cognito user pools and Secrets Manager but not ResendConfirmationCode, nor the client-secret
-rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret). This module
-adds them on moto's own user-pool model, with the errors real Cognito gives, and keeps what it "sends" in an
-outbox so a developer can read the code. It also counts the AWS calls it serves and can be told to fail one (fault
-injection for tests): both sit on moto's request dispatch, so boto3 sees real HTTP answers either way.
+rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret); its SignUp sends
+no code and its ConfirmSignUp checks neither the secret hash nor the code. This module adds or replaces them on
+moto's own user-pool model, with the errors real Cognito gives, and keeps every code it "sends" (at sign-up and
+on resend) in an outbox, which is both what a developer reads and what ConfirmSignUp checks codes against. It
+also counts the AWS calls it serves and can be told to fail one (fault injection for tests): both sit on moto's
+request dispatch, so boto3 sees real HTTP answers either way.
 
 For `make preflight` it also answers Lambda's GetAccountSettings (moto has no such route) from a concurrency
 limit tests can set, and can publish parameters in AWS's reserved `/aws/service/` tree (PutParameter refuses
@@ -23,7 +25,8 @@ import threading
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from dataclasses import replace as replace_fields
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -31,6 +34,8 @@ import botocore.session
 from moto.awslambda import urls as lambda_urls
 from moto.awslambda.responses import LambdaResponse
 from moto.cognitoidp.exceptions import (
+    CodeMismatchException,
+    ExpiredCodeException,
     InvalidParameterException,
     NotAuthorizedError,
     ResourceNotFoundError,
@@ -65,6 +70,10 @@ class OutboxMessage:
     client_metadata: dict[str, str] = field(default_factory=dict)
     ip_address: str | None = None
     encoded_data: str | None = None
+    # Whose code it is, as Cognito knows the user (whatever alias the request named): ConfirmSignUp's key.
+    user_pool_id: str = ""
+    user_sub: str = ""
+    attribute_name: str = ""
 
 
 @dataclass
@@ -102,6 +111,23 @@ class EmulatorState:
         """Every message sent, newest first."""
         with self._lock:
             return [asdict(message) for message in reversed(self._outbox)]
+
+    def codes_for(self, user_pool_id: str, user_sub: str) -> list[OutboxMessage]:
+        """The codes sent to one user, newest first."""
+        with self._lock:
+            return [m for m in reversed(self._outbox) if (m.user_pool_id, m.user_sub) == (user_pool_id, user_sub)]
+
+    def age_codes(self, seconds: float, username: str | None = None) -> int:
+        """Make the codes sent (to `username`, or to everybody) `seconds` older, as if time had passed; returns
+        how many were aged. Tests use it to reach Cognito's 24-hour code lifetime."""
+        with self._lock:
+            aged = 0
+            for index, message in enumerate(self._outbox):
+                if username is None or message.username == username:
+                    sent = datetime.fromisoformat(message.time) - timedelta(seconds=seconds)
+                    self._outbox[index] = replace_fields(message, time=sent.isoformat(timespec="milliseconds"))
+                    aged += 1
+            return aged
 
     def count(self, operation: str) -> None:
         with self._lock:
@@ -232,26 +258,22 @@ def delete_client_secret(backend: CognitoIdpBackend, params: dict[str, Any]) -> 
     return {}
 
 
-def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
-    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
-    client_id, username = params.get("ClientId", ""), params.get("Username", "")
-    pool = _find_pool(backend, client_id)
-    client = pool.clients[client_id]
-    if client.generate_secret:
-        secret_hash = params.get("SecretHash")
-        if not secret_hash:
-            raise NotAuthorizedError(f"Client {client_id} is configured with secret but SECRET_HASH was not received")
-        if not any(
-            secret_hash_matches(s["ClientSecretValue"], client_id, username, secret_hash)
-            for s in client_secrets(client)
-        ):
-            raise NotAuthorizedError(f"Unable to verify secret hash for client {client_id}")
-    user = pool._get_user(username)
-    if user is None:
-        raise UserNotFoundError("Username/client id combination not found.")
-    if user.status == UserStatus.CONFIRMED:
-        raise InvalidParameterException("User is already confirmed.")
+def _check_secret_hash(client: CognitoIdpUserPoolClient, params: dict[str, Any]) -> None:
+    """Cognito's SECRET_HASH check for a client with a secret, against each of its active secrets."""
+    if not client.generate_secret:
+        return
+    secret_hash = params.get("SecretHash")
+    if not secret_hash:
+        raise NotAuthorizedError(f"Client {client.id} is configured with secret but SECRET_HASH was not received")
+    username = params.get("Username", "")
+    if not any(
+        secret_hash_matches(s["ClientSecretValue"], client.id, username, secret_hash) for s in client_secrets(client)
+    ):
+        raise NotAuthorizedError(f"Unable to verify secret hash for client {client.id}")
 
+
+def _send_code(user: CognitoIdpUser, username: str, params: dict[str, Any]) -> dict[str, str]:
+    """Put a new six-digit code in the outbox for `user` and return Cognito's CodeDeliveryDetails."""
     attribute = "email" if "email" in user.attribute_lookup else "phone_number"
     if attribute not in user.attribute_lookup:
         raise InvalidParameterException("Cannot resend codes. No verified email or phone_number.")
@@ -274,9 +296,81 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
             client_metadata=params.get("ClientMetadata") or {},
             ip_address=context.get("IpAddress"),
             encoded_data=context.get("EncodedData"),
+            user_pool_id=user.user_pool_id,
+            user_sub=user.id,
+            attribute_name=attribute,
         )
     )
-    return {"CodeDeliveryDetails": details}
+    return details
+
+
+def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
+    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+    pool = _find_pool(backend, client_id)
+    _check_secret_hash(pool.clients[client_id], params)
+    user = pool._get_user(username)
+    if user is None:
+        raise UserNotFoundError("Username/client id combination not found.")
+    if user.status == UserStatus.CONFIRMED:
+        raise InvalidParameterException("User is already confirmed.")
+    return {"CodeDeliveryDetails": _send_code(user, username, params)}
+
+
+# A sign-up confirmation code is valid for 24 hours (Cognito Developer Guide; AWS's answers in
+# amazon-cognito-identity-js #54 and #380).
+CODE_LIFETIME = timedelta(hours=24)
+
+
+def confirm_sign_up(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ConfirmSignUp as Cognito answers it, checked against the codes in the outbox.
+
+    Only the newest code sent confirms. An older one, once a newer one was sent, answers ExpiredCodeException
+    ("Invalid code provided, please request a code again."), as a code past its 24 hours does: resending
+    replaces the code (public reports: aws-sdk-net-extensions-cognito #137, amazon-cognito-identity-js #380;
+    emulators that follow Cognito, e.g. floci #2071, do the same). Success confirms the user and marks the
+    address the code went to as verified.
+    """
+    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+    code = params.get("ConfirmationCode", "")
+    pool = _find_pool(backend, client_id)
+    _check_secret_hash(pool.clients[client_id], params)
+    user = pool._get_user(username)
+    if user is None:
+        raise UserNotFoundError("Username/client id combination not found.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    if user.status == UserStatus.CONFIRMED:
+        raise NotAuthorizedError("User cannot be confirmed. Current status is CONFIRMED")
+    sent = STATE.codes_for(user.user_pool_id, user.id)
+    if sent and hmac.compare_digest(sent[0].code, code):
+        if datetime.now(UTC) - datetime.fromisoformat(sent[0].time) > CODE_LIFETIME:
+            raise ExpiredCodeException("Invalid code provided, please request a code again.")
+        user.status = UserStatus.CONFIRMED
+        user.confirmation_code = None
+        user.update_attributes([{"Name": f"{sent[0].attribute_name}_verified", "Value": "true"}])
+        return {}
+    if any(hmac.compare_digest(older.code, code) for older in sent[1:]):
+        raise ExpiredCodeException("Invalid code provided, please request a code again.")
+    raise CodeMismatchException("Invalid verification code provided, please try again.")
+
+
+_original_sign_up = CognitoIdpResponse.sign_up
+
+
+def _sign_up(self: CognitoIdpResponse) -> ActionResult:
+    """moto's SignUp, then the code Cognito sends an unconfirmed user with an address, into the outbox."""
+    result = _original_sign_up(self)
+    client_id, username = self._get_param("ClientId"), self._get_param("Username")
+    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    user = _find_pool(backend, client_id)._get_user(username)
+    if (
+        user is not None
+        and user.status == UserStatus.UNCONFIRMED
+        and ("email" in user.attribute_lookup or "phone_number" in user.attribute_lookup)
+    ):
+        _send_code(user, username, self.parameters)
+    return result
 
 
 def _action(operation: Any) -> Any:
@@ -342,8 +436,11 @@ def publish_public_parameter(name: str, value: str, region: str, account_id: str
 
 
 def install() -> None:
-    """Teach moto ResendConfirmationCode and put the call counter and fault hook on its dispatch (idempotent)."""
+    """Teach moto ResendConfirmationCode and ConfirmSignUp, send codes at SignUp, and put the call counter and
+    fault hook on its dispatch (idempotent)."""
     CognitoIdpResponse.resend_confirmation_code = _action(resend_confirmation_code)  # type: ignore[attr-defined]
+    CognitoIdpResponse.confirm_sign_up = _action(confirm_sign_up)  # type: ignore[method-assign]
+    CognitoIdpResponse.sign_up = _sign_up  # type: ignore[method-assign]
     CognitoIdpResponse.add_user_pool_client_secret = _action(add_client_secret)  # type: ignore[attr-defined]
     CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
     CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]

@@ -2,11 +2,11 @@
 
 The server answers a few routes itself, never through the Lambda: the reference page (`/`, `/web/...`), the
 OpenAPI document (`/openapi.json`), and developer routes under `/_local/` (the outbox of codes the emulator
-sent, the AWS calls it served, and fault injection for tests). Everything else becomes an API Gateway REST
-proxy event for the very same lambda_handler that runs in AWS.
+sent, the AWS calls it served, fault injection and code ageing for tests). Everything else becomes an API Gateway
+REST proxy event for the very same lambda_handler that runs in AWS, its `resource` taken from the route table.
 
-HTTP itself (request lines, headers, chunked bodies, keep-alive) is werkzeug's; this module adds what
-API Gateway does in front of a function: a payload limit, JSON errors for bad framing, one invocation at a time.
+HTTP itself (request lines, headers, chunked bodies) is werkzeug's; this module adds what API Gateway does in
+front of a function: a payload limit, JSON errors for bad framing, one invocation at a time.
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_eve
 from local.emulator import STATE, Fault, known_operations
 from local.loopback import LoopbackGuard, listening_socket
 from local.openapi import render as render_openapi
+from resend_code.routes import route_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -89,6 +90,22 @@ def _arm_fault(body: bytes) -> ProxyResponse:
     return _json(200, {"armed": operation})
 
 
+def _age_codes(body: bytes) -> ProxyResponse:
+    try:
+        request = json.loads(body)
+        seconds = float(request["seconds"])
+        username = request.get("username")
+    except (ValueError, KeyError, TypeError) as error:
+        return _json(400, {"message": f"expected {{seconds, username?}}: {error}"})
+    return _json(200, {"aged": STATE.age_codes(seconds, None if username is None else str(username))})
+
+
+def resource_for(path: str) -> str:
+    """The API Gateway `resource` of a request: its route's path, or the catch-all for any other path."""
+    route = route_for(path)
+    return route.path if route else "/{proxy+}"
+
+
 def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
     """Answer the routes the local server serves itself; None for everything that belongs to the Lambda."""
     if method in ("GET", "HEAD"):
@@ -102,6 +119,8 @@ def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
             return _json(200, STATE.outbox())
         if path == "/_local/calls":
             return _json(200, STATE.calls())
+    if path == "/_local/outbox/age" and method == "POST":
+        return _age_codes(body)
     if path == "/_local/faults":
         if method == "POST":
             return _arm_fault(body)
@@ -116,8 +135,7 @@ class LocalApi:
     one Lambda execution environment runs them (Powertools' resolver keeps the current event on the module-level
     app, so concurrent invocations in one process would see each other's events)."""
 
-    def __init__(self, resource: str) -> None:
-        self.resource = resource
+    def __init__(self) -> None:
         self.invoke_lock = threading.Lock()
         # Set once the function's environment is ready (it depends on the port bound here).
         self.lambda_handler: LambdaHandler | None = None
@@ -163,7 +181,7 @@ class LocalApi:
                 _header_pairs(request),
                 body,
                 source_ip=request.remote_addr or "127.0.0.1",
-                resource=self.resource,
+                resource=resource_for(request.path),
             )
         )
 
@@ -217,8 +235,8 @@ class _RequestHandler(WSGIRequestHandler):
 class LocalApiServer:
     """The local API on host:port: werkzeug's threaded server, the loopback guard, and the LocalApi application."""
 
-    def __init__(self, address: tuple[str, int], resource: str, port_variable: str = "PORT") -> None:
-        self.app = LocalApi(resource)
+    def __init__(self, address: tuple[str, int], port_variable: str = "PORT") -> None:
+        self.app = LocalApi()
         host, port = address
         sock = listening_socket(host, port, port_variable)
         try:

@@ -1,7 +1,7 @@
-// Resend a Cognito sign-up confirmation code through the resend-confirmation-code endpoint.
-// Kotlin 1.9+ (compiled and run by `make test` with Kotlin 2.4 on JDK 17), kotlinx-coroutines 1.7+, and only what
-// Android ships: java.net.HttpURLConnection and org.json (Android API 21+; on a plain JVM add org.json:json).
-// No OkHttp needed. Copy as it is.
+// Resend a Cognito sign-up confirmation code, and confirm the sign-up with it, through the endpoint's two routes
+// (resend-confirmation-code, confirm-sign-up). Kotlin 1.9+ (compiled and run by `make test` with Kotlin 2.4 on
+// JDK 17), kotlinx-coroutines 1.7+, and only what Android ships: java.net.HttpURLConnection and org.json (Android
+// API 21+; on a plain JVM add org.json:json). No OkHttp needed. Copy as it is.
 //
 //   val client = ResendCodeClient("https://abc123.execute-api.eu-west-1.amazonaws.com/v1")
 //   when (val result = client.resendConfirmationCode(email)) {      // call from a coroutine
@@ -12,6 +12,14 @@
 //           show(ResendCodeClient.messageFor(result.code))
 //           disableButtonFor(result.retryAfterSeconds)             // > 0 after a timeout: a code may be on its way
 //       }
+//   }
+//   when (val result = client.confirmSignUp(email, typedCode)) {
+//       is ConfirmSignUpResult.Confirmed -> goToSignIn(result.message)
+//       ConfirmSignUpResult.CodeMismatch -> show(ResendCodeClient.messageFor("code_mismatch"))
+//       ConfirmSignUpResult.CodeExpired -> offerResend(ResendCodeClient.messageFor("code_expired"))
+//       is ConfirmSignUpResult.Invalid -> show(ResendCodeClient.messageFor(result.code))
+//       is ConfirmSignUpResult.Throttled -> disableConfirmFor(result.retryAfterSeconds)
+//       is ConfirmSignUpResult.Failed -> show(ResendCodeClient.messageFor(result.code))
 //   }
 
 import java.io.IOException
@@ -32,6 +40,24 @@ sealed interface ResendCodeResult {
     /** Anything else, network failures included (status 0). Wait [retryAfterSeconds] when it is above 0: the
      *  server sends Retry-After after a timeout (504), when the code may already have been sent. */
     data class Failed(val code: String, val status: Int, val retryAfterSeconds: Long = 0) : ResendCodeResult
+}
+
+sealed interface ConfirmSignUpResult {
+    /** 200: the user is confirmed and can sign in. */
+    data class Confirmed(val message: String) : ConfirmSignUpResult
+    /**
+     * 400 code_mismatch: a wrong code, and also an unknown, already-confirmed or disabled account (no account
+     * enumeration). A second submit of a code that already confirmed answers this too: send once.
+     */
+    data object CodeMismatch : ConfirmSignUpResult
+    /** 400 code_expired: older than 24 hours or replaced by a newer code; offer the resend. */
+    data object CodeExpired : ConfirmSignUpResult
+    /** Other 400, 409 (alias_exists), 413 or 415: the input must change. */
+    data class Invalid(val code: String, val errors: List<FieldError>) : ConfirmSignUpResult
+    /** 429 or 503: wait [retryAfterSeconds] before the next try. */
+    data class Throttled(val code: String, val retryAfterSeconds: Long) : ConfirmSignUpResult
+    /** Anything else, network failures included (status 0). */
+    data class Failed(val code: String, val status: Int) : ConfirmSignUpResult
 }
 
 data class FieldError(val field: String, val code: String, val message: String)
@@ -99,6 +125,28 @@ class ResendCodeClient(
         }
     }
 
+    /** [confirmationCode] as the person typed it: the server removes whitespace. */
+    suspend fun confirmSignUp(
+        username: String,
+        confirmationCode: String,
+        forceAliasCreation: Boolean? = null,
+    ): ConfirmSignUpResult {
+        val body = JSONObject().put("username", username.trim()).put("confirmationCode", confirmationCode)
+        if (clientId != null) body.put("clientId", clientId)
+        if (forceAliasCreation != null) body.put("forceAliasCreation", forceAliasCreation)
+        val answer = post(CONFIRM_SIGN_UP_PATH, body) ?: return ConfirmSignUpResult.Failed("network_error", 0)
+        if (answer.status in 200..299) return ConfirmSignUpResult.Confirmed(answer.document.optString("message"))
+        val code = answer.document.optString("code").ifEmpty { "upstream_error" }
+        return when {
+            answer.status == 400 && code == "code_mismatch" -> ConfirmSignUpResult.CodeMismatch
+            answer.status == 400 && code == "code_expired" -> ConfirmSignUpResult.CodeExpired
+            answer.status == 429 || answer.status == 503 ->
+                ConfirmSignUpResult.Throttled(code, answer.retryAfterSeconds ?: DEFAULT_RETRY_AFTER_SECONDS)
+            answer.status in setOf(400, 409, 413, 415) -> ConfirmSignUpResult.Invalid(code, fieldErrors(answer.document))
+            else -> ConfirmSignUpResult.Failed(code, answer.status)
+        }
+    }
+
     private fun fieldErrors(document: JSONObject): List<FieldError> {
         val errors = document.optJSONArray("errors") ?: return emptyList()
         return (0 until errors.length()).map { i ->
@@ -109,6 +157,7 @@ class ResendCodeClient(
 
     companion object {
         const val RESEND_CONFIRMATION_CODE_PATH = "/resend-confirmation-code"
+        const val CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
         const val DEFAULT_RETRY_AFTER_SECONDS = 60L
 
         /** Retry-After as delay-seconds (what this endpoint sends); null when absent or not a number. */
@@ -127,7 +176,10 @@ class ResendCodeClient(
             "payload_too_large" -> "The request was too large."
             "unsupported_media_type" -> "Something went wrong sending the request. Please try again."
             "rate_limited" -> "Too many requests right now. Please wait a moment and try again."
-            "attempt_limit_exceeded" -> "Too many codes were requested for this username. Please wait before trying again."
+            "code_mismatch" -> "That code is not right. Check the code in your latest message and try again."
+            "code_expired" -> "That code has expired or a newer one was sent. Use “Resend code” to get a new one."
+            "alias_exists" -> "Another account already uses this e-mail address or phone number. Sign in to that account instead."
+            "attempt_limit_exceeded" -> "Too many attempts for this username. Please wait before trying again."
             "internal_error" -> "Something went wrong on our side. Please try again later."
             "upstream_error" -> "The sign-up service had a problem. Please try again later."
             "upstream_unavailable" -> "The sign-up service is unavailable. Please try again shortly."

@@ -1,7 +1,7 @@
-// Resend a Cognito sign-up confirmation code through the resend-confirmation-code endpoint.
-// Swift 5.7+, Foundation only (iOS 15+/macOS 12+ for async URLSession). Copy as it is. Not compiled here (no
-// Swift toolchain installs on the CI machine): tests/unit/test_client_snippets.py keeps it in step with the Kotlin
-// client, which is compiled and run, on the route, the fields and every problem code.
+// Resend a Cognito sign-up confirmation code, and confirm the sign-up with it, through the endpoint's two routes
+// (resend-confirmation-code, confirm-sign-up). Swift 5.7+, Foundation only (iOS 15+/macOS 12+ for async
+// URLSession). Copy as it is. Not compiled here (no Swift toolchain installs on the CI machine):
+// tests/unit/test_client_snippets.py keeps it in step with the Kotlin client, which is compiled and run.
 //
 //   let client = ResendCodeClient(baseURL: URL(string: "https://abc123.execute-api.eu-west-1.amazonaws.com/v1")!)
 //   switch await client.resendConfirmationCode(username: email) {
@@ -10,6 +10,14 @@
 //   case .throttled(let code, let retryAfter):  disableButton(for: retryAfter); show(ResendCodeClient.message(for: code))
 //   case .failed(let code, _, let retryAfter):  show(ResendCodeClient.message(for: code))
 //                                               disableButton(for: retryAfter) // > 0 after a timeout: a code may be on its way
+//   }
+//   switch await client.confirmSignUp(username: email, confirmationCode: typedCode) {
+//   case .confirmed(let message):               show(message); goToSignIn()
+//   case .codeMismatch:                         show(ResendCodeClient.message(for: "code_mismatch"))
+//   case .codeExpired:                          show(ResendCodeClient.message(for: "code_expired")); offerResend()
+//   case .invalid(let code, _):                 show(ResendCodeClient.message(for: code))
+//   case .throttled(let code, let retryAfter):  disableConfirm(for: retryAfter); show(ResendCodeClient.message(for: code))
+//   case .failed(let code, _):                  show(ResendCodeClient.message(for: code))
 //   }
 
 import Foundation
@@ -26,6 +34,22 @@ public enum ResendCodeResult: Equatable {
     case failed(code: String, status: Int, retryAfter: TimeInterval)
 }
 
+public enum ConfirmSignUpResult: Equatable {
+    /// 200: the user is confirmed and can sign in.
+    case confirmed(message: String)
+    /// 400 code_mismatch: a wrong code, and also an unknown, already-confirmed or disabled account (no account
+    /// enumeration). A second submit of a code that already confirmed answers this too: send once.
+    case codeMismatch
+    /// 400 code_expired: older than 24 hours or replaced by a newer code; offer the resend.
+    case codeExpired
+    /// Other 400, 409 (alias_exists), 413 or 415: the input must change.
+    case invalid(code: String, errors: [FieldError])
+    /// 429 or 503: wait `retryAfter` seconds before the next try.
+    case throttled(code: String, retryAfter: TimeInterval)
+    /// Anything else, network failures included (status 0).
+    case failed(code: String, status: Int)
+}
+
 public struct FieldError: Decodable, Equatable {
     public let field: String
     public let code: String
@@ -38,6 +62,7 @@ public struct ResendCodeClient {
     public var session: URLSession = .shared
     public var timeout: TimeInterval = 15
     static let resendConfirmationCodePath = "resend-confirmation-code"
+    static let confirmSignUpPath = "confirm-sign-up"
     static let defaultRetryAfter: TimeInterval = 60
 
     public init(baseURL: URL, clientId: String? = nil, session: URLSession = .shared) {
@@ -51,6 +76,17 @@ public struct ResendCodeClient {
         let clientId: String?
     }
 
+    private struct ConfirmBody: Encodable {
+        let username: String
+        let confirmationCode: String
+        let clientId: String?
+        let forceAliasCreation: Bool?
+    }
+
+    private struct Confirmed: Decodable {
+        let message: String
+    }
+
     private struct Accepted: Decodable {
         struct Details: Decodable { let destination: String }
         let message: String
@@ -62,49 +98,86 @@ public struct ResendCodeClient {
         let errors: [FieldError]?
     }
 
-    public func resendConfirmationCode(username: String) async -> ResendCodeResult {
-        // A keyboard's trailing space or a pasted tab or line break: no Cognito username holds whitespace, so
-        // removing it around the value changes no valid one (the server does the same). Case stays as typed.
-        let body = Body(username: username.trimmingCharacters(in: .whitespacesAndNewlines), clientId: clientId)
-        guard let answer = await post(path: Self.resendConfirmationCodePath, body: body) else {
-            return .failed(code: "network_error", status: 0, retryAfter: 0)
-        }
-        let (data, http) = answer
-        if (200..<300).contains(http.statusCode),
-           let accepted = try? JSONDecoder().decode(Accepted.self, from: data) {
-            return .sent(message: accepted.message, destination: accepted.codeDeliveryDetails?.destination)
-        }
-        return problemResult(data: data, http: http)
+    /// How a request ended: the success body, a problem (status, code, errors, Retry-After), or no answer.
+    private enum Outcome {
+        case success(Data)
+        case problem(status: Int, code: String, errors: [FieldError], retryAfter: TimeInterval?)
+        case unreachable
     }
 
-    /// The shared reading of a problem+json answer, for every route of the endpoint.
-    private func problemResult(data: Data, http: HTTPURLResponse) -> ResendCodeResult {
-        let problem = (try? JSONDecoder().decode(Problem.self, from: data)) ?? Problem(code: nil, errors: nil)
-        let code = problem.code ?? "upstream_error"
-        let retryAfter = http.value(forHTTPHeaderField: "Retry-After")
-            .flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
-        switch http.statusCode {
-        case 429, 503:
-            return .throttled(code: code, retryAfter: retryAfter ?? Self.defaultRetryAfter)
-        case 400, 413, 415:
-            return .invalid(code: code, errors: problem.errors ?? [])
-        default:
-            return .failed(code: code, status: http.statusCode, retryAfter: retryAfter ?? 0)
-        }
-    }
-
-    /// POST a JSON body to a route of the endpoint; nil when the server could not be reached.
-    private func post<Payload: Encodable>(path: String, body: Payload) async -> (Data, HTTPURLResponse)? {
-        var request = URLRequest(url: baseURL.appendingPathComponent(path))
+    private func post<B: Encodable>(_ route: String, _ body: B) async -> Outcome {
+        var request = URLRequest(url: baseURL.appendingPathComponent(route))
         request.httpMethod = "POST"
         request.timeoutInterval = timeout
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("application/json, application/problem+json", forHTTPHeaderField: "Accept")
-        guard let encoded = try? JSONEncoder().encode(body) else { return nil }
-        request.httpBody = encoded
-        guard let answer = try? await session.data(for: request),
-              let http = answer.1 as? HTTPURLResponse else { return nil }
-        return (answer.0, http)
+        do {
+            request.httpBody = try JSONEncoder().encode(body)
+            let (data, response) = try await session.data(for: request)
+            guard let http = response as? HTTPURLResponse else { return .unreachable }
+            if (200..<300).contains(http.statusCode) { return .success(data) }
+            let problem = (try? JSONDecoder().decode(Problem.self, from: data)) ?? Problem(code: nil, errors: nil)
+            let retryAfter = http.value(forHTTPHeaderField: "Retry-After")
+                .flatMap { TimeInterval($0.trimmingCharacters(in: .whitespaces)) }
+            return .problem(
+                status: http.statusCode,
+                code: problem.code ?? "upstream_error",
+                errors: problem.errors ?? [],
+                retryAfter: retryAfter
+            )
+        } catch {
+            return .unreachable
+        }
+    }
+
+    public func resendConfirmationCode(username: String) async -> ResendCodeResult {
+        // A keyboard's trailing space or a pasted tab or line break: no Cognito username holds whitespace, so
+        // removing it around the value changes no valid one (the server does the same). Case stays as typed.
+        let body = Body(username: username.trimmingCharacters(in: .whitespacesAndNewlines), clientId: clientId)
+        switch await post(Self.resendConfirmationCodePath, body) {
+        case .success(let data):
+            guard let accepted = try? JSONDecoder().decode(Accepted.self, from: data) else {
+                return .failed(code: "upstream_error", status: 200, retryAfter: 0)
+            }
+            return .sent(message: accepted.message, destination: accepted.codeDeliveryDetails?.destination)
+        case .problem(let status, let code, let errors, let retryAfter):
+            switch status {
+            case 429, 503: return .throttled(code: code, retryAfter: retryAfter ?? Self.defaultRetryAfter)
+            case 400, 413, 415: return .invalid(code: code, errors: errors)
+            default: return .failed(code: code, status: status, retryAfter: retryAfter ?? 0)
+            }
+        case .unreachable:
+            return .failed(code: "network_error", status: 0, retryAfter: 0)
+        }
+    }
+
+    /// `confirmationCode` as the person typed it: the server removes whitespace.
+    public func confirmSignUp(
+        username: String, confirmationCode: String, forceAliasCreation: Bool? = nil
+    ) async -> ConfirmSignUpResult {
+        let body = ConfirmBody(
+            username: username.trimmingCharacters(in: .whitespacesAndNewlines),
+            confirmationCode: confirmationCode,
+            clientId: clientId,
+            forceAliasCreation: forceAliasCreation
+        )
+        switch await post(Self.confirmSignUpPath, body) {
+        case .success(let data):
+            guard let confirmed = try? JSONDecoder().decode(Confirmed.self, from: data) else {
+                return .failed(code: "upstream_error", status: 200)
+            }
+            return .confirmed(message: confirmed.message)
+        case .problem(let status, let code, let errors, let retryAfter):
+            switch (status, code) {
+            case (400, "code_mismatch"): return .codeMismatch
+            case (400, "code_expired"): return .codeExpired
+            case (429, _), (503, _): return .throttled(code: code, retryAfter: retryAfter ?? Self.defaultRetryAfter)
+            case (400, _), (409, _), (413, _), (415, _): return .invalid(code: code, errors: errors)
+            default: return .failed(code: code, status: status)
+            }
+        case .unreachable:
+            return .failed(code: "network_error", status: 0)
+        }
     }
 
     /// A message to show a person for each stable `code` (the same texts as web/resend-code.js).
@@ -121,7 +194,10 @@ public struct ResendCodeClient {
         case "payload_too_large": return "The request was too large."
         case "unsupported_media_type": return "Something went wrong sending the request. Please try again."
         case "rate_limited": return "Too many requests right now. Please wait a moment and try again."
-        case "attempt_limit_exceeded": return "Too many codes were requested for this username. Please wait before trying again."
+        case "code_mismatch": return "That code is not right. Check the code in your latest message and try again."
+        case "code_expired": return "That code has expired or a newer one was sent. Use “Resend code” to get a new one."
+        case "alias_exists": return "Another account already uses this e-mail address or phone number. Sign in to that account instead."
+        case "attempt_limit_exceeded": return "Too many attempts for this username. Please wait before trying again."
         case "internal_error": return "Something went wrong on our side. Please try again later."
         case "upstream_error": return "The sign-up service had a problem. Please try again later."
         case "upstream_unavailable": return "The sign-up service is unavailable. Please try again shortly."

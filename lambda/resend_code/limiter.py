@@ -68,8 +68,8 @@ _CONFIGURATION = _Configuration()
 
 
 def configure(table_name: str | None) -> BaseClient | None:
-    """Set the table for this execution environment (None: limits off) and build its DynamoDB client (no network
-    call), as the function does during INIT; return the client, or None when the limit is off."""
+    """Set the table for this execution environment (None: limits off) and build its client (no network call);
+    return the client (for the SnapStart hook), or None when the limits are off."""
     _CONFIGURATION.table_name = table_name or None
     _CONFIGURATION.absent_logged = False
     return _client() if _CONFIGURATION.table_name else None

@@ -16,6 +16,12 @@ COGNITO_ERROR = "CognitoError"
 ERROR_CODE = "ErrorCode"
 # One undimensioned count of Cognito failures the caller saw as a problem (429/5xx), for a single alarm.
 COGNITO_FAILURE = "CognitoFailure"
+# ConfirmSignUp accepted the code: the user is CONFIRMED.
+SIGN_UP_CONFIRMED = "SignUpConfirmed"
+# ConfirmSignUp refused, answered code_mismatch, code_expired or alias_exists, by Reason: Cognito's error code,
+# with NotAuthorizedException split into AlreadyConfirmed and UserDisabled. The caller cannot tell an unknown,
+# confirmed or disabled user from a wrong code; the operator can, here.
+CONFIRMATION_REFUSED = "ConfirmationRefused"
 # One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
 # the caller was answered neutrally for (upstream_errors.ACCOUNT_FAULTS), for a single alarm.
 COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"

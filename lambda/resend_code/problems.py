@@ -41,6 +41,17 @@ SERVER_SUPPLIED_FIELD = ProblemType(
     "Field supplied by the server",
     "The secret hash, the client secret and the caller's IP address are supplied by the server; remove them.",
 )
+# ConfirmSignUp's answers a person acts on. An unknown, already-confirmed or disabled user answers
+# code_mismatch too (see upstream_errors.CONFIRM_SIGN_UP_ERRORS), so these tell nothing about who exists.
+CODE_MISMATCH = ProblemType(
+    "code_mismatch", 400, "Wrong code", "The confirmation code is not the one that was sent; check it and try again."
+)
+CODE_EXPIRED = ProblemType(
+    "code_expired",
+    400,
+    "Code expired",
+    "The confirmation code has expired or was replaced by a newer one; ask for a new code.",
+)
 UNKNOWN_CLIENT_ID = ProblemType(
     "unknown_client_id", 400, "Unknown app client", "clientId is not one of the app clients this endpoint serves."
 )
@@ -53,6 +64,13 @@ REQUEST_BLOCKED = ProblemType(
 NOT_FOUND = ProblemType("not_found", 404, "Not found", "There is no such resource.")
 METHOD_NOT_ALLOWED = ProblemType(
     "method_not_allowed", 405, "Method not allowed", "This resource does not accept that method."
+)
+# Only the holder of the right code reaches this answer: Cognito checks the code before the alias.
+ALIAS_EXISTS = ProblemType(
+    "alias_exists",
+    409,
+    "Alias exists",
+    "Another account already uses this e-mail address or phone number; sign in to that account instead.",
 )
 PAYLOAD_TOO_LARGE = ProblemType("payload_too_large", 413, "Payload too large", "The body is larger than allowed.")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(
@@ -75,7 +93,7 @@ ATTEMPT_LIMIT_EXCEEDED = ProblemType(
     "attempt_limit_exceeded",
     429,
     "Attempt limit exceeded",
-    "Too many codes were requested for this username; retry after the time given in Retry-After.",
+    "Too many attempts for this username; retry after the time given in Retry-After.",
     retry_after_seconds=60,
 )
 INTERNAL_ERROR = ProblemType(
@@ -107,11 +125,14 @@ CATALOG: tuple[ProblemType, ...] = (
     INVALID_JSON,
     INVALID_REQUEST,
     SERVER_SUPPLIED_FIELD,
+    CODE_MISMATCH,
+    CODE_EXPIRED,
     UNKNOWN_CLIENT_ID,
     ORIGIN_NOT_ALLOWED,
     REQUEST_BLOCKED,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
+    ALIAS_EXISTS,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     RATE_LIMITED,

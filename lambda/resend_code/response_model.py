@@ -46,3 +46,11 @@ class ProblemDocument(_ResponsePart):
     detail: str
     code: str
     errors: list[FieldErrorDocument] | None = None
+
+
+class ConfirmedResponse(_ResponsePart):
+    """The sign-up is confirmed: the user can sign in."""
+
+    model_config = ConfigDict(title="ConfirmedResponse")
+
+    message: str

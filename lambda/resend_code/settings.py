@@ -22,6 +22,12 @@ _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 
 # The issue's defaults: a code a minute at most, five a day, per username.
 DEFAULT_RESEND_LIMIT = LimitPolicy("resend", cooldown_seconds=60, max_per_window=5, window_seconds=86_400)
+# Confirm attempts per username (issue 11): a six-digit code has 1,000,000 values and lives 24 hours. Five
+# attempts per 15 minutes allow at most 480 guesses a day, a 0.048 % chance of hitting one code in its lifetime,
+# while a person who mistypes waits 15 minutes at most. No cooldown: retyping a mistyped code at once is normal.
+# Cognito's own attempt limit is unpublished and only a real account reaches it; this cap counts every attempt
+# before Cognito, for every string alike, and is meant to be reached first.
+DEFAULT_CONFIRM_LIMIT = LimitPolicy("confirm", cooldown_seconds=0, max_per_window=5, window_seconds=900)
 
 
 class ConfigurationError(Exception):
@@ -44,6 +50,7 @@ class Settings:
     limiter_table_name: str | None = None
     """DynamoDB table of the per-username limiter; None turns the limit off (the function logs it once)."""
     resend_limit: LimitPolicy = DEFAULT_RESEND_LIMIT
+    confirm_limit: LimitPolicy = DEFAULT_CONFIRM_LIMIT
     pseudonym_key_secret_id: str | None = None
     """Secrets Manager secret holding the key of the username pseudonym (user_ref, limiter key); None: no user_ref."""
     response_floor_seconds: float = 0.0
@@ -88,6 +95,7 @@ class Settings:
             cognito_read_timeout_seconds=_number(env, "COGNITO_READ_TIMEOUT_SECONDS", 3.0, 0.1, 10.0),
             limiter_table_name=limiter_table_name,
             resend_limit=_resend_limit(env),
+            confirm_limit=_confirm_limit(env),
             pseudonym_key_secret_id=pseudonym_key_secret_id,
             # Milliseconds in the environment (the unit people think of response times in); the function's 10 s
             # timeout must still cover the floor, so it is capped at 5 s.
@@ -148,6 +156,16 @@ def _resend_limit(env: Mapping[str, str]) -> LimitPolicy:
         # The item keeps one timestamp per acquisition in the window: 1000 of them stay under DynamoDB's 400 KB.
         max_per_window=_whole(env, "RESEND_MAX_PER_WINDOW", default.max_per_window, 1, 1_000),
         window_seconds=_whole(env, "RESEND_WINDOW_SECONDS", default.window_seconds, 1, 30 * 86_400),
+    )
+
+
+def _confirm_limit(env: Mapping[str, str]) -> LimitPolicy:
+    default = DEFAULT_CONFIRM_LIMIT
+    return LimitPolicy(
+        default.name,
+        cooldown_seconds=0,
+        max_per_window=_whole(env, "CONFIRM_MAX_PER_WINDOW", default.max_per_window, 1, 100),
+        window_seconds=_whole(env, "CONFIRM_WINDOW_SECONDS", default.window_seconds, 60, 86_400),
     )
 
 

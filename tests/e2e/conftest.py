@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 import requests
 
 from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME
+from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -33,6 +35,8 @@ FUNCTION_SETTINGS = (
     "RESEND_COOLDOWN_SECONDS",
     "RESEND_MAX_PER_WINDOW",
     "RESEND_WINDOW_SECONDS",
+    "CONFIRM_MAX_PER_WINDOW",
+    "CONFIRM_WINDOW_SECONDS",
     "RESPONSE_TIME_FLOOR_MS",
     "ALLOWED_CLIENT_METADATA_KEYS",
 )
@@ -46,6 +50,7 @@ LOOSE_LIMITS = {
     "RESEND_MAX_PER_WINDOW": "1000",
     # A one-second window keeps the seeded user's item small however many requests a test sends.
     "RESEND_WINDOW_SECONDS": "1",
+    "CONFIRM_MAX_PER_WINDOW": "100",
     "RESPONSE_TIME_FLOOR_MS": "0",
 }
 
@@ -88,13 +93,39 @@ class LocalApi:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def arm_fault(self, operation: str, error_code: str, **fault: Any) -> None:
+    def arm_fault(self, operation: str, error_code: str | None, **fault: Any) -> None:
         """Make the emulator answer the next call(s) of `operation` with an AWS error."""
         body = {"operation": operation, "errorCode": error_code, **fault}
         requests.post(f"{self.url}/_local/faults", json=body, timeout=5).raise_for_status()
 
     def disarm_faults(self) -> None:
         requests.delete(f"{self.url}/_local/faults", timeout=5).raise_for_status()
+
+    def age_codes(self, seconds: float, username: str) -> None:
+        """Make the codes sent to `username` `seconds` older (the emulator's clock knob for code expiry)."""
+        body = {"seconds": seconds, "username": username}
+        requests.post(f"{self.url}/_local/outbox/age", json=body, timeout=5).raise_for_status()
+
+    def sign_up(self, prefix: str = "new") -> str:
+        """Sign up a fresh UNCONFIRMED user (the emulator 'sends' its first code) and return its username."""
+        username = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+        self.aws("cognito-idp").sign_up(
+            ClientId=self.client_id,
+            Username=username,
+            Password="Local-only-Passw0rd!",
+            SecretHash=compute_secret_hash(username, self.client_id, self.client_secret),
+            UserAttributes=[{"Name": "email", "Value": username}],
+        )
+        return username
+
+    def newest_code(self, username: str) -> str:
+        code: str = next(m["code"] for m in self.outbox() if m["username"] == username)
+        return code
+
+    def user_status(self, username: str) -> tuple[str, dict[str, str]]:
+        """AdminGetUser's UserStatus and attributes."""
+        user = self.aws("cognito-idp").admin_get_user(UserPoolId=self.user_pool_id, Username=username)
+        return user["UserStatus"], {a["Name"]: a["Value"] for a in user["UserAttributes"]}
 
 
 def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:

@@ -65,7 +65,9 @@ def test_the_limiter_key_is_a_pseudonym_never_the_username(local: LocalApi) -> N
     assert items
     for item in items:
         assert "@" not in item["pk"]["S"]
-        assert item["pk"]["S"].startswith("resend#")
+        policy, _, subject = item["pk"]["S"].partition("#")
+        assert policy in ("resend", "confirm")  # each route's policy (confirm: the attempt cap of issue 11)
+        assert len(subject) == 16 and int(subject, 16) >= 0  # the 16-hex-character pseudonym
 
 
 def test_an_unusable_limiter_table_fails_open_and_says_so(local: LocalApi) -> None:

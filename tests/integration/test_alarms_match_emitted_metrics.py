@@ -21,6 +21,8 @@ from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import metric_names as names
+from resend_code.route import CONFIRM_SIGN_UP_PATH
+from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
 from tests.integration.conftest import Invoke
@@ -76,12 +78,54 @@ def powertools_settings(synth: Synthesized) -> dict[str, str]:
     return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
 
 
+def _limited_and_confirm_outcomes(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, settings: dict[str, str]
+) -> None:
+    """The outcomes that need the limiter's table, the response-time floor or the confirm route."""
+    # Cognito's per-account attempt limit on resend: answered neutrally, counted apart.
+    invoke = make_invoke(**settings)
+    STATE.arm(RESEND, Fault("LimitExceededException"))
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+    STATE.disarm()
+
+    # The limits on (one resend a minute, one confirm attempt per window) and a floor every call overruns.
+    invoke = make_invoke(
+        **settings,
+        LIMITER_TABLE_NAME=emulator.limiter_table_name,
+        CONFIRM_MAX_PER_WINDOW="1",
+        RESPONSE_TIME_FLOOR_MS="1",
+    )
+    username = f"metrics-{uuid.uuid4().hex[:8]}@example.com"
+    assert invoke({"username": username}).status == 200
+    assert invoke({"username": username}).status == 429  # LimitReached{Policy=resend}
+    confirm = {"username": username, "confirmationCode": "000000"}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 400  # ConfirmationRefused{Reason}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 429  # LimitReached{Policy=confirm}
+    # The limiter's table unreachable: the request goes on (fail open), counted.
+    STATE.arm("dynamodb:GetItem", Fault("InternalServerError", status=500, times=2))
+    assert invoke({"username": f"other-{username}"}).status == 200
+    STATE.disarm()
+
+    # A confirmed sign-up: a fresh user and the code the emulator sent at SignUp.
+    signed_up = f"confirmed-{uuid.uuid4().hex[:8]}@example.com"
+    emulator.cognito().sign_up(
+        ClientId=emulator.client_id,
+        Username=signed_up,
+        Password="Local-only-Passw0rd!",
+        SecretHash=compute_secret_hash(signed_up, emulator.client_id, emulator.client_secret),
+        UserAttributes=[{"Name": "email", "Value": signed_up}],
+    )
+    code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
+    body = {"username": signed_up, "confirmationCode": code}
+    assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP_PATH).status == 200
+
+
 @pytest.fixture
 def emitted(
     make_invoke: Callable[..., Invoke],
+    emulator: SeededEmulator,
     capsys: pytest.CaptureFixture[str],
     demo: Synthesized,  # noqa: F811
-    emulator: SeededEmulator,
 ) -> Iterator[Emitted]:
     """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
     up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
@@ -94,12 +138,7 @@ def emitted(
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
         STATE.disarm()
-    # The per-username limit reached, its table unusable (fail open), the response-time floor overrun.
-    fresh = {"username": f"nobody-{uuid.uuid4().hex[:8]}@example.com"}
-    limited = make_invoke(**settings, LIMITER_TABLE_NAME=emulator.limiter_table_name)
-    assert [limited(fresh).status, limited(fresh).status] == [200, 429]
-    assert make_invoke(**settings, LIMITER_TABLE_NAME="no-such-table")(fresh).status == 200
-    assert make_invoke(**settings, RESPONSE_TIME_FLOOR_MS="1")({"username": CONFIRMED_USER}).status == 200
+    _limited_and_confirm_outcomes(make_invoke, emulator, settings)
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 

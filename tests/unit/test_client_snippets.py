@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 
 from resend_code.problems import CATALOG
-from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_model import ConfirmSignUpRequest, ResendConfirmationCodeRequest
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails, FieldErrorDocument, ProblemDocument
-from resend_code.route import ROUTE_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVASCRIPT = (ROOT / "web" / "resend-code.js").read_text(encoding="utf-8")
@@ -59,20 +59,22 @@ def test_every_client_has_the_same_message_for_every_problem_code() -> None:
 def test_the_route_each_client_calls_is_the_route() -> None:
     kotlin = re.findall(r'const val \w+_PATH = "([^"]+)"', KOTLIN)
     swift = re.findall(r'static let \w+Path = "([^"]+)"', SWIFT)
-    javascript = re.findall(r'const ROUTE = "([^"]+)"', JAVASCRIPT)
+    javascript = re.findall(r'const (?:RESEND|CONFIRM)_ROUTE = "([^"]+)"', JAVASCRIPT)
 
-    assert kotlin == [ROUTE_PATH]
-    assert ["/" + path for path in swift] == [ROUTE_PATH]
-    assert javascript == [ROUTE_PATH]
+    assert kotlin == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
+    assert ["/" + path for path in swift] == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
+    assert javascript == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
 
 
-def test_kotlin_and_swift_send_the_same_request_fields_the_model_accepts() -> None:
-    model_fields = {field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items()}
+def test_kotlin_and_swift_send_the_same_request_fields_the_models_accept() -> None:
+    models = (ResendConfirmationCodeRequest, ConfirmSignUpRequest)
+    model_fields = {field.alias or name for model in models for name, field in model.model_fields.items()}
     kotlin = set(re.findall(r'\.put\("(\w+)"', _code(KOTLIN)))
-    swift = set(re.findall(r"let (\w+):", _block(SWIFT, "struct Body", "}")))
+    bodies = [_block(SWIFT, "struct Body", "}"), _block(SWIFT, "struct ConfirmBody", "}")]
+    swift = {name for block in bodies for name in re.findall(r"let (\w+):", block)}
 
-    assert kotlin == swift == {"username", "clientId"}
-    assert kotlin <= model_fields
+    assert kotlin == swift
+    assert {"username", "clientId", "confirmationCode"} <= kotlin <= model_fields
 
 
 def test_kotlin_and_swift_read_the_same_answer_fields_the_endpoint_sends() -> None:
@@ -109,7 +111,7 @@ def test_kotlin_and_swift_group_statuses_and_honour_retry_after_alike() -> None:
     for source in (KOTLIN, SWIFT, JAVASCRIPT):
         assert '"Retry-After"' in source
     assert re.search(r"Failed\(code, answer\.status, answer\.retryAfterSeconds", KOTLIN)
-    assert re.search(r"\.failed\(code: code, status: http\.statusCode, retryAfter: retryAfter", SWIFT)
+    assert re.search(r"\.failed\(code: code, status: status, retryAfter: retryAfter \?\? 0\)", SWIFT)
     assert "DEFAULT_RETRY_AFTER_SECONDS = 60L" in KOTLIN and "defaultRetryAfter: TimeInterval = 60" in SWIFT
 
 
@@ -122,5 +124,36 @@ def test_every_client_strips_whitespace_around_the_username() -> None:
 @pytest.mark.parametrize(
     "snippet", ["web/resend-code.js", "docs/snippets/ResendCode.swift", "docs/snippets/ResendCode.kt"]
 )
-def test_every_snippet_sends_json(snippet: str) -> None:
-    assert "application/json" in (ROOT / snippet).read_text(encoding="utf-8")
+def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
+    text = (ROOT / snippet).read_text(encoding="utf-8")
+
+    assert ROUTE_PATH.strip("/") in text
+    assert "Retry-After" in text
+    assert "application/json" in text
+
+
+@pytest.mark.parametrize(
+    ("snippet", "function"),
+    [
+        ("web/resend-code.js", "export async function confirmSignUp("),
+        ("docs/snippets/ResendCode.swift", "public func confirmSignUp("),
+        ("docs/snippets/ResendCode.kt", "suspend fun confirmSignUp("),
+    ],
+)
+def test_every_snippet_confirms_a_sign_up_with_typed_results(snippet: str, function: str) -> None:
+    text = (ROOT / snippet).read_text(encoding="utf-8")
+
+    assert CONFIRM_SIGN_UP_PATH.strip("/") in text
+    assert function in text
+    assert "confirmationCode" in text
+    # A wrong code and an expired code are told apart: the second offers the resend.
+    assert "code_mismatch" in text and "code_expired" in text
+
+
+@pytest.mark.parametrize("snippet", ["docs/snippets/ResendCode.swift", "docs/snippets/ResendCode.kt"])
+def test_mobile_snippets_share_the_pages_messages(snippet: str) -> None:
+    text = (ROOT / snippet).read_text(encoding="utf-8")
+    javascript = dict(re.findall(r'^\s+([a-z_]+): "(.+)",$', JAVASCRIPT, re.MULTILINE))
+
+    for code in ("code_mismatch", "code_expired", "alias_exists", "attempt_limit_exceeded"):
+        assert javascript[code] in text, code

@@ -113,3 +113,31 @@ def test_a_bad_origin_list_is_kept_apart_so_the_other_settings_still_load(origin
     assert settings.allowed_origins_error.startswith("ALLOWED_ORIGINS: ")
     assert "capacitor://localhost" in settings.allowed_origins_error  # the message shows a good example
     assert settings.default_client_id == "client1"
+
+
+def test_the_confirm_cap_defaults_to_five_attempts_per_15_minutes_without_cooldown() -> None:
+    limit = Settings.from_env(ONE_CLIENT).confirm_limit
+
+    assert (limit.name, limit.cooldown_seconds, limit.max_per_window, limit.window_seconds) == ("confirm", 0, 5, 900)
+
+
+def test_the_confirm_cap_is_configurable() -> None:
+    env = {**ONE_CLIENT, "CONFIRM_MAX_PER_WINDOW": "3", "CONFIRM_WINDOW_SECONDS": "3600"}
+    limit = Settings.from_env(env).confirm_limit
+
+    assert (limit.max_per_window, limit.window_seconds) == (3, 3600)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONFIRM_MAX_PER_WINDOW", "0"),
+        ("CONFIRM_MAX_PER_WINDOW", "101"),
+        ("CONFIRM_MAX_PER_WINDOW", "five"),
+        ("CONFIRM_WINDOW_SECONDS", "59"),
+        ("CONFIRM_WINDOW_SECONDS", "86401"),
+    ],
+)
+def test_a_bad_confirm_cap_is_named(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_env({**ONE_CLIENT, name: value})

@@ -8,7 +8,10 @@ from resend_code.problems import Problem, render_problem
 from resend_code.upstream_errors import (
     ACCOUNT_FAULTS,
     COGNITO_ERRORS,
+    CONFIRM_SIGN_UP_ERRORS,
     cognito_problem,
+    confirm_refusal_reason,
+    confirm_sign_up_problem,
     is_secret_hash_rejection,
     transport_problem,
 )
@@ -108,3 +111,57 @@ def test_a_timeout_asks_for_a_cooldown_since_the_code_may_have_been_sent() -> No
     assert timeout is not None and timeout.code == "upstream_timeout"
     assert render_problem(Problem(timeout)).headers == {"Retry-After": "30"}
     assert "may already be on its way" in timeout.detail
+
+
+def test_confirm_sign_up_table_covers_every_error_in_botocores_model() -> None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    modelled = {shape.name for shape in model.operation_model("ConfirmSignUp").error_shapes}
+
+    assert modelled - set(CONFIRM_SIGN_UP_ERRORS) == set()
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "reason"),
+    [
+        ("CodeMismatchException", "Invalid verification code provided, please try again.", "CodeMismatchException"),
+        ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException"),
+        ("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED", "AlreadyConfirmed"),
+        ("NotAuthorizedException", "User is disabled.", "UserDisabled"),
+        ("InvalidParameterException", "anything", "InvalidParameterException"),
+        # Only a real account can reach Cognito's attempt limits: a 429 for them would say it exists.
+        ("TooManyFailedAttemptsException", "Too many failed attempts.", "TooManyFailedAttemptsException"),
+        ("LimitExceededException", "Attempt limit exceeded", "LimitExceededException"),
+    ],
+)
+def test_confirm_refusals_that_could_reveal_the_account_answer_like_a_wrong_code(
+    code: str, message: str, reason: str
+) -> None:
+    error = client_error(code, message)
+
+    assert confirm_sign_up_problem(error).code == "code_mismatch"
+    assert confirm_refusal_reason(error) == reason
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "problem_code"),
+    [
+        ("ExpiredCodeException", 400, "code_expired"),
+        ("AliasExistsException", 409, "alias_exists"),
+        ("TooManyRequestsException", 429, "rate_limited"),
+        ("ForbiddenException", 403, "request_blocked"),
+        ("ResourceNotFoundException", 500, "internal_error"),
+        ("OperationNotEnabledException", 500, "internal_error"),
+        ("UserLambdaValidationException", 502, "upstream_error"),
+        ("SomethingNewException", 502, "upstream_error"),
+    ],
+)
+def test_other_confirm_errors_map_to_their_documented_answer(code: str, status: int, problem_code: str) -> None:
+    problem = confirm_sign_up_problem(client_error(code))
+
+    assert (problem.status, problem.code) == (status, problem_code)
+
+
+def test_a_secret_hash_rejection_on_confirm_is_a_configuration_fault_not_a_wrong_code() -> None:
+    error = client_error("NotAuthorizedException", "Unable to verify secret hash for client abc")
+
+    assert confirm_sign_up_problem(error).code == "internal_error"
