@@ -71,6 +71,23 @@ def test_whitespace_no_code_can_contain_is_removed(typed: str, sent: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("１２３４５６", "123456"),  # full-width, from a Japanese or Chinese input method
+        ("١٢٣٤٥٦", "123456"),  # Arabic-Indic, from an Arabic phone keyboard's numeric field
+        ("۱۲۳ ۴۵۶", "123456"),  # Persian, with a space
+        ("१२३456", "123456"),  # Devanagari and ASCII mixed
+        ("12³456", "12³456"),  # a superscript is not a decimal digit: left for Cognito to refuse
+    ],
+)
+def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent: str) -> None:
+    # A numeric field on a phone set to another script types the right code in that script's digits.
+    request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+
+    assert request.confirmation_code == sent
+
+
+@pytest.mark.parametrize(
     ("code", "error_type"),
     [
         ("", "string_too_short"),
