@@ -56,7 +56,7 @@ MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALU
 # ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`. Cognito sends six
 # ASCII digits; a code can hold no whitespace, so whitespace a person types or pastes around or inside it
 # ("123 456") is unambiguous and removed before the check. So are digits of other scripts: a phone keyboard set
-# to Arabic or Persian, or a Japanese or Chinese input method, types "١٢٣٤٥٦" or "１２３４５６" into a numeric
+# to Arabic or Persian, or a Japanese or Chinese input method, types Arabic-Indic or full-width digits into a numeric
 # field, and Cognito, which compares the ASCII code it sent, would refuse the right code as a wrong one.
 CONFIRMATION_CODE_PATTERN = r"^\S+$"
 CONFIRMATION_CODE_MAX_LENGTH = 2048
@@ -166,7 +166,7 @@ class ConfirmSignUpRequest(_RequestPart):
     )
     confirmation_code: ConfirmationCode = Field(
         description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
-        "digits of any script (１２３, ١٢٣) count as ASCII digits.",
+        "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
         examples=["123456"],
     )
     client_id: ClientId | None = Field(
