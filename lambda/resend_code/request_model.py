@@ -48,7 +48,18 @@ def is_server_supplied(name: str) -> bool:
     return re.sub(r"[^a-z0-9]", "", name.lower()) in SERVER_SUPPLIED_FIELDS
 
 
-Username = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN)]
+def _without_surrounding_whitespace(value: Any) -> Any:
+    return value.strip() if isinstance(value, str) else value
+
+
+# No username holds whitespace, so whitespace around one (a pasted address with its trailing newline, a phone
+# client that does not trim) is unambiguous and removed before the check; whitespace inside one stays an error,
+# since which of the two parts was meant is not.
+Username = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN),
+    BeforeValidator(_without_surrounding_whitespace),
+]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=CLIENT_ID_PATTERN)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_METADATA_KEY_MAX_LENGTH)]
 MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
