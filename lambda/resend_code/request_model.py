@@ -9,6 +9,7 @@ address (taken from API Gateway's request context, never from the body).
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Annotated, Any
 
 from pydantic import (
@@ -71,21 +72,26 @@ MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_M
 MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
 
 # ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`. Cognito sends six
-# digits; a code can hold no whitespace, so whitespace a person types or pastes around or inside it ("123 456")
-# is unambiguous and removed before the check.
+# ASCII digits; a code can hold no whitespace, so whitespace a person types or pastes around or inside it
+# ("123 456") is unambiguous and removed before the check. So are digits of other scripts: a phone keyboard set
+# to Arabic or Persian, or a Japanese or Chinese input method, types Arabic-Indic or full-width digits into a numeric
+# field, and Cognito, which compares the ASCII code it sent, would refuse the right code as a wrong one.
 CONFIRMATION_CODE_PATTERN = r"^\S+$"
 CONFIRMATION_CODE_MAX_LENGTH = 2048
 
 
-def _without_whitespace(value: Any) -> Any:
-    return "".join(value.split()) if isinstance(value, str) else value
+def _as_sent(value: Any) -> Any:
+    """The code as Cognito sent it: whitespace removed, every Unicode decimal digit (category Nd) as ASCII."""
+    if not isinstance(value, str):
+        return value
+    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in "".join(value.split()))
 
 
 # The validator wraps the constrained string, so it runs first and the constraints check what Cognito will get.
 ConfirmationCode = Annotated[
     str,
     StringConstraints(min_length=1, max_length=CONFIRMATION_CODE_MAX_LENGTH, pattern=CONFIRMATION_CODE_PATTERN),
-    BeforeValidator(_without_whitespace),
+    BeforeValidator(_as_sent),
 ]
 
 
@@ -177,7 +183,8 @@ class ConfirmSignUpRequest(_RequestPart):
         examples=["someone@example.com"],
     )
     confirmation_code: ConfirmationCode = Field(
-        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored.",
+        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
+        "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
         examples=["123456"],
     )
     client_id: ClientId | None = Field(
@@ -208,7 +215,9 @@ USERNAME_RULE = (
 )
 
 
-CONFIRMATION_CODE_RULE = "1-2048 characters other than whitespace once whitespace is removed."
+CONFIRMATION_CODE_RULE = (
+    "1-2048 characters other than whitespace once whitespace is removed and other scripts' digits made ASCII."
+)
 
 
 def portable_json_schema(ref_template: str, model: type[BaseModel] = ResendConfirmationCodeRequest) -> dict[str, Any]:

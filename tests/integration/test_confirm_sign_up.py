@@ -83,6 +83,22 @@ def test_whitespace_a_person_types_in_the_code_is_ignored(
     assert response.status == 200
 
 
+@pytest.mark.parametrize("zero", [0xFF10, 0x0660], ids=["full-width", "arabic-indic"])
+def test_the_right_code_in_another_scripts_digits_confirms(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, zero: int
+) -> None:
+    # A phone keyboard in Arabic, or a Japanese or Chinese input method, types the code in its own digits, and a
+    # pasted username keeps its newline: both mean what Cognito sent and knows.
+    invoke = make_invoke()
+    username = new_user(emulator)
+    typed = "".join(chr(zero + int(digit)) for digit in newest_code(username))
+
+    response = confirm(invoke, f" {username}\n", typed)
+
+    assert response.status == 200
+    assert status_of(emulator, username)[0] == "CONFIRMED"
+
+
 def test_a_wrong_code_is_code_mismatch_and_leaves_the_user_unconfirmed(
     make_invoke: Callable[..., Invoke], emulator: SeededEmulator
 ) -> None:

@@ -71,6 +71,23 @@ def test_whitespace_no_code_can_contain_is_removed(typed: str, sent: str) -> Non
 
 
 @pytest.mark.parametrize(
+    ("typed", "sent"),
+    [
+        ("\uff11\uff12\uff13\uff14\uff15\uff16", "123456"),  # full-width, from a Japanese or Chinese input method
+        ("\u0661\u0662\u0663\u0664\u0665\u0666", "123456"),  # Arabic-Indic, from an Arabic phone keyboard
+        ("\u06f1\u06f2\u06f3 \u06f4\u06f5\u06f6", "123456"),  # Persian, with a space
+        ("\u0967\u0968\u0969456", "123456"),  # Devanagari and ASCII mixed
+        ("12\u00b3456", "12\u00b3456"),  # a superscript is not a decimal digit: left for Cognito to refuse
+    ],
+)
+def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent: str) -> None:
+    # A numeric field on a phone set to another script types the right code in that script's digits.
+    request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+
+    assert request.confirmation_code == sent
+
+
+@pytest.mark.parametrize(
     ("code", "error_type"),
     [
         ("", "string_too_short"),

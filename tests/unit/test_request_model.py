@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from resend_code.request_model import (
     CLIENT_METADATA_MAX_ENTRIES,
+    ConfirmSignUpRequest,
     ResendConfirmationCodeRequest,
 )
 
@@ -40,6 +41,15 @@ def test_accepts_the_full_sdk_shape_in_camel_case() -> None:
 @pytest.mark.parametrize("username", ["a", "x" * 128, "zoë+tag@exämple.com", "+14255550100", "用户"])
 def test_accepts_usernames_within_cognitos_limits(username: str) -> None:
     assert ResendConfirmationCodeRequest.model_validate({"username": username}).username == username
+
+
+@pytest.mark.parametrize("typed", [" alice@example.com", "alice@example.com\n", "\talice@example.com\u00a0"])
+def test_whitespace_around_a_username_is_removed(typed: str) -> None:
+    # No username holds whitespace: a pasted address with its newline means that address, on both routes (and so
+    # one limiter key and one SECRET_HASH over what Cognito receives).
+    assert ResendConfirmationCodeRequest.model_validate({"username": typed}).username == "alice@example.com"
+    confirm = ConfirmSignUpRequest.model_validate({"username": typed, "confirmationCode": "123456"})
+    assert confirm.username == "alice@example.com"
 
 
 @pytest.mark.parametrize(
