@@ -1,0 +1,250 @@
+"""`make mutate`: mutation testing of lambda/ with mutmut, against the unit and integration tests.
+
+A report, not a test gate. It prints the score and every surviving mutant, and rewrites the "Latest run" part of
+docs/testing.md. Survivors that no behaviour can tell apart from the original are listed in EQUIVALENT below, each
+with the reason; every other survivor is counted against the score.
+
+Why a workspace: the function's package is imported as `resend_code` (lambda/ is its code asset, on sys.path), but
+mutmut names mutants after their path from the directory it runs in, and refuses to run when the two differ. So
+the run happens in .mutation/, a fresh copy of the repository's test inputs in which lambda/'s contents sit at
+the top: `resend_code/x.py` there is module `resend_code.x`, as in Lambda. Whatever lambda/ holds (new modules,
+a second route) is picked up without changing this file. mutmut keeps its own working copy in .mutation/mutants/.
+
+Environment: MUTATE_JOBS (parallel workers, default 2), MUTATE_KEEP=1 (reuse .mutation/mutants/ results from
+the previous run instead of starting afresh: faster, but only right when neither code nor tests changed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_DIR = ROOT / "lambda"
+WORKSPACE = ROOT / ".mutation"
+MUTANTS = WORKSPACE / "mutants"
+TESTING_DOC = ROOT / "docs" / "testing.md"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+
+# What the tests import or read besides the function: copied next to it in the workspace.
+TEST_INPUTS = ("tests", "local", "bench", "docs", "web")
+# The judges. test_properties.py is left out: its four hypothesis tests take ~85 % of the unit+integration run
+# time (600 random bodies through the handler), they assert only "never a 5xx, never an exception", and a
+# mutant they kill by chance in one run and not the next would make the score flaky. The bad-input corpus
+# (tests/e2e) and the unit tests of request parsing cover the same ground deterministically.
+TEST_SELECTION = ["tests/unit", "tests/integration", "--ignore=tests/integration/test_properties.py"]
+
+KILLED = {"killed", "timeout", "caught by type check"}
+START, END = "<!-- mutate:start -->", "<!-- mutate:end -->"
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A survivor no behaviour can tell from the original: matched by its function and its mutated line."""
+
+    function: str
+    """Dotted function as mutmut names it, without the __mutmut_N suffix: resend_code.settings.x__number."""
+    mutated_line: str
+    """The mutant's changed line (a `+` line of the diff), stripped of indentation."""
+    why: str
+
+
+# Each entry was read and argued, not guessed; see docs/testing.md for the list as the last run matched it.
+EQUIVALENT: tuple[Equivalent, ...] = ()
+
+
+@dataclass
+class Mutant:
+    name: str
+    status: str
+    diff: str = ""
+
+    @property
+    def function(self) -> str:
+        return self.name.partition("__mutmut_")[0]
+
+    @property
+    def mutated_lines(self) -> list[str]:
+        return [
+            line[1:].strip()
+            for line in self.diff.splitlines()
+            if line.startswith("+") and not line.startswith("+++") and line[1:].strip()
+        ]
+
+    def equivalent(self) -> Equivalent | None:
+        for candidate in EQUIVALENT:
+            if candidate.function == self.function and candidate.mutated_line in self.mutated_lines:
+                return candidate
+        return None
+
+
+def _copy(source: Path, target: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=ignore)
+    else:
+        shutil.copy2(source, target)
+
+
+def prepare_workspace(keep: bool) -> list[str]:
+    """A fresh .mutation/ (keeping mutants/ when asked); returns the paths mutmut mutates, relative to it."""
+    kept = None
+    if keep and MUTANTS.is_dir():
+        kept = WORKSPACE.parent / ".mutation-mutants-kept"
+        shutil.rmtree(kept, ignore_errors=True)
+        MUTANTS.rename(kept)
+    shutil.rmtree(WORKSPACE, ignore_errors=True)
+    WORKSPACE.mkdir()
+    if kept is not None:
+        kept.rename(MUTANTS)
+    source_paths = []
+    for entry in sorted(LAMBDA_DIR.iterdir()):
+        if entry.name == "__pycache__" or (entry.is_file() and entry.suffix != ".py"):
+            continue
+        _copy(entry, WORKSPACE / entry.name)
+        source_paths.append(entry.name)
+    for name in TEST_INPUTS:
+        _copy(ROOT / name, WORKSPACE / name)
+    (WORKSPACE / "pyproject.toml").write_text(_workspace_pyproject(source_paths), encoding="utf-8")
+    return source_paths
+
+
+def _toml(value: object) -> str:
+    # Strings, booleans, numbers and lists of them: their JSON spelling is valid TOML.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _workspace_pyproject(source_paths: list[str]) -> str:
+    pytest_options = dict(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"])
+    # The function's code sits at the workspace's top: no lambda/ on the path, or the unmutated copy would win.
+    pytest_options["pythonpath"] = ["."]
+    mutmut_options = {
+        "source_paths": source_paths,
+        "also_copy": [name for name in TEST_INPUTS if name != "tests"],
+        "pytest_add_cli_args_test_selection": TEST_SELECTION,
+        # No cache writes into the copy, no leftovers between workers.
+        "pytest_add_cli_args": ["-p", "no:cacheprovider"],
+        # The workspace is a copy, not a git tree: change detection has nothing to compare with.
+        "use_git_change_detection": False,
+    }
+    lines = ["[tool.pytest.ini_options]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in pytest_options.items()]
+    lines += ["", "[tool.mutmut]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in mutmut_options.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run_mutmut(jobs: int) -> int:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # The test run's own AWS settings come from the emulator fixture; inherited ones would change what is tested.
+    env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    completed = subprocess.run([str(MUTMUT), "run", "--max-children", str(jobs)], cwd=WORKSPACE, env=env, check=False)
+    return completed.returncode
+
+
+def read_results() -> list[Mutant]:
+    from mutmut.stats import status_by_exit_code  # only `make mutate` has a reason to load it
+
+    mutants = []
+    for meta in sorted(MUTANTS.rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        for name, exit_code in data.get("exit_code_by_key", {}).items():
+            mutants.append(Mutant(name, status_by_exit_code[exit_code]))
+    return mutants
+
+
+def attach_diffs(mutants: list[Mutant]) -> None:
+    for mutant in mutants:
+        shown = subprocess.run(
+            [str(MUTMUT), "show", mutant.name], cwd=WORKSPACE, capture_output=True, text=True, check=False
+        )
+        mutant.diff = shown.stdout.partition("\n")[2].strip()
+
+
+def module_of(mutant: Mutant) -> str:
+    return re.sub(r"\.x[_ǁ].*$", "", mutant.function)
+
+
+def render(mutants: list[Mutant], minutes: float, jobs: int) -> tuple[str, float]:
+    survivors = [m for m in mutants if m.status not in KILLED]
+    equivalent = [(m, e) for m in survivors if (e := m.equivalent()) is not None]
+    alive = [m for m in survivors if m.equivalent() is None]
+    judged = len(mutants) - len(equivalent)
+    killed = len(mutants) - len(survivors)
+    score = 100.0 * killed / judged if judged else 0.0
+    by_status = Counter(m.status for m in mutants)
+
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {jobs} workers, {minutes:.1f} min wall clock.",
+        "",
+        f"**Score: {score:.1f} %** of non-equivalent mutants killed ({killed} of {judged}; "
+        f"{len(mutants)} mutants, {len(equivalent)} equivalent).",
+        "",
+        "| Outcome | Mutants |",
+        "| --- | ---: |",
+        *[f"| {status} | {count} |" for status, count in sorted(by_status.items())],
+        "",
+        "| Module | Mutants | Killed | Equivalent | Not killed |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for module in sorted({module_of(m) for m in mutants}):
+        of_module = [m for m in mutants if module_of(m) == module]
+        lines.append(
+            f"| `{module}` | {len(of_module)} | {sum(m.status in KILLED for m in of_module)} | "
+            f"{sum(1 for m, _ in equivalent if module_of(m) == module)} | "
+            f"{sum(1 for m in alive if module_of(m) == module)} |"
+        )
+    lines += ["", "### Equivalent survivors", ""]
+    if not equivalent:
+        lines.append("None.")
+    for mutant, reason in equivalent:
+        lines.append(f"- `{mutant.name}` (`{reason.mutated_line}`): {reason.why}")
+    lines += ["", "### Survivors not killed", ""]
+    if not alive:
+        lines.append("None.")
+    for mutant in alive:
+        changed = "; ".join(f"`{line}`" for line in mutant.mutated_lines) or "(see `mutmut show`)"
+        lines.append(f"- `{mutant.name}` ({mutant.status}): {changed}")
+    return "\n".join(lines), score
+
+
+def write_doc(section: str) -> None:
+    text = TESTING_DOC.read_text(encoding="utf-8")
+    before, start, rest = text.partition(START)
+    _, end, after = rest.partition(END)
+    if not start or not end:
+        raise SystemExit(f"{TESTING_DOC} has no {START} ... {END} section to rewrite")
+    TESTING_DOC.write_text(f"{before}{START}\n{section}\n{END}{after}", encoding="utf-8")
+
+
+def main() -> int:
+    jobs = int(os.environ.get("MUTATE_JOBS", "2"))
+    started = time.monotonic()
+    prepare_workspace(keep=os.environ.get("MUTATE_KEEP") == "1")
+    exit_code = run_mutmut(jobs)
+    minutes = (time.monotonic() - started) / 60
+    mutants = read_results()
+    if exit_code != 0 or not mutants:
+        print(f"mutmut failed (exit {exit_code}, {len(mutants)} mutants); no report written", file=sys.stderr)
+        return exit_code or 1
+    attach_diffs([m for m in mutants if m.status not in KILLED])
+    section, score = render(mutants, minutes, jobs)
+    print()
+    print(section)
+    write_doc(section)
+    print(f"\nmutation score {score:.1f} %; docs/testing.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
