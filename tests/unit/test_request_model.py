@@ -7,7 +7,9 @@ from pydantic import ValidationError
 
 from resend_code.request_model import (
     CLIENT_METADATA_MAX_ENTRIES,
+    USERNAME_RULE,
     ResendConfirmationCodeRequest,
+    portable_json_schema,
 )
 
 
@@ -129,3 +131,19 @@ def test_json_schema_forbids_extra_fields_at_every_level() -> None:
         "analyticsMetadata",
         "userContextData",
     }
+
+
+def test_the_portable_schema_moves_the_username_pattern_into_words() -> None:
+    schema = portable_json_schema(ref_template="#/components/schemas/{model}")
+    original = ResendConfirmationCodeRequest.model_json_schema(
+        by_alias=True, ref_template="#/components/schemas/{model}"
+    )
+
+    username = schema["properties"]["username"]
+    assert "pattern" not in username
+    assert username["description"] == f"{original['properties']['username']['description']} {USERNAME_RULE}"
+    # Everything else is the model's own schema, untouched.
+    del original["properties"]["username"]["pattern"], original["properties"]["username"]["description"]
+    del username["description"]
+    assert schema == original
+    assert schema["properties"]["userContextData"]["anyOf"][0]["$ref"].startswith("#/components/schemas/")
