@@ -57,13 +57,15 @@ class OutboxMessage:
 @dataclass
 class Fault:
     """Delay the next `times` calls of service:action, then answer with an AWS error (or, with no error code,
-    answer normally: a slow service)."""
+    answer normally: a slow service; or, with no error code and a `body`, answer 200 with that body instead: an
+    answer of a shape the emulator would not give, such as a success without CodeDeliveryDetails)."""
 
     error_code: str | None
     message: str = "Injected fault"
     status: int = 400
     delay_seconds: float = 0.0
     times: int = 1
+    body: dict[str, Any] | None = None
 
 
 class EmulatorState:
@@ -264,6 +266,8 @@ def _call_action(self: BaseResponse) -> Any:
     if fault is None:
         return _original_call_action(self)
     time.sleep(fault.delay_seconds)
+    if fault.error_code is None and fault.body is not None:
+        return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(fault.body)
     if fault.error_code is None:
         return _original_call_action(self)
     body = json.dumps({"__type": fault.error_code, "message": fault.message})

@@ -147,6 +147,29 @@ def test_a_problem_is_the_whole_rfc_9457_document(make_invoke: Callable[..., Inv
     assert headers_of(response) == {"Content-Type": "application/problem+json", **SECURITY_HEADERS}
 
 
+@pytest.mark.usefixtures("disarm_faults")
+def test_a_problem_without_field_errors_is_the_whole_document_with_retry_after(
+    make_invoke: Callable[..., Invoke],
+) -> None:
+    invoke = make_invoke()
+    STATE.arm(RESEND, Fault("LimitExceededException"))
+
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    assert json.loads(response.body) == {
+        "type": "urn:resend-confirmation-code:problem:attempt_limit_exceeded",
+        "title": "Attempt limit exceeded",
+        "status": 429,
+        "detail": "Too many codes were requested for this account; retry after the time given in Retry-After.",
+        "code": "attempt_limit_exceeded",
+    }
+    assert headers_of(response) == {
+        "Content-Type": "application/problem+json",
+        **SECURITY_HEADERS,
+        "Retry-After": "900",
+    }
+
+
 def test_the_unexpected_error_answer_hides_the_error(
     make_invoke: Callable[..., Invoke], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

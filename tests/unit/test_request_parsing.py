@@ -92,3 +92,18 @@ def test_raw_body_decodes_base64_and_rejects_bad_base64() -> None:
 
 def test_parse_json_accepts_unicode_escapes() -> None:
     assert parse_json(b'{"username":"zo\\u00eb"}') == {"username": "zoë"}
+
+
+def test_a_body_that_is_not_an_object_is_reported_at_the_body() -> None:
+    with pytest.raises(Problem) as raised:
+        parse_request(b"[]", JSON)
+
+    assert [(e.field, e.code) for e in raised.value.errors] == [("(body)", "model_type")]
+
+
+def test_base64_bodies_are_decoded_strictly() -> None:
+    # A lenient decoder would drop the "!" and read b"a": junk around base64 is not a body.
+    with pytest.raises(Problem) as raised:
+        raw_body("YQ==!", True)
+
+    assert raised.value.problem_type.code == "invalid_json"

@@ -60,3 +60,18 @@ def test_reads_every_setting() -> None:
 def test_names_the_setting_that_is_wrong(env: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigurationError, match=named):
         Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [("", 3.0), ("0.1", 0.1), ("10", 10.0), ("10.0", 10.0)], ids=["empty", "low", "high", "float"]
+)
+def test_timeouts_take_their_bounds_and_default_when_empty(raw: str, seconds: float) -> None:
+    settings = Settings.from_env({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": raw})
+
+    assert settings.cognito_read_timeout_seconds == seconds
+
+
+@pytest.mark.parametrize("raw", ["0.09", "10.01", "-1", "nan"])
+def test_timeouts_outside_their_bounds_are_refused(raw: str) -> None:
+    with pytest.raises(ConfigurationError, match="COGNITO_CONNECT_TIMEOUT_SECONDS"):
+        Settings.from_env({**ONE_CLIENT, "COGNITO_CONNECT_TIMEOUT_SECONDS": raw})

@@ -5,7 +5,13 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from resend_code.problems import Problem, render_problem
-from resend_code.upstream_errors import COGNITO_ERRORS, cognito_problem, is_secret_hash_rejection, transport_problem
+from resend_code.upstream_errors import (
+    COGNITO_ERRORS,
+    cognito_problem,
+    error_code,
+    is_secret_hash_rejection,
+    transport_problem,
+)
 
 
 def client_error(code: str, message: str = "") -> ClientError:
@@ -78,3 +84,12 @@ def test_transport_failures() -> None:
     assert connect_timeout is not None and connect_timeout.status == 504
     assert unreachable is not None and unreachable.status == 503
     assert transport_problem(ValueError()) is None
+
+
+def test_an_error_without_code_or_message_is_unknown_and_no_secret_hash_rejection() -> None:
+    error = ClientError({}, "ResendConfirmationCode")
+
+    assert error_code(error) == "Unknown"
+    assert is_secret_hash_rejection(error) is False
+    problem = cognito_problem(error)
+    assert problem is not None and problem.code == "upstream_error"
