@@ -60,13 +60,106 @@ class Equivalent:
 
 
 # Each entry was read and argued, not guessed; see docs/testing.md for the list as the last run matched it.
-EQUIVALENT: tuple[Equivalent, ...] = ()
+_CODEC = "Python's codec names are case-insensitive: the same encoding."
+_ERROR_DETAILS = "Only each error's loc, type, msg and ctx are read; its url and input never leave the function."
+_ONE_WORD_FIELDS = "Every field of the problem documents is one lower-case word, so its camelCase alias is its name."
+_NO_MESSAGE = 'A missing message reads "none" or "xxxx" instead of "": neither holds "secret hash" either.'
+_NAMESPACE = "Without a namespace Powertools reads POWERTOOLS_METRICS_NAMESPACE, where metrics.namespace comes from."
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("resend_code.secret_hash.x_compute_secret_hash", 'client_secret.encode("UTF-8"),', _CODEC),
+    Equivalent("resend_code.secret_hash.x_compute_secret_hash", '(username + client_id).encode("UTF-8"),', _CODEC),
+    Equivalent(
+        "resend_code.secret_hash.x_compute_secret_hash", 'return base64.b64encode(digest).decode("ASCII")', _CODEC
+    ),
+    Equivalent("resend_code.request_parsing.x_raw_body", 'return body.encode("UTF-8", errors="surrogatepass")', _CODEC),
+    Equivalent(
+        "resend_code.request_parsing.x_raw_body",
+        'return body.encode(errors="surrogatepass")',
+        "UTF-8 is str.encode's default encoding.",
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_input=False)", _ERROR_DETAILS
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_url=False, )", _ERROR_DETAILS
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request",
+        "details = error.errors(include_url=True, include_input=False)",
+        _ERROR_DETAILS,
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request",
+        "details = error.errors(include_url=False, include_input=True)",
+        _ERROR_DETAILS,
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x__reject_constant",
+        "raise ValueError(None)",
+        "The message is dropped: parse_json answers every ValueError with invalid_json.",
+    ),
+    Equivalent(
+        "resend_code.problems.xǁProblemǁ__init__",
+        "super().__init__(None)",
+        "A Problem's exception message is never read: its handler answers from problem_type.",
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(by_alias=None, exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(by_alias=False, exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", None)).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", )).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", "XXXX")).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "handler.x__count",
+        "with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=None) as metric:",
+        _NAMESPACE,
+    ),
+    Equivalent(
+        "handler.x__count", "with single_metric(name=name, unit=MetricUnit.Count, value=1, ) as metric:", _NAMESPACE
+    ),
+    Equivalent(
+        "handler.x__count",
+        "if dimension or value:",
+        "Every caller passes a dimension and its value together, or neither.",
+    ),
+    Equivalent(
+        "resend_code.resend.x_resend_confirmation_code",
+        "refreshed = None",
+        "None and False are read alike: `not refreshed` and `if outcome.secret_refreshed`.",
+    ),
+)
 
 
 @dataclass
 class Mutant:
     name: str
     status: str
+    source: Path
+    """The mutated file, relative to the workspace."""
     diff: str = ""
 
     @property
@@ -158,17 +251,23 @@ def read_results() -> list[Mutant]:
     mutants = []
     for meta in sorted(MUTANTS.rglob("*.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
+        source = meta.relative_to(MUTANTS).with_suffix("")  # resend_code/x.py.meta -> resend_code/x.py
         for name, exit_code in data.get("exit_code_by_key", {}).items():
-            mutants.append(Mutant(name, status_by_exit_code[exit_code]))
+            mutants.append(Mutant(name, status_by_exit_code[exit_code], source))
     return mutants
 
 
 def attach_diffs(mutants: list[Mutant]) -> None:
-    for mutant in mutants:
-        shown = subprocess.run(
-            [str(MUTMUT), "show", mutant.name], cwd=WORKSPACE, capture_output=True, text=True, check=False
-        )
-        mutant.diff = shown.stdout.partition("\n")[2].strip()
+    """What `mutmut show` prints, computed in this process (one `mutmut show` per survivor takes seconds each)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    here = Path.cwd()
+    os.chdir(WORKSPACE)  # mutmut reads its configuration and mutants/ from the working directory
+    try:
+        for mutant in mutants:
+            mutant.diff = get_diff_for_mutant(mutant.name, path=mutant.source)
+    finally:
+        os.chdir(here)
 
 
 def module_of(mutant: Mutant) -> str:
