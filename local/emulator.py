@@ -18,7 +18,7 @@ import secrets
 import threading
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -95,8 +95,10 @@ class EmulatorState:
             return dict(self._calls)
 
     def arm(self, operation: str, fault: Fault) -> None:
+        """Fail the next calls of operation as `fault` says; a copy is armed (serving counts it down), so one
+        Fault can be armed again, as a test parameter is in every session that runs it."""
         with self._lock:
-            self._faults[operation] = fault
+            self._faults[operation] = replace(fault)
 
     def disarm(self) -> None:
         with self._lock:

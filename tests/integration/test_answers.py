@@ -6,7 +6,6 @@ the headers proxies use for the client's address, and origins that look like the
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections.abc import Callable
 from typing import Any
@@ -236,8 +235,7 @@ def test_every_kind_of_answer_carries_the_security_headers(
 ) -> None:
     invoke = make_invoke(**env)
     if fault:
-        operation, armed = fault
-        STATE.arm(operation, dataclasses.replace(armed))  # a copy: arming counts the fault down
+        STATE.arm(*fault)
 
     options = dict(request_)
     response = invoke(options.pop("body", None), **options)
