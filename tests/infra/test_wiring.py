@@ -370,3 +370,23 @@ def test_every_name_in_the_metric_catalog_is_emitted(
     seen = {name for _, name, _ in emitted} | {dimension for _, _, pairs in emitted for dimension, _ in pairs}
 
     assert catalog - seen == set()
+
+
+# --- CORS preflight -> the origins the function accepts ---
+
+
+def test_the_preflight_allows_exactly_the_origins_the_function_accepts(each_mode: Synthesized) -> None:
+    resources = each_mode.resources
+    (function,) = handler_functions(resources).values()
+    accepted = {o for o in function["Properties"]["Environment"]["Variables"]["ALLOWED_ORIGINS"].split(",") if o}
+    preflights = [
+        m for m in of_type(resources, "AWS::ApiGateway::Method").values() if m["Properties"]["HttpMethod"] == "OPTIONS"
+    ]
+
+    if not accepted:
+        assert preflights == []
+    for preflight in preflights:
+        # A single origin is a literal header value; several are matched in a response template. Either way, the
+        # origins named are the function's, no more (no prefix or pattern that would let a look-alike through).
+        named = set(re.findall(r"https?://[^'\"\\\s,]+", json.dumps(preflight["Properties"]["Integration"])))
+        assert named == accepted
