@@ -153,9 +153,12 @@ def test_cognito_unreachable_is_503_with_the_transport_error_as_reason(observe: 
     ("env", "fault", "status", "reason"),
     [
         ({}, (GET_SECRET, Fault("InternalServiceError", status=500, times=2)), 500, "InternalServiceError"),
+        # An error code Secrets Manager's model does not list: botocore raises a plain ClientError for it, and the
+        # reason must still be the code, not the exception's class name.
+        ({}, (GET_SECRET, Fault("InternalFailure", status=500, times=2)), 500, "InternalFailure"),
         ({"AWS_ENDPOINT_URL_SECRETS_MANAGER": CLOSED_PORT_URL}, None, 503, "EndpointConnectionError"),
     ],
-    ids=["aws-error", "unreachable"],
+    ids=["aws-error", "unmodelled-aws-error", "unreachable"],
 )
 def test_a_secret_that_cannot_be_read_counts_by_reason(
     observe: Any,

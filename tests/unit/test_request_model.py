@@ -98,6 +98,7 @@ def test_names_fields_only_the_server_may_supply(document: dict[str, Any], field
 
     assert errors[0]["type"] == "server_supplied_field"
     assert errors[0]["ctx"] == {"field": field}
+    assert errors[0]["msg"] == f"{field} is supplied by the server; remove it from the request"
 
 
 def test_bounds_client_metadata() -> None:

@@ -19,7 +19,15 @@ def code_of(body: bytes, content_type: str | None = JSON) -> str:
 
 @pytest.mark.parametrize(
     "content_type",
-    ["application/json", "Application/JSON", "application/json; charset=utf-8", 'application/json;charset="UTF-8"'],
+    [
+        "application/json",
+        "Application/JSON",
+        "application/json; charset=utf-8",
+        'application/json;charset="UTF-8"',
+        "application/json; charset=utf8",
+        "application/json; charset=UTF8",
+        "application/json; foo=bar",
+    ],
 )
 def test_accepts_json_content_types(content_type: str) -> None:
     assert parse_request(b'{"username":"a"}', content_type).username == "a"
@@ -27,10 +35,29 @@ def test_accepts_json_content_types(content_type: str) -> None:
 
 @pytest.mark.parametrize(
     "content_type",
-    [None, "", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+    [
+        None,
+        "",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=latin-1",
+        "application/json;foo=bar;charset=latin-1",  # every parameter is read, not only the first
+        "application/json; charset=utf=8",  # the name is what comes before the first "="
+        "application/json; charset=Xutf-8",  # only quotes are stripped from the value
+    ],
 )
 def test_rejects_other_content_types(content_type: str | None) -> None:
     assert code_of(b'{"username":"a"}', content_type) == "unsupported_media_type"
+
+
+def test_the_charset_and_size_refusals_say_why() -> None:
+    with pytest.raises(Problem) as charset:
+        parse_request(b'{"username":"a"}', "application/json; charset=latin-1")
+    with pytest.raises(Problem) as size:
+        parse_request(b" " * (MAX_BODY_BYTES + 1), JSON)
+
+    assert charset.value.detail == "Only the UTF-8 charset is accepted for application/json."
+    assert size.value.detail == f"The body is larger than {MAX_BODY_BYTES} bytes."
 
 
 def test_size_limit_is_inclusive() -> None:
