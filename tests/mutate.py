@@ -173,6 +173,28 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         )
         for by_alias in ("by_alias=None, ", "")
     ),
+    *(
+        Equivalent(
+            "resend_code.client_secrets.x_get_app_client_credentials",
+            f"raise SecretUnavailableError({message}) from error.__context__",
+            "Its message is never read: load_credentials answers from the AWS error in __cause__.",
+        )
+        for message in ("None", '"XXthe secret could not be readXX"', '"THE SECRET COULD NOT BE READ"')
+    ),
+    *(
+        Equivalent(
+            "resend_code.request_parsing.x__object_without_duplicate_keys",
+            f"raise ValueError({message})",
+            "The message is dropped: parse_json answers every ValueError with invalid_json.",
+        )
+        for message in ("None", '"XXduplicate keyXX"', '"DUPLICATE KEY"')
+    ),
+    Equivalent("resend_code.request_parsing.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
+    Equivalent(
+        "resend_code.request_parsing.x_check_content_type",
+        'media_type, _, parameters = (content_type or "XXXX").partition(";")',
+        'A missing Content-Type is refused either way: neither "" nor "XXXX" is application/json.',
+    ),
     Equivalent(
         "resend_code.resend.x_resend_confirmation_code",
         "refreshed = None",

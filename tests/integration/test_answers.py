@@ -101,6 +101,22 @@ def test_the_allowed_origin_gets_the_answer_and_cors_for_itself_only(make_invoke
     assert "Access-Control-Allow-Origin" not in headers_of(without)
 
 
+def test_the_function_answers_the_preflight_of_an_allowed_origin_only(make_invoke: Callable[..., Invoke]) -> None:
+    invoke = make_invoke()
+    preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
+
+    allowed = invoke(method="OPTIONS", headers={"Origin": ALLOWED, **preflight})
+    refused = invoke(method="OPTIONS", headers={"Origin": "https://app.example.com.evil.example", **preflight})
+    posted = invoke({"username": UNCONFIRMED_USER}, headers={"Origin": ALLOWED})
+
+    assert allowed.status == 204
+    assert headers_of(allowed)["Access-Control-Allow-Origin"] == ALLOWED
+    assert headers_of(allowed)["Access-Control-Max-Age"] == "600"
+    assert "Access-Control-Allow-Origin" not in headers_of(refused)
+    # A cross-origin page can read how long to wait only if Retry-After is exposed.
+    assert headers_of(posted)["Access-Control-Expose-Headers"] == "Retry-After"
+
+
 def test_with_no_allowed_origins_any_origin_is_refused(make_invoke: Callable[..., Invoke]) -> None:
     invoke = make_invoke(ALLOWED_ORIGINS="")
 

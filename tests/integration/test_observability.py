@@ -252,6 +252,8 @@ def test_a_rejected_request_counts_by_problem_code(
 def test_a_configuration_fault_is_no_rejected_request(observe: Any, caplog: pytest.LogCaptureFixture) -> None:
     response, metrics = observe({"username": UNCONFIRMED_USER}, env={"APP_CLIENTS": None})
 
-    assert response.status == 500
+    assert response.status == 500 and problem_of(response)["code"] == "internal_error"
     assert metrics == []
-    assert not [r for r in caplog.records if r.getMessage() == "Request rejected"]
+    line = log_line(caplog, "Invalid configuration")
+    assert line["level"] == "ERROR" and "APP_CLIENTS" in line["configuration_error"]
+    assert not [r for r in caplog.records if r.getMessage() in ("Request rejected", "Unhandled error")]

@@ -75,3 +75,31 @@ def test_timeouts_take_their_bounds_and_default_when_empty(raw: str, seconds: fl
 def test_timeouts_outside_their_bounds_are_refused(raw: str) -> None:
     with pytest.raises(ConfigurationError, match="COGNITO_CONNECT_TIMEOUT_SECONDS"):
         Settings.from_env({**ONE_CLIENT, "COGNITO_CONNECT_TIMEOUT_SECONDS": raw})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"})},
+            "DEFAULT_CLIENT_ID must be set when APP_CLIENTS lists more than one client",
+        ),
+        ({**ONE_CLIENT, "ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS must list origins; '*' is not allowed"),
+        (
+            {**ONE_CLIENT, "ALLOWED_ORIGINS": "app.example.com"},
+            "ALLOWED_ORIGINS must be a comma-separated list like https://app.example.com",
+        ),
+    ],
+)
+def test_the_error_says_what_is_wrong_in_full(env: dict[str, str], message: str) -> None:
+    # The message is what the operator reads in the function's log (configuration_error): compared whole.
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env(env)
+
+    assert str(raised.value) == message
+
+
+def test_origins_lose_only_a_trailing_slash() -> None:
+    settings = Settings.from_env({**ONE_CLIENT, "ALLOWED_ORIGINS": " https://BOX/ ,https://app.example.com:8443"})
+
+    assert settings.allowed_origins == ("https://BOX", "https://app.example.com:8443")
