@@ -89,6 +89,17 @@ def test_timeouts_outside_their_bounds_are_refused(raw: str) -> None:
             {**ONE_CLIENT, "ALLOWED_ORIGINS": "app.example.com"},
             "ALLOWED_ORIGINS must be a comma-separated list like https://app.example.com",
         ),
+        ({}, 'APP_CLIENTS is not set: it must be a JSON object {"<app client id>": "<secret id or ARN>"}'),
+        ({"APP_CLIENTS": "{not json"}, "APP_CLIENTS is not valid JSON"),
+        ({"APP_CLIENTS": "[]"}, "APP_CLIENTS must be a non-empty JSON object of client id to secret id"),
+        ({"APP_CLIENTS": "{}"}, "APP_CLIENTS must be a non-empty JSON object of client id to secret id"),
+        ({"APP_CLIENTS": json.dumps({"bad id!": "s"})}, "APP_CLIENTS has a key that is not a valid app client id"),
+        ({"APP_CLIENTS": json.dumps({"c" * 129: "s"})}, "APP_CLIENTS has a key that is not a valid app client id"),
+        (
+            {"APP_CLIENTS": json.dumps({"a": 1})},
+            "APP_CLIENTS must map each client id to a Secrets Manager secret id or ARN",
+        ),
+        ({**ONE_CLIENT, "DEFAULT_CLIENT_ID": "zzz"}, "DEFAULT_CLIENT_ID must be one of the client ids in APP_CLIENTS"),
     ],
 )
 def test_the_error_says_what_is_wrong_in_full(env: dict[str, str], message: str) -> None:
@@ -103,3 +114,28 @@ def test_origins_lose_only_a_trailing_slash() -> None:
     settings = Settings.from_env({**ONE_CLIENT, "ALLOWED_ORIGINS": " https://BOX/ ,https://app.example.com:8443"})
 
     assert settings.allowed_origins == ("https://BOX", "https://app.example.com:8443")
+
+
+def test_client_ids_of_cognitos_full_length_are_accepted() -> None:
+    longest = "c" * 128
+
+    assert Settings.from_env({"APP_CLIENTS": json.dumps({longest: "s"})}).default_client_id == longest
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "accepted"),
+    [
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "0.1", True),
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "10", True),
+        ("COGNITO_READ_TIMEOUT_SECONDS", "10.5", False),
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "10.5", False),
+    ],
+)
+def test_both_timeouts_are_bounded_from_a_tenth_of_a_second_to_ten(name: str, raw: str, accepted: bool) -> None:
+    env = {**ONE_CLIENT, name: raw}
+
+    if accepted:
+        Settings.from_env(env)
+    else:
+        with pytest.raises(ConfigurationError, match=name):
+            Settings.from_env(env)
