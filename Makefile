@@ -4,6 +4,8 @@
 #   make synth  the CloudFormation template in cdk.out/ (no AWS credentials, no Docker), cdk-nag and cfn-lint
 #   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
 #   make mutate mutation testing of lambda/ against the unit and integration tests (a report); updates docs/testing.md
+#   make preflight [CONTEXT='-c key=value ...']   read-only checks of the AWS account before `cdk deploy`
+#   make smoke ENDPOINT_URL=https://... [ORIGIN=https://app.example.com]   probes a deployed endpoint
 # PYTHON picks the interpreter for the virtual environment (3.11 or newer).
 
 PYTHON ?= python3
@@ -18,7 +20,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench mutate chromium clean
+.PHONY: run test lint format unit e2e synth openapi bench mutate chromium clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,7 +40,7 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(RUNTIME_STAMP)
 	$(BIN)/python -m local
 
-test: lint chromium
+test: lint chromium $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
@@ -52,7 +54,15 @@ chromium:
 	  fi; \
 	fi
 
-bench: $(DEV_STAMP)
+# The same settings as `cdk deploy` (cdk.json, plus CONTEXT), AWS credentials and Region from the usual places.
+preflight: $(RUNTIME_STAMP)
+	$(BIN)/python -m ops.preflight $(CONTEXT)
+
+smoke: $(RUNTIME_STAMP)
+	@test -n "$(ENDPOINT_URL)" || { echo "usage: make smoke ENDPOINT_URL=<the stack's EndpointUrl> [ORIGIN=<an allowed origin>]"; exit 2; }
+	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)")
+
+bench: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.run
 
 # Mutation testing (mutmut) of lambda/: prints the score and the survivors, rewrites docs/testing.md's last run.
@@ -85,4 +95,5 @@ synth: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis .mutation
+	rm -rf $(VENV) node_modules cdk.out .build bench/.venv-function artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+	  .mutation

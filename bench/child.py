@@ -1,23 +1,32 @@
-"""One measurement in a fresh Python process: `python -m bench.child {product|baseline} {cold|warm} OUT [N]`.
+"""One measurement in a fresh process, run by the function side's interpreter (bench/lambda_env.py):
+`python bench/child.py MODULE {cold|warm} EVENTS OUT [N]`.
 
-cold: time the handler module's import and its first request (what a Lambda cold start adds to a request).
-warm: after one warm-up request, time N valid and N invalid requests one by one, and count the bytes the
-handler logs. Results go to the JSON file OUT; the handler's own stdout (its logs) is counted, not printed.
+It imports nothing from this repository (the function side has only what Lambda provides), so it is run as a
+script, with the task root first on sys.path as Lambda puts it.
+
+cold: time the handler module's import and its first request (what a Lambda cold start adds to a request), and
+the garbage collector's time during the import.
+warm: after that, time N valid and N invalid requests one by one, every 20th one sampled for X-Ray as the stack's
+5 % rule would, and count the bytes the handler logs. paired: the same, alternating with the naive baseline in
+this process (see paired()). Results go to the JSON file OUT; the handler's own stdout
+(its logs) is counted, not printed. With `-X importtime`, the import's own lines sit between two marker lines on
+stderr.
 """
 
 from __future__ import annotations
 
+import gc
 import importlib
 import io
 import json
+import os
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-VALID = json.dumps({"username": "someone@example.com"})
-INVALID = json.dumps({"username": "has space"})
+SAMPLED_EVERY = 20  # the stack samples 5 % of requests (infra/api_construct.py's X-Ray sampling)
+IMPORT_START, IMPORT_END = "bench: import starts", "bench: import ends"
 
 
 class CountingStream(io.TextIOBase):
@@ -31,41 +40,124 @@ class CountingStream(io.TextIOBase):
         return len(text)
 
 
-def main() -> None:
-    which, mode, out = sys.argv[1], sys.argv[2], Path(sys.argv[3])
-    count = int(sys.argv[4]) if len(sys.argv) > 4 else 0
-    # Only what the measured module needs is on the path before the clock starts.
-    sys.path.insert(0, str(ROOT / ("lambda" if which == "product" else "bench")))
-    from local.api_gateway_event import LocalLambdaContext, build_event
+class BenchLambdaContext:
+    """The attributes of Lambda's context object that Powertools reads."""
 
-    def event(body: str) -> dict[str, Any]:
-        headers = [("Content-Type", "application/json")]
-        return build_event("POST", "/resend-confirmation-code", headers, body.encode(), "203.0.113.9", "/")
+    function_name = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "bench")
+    function_version = "$LATEST"
+    invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{function_name}"
+    memory_limit_in_mb = int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256"))
+    log_group_name = os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME", "")
+    log_stream_name = os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", "")
+
+    def __init__(self, request_number: int) -> None:
+        self.aws_request_id = f"00000000-0000-4000-8000-{request_number:012d}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+class GcClock:
+    """Time spent in the garbage collector, through gc.callbacks."""
+
+    def __init__(self) -> None:
+        self.total = 0.0
+        self.collections = 0
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.total += time.perf_counter() - self._started
+            self.collections += 1
+
+
+def invoke(module: Any, event: dict[str, Any], number: int) -> Any:
+    # Lambda's runtime sets the trace header in the environment for each invocation.
+    sampled = 1 if number % SAMPLED_EVERY == SAMPLED_EVERY - 1 else 0
+    os.environ["_X_AMZN_TRACE_ID"] = (
+        f"Root=1-6749a000-{number:024x};Parent={number + 1:016x};Sampled={sampled};Lineage=1:abcdef12:0"
+    )
+    return module.lambda_handler(event, BenchLambdaContext(number))
+
+
+def paired(product: Any, events: dict[str, Any], count: int, logs: CountingStream) -> dict[str, Any]:
+    """Warm requests to the product and the baseline in turn, A B A B, in this one process: the only way to keep
+    a busy machine's drift out of a ratio of milliseconds. The baseline's task root is BASELINE_TASK_ROOT."""
+    sys.path.append(os.environ["BASELINE_TASK_ROOT"])
+    baseline = importlib.import_module("naive_handler")
+    invoke(baseline, events["valid"], 0)  # its first (cold) request, off the clock
+    result: dict[str, Any] = {}
+    number = 1
+    for kind in ("valid", "invalid"):
+        timings: dict[str, list[float]] = {"product": [], "baseline": []}
+        statuses: dict[str, set[str]] = {"product": set(), "baseline": set()}
+        log_bytes = 0
+        for _ in range(count):
+            for name, module in (("product", product), ("baseline", baseline)):
+                before, sent = logs.bytes, time.perf_counter()
+                try:
+                    statuses[name].add(str(invoke(module, events[kind], number)["statusCode"]))
+                except Exception:  # the baseline has no error handling: an exception is its answer
+                    statuses[name].add("exception")
+                timings[name].append((time.perf_counter() - sent) * 1000)
+                if name == "product":
+                    log_bytes += logs.bytes - before
+                number += 1
+        result[kind] = {
+            name: {"ms": timings[name], "statuses": sorted(statuses[name])} for name in ("product", "baseline")
+        }
+        result[kind]["product"]["log_bytes_per_request"] = log_bytes / count
+    return result
+
+
+def main() -> None:
+    module_name, mode, events_file, out = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
+    count = int(sys.argv[5]) if len(sys.argv) > 5 else 0
+    # Run as a script, Python put bench/ first on the path; Lambda puts the task root there instead.
+    sys.path[0] = os.environ["LAMBDA_TASK_ROOT"]
+    os.chdir(os.environ["LAMBDA_TASK_ROOT"])
+    events = json.loads(events_file.read_text())
 
     logs = CountingStream()
     real_stdout, sys.stdout = sys.stdout, logs
-    started = time.perf_counter()
-    module = importlib.import_module("handler" if which == "product" else "naive_handler")
+    gc_clock = GcClock()
+    gc.callbacks.append(gc_clock)
+    print(IMPORT_START, file=sys.stderr, flush=True)
+    started, started_cpu = time.perf_counter(), time.process_time()
+    module = importlib.import_module(module_name)
     imported = time.perf_counter()
-    first = module.lambda_handler(event(VALID), LocalLambdaContext())
-    served = time.perf_counter()
+    print(IMPORT_END, file=sys.stderr, flush=True)
+    gc_during_import, collections_during_import = gc_clock.total, gc_clock.collections
+    first = invoke(module, events["valid"], 0)
+    served, served_cpu = time.perf_counter(), time.process_time()
     result: dict[str, Any] = {
         "import_ms": (imported - started) * 1000,
         "first_request_ms": (served - imported) * 1000,
         "cold_ms": (served - started) * 1000,
+        # CPU time of this process alone: what a busy machine's other processes cannot inflate. Lambda gives
+        # INIT its own CPU, so on a shared machine this is the closer figure; files come from the page cache.
+        "cold_cpu_ms": (served_cpu - started_cpu) * 1000,
+        "gc_import_ms": gc_during_import * 1000,
+        "gc_import_collections": collections_during_import,
         "first_status": first["statusCode"],
     }
 
+    if mode == "paired":
+        result.update(paired(module, events, count, logs))
     if mode == "warm":
-        for kind, body in (("valid", VALID), ("invalid", INVALID)):
+        number = 1
+        for kind in ("valid", "invalid"):
             timings, statuses, log_bytes = [], [], logs.bytes
             for _ in range(count):
                 sent = time.perf_counter()
                 try:
-                    statuses.append(module.lambda_handler(event(body), LocalLambdaContext())["statusCode"])
+                    statuses.append(invoke(module, events[kind], number)["statusCode"])
                 except Exception:  # the baseline has no error handling: an exception is its answer
                     statuses.append("exception")
                 timings.append((time.perf_counter() - sent) * 1000)
+                number += 1
             result[kind] = {
                 "ms": timings,
                 "statuses": sorted({str(s) for s in statuses}),

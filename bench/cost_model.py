@@ -23,6 +23,14 @@ CUSTOM_METRIC_PER_MONTH = 0.30
 ALARM_METRIC_PER_MONTH = 0.10
 XRAY_PER_MILLION_TRACES = 5.00
 XRAY_FREE_TRACES = 100_000
+# Cold-start remedies (arm64, us-east-1; https://aws.amazon.com/lambda/pricing/, "Provisioned Concurrency" and
+# "SnapStart" sections). Provisioned concurrency bills every provisioned GB-s, and requests it serves at a lower
+# duration price; SnapStart for Python bills the cached snapshot per GB-s while the version exists (3 hours at
+# least) and each restore per GB.
+PROVISIONED_ARM_PER_GB_SECOND = 0.0000033334
+PROVISIONED_ARM_DURATION_PER_GB_SECOND = 0.0000077778
+SNAPSTART_CACHE_PER_GB_SECOND = 0.0000015046
+SNAPSTART_RESTORE_PER_GB = 0.0001397998
 
 # --- assumptions (stated in the output) ---
 SECRETS_MANAGER_LATENCY_MS = 30.0  # GetSecretValue from inside a Region
@@ -37,10 +45,13 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-ALARM_METRICS = 7  # five single-metric alarms (one metric each) and the 4xx-rate alarm (two)
+ALARM_METRICS = 9  # five single-metric alarms (one metric each), the 4xx-rate and set-up-refusal alarms (two each)
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
 
 VOLUMES = (100_000, 1_000_000, 10_000_000)
+REMEDY_VOLUMES = (100_000, 1_000_000)
+PROVISIONED, SNAPSTART = "provisioned concurrency 1 (-c provisionedConcurrency=1)", "SnapStart (-c snapStart=true)"
+COLD_START_REMEDIES = (PROVISIONED, SNAPSTART)
 
 
 @dataclass(frozen=True)
@@ -138,3 +149,27 @@ ASSUMPTIONS = {
     "alarm metrics": ALARM_METRICS,
     "X-Ray sampling (stack only)": TRACE_SAMPLING_RATE,
 }
+
+
+def cold_start_remedy_cost(remedy: str, design: Design, measured: Measured, requests: int) -> float:
+    """What a cold-start remedy adds to the monthly bill (US$), against the same stack without it.
+
+    PROVISIONED: one environment kept initialised all month; the requests it serves pay the provisioned duration
+    price instead of the on-demand one, and no INIT is billed for them (all of them at this traffic: one
+    environment serves about 6 requests a second at 0.15 s each). SNAPSTART: one published version's snapshot
+    cached all month (the stack deletes superseded versions) and one restore per cold start, which replaces the
+    INIT that would otherwise be billed. Raises ValueError for an unknown remedy.
+    """
+    gb = design.memory_mb / 1024
+    cold_starts = min(requests, COLD_STARTS_PER_MONTH)
+    init_cost = cold_starts * measured.cold_ms / 1000 * gb * LAMBDA_ARM_PER_GB_SECOND
+    duration_gb_s = requests * warm_latency_ms(design, measured) / 1000 * gb
+    if remedy == PROVISIONED:
+        always_on = gb * SECONDS_PER_MONTH * PROVISIONED_ARM_PER_GB_SECOND
+        duration_saving = duration_gb_s * (LAMBDA_ARM_PER_GB_SECOND - PROVISIONED_ARM_DURATION_PER_GB_SECOND)
+        return always_on - duration_saving - init_cost
+    if remedy == SNAPSTART:
+        cache = gb * SECONDS_PER_MONTH * SNAPSTART_CACHE_PER_GB_SECOND
+        restores = cold_starts * gb * SNAPSTART_RESTORE_PER_GB
+        return cache + restores - init_cost
+    raise ValueError(f"unknown cold-start remedy: {remedy}")

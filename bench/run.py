@@ -1,12 +1,17 @@
-"""`make bench`: this project's handler against the naive baseline, measured in one run, with the cost model.
+"""`make bench`: this project's handler against the naive baseline, measured as Lambda runs them, in one run.
 
-Prints a readable table and a JSON summary, writes artifacts/bench.json, and rewrites the "Latest run" part of
-docs/performance.md. Every figure has its ratio to the baseline; each target prints PASS or FAIL. It is a
-report, not a CI gate.
+Each measurement is a fresh process of the function side's own interpreter environment (only what Lambda's runtime
+and the Powertools layer provide), with the asset laid out as the stack packages it and the variables Lambda sets
+(bench/lambda_env.py). The handlers are interleaved (A B A B ...) over BENCH_ROUNDS rounds, so drift on a noisy
+machine hits both alike; only ratios from one run mean anything, and each comes with its spread.
+
+Prints a readable report and a JSON summary, writes artifacts/bench.json, and rewrites the "Latest run" part of
+docs/performance.md. Each target prints PASS or FAIL. It is a report, not a CI gate: no test asserts a time.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import re
@@ -15,77 +20,199 @@ import subprocess
 import sys
 import tempfile
 import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from bench import cost_model
+from bench.child import IMPORT_END, IMPORT_START
 from bench.fake_aws import CLIENT_ID, SECRET_ID, FakeAwsForBench
-from infra.asset import LAMBDA_DIR, asset_files
+from bench.lambda_env import function_python, lambda_variables, lay_out_asset
+from infra.asset import RUNTIME_VERSION, shipped_files, staged_asset
+from local.api_gateway_event import build_event
 
 ROOT = Path(__file__).resolve().parent.parent
-COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "12"))
-WARM_REQUESTS = int(os.environ.get("BENCH_WARM_REQUESTS", "2000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "21"))
+IMPORTTIME_ROUNDS = int(os.environ.get("BENCH_IMPORTTIME_ROUNDS", "5"))
+WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "3"))
+WARM_REQUESTS = int(os.environ.get("BENCH_WARM_REQUESTS", "1000"))  # per kind and handler, per warm process
 MEMORY_SIZE_MB = 256  # the stack's default (infra/config.py)
+REGION = "us-east-1"
 PERFORMANCE_DOC = ROOT / "docs" / "performance.md"
 GET_SECRET = "secretsmanager.GetSecretValue"
 RESEND = "AWSCognitoIdentityProviderService.ResendConfirmationCode"
+VALID = json.dumps({"username": "someone@example.com"})
+INVALID = json.dumps({"username": "has space"})
+
+# The arms of each round: the product as the stack ships it (bytecode included), the same without bytecode (what
+# shipping .pyc saves; see docs/performance.md), and the naive baseline.
+PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE = "product", "product-source-only", "baseline"
+ARMS = (PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE)
+MODULES = {PRODUCT: "handler", PRODUCT_SOURCE_ONLY: "handler", BASELINE: "naive_handler"}
+COLD_FIGURES = ("cold_ms", "cold_cpu_ms", "import_ms", "first_request_ms", "gc_import_ms")
 
 
-def child_env(which: str, endpoint: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_"))}
-    env.update(
-        AWS_ENDPOINT_URL=endpoint,
-        AWS_REGION="us-east-1",
-        AWS_DEFAULT_REGION="us-east-1",
-        AWS_ACCESS_KEY_ID="bench",
-        AWS_SECRET_ACCESS_KEY="bench",
-        PYTHONDONTWRITEBYTECODE="",
-    )
-    if which == "product":  # as the stack configures the function (infra/function_construct.py)
-        env.update(
-            APP_CLIENTS=json.dumps({CLIENT_ID: SECRET_ID}),
-            POWERTOOLS_SERVICE_NAME="resend-confirmation-code",
-            POWERTOOLS_METRICS_NAMESPACE="ResendConfirmationCode",
-            POWERTOOLS_PARAMETERS_MAX_AGE="300",
-            POWERTOOLS_LOG_LEVEL="INFO",
-        )
-    else:
-        env["SECRET_ID"] = SECRET_ID
-    return env
+class Arm:
+    """One handler as Lambda would run it: its task root, its environment and the function side's interpreter."""
+
+    def __init__(self, name: str, folder: Path, python: Path, endpoint: str) -> None:
+        self.name = name
+        self.module = MODULES[name]
+        self.python = python
+        which = "baseline" if name == BASELINE else "product"
+        task_root = lay_out_asset(folder / name / "task", which, with_bytecode=name != PRODUCT_SOURCE_ONLY)
+        runtime_dir = folder / name / "runtime"
+        runtime_dir.mkdir()
+        self.env = lambda_variables(task_root, runtime_dir, MEMORY_SIZE_MB, REGION)
+        self.env.update(AWS_ENDPOINT_URL=endpoint, AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench")
+        # For paired warm runs, the baseline's task root and setting sit beside the product's (bench/child.py).
+        self.env.update(BASELINE_TASK_ROOT=str(folder / BASELINE / "task"), SECRET_ID=SECRET_ID)
+        if which == "product":  # as the stack configures the function (infra/function_construct.py)
+            self.env.update(
+                APP_CLIENTS=json.dumps({CLIENT_ID: SECRET_ID}),
+                POWERTOOLS_SERVICE_NAME="resend-confirmation-code",
+                POWERTOOLS_METRICS_NAMESPACE="ResendConfirmationCode",
+                POWERTOOLS_PARAMETERS_MAX_AGE="300",
+                POWERTOOLS_LOG_LEVEL="INFO",
+            )
+
+    def run(self, mode: str, events: Path, count: int = 0, *, importtime: bool = False) -> dict[str, Any]:
+        with tempfile.TemporaryDirectory() as folder:
+            out = Path(folder) / "result.json"
+            flags = ["-X", "importtime"] if importtime else []
+            completed = subprocess.run(
+                [str(self.python), *flags, str(ROOT / "bench" / "child.py"), self.module, mode, str(events), str(out)]
+                + ([str(count)] if count else []),
+                env=self.env,
+                capture_output=True,
+                text=True,
+            )
+            if completed.returncode:
+                raise RuntimeError(f"{self.name} {mode} run failed:\n{completed.stderr[-3000:]}")
+            result: dict[str, Any] = json.loads(out.read_text())
+            if importtime:
+                result["importtime"] = import_breakdown(completed.stderr)
+            return result
 
 
-def run_child(which: str, mode: str, endpoint: str, count: int = 0) -> dict[str, Any]:
+def import_breakdown(stderr: str) -> dict[str, float]:
+    """Self time (ms) of the handler's import, summed by top-level package, from `-X importtime` lines."""
+    inside, totals = False, defaultdict[str, float](float)
+    for line in stderr.splitlines():
+        if line == IMPORT_START:
+            inside = True
+        elif line == IMPORT_END:
+            break
+        elif inside and (match := re.match(r"import time:\s+(\d+) \|\s+\d+ \| (\s*)(\S+)", line)):
+            totals[match.group(3).split(".")[0]] += int(match.group(1)) / 1000
+    return dict(totals)
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Median and interquartile range (25th-75th percentile)."""
+    if len(values) < 2:
+        return {"median": values[0], "p25": values[0], "p75": values[0]}
+    quartiles = statistics.quantiles(values, n=4, method="inclusive")
+    return {"median": statistics.median(values), "p25": quartiles[0], "p75": quartiles[2]}
+
+
+def percentile(values: list[float], p: int) -> float:
+    return statistics.quantiles(values, n=100)[p - 1] if len(values) >= 2 else values[0]
+
+
+@contextmanager
+def arms(endpoint: str) -> Iterator[dict[str, Arm]]:
+    python = function_python()
     with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "result.json"
-        subprocess.run(
-            [sys.executable, "-m", "bench.child", which, mode, str(out), str(count)],
-            cwd=ROOT,
-            env=child_env(which, endpoint),
-            check=True,
+        yield {name: Arm(name, Path(folder), python, endpoint) for name in ARMS}
+
+
+def write_events(folder: Path) -> Path:
+    def event(body: str) -> dict[str, Any]:
+        headers = [("Content-Type", "application/json")]
+        return build_event("POST", "/resend-confirmation-code", headers, body.encode(), "203.0.113.9", "/")
+
+    path = folder / "events.json"
+    path.write_text(json.dumps({"valid": event(VALID), "invalid": event(INVALID)}))
+    return path
+
+
+def measure() -> dict[str, Any]:
+    fake = FakeAwsForBench()
+    fake.start()
+    results: dict[str, Any] = {name: {} for name in ARMS}
+    with tempfile.TemporaryDirectory() as folder, arms(fake.url) as by_name:
+        events = write_events(Path(folder))
+        cold: dict[str, list[dict[str, float]]] = {name: [] for name in ARMS}
+        for _ in range(ROUNDS):  # A B C A B C ...: drift on the machine hits every arm alike
+            for name in ARMS:
+                cold[name].append(by_name[name].run("cold", events))
+        for name in ARMS:
+            results[name]["cold"] = {key: spread([run[key] for run in cold[name]]) for key in COLD_FIGURES}
+            results[name]["gc_import_collections"] = statistics.median(r["gc_import_collections"] for r in cold[name])
+            # Paired ratios: each round's arm against the same round's baseline.
+            for key in ("cold_ms", "cold_cpu_ms"):
+                results[name][key.replace("_ms", "_ratio")] = spread(
+                    [run[key] / base[key] for run, base in zip(cold[name], cold[BASELINE], strict=True)]
+                )
+
+        breakdowns: dict[str, list[dict[str, float]]] = {name: [] for name in ARMS}
+        for _ in range(IMPORTTIME_ROUNDS):
+            for name in (PRODUCT, BASELINE):
+                breakdowns[name].append(by_name[name].run("cold", events, importtime=True)["importtime"])
+        for name in (PRODUCT, BASELINE):
+            packages = {package for run in breakdowns[name] for package in run}
+            medians = {p: statistics.median(run.get(p, 0.0) for run in breakdowns[name]) for p in packages}
+            results[name]["import_by_package"] = sorted(medians.items(), key=lambda item: item[1], reverse=True)
+
+        # AWS call counts: one warm process per handler, each alone against the fake.
+        calls: dict[str, dict[str, list[int]]] = {name: {"secret": [], "resend": []} for name in (PRODUCT, BASELINE)}
+        for name in (PRODUCT, BASELINE):
+            secrets_before, resend_before = fake.count(GET_SECRET), fake.count(RESEND)
+            by_name[name].run("warm", events, WARM_REQUESTS)
+            calls[name]["secret"].append(fake.count(GET_SECRET) - secrets_before)
+            calls[name]["resend"].append(fake.count(RESEND) - resend_before)
+        # Latency: both handlers warm in one process, requests alternating (bench/child.py's paired()).
+        paired = [by_name[PRODUCT].run("paired", events, WARM_REQUESTS) for _ in range(WARM_ROUNDS)]
+    fake.shutdown()
+
+    total_requests = 1 + 2 * WARM_REQUESTS  # per process: the first request, then valid and invalid
+    valid_resends = 1 + WARM_REQUESTS
+    for name, side in ((PRODUCT, "product"), (BASELINE, "baseline")):
+        results[name]["warm"] = {
+            kind: {
+                "p50_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 50),
+                "p99_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 99),
+                "p50_by_process": [percentile(run[kind][side]["ms"], 50) for run in paired],
+                "statuses": sorted({s for run in paired for s in run[kind][side]["statuses"]}),
+            }
+            for kind in ("valid", "invalid")
+        }
+        results[name]["secret_calls_per_1000"] = statistics.mean(calls[name]["secret"]) / total_requests * 1000
+        results[name]["secret_calls_per_process"] = max(calls[name]["secret"])
+        extra_resends = statistics.mean(max(0, n - valid_resends) for n in calls[name]["resend"])
+        results[name]["cognito_calls_per_1000_invalid"] = extra_resends / WARM_REQUESTS * 1000
+    for kind in ("valid", "invalid"):
+        results[PRODUCT]["warm"][kind]["log_bytes_per_request"] = statistics.mean(
+            run[kind]["product"]["log_bytes_per_request"] for run in paired
         )
-        result: dict[str, Any] = json.loads(out.read_text())
-        return result
+        results[BASELINE]["warm"][kind]["log_bytes_per_request"] = 0.0  # it logs nothing of its own
+    results[PRODUCT]["warm_ratio_by_process"] = [
+        p / b
+        for p, b in zip(
+            results[PRODUCT]["warm"]["valid"]["p50_by_process"],
+            results[BASELINE]["warm"]["valid"]["p50_by_process"],
+            strict=True,
+        )
+    ]
 
-
-def import_contributors(which: str, endpoint: str, top: int = 8) -> list[tuple[str, float]]:
-    """Top-level imports by cumulative time (`python -X importtime`), in milliseconds."""
-    folder = ROOT / ("lambda" if which == "product" else "bench")
-    module = "handler" if which == "product" else "naive_handler"
-    completed = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
-        cwd=folder,
-        env=child_env(which, endpoint),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    rows = []
-    for line in completed.stderr.splitlines():
-        match = re.match(r"import time:\s+(\d+) \|\s+(\d+) \| (\s*)(\S+)", line)
-        if match and len(match.group(3)) <= 2:  # the module itself and what it imports directly
-            rows.append((match.group(4).strip(), int(match.group(2)) / 1000))
-    return sorted(rows, key=lambda row: row[1], reverse=True)[:top]
+    staged = staged_asset(RUNTIME_VERSION)
+    results[PRODUCT]["asset_zip_bytes"] = zipped_size([(staged / f, str(f)) for f in shipped_files(staged)])
+    results[BASELINE]["asset_zip_bytes"] = zipped_size([(ROOT / "bench" / "naive_handler.py", "naive_handler.py")])
+    return results
 
 
 def zipped_size(files: list[tuple[Path, str]]) -> int:
@@ -97,61 +224,21 @@ def zipped_size(files: list[tuple[Path, str]]) -> int:
         return archive.stat().st_size
 
 
-def percentile(values: list[float], p: int) -> float:
-    return statistics.quantiles(values, n=100)[p - 1] if len(values) >= 2 else values[0]
-
-
-def measure() -> dict[str, Any]:
-    fake = FakeAwsForBench()
-    fake.start()
-    results: dict[str, Any] = {"product": {}, "baseline": {}}
-    cold: dict[str, list[dict[str, float]]] = {"product": [], "baseline": []}
-    for _ in range(COLD_RUNS):  # interleaved, so drift on the machine hits both alike
-        for which in ("product", "baseline"):
-            cold[which].append(run_child(which, "cold", fake.url))
-    for which in ("product", "baseline"):
-        runs = cold[which]
-        results[which]["cold"] = {
-            key: statistics.median(run[key] for run in runs) for key in ("import_ms", "first_request_ms", "cold_ms")
-        }
-        results[which]["import_contributors"] = import_contributors(which, fake.url)
-
-    for which in ("product", "baseline"):
-        secrets_before, resend_before = fake.count(GET_SECRET), fake.count(RESEND)
-        warm = run_child(which, "warm", fake.url, WARM_REQUESTS)
-        total_requests = 1 + 2 * WARM_REQUESTS  # the warm-up request, then valid and invalid
-        valid_resends = 1 + WARM_REQUESTS
-        results[which]["warm"] = {
-            kind: {
-                "p50_ms": percentile(warm[kind]["ms"], 50),
-                "p99_ms": percentile(warm[kind]["ms"], 99),
-                "statuses": warm[kind]["statuses"],
-                "log_bytes_per_request": warm[kind]["log_bytes_per_request"],
-            }
-            for kind in ("valid", "invalid")
-        }
-        secret_calls = fake.count(GET_SECRET) - secrets_before
-        resend_calls = fake.count(RESEND) - resend_before
-        results[which]["secret_calls_per_1000"] = secret_calls / total_requests * 1000
-        results[which]["secret_calls_per_process"] = secret_calls
-        results[which]["cognito_calls_per_1000_invalid"] = max(0, resend_calls - valid_resends) / WARM_REQUESTS * 1000
-    fake.shutdown()
-
-    results["product"]["asset_zip_bytes"] = zipped_size([(LAMBDA_DIR / f, str(f)) for f in asset_files()])
-    results["baseline"]["asset_zip_bytes"] = zipped_size([(ROOT / "bench" / "naive_handler.py", "naive_handler.py")])
-    return results
-
-
 def ratio(product: float, baseline: float) -> float:
     return product / baseline if baseline else float("inf")
 
 
 def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
-    p, b = r["product"], r["baseline"]
-    cold = ratio(p["cold"]["cold_ms"], b["cold"]["cold_ms"])
+    p, b = r[PRODUCT], r[BASELINE]
+    cold, cold_cpu = p["cold_ratio"], p["cold_cpu_ratio"]
     warm = ratio(p["warm"]["valid"]["p50_ms"], b["warm"]["valid"]["p50_ms"])
+
+    def shown(s: dict[str, float]) -> str:
+        return f"{s['median']:.2f}x [{s['p25']:.2f}-{s['p75']:.2f}]"
+
     return [
-        ("cold start <= 1.3x baseline", cold <= 1.3, f"{cold:.2f}x"),
+        ("cold start <= 1.2x baseline, CPU time", cold_cpu["median"] <= 1.2, shown(cold_cpu)),
+        ("cold start <= 1.2x baseline, wall clock", cold["median"] <= 1.2, shown(cold)),
         ("warm valid request <= 0.6x baseline", warm <= 0.6, f"{warm:.2f}x"),
         (
             "Secrets Manager calls <= 1 per cache period per process",
@@ -163,8 +250,26 @@ def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
             p["cognito_calls_per_1000_invalid"] == 0,
             f"{p['cognito_calls_per_1000_invalid']:.0f} per 1,000",
         ),
-        ("code asset < 50 KB zipped", p["asset_zip_bytes"] < 50_000, f"{p['asset_zip_bytes'] / 1000:.1f} KB"),
+        # 100 KB since the asset ships bytecode beside each source (about twice the size, and under a millisecond
+        # more to fetch inside AWS); it was 50 KB for the sources alone.
+        ("code asset < 100 KB zipped", p["asset_zip_bytes"] < 100_000, f"{p['asset_zip_bytes'] / 1000:.1f} KB"),
     ]
+
+
+def feature_lines() -> list[str]:
+    """Lines from bench/features.py, when it exists: features that add a network call or a deliberate wait
+    (a per-username limit, a minimum response time) are measured and reported on their own lines, never folded
+    into the cold and warm figures above. The module offers `report_lines()` (or `measure()`) returning Markdown
+    lines (a list, or one string)."""
+    try:
+        features = importlib.import_module("bench.features")
+    except ModuleNotFoundError as error:
+        if error.name != "bench.features":
+            raise
+        return []
+    report: Callable[[], list[str] | str] = getattr(features, "report_lines", None) or features.measure
+    lines = report()
+    return lines.splitlines() if isinstance(lines, str) else [str(line) for line in lines]
 
 
 def cost_tables(r: dict[str, Any]) -> dict[str, Any]:
@@ -172,12 +277,12 @@ def cost_tables(r: dict[str, Any]) -> dict[str, Any]:
         side = r[which]
         return cost_model.Measured(
             warm_valid_ms=side["warm"]["valid"]["p50_ms"],
-            cold_ms=side["cold"]["cold_ms"],
+            cold_ms=side["cold"]["cold_ms"]["median"],
             log_bytes_per_request=side["warm"]["valid"]["log_bytes_per_request"],
         )
 
     stack, naive = cost_model.stack_design(MEMORY_SIZE_MB), cost_model.NAIVE
-    product, baseline = measured("product"), measured("baseline")
+    product, baseline = measured(PRODUCT), measured(BASELINE)
     by_volume = {
         str(volume): {
             "stack": cost_model.monthly_cost(stack, product, volume),
@@ -196,10 +301,18 @@ def cost_tables(r: dict[str, Any]) -> dict[str, Any]:
         }
         for mb in (128, 256, 512, 1024)
     }
+    remedies = {
+        str(volume): {
+            remedy: cost_model.cold_start_remedy_cost(remedy, stack, product, volume)
+            for remedy in cost_model.COLD_START_REMEDIES
+        }
+        for volume in cost_model.REMEDY_VOLUMES
+    }
     return {
         "by_volume": by_volume,
         "break_even_requests_per_month": cost_model.break_even(stack, product, naive, baseline),
         "memory_options": memory,
+        "cold_start_remedies": remedies,
         "assumptions": cost_model.ASSUMPTIONS,
     }
 
@@ -208,26 +321,54 @@ def money(value: float) -> str:
     return f"${value:,.2f}"
 
 
-def report(r: dict[str, Any], costs: dict[str, Any]) -> str:
-    p, b = r["product"], r["baseline"]
+def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str:
+    p, source_only, b = r[PRODUCT], r[PRODUCT_SOURCE_ONLY], r[BASELINE]
     lines = [
-        f"Measured {r['date']} on {r['machine']}, Python {r['python']}. AWS is a fast loopback fake "
+        f"Measured {r['date']} on {r['machine']}, Python {r['python']} (the function side: only boto3, Powertools "
+        f"and pydantic, at requirements.txt's versions), with the variables Lambda sets and the asset as the stack "
+        f"packages it (its bytecode for Python {RUNTIME_VERSION} stands in as bytecode for this machine's Python). "
+        f"{ROUNDS} interleaved rounds; median [25th-75th percentile]. AWS is a fast loopback fake "
         "(bench/fake_aws.py), so these are the handlers' own costs; network time to AWS is not in them.",
         "",
         "| figure | this project | naive baseline | ratio |",
         "|---|---|---|---|",
     ]
 
+    def cell(s: dict[str, float], unit: str = " ms") -> str:
+        return f"{s['median']:.1f}{unit} [{s['p25']:.1f}-{s['p75']:.1f}]"
+
     def row(label: str, product: float, baseline: float, unit: str = " ms") -> None:
         times = f"{ratio(product, baseline):.2f}x" if baseline else "n/a"
         lines.append(f"| {label} | {product:.1f}{unit} | {baseline:.1f}{unit} | {times} |")
 
-    row(f"cold start: import + first request (median of {COLD_RUNS})", p["cold"]["cold_ms"], b["cold"]["cold_ms"])
-    row("  of which import", p["cold"]["import_ms"], b["cold"]["import_ms"])
-    row("  of which first request", p["cold"]["first_request_ms"], b["cold"]["first_request_ms"])
+    cr = p["cold_ratio"]
+    lines.append(
+        f"| cold start: import + first request, wall clock | {cell(p['cold']['cold_ms'])} "
+        f"| {cell(b['cold']['cold_ms'])} "
+        f"| {cr['median']:.2f}x [{cr['p25']:.2f}-{cr['p75']:.2f}] |"
+    )
+    cc = p["cold_cpu_ratio"]
+    lines.append(
+        f"| cold start, CPU time of the process | {cell(p['cold']['cold_cpu_ms'])} | {cell(b['cold']['cold_cpu_ms'])} "
+        f"| {cc['median']:.2f}x [{cc['p25']:.2f}-{cc['p75']:.2f}] |"
+    )
+    for key, label in (("import_ms", "import"), ("first_request_ms", "first request"), ("gc_import_ms", "GC")):
+        lines.append(
+            f"|   of which {label}{' during import' if key == 'gc_import_ms' else ''} "
+            f"| {cell(p['cold'][key])} | {cell(b['cold'][key])} "
+            f"| {ratio(p['cold'][key]['median'], b['cold'][key]['median']):.2f}x |"
+        )
+    for key, label in (("cold_ms", "wall clock"), ("cold_cpu_ms", "CPU time")):
+        sr = source_only[key.replace("_ms", "_ratio")]
+        lines.append(
+            f"| cold start without the shipped bytecode (compiling lambda/ each time), {label} "
+            f"| {cell(source_only['cold'][key])} | {cell(b['cold'][key])} "
+            f"| {sr['median']:.2f}x [{sr['p25']:.2f}-{sr['p75']:.2f}] |"
+        )
+    n = WARM_ROUNDS * WARM_REQUESTS
     for kind in ("valid", "invalid"):
         for stat in ("p50_ms", "p99_ms"):
-            row(f"warm {kind} request {stat[:3]} ({WARM_REQUESTS})", p["warm"][kind][stat], b["warm"][kind][stat])
+            row(f"warm {kind} request {stat[:3]} ({n})", p["warm"][kind][stat], b["warm"][kind][stat])
     row("Secrets Manager calls per 1,000 requests", p["secret_calls_per_1000"], b["secret_calls_per_1000"], "")
     row(
         "Cognito calls per 1,000 invalid requests",
@@ -237,11 +378,23 @@ def report(r: dict[str, Any], costs: dict[str, Any]) -> str:
     )
     row("log bytes per valid request", p["warm"]["valid"]["log_bytes_per_request"], 0.0, " B")
     row("code asset, zipped", p["asset_zip_bytes"] / 1000, b["asset_zip_bytes"] / 1000, " KB")
+    warm_ratios = ", ".join(f"{x:.2f}x" for x in p["warm_ratio_by_process"])
+    lines += [
+        "",
+        f"Warm figures: {WARM_ROUNDS} processes in which both handlers, warm, take {WARM_REQUESTS} valid then "
+        f"{WARM_REQUESTS} invalid requests in turn (A B A B); every 20th request is sampled for X-Ray. Valid p50 "
+        f"ratio per process: {warm_ratios}.",
+    ]
     lines += ["", "| target | result | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'PASS' if ok else 'FAIL'} | {value} |" for name, ok, value in r["targets"]]
-    for which, label in (("product", "this project"), ("baseline", "naive baseline")):
-        top = ", ".join(f"{name} {ms:.0f} ms" for name, ms in r[which]["import_contributors"])
-        lines += ["", f"Top imports, {label} (cumulative, `-X importtime`): {top}."]
+    for which, label in ((PRODUCT, "this project"), (BASELINE, "naive baseline")):
+        top = ", ".join(f"{name} {ms:.1f}" for name, ms in r[which]["import_by_package"][:10])
+        lines += [
+            "",
+            f"Import self time by package, {label} (ms, median of {IMPORTTIME_ROUNDS}, `-X importtime`): {top}.",
+        ]
+    lines += ["", "Features that add a network call or a deliberate wait, on their own lines:", ""]
+    lines += features or ["(none in this build)"]
 
     lines += ["", "Monthly cost (US$, us-east-1 list prices; see the model below):", ""]
     header = "| line | " + " | ".join(f"{int(v):,} stack | {int(v):,} naive" for v in cost_model.VOLUMES) + " |"
@@ -260,6 +413,16 @@ def report(r: dict[str, Any], costs: dict[str, Any]) -> str:
         f"Break-even: from about {even:,} requests a month the stack costs less than the naive design."
         if even
         else "Break-even: none below 1 billion requests a month.",
+        "",
+        'Cold-start remedies, added monthly cost at 256 MB arm64 (US$; see "The fix for an idle endpoint"):',
+        "",
+        "| remedy | " + " | ".join(f"{int(v):,} requests/month" for v in cost_model.REMEDY_VOLUMES) + " |",
+        "|---|" + "---|" * len(cost_model.REMEDY_VOLUMES),
+    ]
+    for remedy in cost_model.COLD_START_REMEDIES:
+        cells = [money(costs["cold_start_remedies"][str(v)][remedy]) for v in cost_model.REMEDY_VOLUMES]
+        lines.append(f"| {remedy} | " + " | ".join(cells) + " |")
+    lines += [
         "",
         "| memory | estimated warm request in Lambda | Lambda cost at 1 M requests/month |",
         "|---|---|---|",
@@ -287,13 +450,14 @@ def main() -> None:
     results["python"] = sys.version.split()[0]
     results["targets"] = targets(results)
     costs = cost_tables(results)
-    text = report(results, costs)
+    features = feature_lines()
+    text = report(results, costs, features)
     (ROOT / "artifacts").mkdir(exist_ok=True)
     summary = {"results": results, "costs": costs}
     (ROOT / "artifacts" / "bench.json").write_text(json.dumps(summary, indent=2))
     print(text)
     print()
-    print(json.dumps({"targets": results["targets"], "product": results["product"], "baseline": results["baseline"]}))
+    print(json.dumps({"targets": results["targets"], "cold_cpu_ratio": results[PRODUCT]["cold_cpu_ratio"]}))
     update_doc(text)
 
 

@@ -3,9 +3,10 @@ gateway errors, and an AWS WAF web ACL (REST APIs take WAF; HTTP APIs do not).""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 
-from aws_cdk import Duration, Names, RemovalPolicy
+from aws_cdk import Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -31,7 +32,6 @@ from resend_code.problems import (
 )
 from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
 
-WEB_ACL_METRIC = "ResendConfirmationCodeWebAcl"
 RATE_RULE_NAME = "PerIpRateLimit"
 RATE_WINDOW_SECONDS = 300
 
@@ -46,6 +46,20 @@ GATEWAY_PROBLEMS: dict[apigw.ResponseType, ProblemType] = {
     apigw.ResponseType.INTEGRATION_TIMEOUT: UPSTREAM_TIMEOUT,
     apigw.ResponseType.DEFAULT_5_XX: UPSTREAM_ERROR,
 }
+
+
+def stack_unique_name(scope: Construct, suffix: str, max_length: int = 128) -> str:
+    """`{stack name}-{suffix}`: readable, and unique in the account and Region because stack names are.
+
+    CloudWatch keys AWS/ApiGateway metrics by the API's name and AWS/WAFV2 metrics by the web ACL's, so a name
+    shared with another API (a second copy of this stack included) mixes their metrics and alarms. Too long a
+    stack name is cut and given a hash of the whole name, so it stays unique.
+    """
+    name = f"{Stack.of(scope).stack_name}-{suffix}"
+    if len(name) <= max_length:
+        return name
+    digest = hashlib.sha256(name.encode()).hexdigest()[:8]
+    return f"{name[: max_length - len(digest) - 1]}-{digest}"
 
 
 def _problem_body(problem_type: ProblemType) -> str:
@@ -83,8 +97,11 @@ class ResendApi(Construct):
         waf_rate_limit: int,
         log_retention: logs.RetentionDays,
         trace_sampling_rate: float,
+        manage_account_cloudwatch_role: bool,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.api_name = stack_unique_name(self, "api")
+        self.web_acl_name = stack_unique_name(self, "web-acl")
 
         self.access_logs = logs.LogGroup(
             self,
@@ -95,11 +112,15 @@ class ResendApi(Construct):
         self.api = apigw.RestApi(
             self,
             "Api",
+            rest_api_name=self.api_name,
             description="Resend a Cognito sign-up confirmation code without shipping the app client secret",
             endpoint_types=[apigw.EndpointType.REGIONAL],
-            # Execution logs need the account-level CloudWatch role; CDK manages it (one per account and Region).
-            cloud_watch_role=True,
-            cloud_watch_role_removal_policy=RemovalPolicy.DESTROY,
+            # Access and execution logs need the account-level CloudWatch role (AWS::ApiGateway::Account, one per
+            # account and Region, shared by every REST API there). A fresh account has none, so the stack sets it
+            # by default, but never deletes it: `cdk destroy` would break logging for every other API. Accounts
+            # that already have one can leave it alone (apiGatewayCloudWatchRole=false).
+            cloud_watch_role=manage_account_cloudwatch_role,
+            cloud_watch_role_removal_policy=RemovalPolicy.RETAIN if manage_account_cloudwatch_role else None,
             deploy_options=apigw.StageOptions(
                 stage_name=stage_name,
                 # Below Cognito's account-wide per-second quota that ResendConfirmationCode shares with the
@@ -162,7 +183,8 @@ class ResendApi(Construct):
             resource_arn=self.api.deployment_stage.stage_arn,
             web_acl_arn=self.web_acl.attr_arn,
         )
-        self._sampling_rule(trace_sampling_rate)
+        self._execution_logs(stage_name, log_retention)
+        self._sampling_rule(trace_sampling_rate, stage_name)
 
         NagSuppressions.add_resource_suppressions(
             self.api,
@@ -192,6 +214,18 @@ class ResendApi(Construct):
     def endpoint_url(self) -> str:
         """The full URL of the route on the deployed stage."""
         return self.api.url_for_path(ROUTE_PATH)
+
+    def _execution_logs(self, stage_name: str, retention: logs.RetentionDays) -> None:
+        # API Gateway creates this group itself, with no retention and outside the stack, on first use; created
+        # here first (the stage waits for it), it gets the retention and goes with `cdk destroy`.
+        group = logs.LogGroup(
+            self,
+            "ExecutionLogs",
+            log_group_name=f"API-Gateway-Execution-Logs_{self.api.rest_api_id}/{stage_name}",
+            retention=retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.api.deployment_stage.node.add_dependency(group)
 
     def _problem_gateway_responses(self, allowed_origins: Sequence[str]) -> None:
         for response_type, problem_type in GATEWAY_PROBLEMS.items():
@@ -244,7 +278,9 @@ class ResendApi(Construct):
             "WebAcl",
             scope="REGIONAL",
             default_action=wafv2.CfnWebACL.DefaultActionProperty(allow={}),
-            visibility_config=visibility(WEB_ACL_METRIC),
+            # The name CloudWatch's AWS/WAFV2 metrics carry; the metric name is the same, so they cannot disagree.
+            name=self.web_acl_name,
+            visibility_config=visibility(self.web_acl_name),
             custom_response_bodies={
                 problem_type.code: wafv2.CfnWebACL.CustomResponseBodyProperty(
                     content_type="APPLICATION_JSON", content=_problem_body(problem_type)
@@ -288,20 +324,24 @@ class ResendApi(Construct):
             ],
         )
 
-    def _sampling_rule(self, rate: float) -> None:
+    def _sampling_rule(self, rate: float, stage_name: str) -> None:
         # A fixed share of requests and no per-second reservoir: a reservoir of one trace a second samples every
         # request up to ~2.6 million a month ($5 per million past the free 100,000); 5 % keeps 10 million
-        # requests at 500,000 traces (docs/performance.md).
+        # requests at 500,000 traces (docs/performance.md). Sampling rules are account-wide: the rule names this
+        # API's stage (X-Ray's service name for API Gateway is "{api name}/{stage}"), so it samples nothing else.
+        service_name = f"{self.api_name}/{stage_name}"
+        if len(service_name) > 64:  # X-Ray's limit; the rule then matches by prefix
+            service_name = service_name[:63] + "*"
         xray.CfnSamplingRule(
             self,
             "TraceSampling",
             sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
-                rule_name=Names.unique_resource_name(self, max_length=32),
+                rule_name=stack_unique_name(self, "sampling", max_length=32),
                 priority=100,
                 fixed_rate=rate,
                 reservoir_size=0,
-                service_name="*",
-                service_type="*",
+                service_name=service_name,
+                service_type="AWS::ApiGateway::Stage",
                 host="*",
                 http_method=ROUTE_METHOD,
                 url_path=ROUTE_PATH,

@@ -20,6 +20,7 @@ POWERTOOLS_LAYER_VERSION = "3.37.0"
 
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
+_TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
@@ -66,6 +67,7 @@ class StackConfig:
     throttle_burst_limit: int
     waf_rate_limit: int
     reserved_concurrency: int | None
+    api_gateway_cloudwatch_role: bool
     memory_size: int
     log_retention: logs.RetentionDays
     alarm_email: str | None
@@ -74,6 +76,8 @@ class StackConfig:
     forward_caller_ip: bool
     trace_sampling_rate: float
     powertools_layer_version: str
+    provisioned_concurrency: int = 0
+    snap_start: bool = False
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -101,9 +105,12 @@ class StackConfig:
         burst = _int(context, "throttleBurstLimit", 40, 1, 5_000)
         if burst < rate:
             raise ConfigError("throttleBurstLimit must be at least throttleRateLimit")
-        # "none" lifts the cap (for accounts whose concurrency quota is too small to reserve from).
+        # No reservation by default: a new account's concurrency limit can be 10, all of which Lambda keeps
+        # unreserved, so any reservation rolls the deploy back. A number opts in ("none" is the default, spelled).
         raw_reserved = context.get("reservedConcurrency")
-        uncapped = isinstance(raw_reserved, str) and raw_reserved.lower() == "none"
+        uncapped = raw_reserved is None or (isinstance(raw_reserved, str) and raw_reserved.lower() in ("", "none"))
+        reserved_concurrency = None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000)
+        provisioned_concurrency, snap_start = _cold_start_remedy(context, reserved_concurrency)
         return cls(
             pool_mode=pool_mode,
             app_clients=app_clients,
@@ -114,15 +121,18 @@ class StackConfig:
             throttle_burst_limit=burst,
             # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
             waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
-            reserved_concurrency=None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000),
+            reserved_concurrency=reserved_concurrency,
+            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole", default=True),
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
-            alarm_topic_arn=context.get("alarmTopicArn") or None,
+            alarm_topic_arn=_topic_arn(context.get("alarmTopicArn")),
             reveal_delivery_details=_bool(context, "revealDeliveryDetails"),
             forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
             trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
             powertools_layer_version=str(context.get("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
+            provisioned_concurrency=provisioned_concurrency,
+            snap_start=snap_start,
         )
 
 
@@ -136,6 +146,7 @@ _KEYS = (
     "throttleBurstLimit",
     "wafRateLimit",
     "reservedConcurrency",
+    "apiGatewayCloudWatchRole",
     "memorySize",
     "logRetentionDays",
     "alarmEmail",
@@ -144,18 +155,73 @@ _KEYS = (
     "forwardCallerIp",
     "traceSamplingRate",
     "powertoolsLayerVersion",
+    "provisionedConcurrency",
+    "snapStart",
 )
+
+
+def _cold_start_remedy(context: dict[str, Any], reserved_concurrency: int | None) -> tuple[int, bool]:
+    """provisionedConcurrency (0 = off) and snapStart, both off by default (see docs/performance.md)."""
+    provisioned = _int(context, "provisionedConcurrency", 0, 0, 1000)
+    snap_start = _bool(context, "snapStart")
+    if provisioned and snap_start:
+        # https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html: "SnapStart does not support provisioned
+        # concurrency".
+        raise ConfigError(
+            "snapStart and provisionedConcurrency cannot be combined: Lambda refuses SnapStart with "
+            "provisioned concurrency; pick one"
+        )
+    if provisioned and reserved_concurrency is not None and provisioned > reserved_concurrency:
+        # Lambda refuses more provisioned than reserved concurrency on a function that reserves some.
+        raise ConfigError("provisionedConcurrency must not exceed reservedConcurrency")
+    return provisioned, snap_start
+
+
+def arn_region(arn: str) -> str:
+    """The Region field of an ARN (`arn:partition:service:region:account:...`)."""
+    return arn.split(":")[3]
+
+
+def regional_references(config: StackConfig) -> list[tuple[str, str]]:
+    """(setting, Region) for every configured ARN of a regional resource the stack uses.
+
+    Secrets Manager secrets and KMS keys are regional: an ARN from another Region deploys and then fails on
+    every request. CloudWatch alarms may only notify a topic of their own Region: another Region's fails the
+    deploy. The stack checks each against its own Region.
+    """
+    references = [("alarmTopicArn", arn_region(config.alarm_topic_arn))] if config.alarm_topic_arn else []
+    for client in config.app_clients:
+        references.append((f"appClients[{client.client_id}].secretArn", arn_region(client.secret_arn)))
+        if client.kms_key_arn:
+            references.append((f"appClients[{client.client_id}].kmsKeyArn", arn_region(client.kms_key_arn)))
+    return references
+
+
+def check_regions(config: StackConfig, region: str) -> None:
+    """Raise ConfigError naming the first setting whose ARN is not in `region` (the stack's, known at synth)."""
+    for setting, arn_region_ in regional_references(config):
+        if arn_region_ != region:
+            raise ConfigError(
+                f"{setting} is in {arn_region_} but the stack deploys to {region}: secrets, KMS keys and alarm "
+                f"topics are regional; use one of {region} or deploy the stack in {arn_region_}"
+            )
 
 
 def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
     if raw in (None, "", []):
         return ()
-    items = json.loads(raw) if isinstance(raw, str) else raw
-    if not isinstance(items, list):
-        raise ConfigError('appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}')
+    shape = 'appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}'
+    try:
+        items = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        raise ConfigError(f"{shape}: it is not JSON (mind the shell's quoting)") from None
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise ConfigError(shape)
     clients = []
     for item in items:
         client_id, secret_arn, kms = item.get("clientId", ""), item.get("secretArn", ""), item.get("kmsKeyArn")
+        if not all(isinstance(value, str) for value in (client_id, secret_arn, kms or "")):
+            raise ConfigError(f"{shape}, each value a string")
         if not _CLIENT_ID.match(client_id):
             raise ConfigError("appClients: clientId is not a valid app client id")
         if not _SECRET_ARN.match(secret_arn):
@@ -164,6 +230,14 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
             raise ConfigError("appClients: kmsKeyArn must be a KMS key ARN")
         clients.append(ExistingAppClient(client_id, secret_arn, kms))
     return tuple(clients)
+
+
+def _topic_arn(raw: Any) -> str | None:
+    if not raw:
+        return None
+    if not _TOPIC_ARN.match(str(raw)):
+        raise ConfigError("alarmTopicArn must be an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>)")
+    return str(raw)
 
 
 def _origins(raw: Any) -> tuple[str, ...]:

@@ -9,21 +9,29 @@ from __future__ import annotations
 
 from aws_cdk import Duration, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
 from cdk_nag import NagSuppressions
 from constructs import Construct
+
+from infra.config import RETENTION_DAYS
+
+# The id of CDK's AwsCustomResource singleton provider function (the one that reads the generated secret).
+_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
 
 
 class DemoUserPool(Construct):
     """A self-sign-up pool with e-mail verification and an app client that has a secret."""
 
-    def __init__(self, scope: Construct, construct_id: str) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, log_retention: logs.RetentionDays) -> None:
         super().__init__(scope, construct_id)
 
         self.user_pool = cognito.UserPool(
             self,
             "UserPool",
             self_sign_up_enabled=True,
+            # AWS's recommendation: a phone keyboard's capital first letter must not make a resend go nowhere.
+            sign_in_case_sensitive=False,
             sign_in_aliases=cognito.SignInAliases(email=True),
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
@@ -44,6 +52,9 @@ class DemoUserPool(Construct):
             # Lets the function's UserContextData.IpAddress (the caller's IP) reach threat protection.
             enable_propagate_additional_user_context_data=True,
             auth_flows=cognito.AuthFlow(user_srp=True),
+            # Nothing here uses the hosted UI or OAuth; CDK's default would enable the implicit and code flows
+            # with an example.com callback.
+            disable_o_auth=True,
             access_token_validity=Duration.hours(1),
             id_token_validity=Duration.hours(1),
         )
@@ -57,6 +68,8 @@ class DemoUserPool(Construct):
             },
             removal_policy=RemovalPolicy.DESTROY,
         )
+
+        self._provider_logs(log_retention)
 
         NagSuppressions.add_resource_suppressions(
             self.user_pool,
@@ -81,7 +94,7 @@ class DemoUserPool(Construct):
         # The custom resource that reads the generated secret at deploy time is CDK's own singleton function.
         NagSuppressions.add_resource_suppressions_by_path(
             Stack.of(self),
-            f"{Stack.of(self).node.path}/AWS679f53fac002430cb0da5b7982bd2287",
+            f"{Stack.of(self).node.path}/{_PROVIDER_ID}",
             [
                 {
                     "id": "AwsSolutions-IAM4",
@@ -91,3 +104,15 @@ class DemoUserPool(Construct):
             ],
             apply_to_children=True,
         )
+
+    def _provider_logs(self, retention: logs.RetentionDays) -> None:
+        # CDK gives its provider function a log group (@aws-cdk/aws-lambda:useCdkManagedLogGroup) kept for two
+        # years and retained on destroy; the stack's retention and teardown apply to it like to every other group.
+        provider = Stack.of(self).node.try_find_child(_PROVIDER_ID)
+        group = provider.node.try_find_child("LogGroup") if provider else None
+        if group is None:
+            return
+        log_group = group.node.default_child
+        assert isinstance(log_group, logs.CfnLogGroup)
+        log_group.retention_in_days = next(days for days, value in RETENTION_DAYS.items() if value == retention)
+        log_group.apply_removal_policy(RemovalPolicy.DESTROY)

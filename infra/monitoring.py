@@ -1,8 +1,18 @@
-"""Alarms on what an operator must act on, with an optional SNS topic to hear about them."""
+"""Alarms on what an operator must act on, an optional SNS topic to hear about them, and the stack's dashboard.
+
+Every metric here is derived from the value that produces it, never retyped: the function's from
+resend_code/metric_names.py with the service dimension Powertools adds (the function's stack-unique service name),
+API Gateway's from the
+API's stack-unique name, WAF's from the web ACL's stack-unique name.
+tests/integration/test_alarms_match_emitted_metrics.py checks each alarm and widget against what a real
+invocation prints and what the template names.
+"""
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Stack
+from collections.abc import Mapping
+
+from aws_cdk import Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -13,15 +23,62 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from infra.api_construct import RATE_RULE_NAME, WEB_ACL_METRIC
-from infra.function_construct import METRICS_NAMESPACE, SERVICE_NAME
+from infra.api_construct import RATE_RULE_NAME
+from infra.function_construct import METRICS_NAMESPACE
 from resend_code import metric_names as names
+from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 
 FIVE_MINUTES = Duration.minutes(5)
+# The routes the dashboard shows, one row of widgets each; a second route is one more entry.
+ROUTES: tuple[tuple[str, str], ...] = ((ROUTE_METHOD, ROUTE_PATH),)
+# The share-of-refusals alarm: above this share of requests in 2 of 3 five-minute periods, each with at least
+# MIN_REQUESTS requests behind it (fewer is too little traffic to judge a share by).
+SETUP_REFUSAL_SHARE = 0.2
+MIN_REQUESTS = 20
+
+
+def function_metric(
+    service: str, metric_name: str, dimensions: Mapping[str, str] | None = None, statistic: str = "Sum"
+) -> cloudwatch.Metric:
+    """A metric the function emits (EMF): its namespace, its name, and Powertools' `service` dimension (`service`,
+    the function's POWERTOOLS_SERVICE_NAME)."""
+    return cloudwatch.Metric(
+        namespace=METRICS_NAMESPACE,
+        metric_name=metric_name,
+        dimensions_map={names.SERVICE_DIMENSION: service, **(dimensions or {})},
+        period=FIVE_MINUTES,
+        statistic=statistic,
+    )
+
+
+def function_metric_search(service: str, metric_name: str, dimension: str, label: str) -> cloudwatch.MathExpression:
+    """One line per value of `dimension` (error codes, reasons: an open set), for dashboards (alarms cannot SEARCH)."""
+    schema = ",".join([METRICS_NAMESPACE, dimension, names.SERVICE_DIMENSION])
+    query = f'{{{schema}}} MetricName="{metric_name}" {names.SERVICE_DIMENSION}="{service}"'
+    return cloudwatch.MathExpression(
+        expression=f"SEARCH('{query}', 'Sum', 300)", using_metrics={}, label=label, period=FIVE_MINUTES
+    )
+
+
+def route_metric(api: apigw.RestApi, method: str, path: str, metric_name: str, statistic: str) -> cloudwatch.Metric:
+    """API Gateway's metric for one route and method of the stage (detailed metrics: the stage's metrics_enabled)."""
+    return cloudwatch.Metric(
+        namespace="AWS/ApiGateway",
+        metric_name=metric_name,
+        dimensions_map={
+            "ApiName": api.rest_api_name,
+            "Method": method,
+            "Resource": path,
+            "Stage": api.deployment_stage.stage_name,
+        },
+        period=FIVE_MINUTES,
+        statistic=statistic,
+        label=f"{metric_name} {statistic}",
+    )
 
 
 class Monitoring(Construct):
-    """CloudWatch alarms for the function, the API, the WAF rate rule and Cognito failures."""
+    """CloudWatch alarms for the function, the API, the WAF rate rule and Cognito, and the operations dashboard."""
 
     alarms: dict[str, cloudwatch.Alarm]
 
@@ -31,33 +88,40 @@ class Monitoring(Construct):
         construct_id: str,
         *,
         function: lambda_.Function,
+        service_name: str,
         api: apigw.RestApi,
+        web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
     ) -> None:
         super().__init__(scope, construct_id)
+        self.service_name = service_name
         self.topic = self._topic(alarm_email, alarm_topic_arn)
+        rest_api = api
+        self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
+        requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
+        # Of the requests the function handled: API Gateway's Count also counts each CORS preflight (OPTIONS, which
+        # the gateway answers), about one per browser POST, which would halve the share.
+        handled = function.metric_invocations(period=FIVE_MINUTES, statistic="Sum")
+        self.setup_refusal_share = cloudwatch.MathExpression(
+            # FILL: a period with requests and no refusal has no refusal datapoint at all.
+            expression=f"IF(requests >= {MIN_REQUESTS}, FILL(refusals, 0) / requests, 0)",
+            using_metrics={
+                "refusals": function_metric(self.service_name, names.COGNITO_SETUP_REFUSAL),
+                "requests": handled,
+            },
+            label="Share of requests Cognito refused for a set-up reason",
+            period=FIVE_MINUTES,
+        )
         metrics: dict[str, cloudwatch.IMetric] = {
             # The handler answers every failure itself, so any Lambda error is a crash or a timeout.
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
-            "Api5xx": api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
+            "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
             # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
-            "CognitoFailures": cloudwatch.Metric(
-                namespace=METRICS_NAMESPACE,
-                metric_name=names.COGNITO_FAILURE,
-                dimensions_map={names.SERVICE_DIMENSION: SERVICE_NAME},
-                period=FIVE_MINUTES,
-                statistic="Sum",
-            ),
+            "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
-            "WafRateLimited": cloudwatch.Metric(
-                namespace="AWS/WAFV2",
-                metric_name="BlockedRequests",
-                dimensions_map={"WebACL": WEB_ACL_METRIC, "Rule": RATE_RULE_NAME, "Region": Stack.of(self).region},
-                period=FIVE_MINUTES,
-                statistic="Sum",
-            ),
+            "WafRateLimited": self.waf_rate_limited,
         }
         thresholds = {
             "FunctionErrors": 1,
@@ -68,36 +132,174 @@ class Monitoring(Construct):
         }
         self.alarms = {}
         for name, metric in metrics.items():
-            alarm = self.alarms[name] = cloudwatch.Alarm(
-                self,
-                name,
-                metric=metric,
-                threshold=thresholds[name],
-                evaluation_periods=1,
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            self._alarm(
+                name, metric, thresholds[name], cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
             )
-            if self.topic:
-                alarm.add_alarm_action(actions.SnsAction(self.topic))
 
         # A spike in 4xx: more than half the requests refused over 15 minutes, with real traffic behind it.
-        requests = api.metric_count(period=FIVE_MINUTES, statistic="Sum")
-        client_errors = api.metric_client_error(period=FIVE_MINUTES, statistic="Sum")
-        spike = self.alarms["Api4xxRate"] = cloudwatch.Alarm(
-            self,
+        client_errors = rest_api.metric_client_error(period=FIVE_MINUTES, statistic="Sum")
+        # Of the calls, not of Count: Count also has each CORS preflight (OPTIONS, answered by the gateway), one per
+        # browser POST, which kept a browser release refused on every POST at about 50 %, never above.
+        # Only routes that answer preflights (allowedOrigins set) have an OPTIONS method, and so such a metric.
+        answered = {(m.http_method, m.resource.path) for m in rest_api.methods}
+        preflights = {
+            f"options{i}": route_metric(api, "OPTIONS", path, "Count", "Sum")
+            for i, (_, path) in enumerate(ROUTES)
+            if ("OPTIONS", path) in answered
+        }
+        calls: cloudwatch.IMetric = (
+            cloudwatch.MathExpression(
+                expression=" - ".join(["requests", *(f"FILL({key}, 0)" for key in preflights)]),
+                using_metrics={"requests": requests, **preflights},
+                period=FIVE_MINUTES,
+            )
+            if preflights
+            else requests
+        )
+        self._alarm(
             "Api4xxRate",
-            metric=cloudwatch.MathExpression(
-                expression="IF(requests >= 20, errors / requests, 0)",
-                using_metrics={"errors": client_errors, "requests": requests},
+            cloudwatch.MathExpression(
+                expression=f"IF(calls >= {MIN_REQUESTS}, errors / calls, 0)",
+                using_metrics={"errors": client_errors, "calls": calls},
                 period=FIVE_MINUTES,
             ),
-            threshold=0.5,
+            0.5,
+            cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             evaluation_periods=3,
-            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        )
+        # Codes stopped going out: the pool's delivery or trigger set-up, the client's settings or the account's
+        # limits make Cognito refuse, while callers may still read the neutral 200 (docs/operations.md).
+        self._alarm(
+            "CognitoSetupRefusals",
+            self.setup_refusal_share,
+            SETUP_REFUSAL_SHARE,
+            cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=3,
+            datapoints_to_alarm=2,
+        )
+        self.dashboard = self._dashboard(function, api, web_acl_name)
+
+    def _alarm(
+        self,
+        name: str,
+        metric: cloudwatch.IMetric,
+        threshold: float,
+        comparison: cloudwatch.ComparisonOperator,
+        *,
+        evaluation_periods: int = 1,
+        datapoints_to_alarm: int | None = None,
+    ) -> None:
+        alarm = self.alarms[name] = cloudwatch.Alarm(
+            self,
+            name,
+            metric=metric,
+            threshold=threshold,
+            evaluation_periods=evaluation_periods,
+            datapoints_to_alarm=datapoints_to_alarm,
+            comparison_operator=comparison,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
         if self.topic:
-            spike.add_alarm_action(actions.SnsAction(self.topic))
+            alarm.add_alarm_action(actions.SnsAction(self.topic))
+
+    def _waf_blocked(self, web_acl_name: str, rule: str) -> cloudwatch.Metric:
+        # AWS/WAFV2 keys a regional web ACL's metrics by its name, the rule's metric name and the Region.
+        return cloudwatch.Metric(
+            namespace="AWS/WAFV2",
+            metric_name="BlockedRequests",
+            dimensions_map={"WebACL": web_acl_name, "Rule": rule, "Region": Stack.of(self).region},
+            period=FIVE_MINUTES,
+            statistic="Sum",
+        )
+
+    def _dashboard(self, function: lambda_.Function, api: apigw.RestApi, web_acl_name: str) -> cloudwatch.Dashboard:
+        # Dashboard names are account-wide (not per Region): the Region keeps two copies apart.
+        dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{Stack.of(self).stack_name}-{Aws.REGION}")
+        dashboard.add_widgets(
+            cloudwatch.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24, height=3)
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Codes sent, by delivery medium",
+                left=[function_metric_search(self.service_name, names.CODE_SENT, names.DELIVERY_MEDIUM, "")],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title=f"Share of requests Cognito refused for a set-up reason (alarm above {SETUP_REFUSAL_SHARE:.0%})",
+                left=[self.setup_refusal_share],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Cognito refusals and errors, by error code",
+                left=[function_metric_search(self.service_name, names.COGNITO_ERROR, names.ERROR_CODE, "")],
+                width=8,
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Requests refused before Cognito, by reason",
+                left=[function_metric_search(self.service_name, names.REQUEST_REJECTED, names.REASON, "")],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="Secrets Manager errors, by reason; secret re-reads",
+                left=[function_metric_search(self.service_name, names.SECRETS_MANAGER_ERROR, names.REASON, "")],
+                right=[function_metric(self.service_name, names.SECRET_REFRESHED)],
+                width=8,
+            ),
+            cloudwatch.GraphWidget(
+                title="WAF blocks, by rule",
+                left=[
+                    cloudwatch.MathExpression(
+                        expression='SEARCH(\'{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" '
+                        f"WebACL=\"{web_acl_name}\"', 'Sum', 300)",
+                        using_metrics={},
+                        label="",
+                        period=FIVE_MINUTES,
+                    )
+                ],
+                width=8,
+            ),
+        )
+        for method, path in ROUTES:
+            dashboard.add_widgets(*self._route_widgets(api, method, path))
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Function: duration (p50, p99), errors, throttles",
+                left=[
+                    function.metric_duration(period=FIVE_MINUTES, statistic="p50"),
+                    function.metric_duration(period=FIVE_MINUTES, statistic="p99"),
+                ],
+                right=[
+                    function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
+                    function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
+                ],
+                width=24,
+            )
+        )
+        return dashboard
+
+    def _route_widgets(self, api: apigw.RestApi, method: str, path: str) -> list[cloudwatch.IWidget]:
+        def metric(metric_name: str, statistic: str) -> cloudwatch.Metric:
+            return route_metric(api, method, path, metric_name, statistic)
+
+        return [
+            cloudwatch.GraphWidget(
+                title=f"{method} {path}: requests, 4xx, 5xx",
+                left=[metric("Count", "Sum")],
+                right=[metric("4XXError", "Sum"), metric("5XXError", "Sum")],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title=f"{method} {path}: latency (ms)",
+                left=[
+                    metric("Latency", "p50"),
+                    metric("Latency", "p99"),
+                    metric("IntegrationLatency", "p99"),
+                ],
+                width=12,
+            ),
+        ]
 
     def _topic(self, email: str | None, topic_arn: str | None) -> sns.ITopic | None:
         if topic_arn:
@@ -105,7 +307,14 @@ class Monitoring(Construct):
         if not email:
             return None
         # CloudWatch cannot publish to a topic encrypted with the AWS-managed SNS key; a CMK it may use is needed.
-        key = kms.Key(self, "AlarmTopicKey", enable_key_rotation=True, description="Encrypts the alarm topic")
+        # Deleted with the stack (after KMS's waiting period), like everything the stack owns; CDK's default keeps it.
+        key = kms.Key(
+            self,
+            "AlarmTopicKey",
+            enable_key_rotation=True,
+            description="Encrypts the alarm topic",
+            removal_policy=RemovalPolicy.DESTROY,
+        )
         key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
         topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True)
         topic.add_subscription(subscriptions.EmailSubscription(email))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aws_cdk import CfnOutput, Stack
+from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Token
 from constructs import Construct
 
 from infra.api_construct import ResendApi
-from infra.config import StackConfig
+from infra.config import StackConfig, check_regions, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
@@ -17,9 +17,10 @@ class ResendConfirmationCodeStack(Stack):
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        self._check_regions(config)
 
         if config.pool_mode == "demo":
-            pool = DemoUserPool(self, "DemoPool")
+            pool = DemoUserPool(self, "DemoPool", log_retention=config.log_retention)
             clients = [ClientSecretGrant(pool.client.user_pool_client_id, pool.client_secret.secret_arn)]
             CfnOutput(self, "UserPoolId", value=pool.user_pool.user_pool_id)
             CfnOutput(self, "AppClientId", value=pool.client.user_pool_client_id)
@@ -39,11 +40,13 @@ class ResendConfirmationCodeStack(Stack):
             reserved_concurrency=config.reserved_concurrency,
             log_retention=config.log_retention,
             powertools_layer_version=config.powertools_layer_version,
+            provisioned_concurrency=config.provisioned_concurrency,
+            snap_start=config.snap_start,
         )
         api = ResendApi(
             self,
             "Edge",
-            function=function.function,
+            function=function.invocation_target,
             allowed_origins=config.allowed_origins,
             stage_name=config.stage_name,
             throttle_rate_limit=config.throttle_rate_limit,
@@ -51,13 +54,35 @@ class ResendConfirmationCodeStack(Stack):
             waf_rate_limit=config.waf_rate_limit,
             log_retention=config.log_retention,
             trace_sampling_rate=config.trace_sampling_rate,
+            manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
         )
         Monitoring(
             self,
             "Monitoring",
             function=function.function,
+            service_name=function.service_name,
             api=api.api,
+            web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,
         )
         CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')
+
+    def _check_regions(self, config: StackConfig) -> None:
+        # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it
+        # at synth when the Region is known; otherwise CloudFormation refuses the deploy before creating anything.
+        if not Token.is_unresolved(self.region):
+            check_regions(config, self.region)
+            return
+        for index, (setting, region) in enumerate(regional_references(config)):
+            CfnRule(
+                self,
+                f"RegionOf{index}",
+                assertions=[
+                    CfnRuleAssertion(
+                        assert_=Fn.condition_equals(Aws.REGION, region),
+                        assert_description=f"{setting} is in {region}: deploy the stack in {region}, or configure "
+                        "a secret, key or topic of this Region",
+                    )
+                ],
+            )

@@ -6,17 +6,24 @@ The story of a request: check the origin, parse and validate the body, pick the 
 
 from __future__ import annotations
 
+import gc
+
+# The garbage collector would run dozens of times during INIT's imports (about 30 ms of a cold start) and find
+# nothing to free: everything imported lives as long as the environment. It is off until INIT ends, then those
+# objects are frozen out of its sight (gc.freeze) so later collections skip them. No gc.collect(): it costs more.
+gc.disable()
+
 import warnings
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, Tracer, single_metric
+from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets
+from resend_code import client_secrets, snapstart
 from resend_code import metric_names as names
 from resend_code.problems import (
     INTERNAL_ERROR,
@@ -29,6 +36,7 @@ from resend_code.problems import (
     render_problem,
 )
 from resend_code.pseudonym import user_reference
+from resend_code.refusal_kinds import is_setup_refusal
 from resend_code.request_model import ResendConfirmationCodeRequest
 from resend_code.request_parsing import parse_request, raw_body
 from resend_code.resend import (
@@ -41,6 +49,7 @@ from resend_code.resend import (
 from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
 from resend_code.route import ROUTE_METHOD, ROUTE_PATH
 from resend_code.settings import ConfigurationError, Settings
+from resend_code.tracing import traced_when_sampled
 
 # Whatever happened, the caller reads this one sentence: a sent code, an unknown user and a confirmed user
 # must be indistinguishable (see docs/api.md, "Account enumeration").
@@ -54,7 +63,7 @@ metrics = Metrics()
 # Outcome counts go through single_metric (per-reason dimensions), so the decorator's flush often has nothing of
 # its own to publish; that is expected here, not a mistake worth a warning on every request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
-tracer = Tracer()
+# Tracing: see resend_code/tracing.py (the Tracer and the X-Ray SDK are built on the first sampled request).
 
 # Read once per execution environment. A bad setting must not crash the import (API Gateway would answer a
 # bare 502): it is kept, logged on each request and answered with a generic 500.
@@ -80,8 +89,17 @@ app = APIGatewayRestResolver(cors=CORS)
 # cold start's CPU work, and INIT runs before the first caller waits (and, where Lambda initialises ahead of
 # traffic, before any caller). The secret itself is read on first use.
 if SETTINGS is not None:
-    cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds)
-    client_secrets.prepare()
+    # With SnapStart, environments restored from one snapshot must not share these clients' connections.
+    snapstart.register_hooks(
+        [
+            cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
+            client_secrets.prepare(),
+        ]
+    )
+
+# End of INIT's heavy part (see gc.disable() above).
+gc.freeze()
+gc.enable()
 
 
 # No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not
@@ -137,6 +155,7 @@ def _record(outcome: ResendOutcome) -> None:
     else:
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
         _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
+        _count_setup_refusal(outcome.suppressed_error or "Unknown")
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
@@ -164,6 +183,12 @@ def _count(name: str, dimension: str | None = None, value: str | None = None) ->
             metric.add_dimension(name=dimension, value=value)
 
 
+def _count_setup_refusal(error_code: str) -> None:
+    # Undimensioned, so one alarm can take its share of all requests (metric_names.COGNITO_SETUP_REFUSAL).
+    if is_setup_refusal(error_code):
+        metrics.add_metric(name=names.COGNITO_SETUP_REFUSAL, unit=MetricUnit.Count, value=1)
+
+
 def _problem_response(problem: Problem) -> Response[str]:
     rendered = render_problem(problem)
     return Response(
@@ -185,6 +210,7 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
         _count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
         # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
         metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
+        _count_setup_refusal(problem.reason)
     else:
         _count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
     return _problem_response(problem)
@@ -229,7 +255,7 @@ def _unexpected(error: Exception) -> Response[str]:
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@tracer.capture_lambda_handler(capture_response=False)
+@traced_when_sampled
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway REST proxy event in, proxy response out."""
     return app.resolve(event, context)

@@ -5,6 +5,10 @@ rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPo
 adds them on moto's own user-pool model, with the errors real Cognito gives, and keeps what it "sends" in an
 outbox so a developer can read the code. It also counts the AWS calls it serves and can be told to fail one (fault
 injection for tests): both sit on moto's request dispatch, so boto3 sees real HTTP answers either way.
+
+For `make preflight` it also answers Lambda's GetAccountSettings (moto has no such route) from a concurrency
+limit tests can set, and can publish parameters in AWS's reserved `/aws/service/` tree (PutParameter refuses
+those names, as AWS does).
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from moto.awslambda import urls as lambda_urls
+from moto.awslambda.responses import LambdaResponse
 from moto.cognitoidp.exceptions import (
     InvalidParameterException,
     NotAuthorizedError,
@@ -36,8 +42,10 @@ from moto.cognitoidp.models import (
     UserStatus,
 )
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, BaseResponse
 from moto.server import ThreadedMotoServer
+from moto.ssm.models import Parameter, ssm_backends
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,9 @@ class EmulatorState:
         self._outbox: list[OutboxMessage] = []
         self._calls: Counter[str] = Counter()
         self._faults: dict[str, Fault] = {}
+        # Lambda's concurrent-executions quota for GetAccountSettings; AWS's default is 1,000, a new account's
+        # can be 10.
+        self.lambda_concurrency_limit = 1000
 
     def deliver(self, message: OutboxMessage) -> None:
         with self._lock:
@@ -276,6 +287,41 @@ def _call_action(self: BaseResponse) -> Any:
     return fault.status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": fault.error_code}, body
 
 
+def get_account_settings(self: LambdaResponse) -> ActionResult:
+    """Lambda's GetAccountSettings: the quota, and what is left unreserved (no function here reserves any)."""
+    limit = STATE.lambda_concurrency_limit
+    return ActionResult(
+        {
+            "AccountLimit": {
+                "TotalCodeSize": 80 * 1024**3,
+                "CodeSizeUnzipped": 250 * 1024**2,
+                "CodeSizeZipped": 50 * 1024**2,
+                "ConcurrentExecutions": limit,
+                "UnreservedConcurrentExecutions": limit,
+            },
+            "AccountUsage": {"TotalCodeSize": 0, "FunctionCount": 0},
+        }
+    )
+
+
+def publish_public_parameter(name: str, value: str, region: str, account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+    """Make a parameter of AWS's own `/aws/service/...` tree exist in the emulator, as AWS publishes it."""
+    # moto marks its CloudFormation hooks abstract; nothing here uses them.
+    parameter = Parameter(  # type: ignore[abstract]
+        account_id=account_id,
+        name=name,
+        value=value,
+        parameter_type="String",
+        description=None,
+        allowed_pattern=None,
+        keyid=None,
+        last_modified_date=datetime.now(UTC),
+        version=1,
+        data_type="text",
+    )
+    ssm_backends[account_id][region]._parameters[name].append(parameter)
+
+
 def install() -> None:
     """Teach moto ResendConfirmationCode and put the call counter and fault hook on its dispatch (idempotent)."""
     CognitoIdpResponse.resend_confirmation_code = _action(resend_confirmation_code)  # type: ignore[attr-defined]
@@ -283,6 +329,8 @@ def install() -> None:
     CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
     CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    LambdaResponse.get_account_settings = get_account_settings  # type: ignore[attr-defined]
+    lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = LambdaResponse.dispatch
 
 
 def aws_environment(endpoint: str, region: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from functools import cache
 import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
+from botocore.client import BaseClient
 from botocore.config import Config
 
 
@@ -32,9 +33,16 @@ class AppClientCredentials:
     client_secret: str = field(repr=False)
 
 
-def prepare() -> None:
-    """Create the Secrets Manager client now (no network call): the function does it during INIT."""
-    _provider()
+def prepare() -> BaseClient:
+    """Create the Secrets Manager client now (no network call), as the function does during INIT; return it."""
+    client: BaseClient = _provider().client
+    return client
+
+
+def forget_cached_secrets() -> None:
+    """Drop every cached secret value (the client stays), so the next read goes to Secrets Manager."""
+    if _provider.cache_info().currsize:  # nothing to drop (and no client to build) before the first use
+        _provider().clear_cache()  # type: ignore[no-untyped-call]
 
 
 @cache

@@ -24,3 +24,7 @@ REQUEST_REJECTED = "RequestRejected"
 REASON = "Reason"
 # Cognito refused the secret hash and the secret was read again (a rotation in progress).
 SECRET_REFRESHED = "SecretRefreshed"
+# Cognito refused for a reason of the pool's or app client's set-up or of the account's limits, not of the one
+# request (see refusal_kinds.py), answered neutrally or as a problem; undimensioned, so one alarm can take its
+# share of all requests: when it rises, codes have stopped going out while callers still read the neutral 200.
+COGNITO_SETUP_REFUSAL = "CognitoSetupRefusal"

@@ -57,10 +57,13 @@ def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     # One attempt, no SDK retries: each call sends an e-mail or SMS, so a retry after a timeout or a 5xx can
     # send the user two codes, and botocore's standard mode would retry LimitExceededException, Cognito's
     # per-user attempt limit, which AWS says not to retry. The caller retries, guided by Retry-After.
+    # No client-side parameter validation: the request model has already checked every field against Cognito's
+    # own constraints (resend_code/request_model.py), and botocore's second pass is most of a warm request's CPU.
     config = Config(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
         retries={"total_max_attempts": 1, "mode": "standard"},
+        parameter_validation=False,
     )
     return boto3.client("cognito-idp", config=config)
 

@@ -20,6 +20,7 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 CDK_JSON = json.loads((Path(__file__).resolve().parents[2] / "cdk.json").read_text())
 ACCOUNT = "123456789012"
+REGION = "eu-west-1"
 EXISTING_SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/web-AbCdEf"
 EXISTING_SECRET_2 = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/mobile-GhIjKl"
 EXISTING_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0b4bd5b8-7b7e-4a36-9a57-6a1f1b0c2f11"
@@ -59,14 +60,19 @@ class Synthesized:
         return {k: v for k, v in self.resources.items() if v["Type"] == resource_type}
 
 
-def synthesize(context: dict[str, Any], outdir: Path) -> Synthesized:
-    """Synthesize as app.py does: the cdk.json feature flags, cdk-nag on the whole app."""
+def synthesize(
+    context: dict[str, Any], outdir: Path, *, stack_name: str = "ResendConfirmationCode", region: str | None = REGION
+) -> Synthesized:
+    """Synthesize as app.py does: the cdk.json feature flags, cdk-nag on the whole app.
+
+    `region=None` gives an environment-agnostic stack (what `cdk synth` makes without a configured Region).
+    """
     app = cdk.App(context={**CDK_JSON["context"], **context}, outdir=str(outdir))
     stack = ResendConfirmationCodeStack(
         app,
-        "ResendConfirmationCode",
+        stack_name,
         config=StackConfig.from_context(app.node),
-        env=cdk.Environment(region="eu-west-1"),
+        env=cdk.Environment(region=region) if region else None,
     )
     cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
     assembly = app.synth()
@@ -81,6 +87,12 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
 @pytest.fixture(scope="session")
 def existing(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("existing"))
+
+
+@pytest.fixture(scope="session")
+def agnostic_copy(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """A second copy of the existing-pool stack, under another name, with no Region known at synth."""
+    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("agnostic"), stack_name="ResendCopy", region=None)
 
 
 @pytest.fixture(params=["demo", "existing"])

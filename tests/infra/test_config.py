@@ -17,7 +17,8 @@ def test_defaults_are_a_demo_pool_with_safe_limits() -> None:
     assert config.allowed_origins == ()
     assert (config.throttle_rate_limit, config.throttle_burst_limit) == (20, 40)
     assert config.waf_rate_limit == 100
-    assert config.reserved_concurrency == 10
+    assert config.reserved_concurrency is None  # a new account's limit of 10 leaves nothing to reserve
+    assert config.api_gateway_cloudwatch_role is True
     assert config.log_retention == logs.RetentionDays.ONE_MONTH
     assert config.reveal_delivery_details is False
 
@@ -59,6 +60,8 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
         ({"throttleRateLimit": "50", "throttleBurstLimit": "10"}, "throttleBurstLimit"),
         ({"wafRateLimit": "5"}, "wafRateLimit"),
         ({"reservedConcurrency": "lots"}, "reservedConcurrency"),
+        ({"apiGatewayCloudWatchRole": "maybe"}, "apiGatewayCloudWatchRole"),
+        ({"alarmTopicArn": "ops-alarms"}, "alarmTopicArn"),
         ({"logRetentionDays": "45"}, "logRetentionDays"),
         ({"stageName": "v1/prod"}, "stageName"),
         ({"revealDeliveryDetails": "perhaps"}, "revealDeliveryDetails"),
@@ -67,3 +70,20 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
 def test_names_the_wrong_key(context: dict[str, str], named: str) -> None:
     with pytest.raises(ConfigError, match=named):
         StackConfig.from_mapping(context)
+
+
+@pytest.mark.parametrize(
+    "app_clients",
+    [
+        # What shell quoting makes of `-c appClients='[...]'` typed carelessly, and shapes that are not clients.
+        "[{clientId: abc}]",
+        "not json",
+        json.dumps(["abc"]),
+        json.dumps([{"clientId": 123, "secretArn": EXISTING_SECRET}]),
+        json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET, "kmsKeyArn": 7}]),
+    ],
+)
+def test_app_clients_that_are_not_a_json_list_of_clients_name_the_key(app_clients: str) -> None:
+    # Before: json.JSONDecodeError, AttributeError or TypeError escaped with a traceback from synth and preflight.
+    with pytest.raises(ConfigError, match="appClients"):
+        StackConfig.from_mapping({"poolMode": "existing", "appClients": app_clients})

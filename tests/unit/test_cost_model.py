@@ -49,3 +49,27 @@ def test_break_even_is_where_the_stack_first_costs_less() -> None:
     assert sum(monthly_cost(stack, MEASURED, volume).values()) < sum(monthly_cost(NAIVE, MEASURED, volume).values())
     smaller = volume // 2
     assert sum(monthly_cost(stack, MEASURED, smaller).values()) >= sum(monthly_cost(NAIVE, MEASURED, smaller).values())
+
+
+def test_provisioned_concurrency_costs_one_environment_all_month_less_what_it_saves() -> None:
+    stack = stack_design(256)
+    always_on = 0.25 * cost_model.SECONDS_PER_MONTH * cost_model.PROVISIONED_ARM_PER_GB_SECOND
+
+    few = cost_model.cold_start_remedy_cost(cost_model.PROVISIONED, stack, MEASURED, 100_000)
+    many = cost_model.cold_start_remedy_cost(cost_model.PROVISIONED, stack, MEASURED, 1_000_000)
+
+    assert always_on == pytest.approx(2.16, abs=0.01)
+    assert many < few < always_on  # its cheaper duration and the INIT it saves grow with traffic
+
+
+def test_snap_start_costs_its_cached_snapshot_and_a_restore_per_cold_start() -> None:
+    stack = stack_design(256)
+    cache = 0.25 * cost_model.SECONDS_PER_MONTH * cost_model.SNAPSTART_CACHE_PER_GB_SECOND
+    restores = cost_model.COLD_STARTS_PER_MONTH * 0.25 * cost_model.SNAPSTART_RESTORE_PER_GB
+    init = cost_model.COLD_STARTS_PER_MONTH * 0.5 * 0.25 * cost_model.LAMBDA_ARM_PER_GB_SECOND
+
+    cost = cost_model.cold_start_remedy_cost(cost_model.SNAPSTART, stack, MEASURED, 1_000_000)
+
+    assert cost == pytest.approx(cache + restores - init)
+    with pytest.raises(ValueError, match="unknown cold-start remedy"):
+        cost_model.cold_start_remedy_cost("warmer", stack, MEASURED, 1_000_000)

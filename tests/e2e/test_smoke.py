@@ -1,0 +1,95 @@
+"""`make smoke` against `make run`'s server: green on a working endpoint, red on a mismatch, and no code sent."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+
+import pytest
+
+from resend_code.route import ROUTE_PATH
+from tests.conftest import ROOT
+from tests.e2e.conftest import LocalApi
+
+
+def smoke(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ops.smoke", *args], cwd=ROOT, capture_output=True, text=True, timeout=120, check=False
+    )
+
+
+def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: LocalApi) -> None:
+    sent_before = len(local_api.outbox())
+
+    result = smoke(f"{local_api.url}{ROUTE_PATH}", "--origin", local_api.url)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "PASS  neutral answer",
+        "PASS  cors preflight",
+        "PASS  unknown route",
+        "PASS  bad body",
+    ]
+    assert len(local_api.outbox()) == sent_before
+
+
+def test_smoke_fails_on_an_origin_the_endpoint_does_not_allow(local_api: LocalApi) -> None:
+    result = smoke(f"{local_api.url}{ROUTE_PATH}", "--origin", "https://not-allowed.example")
+
+    assert result.returncode == 1
+    assert "FAIL  cors preflight" in result.stdout
+
+
+def test_smoke_fails_against_something_that_is_not_the_endpoint(local_api: LocalApi) -> None:
+    # The emulator answers HTTP, but not as the endpoint does: every probe must notice.
+    result = smoke(f"{local_api.emulator_endpoint}{ROUTE_PATH}")
+
+    assert result.returncode == 1
+    assert result.stdout.count("FAIL  ") >= 3, result.stdout
+
+
+def test_smoke_fails_when_nothing_listens() -> None:
+    result = smoke("http://127.0.0.1:9/resend-confirmation-code")
+
+    assert result.returncode == 1 and "unreachable" in result.stdout
+
+
+@pytest.fixture
+def not_http() -> Iterator[str]:
+    """A TCP server that answers as another protocol does (an SSH banner): a wrong port in ENDPOINT_URL."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = server.accept()
+            except TimeoutError:
+                continue
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.0\r\n")
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}{ROUTE_PATH}"
+    stop.set()
+    thread.join()
+    server.close()
+
+
+@pytest.mark.parametrize("kind", ["not http", "malformed url"])
+def test_a_wrong_endpoint_url_is_a_failed_line_not_a_traceback(kind: str, request: pytest.FixtureRequest) -> None:
+    # Before: http.client.BadStatusLine and urllib's ValueError ("Invalid IPv6 URL") escaped as tracebacks.
+    url = request.getfixturevalue("not_http") if kind == "not http" else "http://[::1/resend-confirmation-code"
+
+    result = smoke(url)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    assert "FAIL  endpoint" in result.stdout

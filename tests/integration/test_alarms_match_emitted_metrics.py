@@ -1,0 +1,251 @@
+"""Every alarm and dashboard widget watches a metric that really exists, with the exact dimensions.
+
+A CloudWatch metric is namespace + name + the full set of dimensions; an alarm that differs in any of them stays
+OK forever. The function's side is checked against the EMF lines Powertools prints during real invocations of
+the handler (against the emulator); the AWS services' side against the resource names in the synthesized
+template (the API's and the web ACL's names, the function's logical id).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+
+from infra.api_construct import RATE_RULE_NAME
+from infra.function_construct import METRICS_NAMESPACE
+from local.emulator import STATE, Fault
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from resend_code import metric_names as names
+from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
+from tests.integration.conftest import Invoke
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+GET_SECRET = "secretsmanager:GetSecretValue"
+
+Emitted = set[tuple[str, str, frozenset[tuple[str, str]]]]
+
+
+def emf_metrics(stdout: str) -> Emitted:
+    """(namespace, metric name, dimensions) of every metric in the EMF lines of `stdout`."""
+    found: Emitted = set()
+    for line in stdout.splitlines():
+        if '"_aws"' not in line:
+            continue
+        document = json.loads(line)
+        for directive in document["_aws"]["CloudWatchMetrics"]:
+            for dimension_set in directive["Dimensions"]:
+                dimensions = frozenset((key, str(document[key])) for key in dimension_set)
+                for metric in directive["Metrics"]:
+                    found.add((directive["Namespace"], metric["Name"], dimensions))
+    return found
+
+
+# Outcomes that between them emit every metric the function has (test_..._every_metric_the_catalog_names checks).
+OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
+    ("code sent", {"username": UNCONFIRMED_USER}, None, None, 200),
+    ("neutral refusal", {"username": CONFIRMED_USER}, None, None, 200),
+    ("invalid request", {"username": "has space"}, None, None, 400),
+    ("cognito failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("TooManyRequestsException"), 429),
+    ("secret unreadable", {"username": UNCONFIRMED_USER}, GET_SECRET, Fault("AccessDeniedException"), 500),
+    (
+        "secret rotated",
+        {"username": UNCONFIRMED_USER},
+        RESEND,
+        Fault("NotAuthorizedException", message="Unable to verify secret hash for client x"),
+        200,
+    ),
+]
+
+
+def powertools_settings(synth: Synthesized) -> dict[str, str]:
+    """The Powertools settings the template gives the function (its service name and metrics namespace)."""
+    (function,) = [
+        f
+        for f in synth.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    variables: dict[str, str] = function["Properties"]["Environment"]["Variables"]
+    return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
+
+
+@pytest.fixture
+def emitted(
+    make_invoke: Callable[..., Invoke],
+    capsys: pytest.CaptureFixture[str],
+    demo: Synthesized,  # noqa: F811
+) -> Iterator[Emitted]:
+    """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
+    up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
+    settings = powertools_settings(demo)
+    assert len(settings) == 2
+    capsys.readouterr()
+    for scenario, body, fault_on, fault, status in OUTCOMES:
+        invoke = make_invoke(**settings)
+        if fault_on and fault:
+            STATE.arm(fault_on, Fault(fault.error_code, fault.message))
+        assert invoke(body).status == status, scenario
+        STATE.disarm()
+    yield emf_metrics(capsys.readouterr().out)
+    STATE.disarm()
+
+
+def template_metrics(node: Any) -> Iterator[dict[str, Any]]:
+    """Every {Namespace, MetricName, Dimensions} in an alarm's properties (plain or inside metric math)."""
+    if isinstance(node, dict):
+        if "MetricName" in node and "Namespace" in node:
+            yield node
+        for value in node.values():
+            yield from template_metrics(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from template_metrics(value)
+
+
+def dashboard_body(synth: Synthesized) -> dict[str, Any]:
+    """The dashboard's JSON, with each CloudFormation token replaced by a placeholder string (its JSON)."""
+    (dashboard,) = synth.of_type("AWS::CloudWatch::Dashboard").values()
+    parts = dashboard["Properties"]["DashboardBody"]["Fn::Join"][1]
+    text = "".join(p if isinstance(p, str) else json.dumps(p).replace('"', "'") for p in parts)
+    body: dict[str, Any] = json.loads(text)
+    return body
+
+
+def service_names(synth: Synthesized) -> dict[str, Any]:
+    """The dimension values AWS services give this stack's metrics, from the template."""
+    (api,) = synth.of_type("AWS::ApiGateway::RestApi").values()
+    (acl,) = synth.of_type("AWS::WAFv2::WebACL").values()
+    (function_id,) = [
+        k
+        for k, v in synth.of_type("AWS::Lambda::Function").items()
+        if v["Properties"]["Handler"] == "handler.lambda_handler"
+    ]
+    ((stage_id, stage),) = synth.of_type("AWS::ApiGateway::Stage").items()
+    return {
+        "ApiName": api["Properties"]["Name"],
+        "WebACL": acl["Properties"]["Name"],
+        "Rules": {rule["VisibilityConfig"]["MetricName"] for rule in acl["Properties"]["Rules"]},
+        "FunctionName": {"Ref": function_id},
+        # The stage's name, literal or as a reference to the stage (which resolves to its name).
+        "Stage": (stage["Properties"]["StageName"], {"Ref": stage_id}, json.dumps({"Ref": stage_id}).replace('"', "'")),
+        # Known at synth in this fixture; WAF reports its Region's code, e.g. "eu-west-1".
+        "Region": synth.stack.region,
+    }
+
+
+def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict[str, Any]) -> None:
+    if namespace == "AWS/ApiGateway":
+        assert dimensions["ApiName"] == known["ApiName"]
+        assert set(dimensions) in ({"ApiName"}, {"ApiName", "Method", "Resource", "Stage"})
+        if "Stage" in dimensions:
+            assert dimensions["Stage"] in known["Stage"]
+    elif namespace == "AWS/WAFV2":
+        assert dimensions["WebACL"] == known["WebACL"]
+        assert dimensions["Rule"] in known["Rules"]
+        assert set(dimensions) == {"WebACL", "Rule", "Region"}
+        assert dimensions["Region"] == known["Region"]
+    elif namespace == "AWS/Lambda":
+        assert dimensions == {"FunctionName": known["FunctionName"]} or dimensions == {
+            "FunctionName": json.dumps(known["FunctionName"]).replace('"', "'")
+        }
+    else:
+        pytest.fail(f"an alarm or widget on {namespace}, which this test does not know")
+
+
+def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:  # noqa: F811
+    known = service_names(demo)
+    seen_function_metrics = set()
+
+    for alarm in demo.of_type("AWS::CloudWatch::Alarm").values():
+        for metric in template_metrics(alarm["Properties"]):
+            dimensions = {d["Name"]: d["Value"] for d in metric.get("Dimensions", [])}
+            if metric["Namespace"] == METRICS_NAMESPACE:
+                key = (metric["Namespace"], metric["MetricName"], frozenset(dimensions.items()))
+                assert key in emitted, f"alarm on {key}, which no invocation emitted"
+                seen_function_metrics.add(metric["MetricName"])
+            else:
+                check_service_metric(metric["Namespace"], dimensions, known)
+
+    assert {names.COGNITO_FAILURE, names.COGNITO_SETUP_REFUSAL} <= seen_function_metrics
+    # The WAF alarm is on the rate rule, by the very name the web ACL gives it.
+    assert RATE_RULE_NAME in known["Rules"]
+
+
+SEARCH = re.compile(r"SEARCH\('\{([^}]*)\} MetricName=\"([^\"]+)\"(.*?)', 'Sum', 300\)")
+
+
+def test_every_dashboard_widget_shows_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:  # noqa: F811
+    known = service_names(demo)
+    checked = 0
+
+    for widget in dashboard_body(demo)["widgets"]:
+        for entry in widget["properties"].get("metrics", []):
+            if isinstance(entry[0], dict) and "expression" in entry[0]:
+                expression = entry[0]["expression"]
+                if not expression.startswith("SEARCH"):
+                    continue  # metric math over metrics listed (and checked) in the same widget
+                match = SEARCH.search(expression)
+                assert match, expression
+                namespace, *dimension_names = match.group(1).split(",")
+                filters = dict(re.findall(r'(\w+)="([^"]+)"', match.group(3)))
+                if namespace == METRICS_NAMESPACE:
+                    assert any(
+                        ns == namespace
+                        and name == match.group(2)
+                        and {k for k, _ in dims} == set(dimension_names)
+                        and filters.items() <= dict(dims).items()
+                        for ns, name, dims in emitted
+                    ), f"a widget searches {expression}, which no invocation emitted"
+                else:
+                    assert namespace == "AWS/WAFV2" and filters == {"WebACL": known["WebACL"]}
+                checked += 1
+                continue
+            namespace, metric_name, *rest = [e for e in entry if not isinstance(e, dict)]
+            dimensions = dict(zip(rest[::2], rest[1::2], strict=True))
+            if namespace == METRICS_NAMESPACE:
+                key = (namespace, metric_name, frozenset(dimensions.items()))
+                assert key in emitted, f"a widget shows {key}, which no invocation emitted"
+            else:
+                check_service_metric(namespace, dimensions, known)
+            checked += 1
+
+    assert checked >= 10
+
+
+def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -> None:
+    catalog = {
+        value
+        for key, value in vars(names).items()
+        if key.isupper() and isinstance(value, str) and not key.endswith(("_DIMENSION", "_SETTING"))
+    }
+    emitted_names = {name for _, name, _ in emitted}
+    dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON}
+
+    assert catalog - dimension_names <= emitted_names
+
+
+@pytest.mark.usefixtures("disarm_faults")
+@pytest.mark.parametrize(
+    ("error_code", "counted"),
+    [
+        ("UserNotFoundException", False),  # an unknown user: healthy traffic
+        ("InvalidParameterException", True),  # e.g. a client that refuses the forwarded IP, answered neutrally
+        ("UserLambdaValidationException", True),  # the pool's trigger, answered as a problem
+        ("LimitExceededException", False),  # one user's own attempt limit
+    ],
+)
+def test_setup_refusals_are_counted_whether_answered_neutrally_or_not(
+    make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str], error_code: str, counted: bool
+) -> None:
+    invoke = make_invoke()
+    capsys.readouterr()
+    STATE.arm(RESEND, Fault(error_code))
+
+    invoke({"username": UNCONFIRMED_USER})
+
+    names_printed = {name for _, name, _ in emf_metrics(capsys.readouterr().out)}
+    assert (names.COGNITO_SETUP_REFUSAL in names_printed) is counted
+    assert names.COGNITO_ERROR in names_printed

@@ -1,0 +1,368 @@
+"""`make preflight` against the emulator: each check passes on a ready account and fails, saying what to do, on one
+that is not. The emulator serves every call preflight makes (Lambda's GetAccountSettings and AWS's public
+Powertools parameter through local/emulator.py's extensions)."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+
+from infra.config import POWERTOOLS_LAYER_VERSION, StackConfig
+from infra.function_construct import powertools_layer_parameter
+from local.emulator import STATE, Fault, publish_public_parameter
+from ops.preflight import BOOTSTRAP_VERSION_PARAMETER, MIN_BOOTSTRAP_VERSION, Check, Preflight
+from tests.conftest import REGION, ROOT, SeededEmulator
+from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
+
+
+@pytest.fixture(scope="module")
+def ready_account(emulator: SeededEmulator) -> Iterator[SeededEmulator]:
+    """The emulator as a bootstrapped account in a Region where the pinned Powertools layer is published."""
+    ssm = boto3.client("ssm")
+    ssm.put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True)
+    layer = f"arn:aws:lambda:{REGION}:017000801446:layer:AWSLambdaPowertoolsPythonV3-python314-arm64:30"
+    publish_public_parameter(powertools_layer_parameter(POWERTOOLS_LAYER_VERSION), layer, REGION)
+    yield emulator
+    ssm.delete_parameter(Name=BOOTSTRAP_VERSION_PARAMETER)
+
+
+def existing(emulator: SeededEmulator, **overrides: Any) -> dict[str, Any]:
+    client = {"clientId": emulator.client_id, "secretArn": emulator.secret_arn}
+    return {"poolMode": "existing", "appClients": json.dumps([client]), **overrides}
+
+
+def run(context: dict[str, Any], *, compare: bool = False) -> dict[str, Check]:
+    checks = Preflight(boto3.Session(), StackConfig.from_mapping(context), compare_secret_values=compare).run()
+    for check in checks:
+        assert check.line().startswith(("PASS  ", "FAIL  "))
+    return {check.name: check for check in checks}
+
+
+def test_a_ready_account_passes_every_check(ready_account: SeededEmulator) -> None:
+    checks = run(existing(ready_account, forwardCallerIp="false", reservedConcurrency="5"), compare=True)
+
+    assert [c.line() for c in checks.values() if not c.passed] == []
+    assert set(checks) >= {
+        "credentials",
+        "cdk bootstrap",
+        "powertools layer",
+        "lambda concurrency",
+        "api gateway logging role",
+        f"app client {ready_account.client_id}",
+        f"app client {ready_account.client_id} secret",
+        f"app client {ready_account.client_id} secretArn",
+        f"app client {ready_account.client_id} secretArn value",
+    }
+    assert "5 reservable" in checks["lambda concurrency"].detail
+
+
+def test_no_credentials_stops_at_the_first_line(ready_account: SeededEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent")
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+    checks = run({})
+
+    assert list(checks) == ["credentials"]
+    assert not checks["credentials"].passed and "aws configure" in checks["credentials"].action
+
+
+def test_no_region_is_named(ready_account: SeededEmulator) -> None:
+    preflight = Preflight(boto3.Session(), StackConfig.from_mapping({}))
+    preflight.region = ""
+
+    (check,) = preflight.run()
+
+    assert (check.name, check.passed) == ("region", False) and "AWS_REGION" in check.action
+
+
+def test_the_region_comes_from_aws_region_too(ready_account: SeededEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # botocore reads only AWS_DEFAULT_REGION; the CDK CLI deploys to AWS_REGION as well.
+    monkeypatch.delenv("AWS_DEFAULT_REGION")
+    monkeypatch.setenv("AWS_REGION", REGION)
+
+    checks = run({})
+
+    assert checks["credentials"].passed and REGION in checks["credentials"].detail
+
+
+def test_an_unbootstrapped_or_old_bootstrap_fails(ready_account: SeededEmulator) -> None:
+    ssm = boto3.client("ssm")
+    try:
+        ssm.put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="5", Type="String", Overwrite=True)
+        old = run({})["cdk bootstrap"]
+        ssm.delete_parameter(Name=BOOTSTRAP_VERSION_PARAMETER)
+        missing = run({})["cdk bootstrap"]
+    finally:
+        ssm.put_parameter(Name=BOOTSTRAP_VERSION_PARAMETER, Value="30", Type="String", Overwrite=True)
+
+    assert not old.passed and "needs 6" in old.detail
+    assert not missing.passed and "cdk bootstrap" in missing.action
+
+
+def test_min_bootstrap_version_is_the_templates(demo: Synthesized) -> None:  # noqa: F811
+    rule = demo.template.to_json()["Rules"]["CheckBootstrapVersion"]["Assertions"][0]
+    refused = rule["Assert"]["Fn::Not"][0]["Fn::Contains"][0]
+
+    assert max(int(v) for v in refused) + 1 == MIN_BOOTSTRAP_VERSION
+
+
+def test_a_layer_version_not_published_in_the_region_fails(ready_account: SeededEmulator) -> None:
+    check = run({"powertoolsLayerVersion": "0.0.1"})["powertools layer"]
+
+    assert not check.passed and "powertoolsLayerVersion" in check.action
+
+
+def test_a_reservation_the_account_cannot_give_fails(ready_account: SeededEmulator) -> None:
+    STATE.lambda_concurrency_limit = 10  # a new account's limit: Lambda keeps all 10 unreserved
+    try:
+        refused = run({"reservedConcurrency": "5"})["lambda concurrency"]
+        unreserved = run({})["lambda concurrency"]
+    finally:
+        STATE.lambda_concurrency_limit = 1000
+
+    assert not refused.passed and "reservedConcurrency" in refused.action
+    assert unreserved.passed
+
+
+def test_provisioned_concurrency_the_account_cannot_give_fails(ready_account: SeededEmulator) -> None:
+    STATE.lambda_concurrency_limit = 10  # provisioned without a reservation comes out of the unreserved pool
+    try:
+        refused = run({"provisionedConcurrency": "1"})["lambda concurrency"]
+    finally:
+        STATE.lambda_concurrency_limit = 1000
+    given = run({"provisionedConcurrency": "1"})["lambda concurrency"]
+
+    assert not refused.passed and "provisionedConcurrency" in refused.action
+    assert given.passed
+
+
+def test_leaving_the_api_gateway_role_alone_needs_one_in_the_account(ready_account: SeededEmulator) -> None:
+    apigateway = boto3.client("apigateway")
+    without = run({"apiGatewayCloudWatchRole": "false"})["api gateway logging role"]
+    role = "arn:aws:iam::123456789012:role/apigateway-logs"
+    apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}])
+    try:
+        with_role = run({"apiGatewayCloudWatchRole": "false"})["api gateway logging role"]
+        managed = run({})["api gateway logging role"]
+    finally:
+        apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": ""}])
+
+    assert not without.passed and "apiGatewayCloudWatchRole" in without.action
+    assert with_role.passed
+    assert managed.passed and "apiGatewayCloudWatchRole=false" in managed.action  # says how to keep yours
+
+
+def test_an_alarm_topic_must_exist_in_the_region(ready_account: SeededEmulator) -> None:
+    topic = boto3.client("sns").create_topic(Name="ops-alarms")["TopicArn"]
+    elsewhere = topic.replace(f":{REGION}:", ":eu-west-1:")
+
+    assert run({"alarmTopicArn": topic})["alarm topic"].passed
+    assert not run({"alarmTopicArn": elsewhere})["alarm topic"].passed
+    assert not run({"alarmTopicArn": topic + "-gone"})["alarm topic"].passed
+
+
+def test_an_unknown_client_fails(ready_account: SeededEmulator) -> None:
+    context = {
+        "poolMode": "existing",
+        "appClients": json.dumps([{"clientId": "nosuchclient1", "secretArn": ready_account.secret_arn}]),
+    }
+
+    check = run(context)["app client nosuchclient1"]
+
+    assert not check.passed and "clientId" in check.action
+
+
+def test_a_client_without_a_secret_or_without_context_data_fails(ready_account: SeededEmulator) -> None:
+    cognito = boto3.client("cognito-idp")
+    plain = cognito.create_user_pool_client(UserPoolId=ready_account.user_pool_id, ClientName="no-secret")
+    plain_id = plain["UserPoolClient"]["ClientId"]
+    with_context = cognito.create_user_pool_client(
+        UserPoolId=ready_account.user_pool_id,
+        ClientName="with-context",
+        GenerateSecret=True,
+        EnablePropagateAdditionalUserContextData=True,
+    )["UserPoolClient"]["ClientId"]
+
+    def client_checks(client_id: str) -> dict[str, Check]:
+        context = {
+            "poolMode": "existing",
+            "appClients": json.dumps([{"clientId": client_id, "secretArn": ready_account.secret_arn}]),
+        }
+        return run(context)
+
+    seeded = client_checks(ready_account.client_id)  # the seeded client does not propagate context data
+    no_secret = client_checks(plain_id)
+    good = client_checks(with_context)
+
+    assert not seeded[f"app client {ready_account.client_id} caller IP"].passed
+    assert "forwardCallerIp=false" in seeded[f"app client {ready_account.client_id} caller IP"].action
+    assert not no_secret[f"app client {plain_id} secret"].passed
+    assert good[f"app client {with_context} caller IP"].passed and good[f"app client {with_context} secret"].passed
+
+
+def test_a_secret_in_another_region_or_missing_fails(ready_account: SeededEmulator) -> None:
+    elsewhere = ready_account.secret_arn.replace(f":{REGION}:", ":eu-west-1:")
+    missing = ready_account.secret_arn[:-6] + "ZZZZZZ"
+
+    def secret_check(arn: str) -> Check:
+        context = {
+            "poolMode": "existing",
+            "appClients": json.dumps([{"clientId": ready_account.client_id, "secretArn": arn}]),
+        }
+        return run(context)[f"app client {ready_account.client_id} secretArn"]
+
+    assert not secret_check(elsewhere).passed and "eu-west-1" in secret_check(elsewhere).detail
+    assert not secret_check(missing).passed
+
+
+def test_a_secret_holding_another_client_fails_without_printing_it(
+    ready_account: SeededEmulator, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sm = boto3.client("secretsmanager")
+    wrong = sm.create_secret(
+        Name="preflight/other-client",
+        SecretString=json.dumps({"clientId": "someoneelse1", "clientSecret": ready_account.client_secret}),
+    )["ARN"]
+    stale = sm.create_secret(
+        Name="preflight/stale-secret",
+        SecretString=json.dumps({"clientId": ready_account.client_id, "clientSecret": "stale" * 10}),
+    )["ARN"]
+
+    def value_check(arn: str) -> Check:
+        context = {
+            "poolMode": "existing",
+            "appClients": json.dumps([{"clientId": ready_account.client_id, "secretArn": arn}]),
+        }
+        check = run(context, compare=True)[f"app client {ready_account.client_id} secretArn value"]
+        print(check.line())
+        return check
+
+    assert not value_check(wrong).passed
+    assert not value_check(stale).passed
+    assert value_check(ready_account.secret_arn).passed
+    assert ready_account.client_secret not in capsys.readouterr().out
+
+
+def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account: SeededEmulator) -> None:
+    env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}"}
+
+    ok = subprocess.run(
+        [sys.executable, "-m", "ops.preflight", "-c", "reservedConcurrency=5"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    bad = subprocess.run(
+        [sys.executable, "-m", "ops.preflight", "-c", "powertoolsLayerVersion=0.0.1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    settings = subprocess.run(
+        [sys.executable, "-m", "ops.preflight", "-c", "poolMode=mine"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    lines = ok.stdout.splitlines()
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    assert all(line.startswith("PASS  ") for line in lines[:-1]) and lines[-1].endswith("0 failed")
+    assert bad.returncode == 1 and "FAIL  powertools layer" in bad.stdout
+    assert settings.returncode == 2 and "poolMode" in settings.stdout
+
+
+@pytest.mark.usefixtures("disarm_faults")
+def test_a_call_refused_by_iam_is_a_failed_line_not_a_crash(ready_account: SeededEmulator) -> None:
+    STATE.arm("cognito-idp:ListUserPools", Fault("AccessDeniedException", times=5))
+
+    checks = run(existing(ready_account))
+
+    assert not checks["app clients"].passed and "AccessDeniedException" in checks["app clients"].detail
+
+
+def test_preflight_makes_only_read_calls(ready_account: SeededEmulator) -> None:
+    before = STATE.calls()
+
+    run(existing(ready_account, reservedConcurrency="5"), compare=True)
+
+    called = {op for op, n in STATE.calls().items() if n > before.get(op, 0)}
+    assert called and all(op.split(":")[1].startswith(("Get", "Describe", "List")) for op in called), called
+
+
+class _NotAws(http.server.BaseHTTPRequestHandler):
+    """What a proxy or a wrong AWS_ENDPOINT_URL answers: an empty 404, or (server.hang) nothing at all."""
+
+    def do_POST(self) -> None:
+        if getattr(self.server, "hang", False):
+            time.sleep(600)  # never answers within any read timeout a caller would wait for
+            return
+        self.send_response(404)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(params=["empty 404", "no answer"])
+def not_aws(request: pytest.FixtureRequest) -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _NotAws)
+    server.daemon_threads = True
+    server.hang = request.param == "no answer"  # type: ignore[attr-defined]
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_endpoint_that_is_not_aws_is_a_failed_line_naming_the_network(not_aws: str) -> None:
+    # Before: an empty 404 (a proxy, a wrong AWS_ENDPOINT_URL) crashed with botocore's ResponseParserError
+    # traceback, and an endpoint that never answers kept the operator waiting over three minutes, then advised
+    # `aws configure` for credentials that were fine. The subprocess timeout only guards against that hang.
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}",
+        "AWS_ENDPOINT_URL": not_aws,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "not-a-secret",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-m", "ops.preflight"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr, result.stderr
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("FAIL  ") and "AWS_ENDPOINT_URL" in first and "aws configure" not in first, first

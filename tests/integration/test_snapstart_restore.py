@@ -1,0 +1,55 @@
+"""The handler registers SnapStart's after-restore hook with the runtime's library (snapshot_restore_py, the real
+one from PyPI), and running the registered hooks as Lambda's runtime does after a restore drops the cached secret.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import snapshot_restore_py
+
+from local.emulator import STATE
+from local.seed import UNCONFIRMED_USER
+from resend_code import client_secrets, resend, snapstart
+from tests.integration.conftest import Invoke
+
+GET_SECRET = "secretsmanager:GetSecretValue"
+
+
+def run_after_restore_hooks_as_lambda_runtime_does() -> None:
+    """STAND-IN for Lambda's Python runtime, which calls each registered hook after restoring a snapshot."""
+    for function, args, kwargs in snapshot_restore_py.get_after_restore():
+        function(*args, **kwargs)
+
+
+def secret_reads() -> int:
+    return STATE.calls().get(GET_SECRET, 0)
+
+
+def test_the_handler_registers_the_hook_with_both_of_its_clients(make_invoke: Callable[..., Invoke]) -> None:
+    snapshot_restore_py.get_after_restore().clear()
+
+    make_invoke()
+
+    # The fixture imports the handler afresh, maybe twice; Lambda imports it once, and each import registers.
+    registered = snapshot_restore_py.get_after_restore()
+    assert registered and all(function is snapstart.after_restore for function, _, _ in registered)
+    _, args, kwargs = registered[-1]
+    (clients,) = args
+    assert kwargs == {}
+    assert {id(c) for c in clients} == {id(resend.cognito_client(1.0, 3.0)), id(client_secrets.prepare())}
+
+
+def test_after_a_restore_the_next_request_reads_the_secret_afresh(make_invoke: Callable[..., Invoke]) -> None:
+    snapshot_restore_py.get_after_restore().clear()
+    invoke = make_invoke()
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+    cached = secret_reads()
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+    assert secret_reads() == cached  # served from the cache
+
+    run_after_restore_hooks_as_lambda_runtime_does()
+    response = invoke({"username": UNCONFIRMED_USER})
+
+    assert response.status == 200
+    assert secret_reads() == cached + 1
