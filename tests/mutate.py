@@ -37,12 +37,27 @@ TESTING_DOC = ROOT / "docs" / "testing.md"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # What the tests import or read besides the function: copied next to it in the workspace.
-TEST_INPUTS = ("tests", "local", "bench", "docs", "web")
+TEST_INPUTS = ("tests", "local", "bench", "infra", "ops", "docs", "web")
 # The judges. test_properties.py is left out: its four hypothesis tests take ~85 % of the unit+integration run
 # time (600 random bodies through the handler), they assert only "never a 5xx, never an exception", and a
 # mutant they kill by chance in one run and not the next would make the score flaky. The bad-input corpus
 # (tests/e2e) and the unit tests of request parsing cover the same ground deterministically.
 TEST_SELECTION = ["tests/unit", "tests/integration", "--ignore=tests/integration/test_properties.py"]
+# Tests that synthesize the stack or drive the operator tools import infra/ or ops/: a synthesis takes ~20 s, once per
+# mutant that reaches them, so they are left out (tests/infra and `make test` run them).
+STACK_IMPORT = re.compile(r"^(from|import) (infra|ops)\b", re.MULTILINE)
+
+
+def test_selection() -> list[str]:
+    """TEST_SELECTION, less the unit and integration test files that import the stack or the operator tools."""
+    stack_tests = sorted(
+        path.relative_to(ROOT).as_posix()
+        for folder in ("unit", "integration")
+        for path in (ROOT / "tests" / folder).glob("test_*.py")
+        if STACK_IMPORT.search(path.read_text(encoding="utf-8"))
+    )
+    return TEST_SELECTION + [f"--ignore={path}" for path in stack_tests]
+
 
 KILLED = {"killed", "timeout", "caught by type check"}
 START, END = "<!-- mutate:start -->", "<!-- mutate:end -->"
@@ -273,7 +288,7 @@ def _workspace_pyproject(source_paths: list[str]) -> str:
     mutmut_options = {
         "source_paths": source_paths,
         "also_copy": [name for name in TEST_INPUTS if name != "tests"],
-        "pytest_add_cli_args_test_selection": TEST_SELECTION,
+        "pytest_add_cli_args_test_selection": test_selection(),
         # No cache writes into the copy, no leftovers between workers.
         "pytest_add_cli_args": ["-p", "no:cacheprovider"],
         # The workspace is a copy, not a git tree: change detection has nothing to compare with.

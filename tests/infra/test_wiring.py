@@ -258,6 +258,13 @@ def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesi
     (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
     (acl,) = each_mode.of_type("AWS::WAFv2::WebACL").values()
     rule_metrics = {rule["VisibilityConfig"]["MetricName"] for rule in acl["Properties"]["Rules"]}
+    ((stage_id, stage_resource),) = each_mode.of_type("AWS::ApiGateway::Stage").items()
+    stage = stage_resource["Properties"]
+    routes = {
+        (m["Properties"]["HttpMethod"], full_path(resources, m["Properties"]["ResourceId"]["Ref"]))
+        for m in each_mode.of_type("AWS::ApiGateway::Method").values()
+        if "Ref" in m["Properties"]["ResourceId"]
+    }
     checked = 0
     for metric in all_alarm_metrics(each_mode):
         found = dimensions(metric)
@@ -265,7 +272,12 @@ def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesi
             assert set(found) == {"FunctionName"}
             target(resources, found["FunctionName"], "AWS::Lambda::Function")
         elif metric["Namespace"] == "AWS/ApiGateway":
-            assert set(found) <= {"ApiName", "Stage"} and found["ApiName"] == api["Properties"]["Name"]
+            assert set(found) <= {"ApiName", "Stage", "Resource", "Method"}
+            assert found["ApiName"] == api["Properties"]["Name"]
+            if "Stage" in found:
+                assert found["Stage"] in (stage["StageName"], {"Ref": stage_id})
+            if "Resource" in found or "Method" in found:
+                assert (found["Method"], found["Resource"]) in routes, f"no method {found}"
         elif metric["Namespace"] == "AWS/WAFV2":
             assert found["WebACL"] == acl["Properties"]["VisibilityConfig"]["MetricName"]
             assert found["Rule"] in rule_metrics
