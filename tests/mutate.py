@@ -37,7 +37,10 @@ TESTING_DOC = ROOT / "docs" / "testing.md"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 
 # What the tests import or read besides the function: copied next to it in the workspace.
-TEST_INPUTS = ("tests", "local", "bench", "infra", "ops", "docs", "web")
+TEST_INPUTS = (
+    *("tests", "local", "bench", "infra", "ops", "docs", "web"),
+    *("requirements.txt", "requirements-dev.txt", "cdk.json", "app.py", "package.json"),
+)
 # The judges. test_properties.py is left out: its four hypothesis tests take ~85 % of the unit+integration run
 # time (600 random bodies through the handler), they assert only "never a 5xx, never an exception", and a
 # mutant they kill by chance in one run and not the next would make the score flaky. The bad-input corpus
