@@ -185,6 +185,15 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     *(
         Equivalent(
+            "handler.x__record",
+            f'_count_setup_refusal(outcome.suppressed_error or "{unknown}")',
+            "Unreachable: an outcome is suppressed only for one of the three (non-empty) codes the table answers "
+            "neutrally.",
+        )
+        for unknown in ("XXUnknownXX", "unknown", "UNKNOWN")
+    ),
+    *(
+        Equivalent(
             "resend_code.request_model.x_portable_json_schema",
             f"schema = ResendConfirmationCodeRequest.model_json_schema({by_alias}ref_template=ref_template)",
             "pydantic's model_json_schema uses aliases by default (by_alias=True).",

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from local.emulator import STATE, Fault
-from local.seed import UNCONFIRMED_USER
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import metric_names as names
 from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, problem_of
@@ -87,6 +87,18 @@ def test_a_refusal_answered_neutrally_counts_by_cognitos_error_code(
     assert metrics == [(names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: "UserNotFoundException"}, [1.0], "Count")]
     line = log_line(caplog, "Resend refused by Cognito; answered neutrally")
     assert (line["level"], line["cognito_error"]) == ("INFO", "UserNotFoundException")
+
+
+def test_a_neutral_refusal_that_points_at_the_set_up_is_counted_for_its_alarm(observe: Any) -> None:
+    # Cognito answers InvalidParameterException for a confirmed user and for a client that refuses the caller's
+    # IP: answered neutrally, and counted as a set-up refusal (refusal_kinds.py), whose share an alarm watches.
+    response, metrics = observe({"username": CONFIRMED_USER})
+
+    assert response.status == 200
+    assert metrics == [
+        (names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: "InvalidParameterException"}, [1.0], "Count"),
+        (names.COGNITO_SETUP_REFUSAL, SERVICE, [1.0], "Count"),
+    ]
 
 
 def test_a_success_without_delivery_details_is_still_a_sent_code(observe: Any) -> None:
