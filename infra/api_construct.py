@@ -1,5 +1,6 @@
-"""The public edge: a regional REST API with a request validator, stage throttling, access logs, CORS, problem-shaped
-gateway errors, and an AWS WAF web ACL (REST APIs take WAF; HTTP APIs do not)."""
+"""The public edge: a regional REST API with one resource, method and validator model per route of the route table,
+stage throttling, access logs, CORS, problem-shaped gateway errors, and an AWS WAF web ACL on the stage (REST APIs
+take WAF; HTTP APIs do not), so throttling and the WAF cover every route."""
 
 from __future__ import annotations
 
@@ -30,7 +31,8 @@ from resend_code.problems import (
     ProblemType,
     render_problem,
 )
-from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
+from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD
+from resend_code.routes import RESEND_CONFIRMATION_CODE, ROUTES
 
 RATE_RULE_NAME = "PerIpRateLimit"
 RATE_WINDOW_SECONDS = 300
@@ -82,7 +84,7 @@ def static_error_headers(allowed_origins: Sequence[str], retry_after: int | None
 
 
 class ResendApi(Construct):
-    """POST {ROUTE_PATH} → the function, behind a validator, throttles and a web ACL."""
+    """Each route of ROUTES → the function, behind its validator model, the stage's throttles and a web ACL."""
 
     def __init__(
         self,
@@ -147,7 +149,7 @@ class ResendApi(Construct):
             ),
             default_cors_preflight_options=apigw.CorsOptions(
                 allow_origins=list(allowed_origins),
-                allow_methods=[ROUTE_METHOD, "OPTIONS"],
+                allow_methods=sorted({route.method for route in ROUTES} | {"OPTIONS"}),
                 allow_headers=["Content-Type"],
                 expose_headers=["Retry-After"],
                 max_age=Duration.minutes(10),
@@ -156,25 +158,34 @@ class ResendApi(Construct):
             else None,
         )
 
-        model = self.api.add_model(
-            "RequestModel",
-            content_type="application/json",
-            model_name="ResendConfirmationCodeRequest",
-            schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
-        )
-        # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
-        model.node.default_child.add_property_override("Schema", gateway_request_schema())  # type: ignore[union-attr]
         validator = self.api.add_request_validator(
             "RequestValidator", validate_request_body=True, validate_request_parameters=True
         )
-        resource = self.api.root.resource_for_path(ROUTE_PATH)
-        self.method = resource.add_method(
-            ROUTE_METHOD,
-            apigw.LambdaIntegration(function, proxy=True),
-            request_models={"application/json": model},
-            request_validator=validator,
-            authorization_type=apigw.AuthorizationType.NONE,
-        )
+        integration = apigw.LambdaIntegration(function, proxy=True)
+        self.methods: dict[str, apigw.Method] = {}
+        for route in ROUTES:
+            # The first route keeps the model's original construct id: a new logical id would make CloudFormation
+            # create a second model with the same name before deleting the old one, which API Gateway refuses.
+            model_id = "RequestModel" if route is RESEND_CONFIRMATION_CODE else f"{route.construct_id}Model"
+            model = self.api.add_model(
+                model_id,
+                content_type="application/json",
+                model_name=gateway_request_schema(route.request_model)["title"],
+                schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
+            )
+            # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
+            model.node.default_child.add_property_override(  # type: ignore[union-attr]
+                "Schema", gateway_request_schema(route.request_model)
+            )
+            self.methods[route.path] = self.api.root.resource_for_path(route.path).add_method(
+                route.method,
+                integration,
+                request_models={"application/json": model},
+                request_validator=validator,
+                authorization_type=apigw.AuthorizationType.NONE,
+            )
+        # The first route's method, under the name the stack used before there were two.
+        self.method = self.methods[RESEND_CONFIRMATION_CODE.path]
         self._problem_gateway_responses(allowed_origins)
         self.web_acl = self._web_acl(waf_rate_limit, allowed_origins)
         wafv2.CfnWebACLAssociation(
@@ -212,8 +223,12 @@ class ResendApi(Construct):
 
     @property
     def endpoint_url(self) -> str:
-        """The full URL of the route on the deployed stage."""
-        return self.api.url_for_path(ROUTE_PATH)
+        """The full URL of the resend route on the deployed stage."""
+        return self.api.url_for_path(RESEND_CONFIRMATION_CODE.path)
+
+    def url_for(self, path: str) -> str:
+        """The full URL of a route on the deployed stage."""
+        return self.api.url_for_path(path)
 
     def _execution_logs(self, stage_name: str, retention: logs.RetentionDays) -> None:
         # API Gateway creates this group itself, with no retention and outside the stack, on first use; created
@@ -328,7 +343,8 @@ class ResendApi(Construct):
         # A fixed share of requests and no per-second reservoir: a reservoir of one trace a second samples every
         # request up to ~2.6 million a month ($5 per million past the free 100,000); 5 % keeps 10 million
         # requests at 500,000 traces (docs/performance.md). Sampling rules are account-wide: the rule names this
-        # API's stage (X-Ray's service name for API Gateway is "{api name}/{stage}"), so it samples nothing else.
+        # API's stage (X-Ray's service name for API Gateway is "{api name}/{stage}"), so it samples nothing else,
+        # and within it every route of the route table (all POST) alike.
         service_name = f"{self.api_name}/{stage_name}"
         if len(service_name) > 64:  # X-Ray's limit; the rule then matches by prefix
             service_name = service_name[:63] + "*"
@@ -344,7 +360,7 @@ class ResendApi(Construct):
                 service_type="AWS::ApiGateway::Stage",
                 host="*",
                 http_method=ROUTE_METHOD,
-                url_path=ROUTE_PATH,
+                url_path="*",
                 resource_arn="*",
                 version=1,
             ),

@@ -1,4 +1,5 @@
-"""The API Gateway request model, derived from the one pydantic request model the Lambda validates with.
+"""The API Gateway request models, each derived from the one pydantic request model the Lambda validates its route
+with.
 
 API Gateway validates with JSON Schema draft 4, so the portable schema (no Unicode-class pattern, see
 request_model.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4 does not know
@@ -9,7 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from resend_code.request_model import portable_json_schema
+from pydantic import BaseModel
+
+from resend_code.request_model import ResendConfirmationCodeRequest, portable_json_schema
 
 DRAFT_4 = "http://json-schema.org/draft-04/schema#"
 _DROPPED = frozenset({"examples", "title", "description", "default", "propertyNames"})
@@ -28,12 +31,12 @@ def _translate(node: Any) -> Any:
     return node
 
 
-def gateway_request_schema() -> dict[str, Any]:
-    """The request body's schema as an API Gateway (draft 4) model."""
-    schema = portable_json_schema(ref_template="#/definitions/{model}")
+def gateway_request_schema(model: type[BaseModel] = ResendConfirmationCodeRequest) -> dict[str, Any]:
+    """A route's request body schema as an API Gateway (draft 4) model."""
+    schema = portable_json_schema(ref_template="#/definitions/{model}", model=model)
     definitions = schema.pop("$defs", {})
     translated: dict[str, Any] = {"$schema": DRAFT_4, **_translate(schema)}
-    translated["title"] = "ResendConfirmationCodeRequest"
+    translated["title"] = str(model.model_config.get("title") or model.__name__)
     if definitions:
         translated["definitions"] = _translate(definitions)
     return translated

@@ -14,6 +14,9 @@ from typing import Any
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
+from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
+from resend_code.settings import DEFAULT_RESEND_LIMIT
+
 # The Powertools layer version pinned to the library the tests run against (requirements.txt); a unit test keeps
 # the two equal. "latest" follows AWS's moving parameter instead, at the cost of reproducible deploys.
 POWERTOOLS_LAYER_VERSION = "3.37.0"
@@ -76,6 +79,11 @@ class StackConfig:
     forward_caller_ip: bool
     trace_sampling_rate: float
     powertools_layer_version: str
+    resend_cooldown_seconds: int = DEFAULT_RESEND_LIMIT.cooldown_seconds
+    resend_max_per_window: int = DEFAULT_RESEND_LIMIT.max_per_window
+    resend_window_seconds: int = DEFAULT_RESEND_LIMIT.window_seconds
+    response_time_floor_ms: int = DEFAULT_RESPONSE_TIME_FLOOR_MS
+    allowed_client_metadata_keys: tuple[str, ...] = ()
     provisioned_concurrency: int = 0
     snap_start: bool = False
 
@@ -131,6 +139,16 @@ class StackConfig:
             forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
             trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
             powertools_layer_version=str(context.get("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
+            # The per-username limit (same bounds as the function's settings.py, which checks them again).
+            resend_cooldown_seconds=_int(
+                context, "resendCooldownSeconds", DEFAULT_RESEND_LIMIT.cooldown_seconds, 0, 86_400
+            ),
+            resend_max_per_window=_int(context, "resendMaxPerWindow", DEFAULT_RESEND_LIMIT.max_per_window, 1, 1_000),
+            resend_window_seconds=_int(
+                context, "resendWindowSeconds", DEFAULT_RESEND_LIMIT.window_seconds, 1, 30 * 86_400
+            ),
+            response_time_floor_ms=_int(context, "responseTimeFloorMs", DEFAULT_RESPONSE_TIME_FLOOR_MS, 0, 5_000),
+            allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
         )
@@ -155,6 +173,11 @@ _KEYS = (
     "forwardCallerIp",
     "traceSamplingRate",
     "powertoolsLayerVersion",
+    "resendCooldownSeconds",
+    "resendMaxPerWindow",
+    "resendWindowSeconds",
+    "responseTimeFloorMs",
+    "allowedClientMetadataKeys",
     "provisionedConcurrency",
     "snapStart",
 )
@@ -247,6 +270,16 @@ def _origins(raw: Any) -> tuple[str, ...]:
         if not _ORIGIN.match(origin):
             raise ConfigError("allowedOrigins must be origins such as https://app.example.com ('*' is refused)")
     return origins
+
+
+def _metadata_keys(raw: Any) -> tuple[str, ...]:
+    values = raw if isinstance(raw, list) else str(raw or "").split(",")
+    keys = tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
+    for key in keys:
+        # The request model's own bound on clientMetadata keys; a comma would split the function's setting.
+        if len(key) > 64 or "," in key:
+            raise ConfigError("allowedClientMetadataKeys must be clientMetadata keys of at most 64 characters")
+    return keys
 
 
 def _retention(context: dict[str, Any]) -> logs.RetentionDays:

@@ -26,11 +26,10 @@ from constructs import Construct
 from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
 from resend_code import metric_names as names
-from resend_code.route import ROUTE_METHOD, ROUTE_PATH
+from resend_code.routes import ROUTES
+from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
-# The routes the dashboard shows, one row of widgets each; a second route is one more entry.
-ROUTES: tuple[tuple[str, str], ...] = ((ROUTE_METHOD, ROUTE_PATH),)
 # The share-of-refusals alarm: above this share of requests in 2 of 3 five-minute periods, each with at least
 # MIN_REQUESTS requests behind it (fewer is too little traffic to judge a share by).
 SETUP_REFUSAL_SHARE = 0.2
@@ -60,6 +59,22 @@ def function_metric_search(service: str, metric_name: str, dimension: str, label
     )
 
 
+# Alarms on the function's own EMF metrics: alarm id -> (metric name, dimensions besides `service`, threshold per
+# 5 minutes). tests/integration/test_alarms_match_emitted_metrics.py proves each against the EMF lines printed.
+FUNCTION_METRIC_ALARMS: dict[str, tuple[str, dict[str, str], int]] = {
+    # Users who asked and got no code, answered neutrally: the pool's trigger, delivery or attempt limit.
+    "CognitoFailuresAnsweredNeutrally": (names.COGNITO_FAILURE_ANSWERED_NEUTRALLY, {}, 5),
+    # The limiter's table could not be used: requests go on unlimited (fail open) until it is fixed.
+    "LimiterUnavailable": (names.LIMITER_UNAVAILABLE, {}, 1),
+    # Many requests over the per-username limit: someone is trying to flood one person's inbox or phone.
+    "UsernameLimitReached": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}, 50),
+    # Many usernames capped on confirm attempts: someone is guessing codes (the confirm route's cap).
+    "ConfirmAttemptsCapped": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_CONFIRM_LIMIT.name}, 20),
+    # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
+    "ResponseTimeFloorExceeded": (names.RESPONSE_TIME_FLOOR_EXCEEDED, {}, 10),
+}
+
+
 def route_metric(api: apigw.RestApi, method: str, path: str, metric_name: str, statistic: str) -> cloudwatch.Metric:
     """API Gateway's metric for one route and method of the stage (detailed metrics: the stage's metrics_enabled)."""
     return cloudwatch.Metric(
@@ -78,7 +93,8 @@ def route_metric(api: apigw.RestApi, method: str, path: str, metric_name: str, s
 
 
 class Monitoring(Construct):
-    """CloudWatch alarms for the function, the API, the WAF rate rule and Cognito, and the operations dashboard."""
+    """CloudWatch alarms for the function, the API (as a whole and per route), the WAF rate rule, Cognito and the
+    per-username limits, and the operations dashboard (a row per route of the route table)."""
 
     alarms: dict[str, cloudwatch.Alarm]
 
@@ -118,7 +134,7 @@ class Monitoring(Construct):
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
             "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
-            # Cognito failures the caller saw as 429/5xx (throttling, delivery, configuration faults).
+            # Cognito failures the caller saw as 429/5xx (throttling, Cognito's own faults, configuration).
             "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
             "WafRateLimited": self.waf_rate_limited,
@@ -130,6 +146,13 @@ class Monitoring(Construct):
             "CognitoFailures": 5,
             "WafRateLimited": 50,
         }
+        for alarm_id, (metric_name, dimensions, threshold) in FUNCTION_METRIC_ALARMS.items():
+            metrics[alarm_id] = function_metric(self.service_name, metric_name, dimensions)
+            thresholds[alarm_id] = threshold
+        # One 5XX alarm per route of the route table, on its own method metric.
+        for route in ROUTES:
+            metrics[f"Api5xx{route.construct_id}"] = route_metric(rest_api, route.method, route.path, "5XXError", "Sum")
+            thresholds[f"Api5xx{route.construct_id}"] = 5
         self.alarms = {}
         for name, metric in metrics.items():
             self._alarm(
@@ -144,7 +167,7 @@ class Monitoring(Construct):
         answered = {(m.http_method, m.resource.path) for m in rest_api.methods}
         preflights = {
             f"options{i}": route_metric(api, "OPTIONS", path, "Count", "Sum")
-            for i, (_, path) in enumerate(ROUTES)
+            for i, path in enumerate(route.path for route in ROUTES)
             if ("OPTIONS", path) in answered
         }
         calls: cloudwatch.IMetric = (
@@ -261,8 +284,31 @@ class Monitoring(Construct):
                 width=8,
             ),
         )
-        for method, path in ROUTES:
-            dashboard.add_widgets(*self._route_widgets(api, method, path))
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Sign-ups confirmed; confirmations refused, by reason",
+                left=[function_metric(self.service_name, names.SIGN_UP_CONFIRMED)],
+                right=[function_metric_search(self.service_name, names.CONFIRMATION_REFUSED, names.REASON, "")],
+                width=12,
+            ),
+        )
+        # The per-username limit and what answers neutrally or slowly (each is also an alarm above).
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Per-username limits reached, by policy; limiter table unavailable (fail open)",
+                left=[function_metric_search(self.service_name, names.LIMIT_REACHED, names.POLICY, "")],
+                right=[function_metric(self.service_name, names.LIMITER_UNAVAILABLE)],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title="Per-account Cognito failures answered neutrally; answers slower than the response-time floor",
+                left=[function_metric(self.service_name, names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)],
+                right=[function_metric(self.service_name, names.RESPONSE_TIME_FLOOR_EXCEEDED)],
+                width=12,
+            ),
+        )
+        for route in ROUTES:
+            dashboard.add_widgets(*self._route_widgets(api, route.method, route.path))
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Function: duration (p50, p99), errors, throttles",

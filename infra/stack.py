@@ -10,10 +10,14 @@ from infra.config import StackConfig, check_regions, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
+from resend_code.limiter import LimitPolicy
+from resend_code.routes import CONFIRM_SIGN_UP
+from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 
 class ResendConfirmationCodeStack(Stack):
-    """POST /resend-confirmation-code on API Gateway (REST) → Lambda → Cognito, with the secret in Secrets Manager."""
+    """POST /resend-confirmation-code and POST /confirm-sign-up on API Gateway (REST) → one Lambda → Cognito, with
+    the secret in Secrets Manager."""
 
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
@@ -40,6 +44,14 @@ class ResendConfirmationCodeStack(Stack):
             reserved_concurrency=config.reserved_concurrency,
             log_retention=config.log_retention,
             powertools_layer_version=config.powertools_layer_version,
+            resend_limit=LimitPolicy(
+                DEFAULT_RESEND_LIMIT.name,
+                cooldown_seconds=config.resend_cooldown_seconds,
+                max_per_window=config.resend_max_per_window,
+                window_seconds=config.resend_window_seconds,
+            ),
+            response_time_floor_ms=config.response_time_floor_ms,
+            allowed_client_metadata_keys=config.allowed_client_metadata_keys,
             provisioned_concurrency=config.provisioned_concurrency,
             snap_start=config.snap_start,
         )
@@ -67,6 +79,12 @@ class ResendConfirmationCodeStack(Stack):
             alarm_topic_arn=config.alarm_topic_arn,
         )
         CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')
+        CfnOutput(
+            self,
+            "ConfirmSignUpUrl",
+            value=api.url_for(CONFIRM_SIGN_UP.path),
+            description='POST a JSON {"username": ..., "confirmationCode": ...} here',
+        )
 
     def _check_regions(self, config: StackConfig) -> None:
         # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it

@@ -1,7 +1,8 @@
-"""Lambda entry point: POST /resend-confirmation-code behind an API Gateway REST API (Lambda proxy integration).
+"""Lambda entry point for every route of the API Gateway REST API (Lambda proxy integration).
 
-The story of a request: check the origin, parse and validate the body, pick the app client, read its secret
-(cached), compute SECRET_HASH, call Cognito, and answer the same thing whether or not the account exists.
+This file is what every request goes through: Powertools, the resolver and CORS, the exception handlers that turn
+a Problem into an RFC 9457 answer. Each route's own story is a module of its own, listed in resend_code.routes:
+resend_route.py (POST /resend-confirmation-code) and confirm_route.py (POST /confirm-sign-up).
 """
 
 from __future__ import annotations
@@ -16,47 +17,21 @@ gc.disable()
 import warnings
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, single_metric
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets, snapstart
+from resend_code import client_secrets, confirm_route, limiter, resend_route, snapstart
 from resend_code import metric_names as names
-from resend_code.problems import (
-    INTERNAL_ERROR,
-    METHOD_NOT_ALLOWED,
-    NOT_FOUND,
-    ORIGIN_NOT_ALLOWED,
-    PROBLEM_CONTENT_TYPE,
-    UNKNOWN_CLIENT_ID,
-    Problem,
-    render_problem,
-)
-from resend_code.pseudonym import user_reference
-from resend_code.refusal_kinds import is_setup_refusal
-from resend_code.request_model import ResendConfirmationCodeRequest
-from resend_code.request_parsing import parse_request, raw_body
-from resend_code.resend import (
-    ResendOutcome,
-    UpstreamProblem,
-    cognito_client,
-    load_credentials,
-    resend_confirmation_code,
-)
-from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails
-from resend_code.route import ROUTE_METHOD, ROUTE_PATH
+from resend_code.answers import count, count_setup_refusal, problem_response
+from resend_code.cognito_call import UpstreamProblem, cognito_client
+from resend_code.problems import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, Problem
+from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES, route_for
 from resend_code.settings import ConfigurationError, Settings
 from resend_code.tracing import traced_when_sampled
-
-# Whatever happened, the caller reads this one sentence: a sent code, an unknown user and a confirmed user
-# must be indistinguishable (see docs/api.md, "Account enumeration").
-NEUTRAL_MESSAGE = "If this account exists and still needs confirming, a new code is on its way."
-
-# Responses carry per-user outcomes: nothing in between may cache them, and browsers must not sniff types.
-COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 logger = Logger()
 metrics = Metrics()
@@ -90,10 +65,12 @@ app = APIGatewayRestResolver(cors=CORS)
 # traffic, before any caller). The secret itself is read on first use.
 if SETTINGS is not None:
     # With SnapStart, environments restored from one snapshot must not share these clients' connections.
+    limiter_client = limiter.configure(SETTINGS.limiter_table_name)
     snapstart.register_hooks(
         [
             cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
             client_secrets.prepare(),
+            *([limiter_client] if limiter_client is not None else []),
         ]
     )
 
@@ -104,32 +81,16 @@ gc.enable()
 
 # No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not
 # a fault. The handler's segment and Tracer's automatic boto3 subsegments already show where time goes.
-@app.post(ROUTE_PATH)
+@app.post(RESEND_CONFIRMATION_CODE.path)
 def post_resend_confirmation_code() -> Response[str]:
-    """Resend a sign-up confirmation code for the username in the body."""
-    settings = _settings()
-    event = app.current_event
-    _check_origin(settings, event.headers.get("origin"))
-    request = parse_request(raw_body(event.body, bool(event.is_base64_encoded)), event.headers.get("content-type"))
+    """Resend a sign-up confirmation code for the username in the body (resend_route.py)."""
+    return resend_route.handle(app.current_event, _settings())
 
-    client_id = request.client_id or settings.default_client_id
-    secret_id = settings.secret_id_for(client_id)
-    if secret_id is None:
-        raise Problem(UNKNOWN_CLIENT_ID)
-    credentials = load_credentials(client_id, secret_id)
-    logger.append_keys(user_ref=user_reference(request.username, credentials.client_secret))
 
-    caller_ip = event.request_context.identity.source_ip if settings.forward_caller_ip else None
-    client = cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
-    outcome = resend_confirmation_code(
-        client,
-        request,
-        credentials,
-        caller_ip,
-        refresh_credentials=lambda: load_credentials(client_id, secret_id, force_fetch=True),
-    )
-    _record(outcome)
-    return _accepted(outcome, reveal=settings.reveal_delivery_details)
+@app.post(CONFIRM_SIGN_UP.path)
+def post_confirm_sign_up() -> Response[str]:
+    """Confirm a sign-up with the code the user received (confirm_route.py)."""
+    return confirm_route.handle(app.current_event, _settings())
 
 
 def _settings() -> Settings:
@@ -137,66 +98,6 @@ def _settings() -> Settings:
         logger.error("Invalid configuration", extra={"configuration_error": CONFIGURATION_ERROR})
         raise Problem(INTERNAL_ERROR)
     return SETTINGS
-
-
-def _check_origin(settings: Settings, origin: str | None) -> None:
-    # Browsers always send Origin on a cross-origin POST; refusing here, not only in the preflight, means a
-    # disallowed page gets nothing sent even when a preflight was skipped or forged.
-    if origin is not None and origin not in settings.allowed_origins:
-        raise Problem(ORIGIN_NOT_ALLOWED)
-
-
-def _record(outcome: ResendOutcome) -> None:
-    if outcome.secret_refreshed:
-        _count(names.SECRET_REFRESHED)
-    if outcome.delivery is not None:
-        logger.info("Code sent", extra={"delivery_medium": outcome.delivery.delivery_medium})
-        _count(names.CODE_SENT, names.DELIVERY_MEDIUM, outcome.delivery.delivery_medium or "UNKNOWN")
-    else:
-        logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
-        _count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
-        _count_setup_refusal(outcome.suppressed_error or "Unknown")
-
-
-def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:
-    details = None
-    if reveal and outcome.delivery is not None:
-        details = CodeDeliveryDetails(
-            destination=outcome.delivery.destination,
-            delivery_medium=outcome.delivery.delivery_medium,
-            attribute_name=outcome.delivery.attribute_name,
-        )
-    body = AcceptedResponse(message=NEUTRAL_MESSAGE, code_delivery_details=details)
-    return Response(
-        status_code=200,
-        content_type="application/json",
-        body=body.model_dump_json(by_alias=True, exclude_none=True),
-        headers=dict(COMMON_HEADERS),
-    )
-
-
-def _count(name: str, dimension: str | None = None, value: str | None = None) -> None:
-    # One metric per dimension value: Powertools' Metrics shares dimensions across a flush, so per-reason
-    # counts go through single_metric.
-    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
-        if dimension and value:
-            metric.add_dimension(name=dimension, value=value)
-
-
-def _count_setup_refusal(error_code: str) -> None:
-    # Undimensioned, so one alarm can take its share of all requests (metric_names.COGNITO_SETUP_REFUSAL).
-    if is_setup_refusal(error_code):
-        metrics.add_metric(name=names.COGNITO_SETUP_REFUSAL, unit=MetricUnit.Count, value=1)
-
-
-def _problem_response(problem: Problem) -> Response[str]:
-    rendered = render_problem(problem)
-    return Response(
-        status_code=problem.problem_type.status,
-        content_type=PROBLEM_CONTENT_TYPE,
-        body=rendered.body,
-        headers={**COMMON_HEADERS, **rendered.headers},
-    )
 
 
 @app.exception_handler(UpstreamProblem)
@@ -207,13 +108,13 @@ def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
         extra={"source": problem.source, "reason": problem.reason, "code": problem.problem_type.code},
     )
     if problem.source == "cognito-idp":
-        _count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
+        count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
         # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
         metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
-        _count_setup_refusal(problem.reason)
+        count_setup_refusal(problem.reason)
     else:
-        _count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
-    return _problem_response(problem)
+        count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
+    return problem_response(problem)
 
 
 @app.exception_handler(Problem)
@@ -223,15 +124,17 @@ def _problem(problem: Problem) -> Response[str]:
 
 def _rejected(problem: Problem) -> Response[str]:
     if problem.problem_type.status >= 500:
-        return _problem_response(problem)
+        return problem_response(problem)
     logger.info("Request rejected", extra={"code": problem.problem_type.code, "fields": _logged_fields(problem)})
-    _count(names.REQUEST_REJECTED, names.REASON, problem.problem_type.code)
-    return _problem_response(problem)
+    count(names.REQUEST_REJECTED, names.REASON, problem.problem_type.code)
+    return problem_response(problem)
 
 
 # Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
 # rejections log only the request's own top-level field names.
-REQUEST_FIELDS = frozenset(field.alias or name for name, field in ResendConfirmationCodeRequest.model_fields.items())
+REQUEST_FIELDS = frozenset(
+    field.alias or name for route in ROUTES for name, field in route.request_model.model_fields.items()
+)
 
 
 def _logged_fields(problem: Problem) -> list[str]:
@@ -240,8 +143,9 @@ def _logged_fields(problem: Problem) -> list[str]:
 
 @app.not_found
 def _not_found(_: NotFoundError) -> Response[str]:
-    if app.current_event.path == ROUTE_PATH:
-        allowed = f"{ROUTE_METHOD}, OPTIONS" if CORS else ROUTE_METHOD
+    route = route_for(app.current_event.path)
+    if route is not None:
+        allowed = f"{route.method}, OPTIONS" if CORS else route.method
         return _rejected(Problem(METHOD_NOT_ALLOWED, headers={"Allow": allowed}))
     return _rejected(Problem(NOT_FOUND))
 
@@ -250,7 +154,7 @@ def _not_found(_: NotFoundError) -> Response[str]:
 def _unexpected(error: Exception) -> Response[str]:
     # The stack trace goes to the log only; the caller gets the generic problem.
     logger.exception("Unhandled error", extra={"error_type": type(error).__name__})
-    return _problem_response(Problem(INTERNAL_ERROR))
+    return problem_response(Problem(INTERNAL_ERROR))
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)

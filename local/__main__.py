@@ -1,7 +1,9 @@
 """`python -m local` (what `make run` runs): the emulator, seeded, and the endpoint in front of it.
 
 PORT (default 3000) and EMULATOR_PORT (default 5000) choose the ports; 0 picks a free one. Both bind to
-127.0.0.1 only. Ctrl-C (or SIGTERM) stops both.
+127.0.0.1 only. EMULATOR_SEND_DELAY_MS (default 0) makes each real send take that long in the emulator, as the
+trigger and SES/SNS hand-off do in AWS (unknown and confirmed users answer at once), for timing tests.
+Ctrl-C (or SIGTERM) stops both.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from types import FrameType
 from local.emulator import Emulator, aws_environment
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
-from resend_code.route import ROUTE_PATH
+from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
+from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
@@ -28,7 +31,11 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 def main() -> None:
     """Start the emulator, seed it, configure the function as the stack would, and serve until stopped."""
     port = int(os.environ.get("PORT", "3000"))
-    emulator = Emulator(HOST, int(os.environ.get("EMULATOR_PORT", "5000")))
+    emulator = Emulator(
+        HOST,
+        int(os.environ.get("EMULATOR_PORT", "5000")),
+        send_delay_seconds=float(os.environ.get("EMULATOR_SEND_DELAY_MS", "0")) / 1000,
+    )
     endpoint = emulator.start()
 
     # Every boto3 client in this process talks to the emulator and nothing else, with throwaway credentials.
@@ -37,9 +44,13 @@ def main() -> None:
     os.environ.pop("AWS_PROFILE", None)
     pool = seed(endpoint, REGION)
 
-    server = LocalApiServer((HOST, port), resource=ROUTE_PATH)
+    server = LocalApiServer((HOST, port))
     url = server.url
     os.environ.setdefault("APP_CLIENTS", json.dumps({pool.client_id: pool.secret_arn}))
+    # As the stack sets them: the limiter's table, the pseudonym key and the response-time floor.
+    os.environ.setdefault("LIMITER_TABLE_NAME", pool.limiter_table_name)
+    os.environ.setdefault("PSEUDONYM_KEY_SECRET_ID", pool.pseudonym_key_arn)
+    os.environ.setdefault("RESPONSE_TIME_FLOOR_MS", str(DEFAULT_RESPONSE_TIME_FLOOR_MS))
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
     os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
     os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
@@ -51,9 +62,12 @@ def main() -> None:
         f"  user pool {pool.user_pool_id}, app client {pool.client_id} (with a secret)\n"
         f"  users: {UNCONFIRMED_USER} (UNCONFIRMED), {CONFIRMED_USER} (CONFIRMED)\n"
         f"Local API: {url}\n"
-        f"  curl -s -X POST {url}{ROUTE_PATH} -H 'Content-Type: application/json' "
+        f"  curl -s -X POST {url}{RESEND_CONFIRMATION_CODE.path} -H 'Content-Type: application/json' "
         f'-d \'{{"username": "{UNCONFIRMED_USER}"}}\'\n'
+        f"  curl -s -X POST {url}{CONFIRM_SIGN_UP.path} -H 'Content-Type: application/json' "
+        f'-d \'{{"username": "{UNCONFIRMED_USER}", "confirmationCode": "<the newest code>"}}\'\n'
         f"  codes sent: {url}/_local/outbox\n"
+        f"  the confirmation screen: {url}/\n"
         "Ctrl-C stops.",
         flush=True,
     )

@@ -1,10 +1,12 @@
-"""The embedded AWS emulator: moto in server mode on loopback, taught ResendConfirmationCode.
+"""The embedded AWS emulator: moto in server mode on loopback, taught ResendConfirmationCode and ConfirmSignUp.
 
 moto implements Cognito user pools and Secrets Manager but not ResendConfirmationCode, nor the client-secret
-rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret). This module
-adds them on moto's own user-pool model, with the errors real Cognito gives, and keeps what it "sends" in an
-outbox so a developer can read the code. It also counts the AWS calls it serves and can be told to fail one (fault
-injection for tests): both sit on moto's request dispatch, so boto3 sees real HTTP answers either way.
+rotation calls (AddUserPoolClientSecret, ListUserPoolClientSecrets, DeleteUserPoolClientSecret); its SignUp sends
+no code and its ConfirmSignUp checks neither the secret hash nor the code. This module adds or replaces them on
+moto's own user-pool model, with the errors real Cognito gives, and keeps every code it "sends" (at sign-up and
+on resend) in an outbox, which is both what a developer reads and what ConfirmSignUp checks codes against. It
+also counts the AWS calls it serves and can be told to fail one (fault injection for tests): both sit on moto's
+request dispatch, so boto3 sees real HTTP answers either way.
 
 For `make preflight` it also answers Lambda's GetAccountSettings (moto has no such route) from a concurrency
 limit tests can set, and can publish parameters in AWS's reserved `/aws/service/` tree (PutParameter refuses
@@ -22,13 +24,16 @@ import secrets
 import threading
 import time
 from collections import Counter
-from dataclasses import asdict, dataclass, field, replace
-from datetime import UTC, datetime
+from dataclasses import asdict, dataclass, field
+from dataclasses import replace as replace_fields
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from moto.awslambda import urls as lambda_urls
 from moto.awslambda.responses import LambdaResponse
 from moto.cognitoidp.exceptions import (
+    CodeMismatchException,
+    ExpiredCodeException,
     InvalidParameterException,
     NotAuthorizedError,
     ResourceNotFoundError,
@@ -60,6 +65,10 @@ class OutboxMessage:
     client_metadata: dict[str, str] = field(default_factory=dict)
     ip_address: str | None = None
     encoded_data: str | None = None
+    # Whose code it is, as Cognito knows the user (whatever alias the request named): ConfirmSignUp's key.
+    user_pool_id: str = ""
+    user_sub: str = ""
+    attribute_name: str = ""
 
 
 @dataclass
@@ -81,6 +90,9 @@ class EmulatorState:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        # How long a real send takes (the trigger and the hand-off to SES/SNS that Cognito does in AWS); an
+        # unknown or confirmed user never waits it. EMULATOR_SEND_DELAY_MS sets it for timing tests.
+        self.send_delay_seconds = 0.0
         self._outbox: list[OutboxMessage] = []
         self._calls: Counter[str] = Counter()
         self._faults: dict[str, Fault] = {}
@@ -97,6 +109,23 @@ class EmulatorState:
         with self._lock:
             return [asdict(message) for message in reversed(self._outbox)]
 
+    def codes_for(self, user_pool_id: str, user_sub: str) -> list[OutboxMessage]:
+        """The codes sent to one user, newest first."""
+        with self._lock:
+            return [m for m in reversed(self._outbox) if (m.user_pool_id, m.user_sub) == (user_pool_id, user_sub)]
+
+    def age_codes(self, seconds: float, username: str | None = None) -> int:
+        """Make the codes sent (to `username`, or to everybody) `seconds` older, as if time had passed; returns
+        how many were aged. Tests use it to reach Cognito's 24-hour code lifetime."""
+        with self._lock:
+            aged = 0
+            for index, message in enumerate(self._outbox):
+                if username is None or message.username == username:
+                    sent = datetime.fromisoformat(message.time) - timedelta(seconds=seconds)
+                    self._outbox[index] = replace_fields(message, time=sent.isoformat(timespec="milliseconds"))
+                    aged += 1
+            return aged
+
     def count(self, operation: str) -> None:
         with self._lock:
             self._calls[operation] += 1
@@ -109,7 +138,7 @@ class EmulatorState:
         """Fail the next calls of operation as `fault` says; a copy is armed (serving counts it down), so one
         Fault can be armed again, as a test parameter is in every session that runs it."""
         with self._lock:
-            self._faults[operation] = replace(fault)
+            self._faults[operation] = replace_fields(fault)
 
     def disarm(self) -> None:
         with self._lock:
@@ -212,26 +241,22 @@ def delete_client_secret(backend: CognitoIdpBackend, params: dict[str, Any]) -> 
     return {}
 
 
-def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
-    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
-    client_id, username = params.get("ClientId", ""), params.get("Username", "")
-    pool = _find_pool(backend, client_id)
-    client = pool.clients[client_id]
-    if client.generate_secret:
-        secret_hash = params.get("SecretHash")
-        if not secret_hash:
-            raise NotAuthorizedError(f"Client {client_id} is configured with secret but SECRET_HASH was not received")
-        if not any(
-            secret_hash_matches(s["ClientSecretValue"], client_id, username, secret_hash)
-            for s in client_secrets(client)
-        ):
-            raise NotAuthorizedError(f"Unable to verify secret hash for client {client_id}")
-    user = pool._get_user(username)
-    if user is None:
-        raise UserNotFoundError("Username/client id combination not found.")
-    if user.status == UserStatus.CONFIRMED:
-        raise InvalidParameterException("User is already confirmed.")
+def _check_secret_hash(client: CognitoIdpUserPoolClient, params: dict[str, Any]) -> None:
+    """Cognito's SECRET_HASH check for a client with a secret, against each of its active secrets."""
+    if not client.generate_secret:
+        return
+    secret_hash = params.get("SecretHash")
+    if not secret_hash:
+        raise NotAuthorizedError(f"Client {client.id} is configured with secret but SECRET_HASH was not received")
+    username = params.get("Username", "")
+    if not any(
+        secret_hash_matches(s["ClientSecretValue"], client.id, username, secret_hash) for s in client_secrets(client)
+    ):
+        raise NotAuthorizedError(f"Unable to verify secret hash for client {client.id}")
 
+
+def _send_code(user: CognitoIdpUser, username: str, params: dict[str, Any]) -> dict[str, str]:
+    """Put a new six-digit code in the outbox for `user` and return Cognito's CodeDeliveryDetails."""
     attribute = "email" if "email" in user.attribute_lookup else "phone_number"
     if attribute not in user.attribute_lookup:
         raise InvalidParameterException("Cannot resend codes. No verified email or phone_number.")
@@ -243,6 +268,7 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
         "AttributeName": attribute,
     }
     context = params.get("UserContextData") or {}
+    time.sleep(STATE.send_delay_seconds)
     STATE.deliver(
         OutboxMessage(
             username=username,
@@ -253,9 +279,81 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
             client_metadata=params.get("ClientMetadata") or {},
             ip_address=context.get("IpAddress"),
             encoded_data=context.get("EncodedData"),
+            user_pool_id=user.user_pool_id,
+            user_sub=user.id,
+            attribute_name=attribute,
         )
     )
-    return {"CodeDeliveryDetails": details}
+    return details
+
+
+def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
+    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+    pool = _find_pool(backend, client_id)
+    _check_secret_hash(pool.clients[client_id], params)
+    user = pool._get_user(username)
+    if user is None:
+        raise UserNotFoundError("Username/client id combination not found.")
+    if user.status == UserStatus.CONFIRMED:
+        raise InvalidParameterException("User is already confirmed.")
+    return {"CodeDeliveryDetails": _send_code(user, username, params)}
+
+
+# A sign-up confirmation code is valid for 24 hours (Cognito Developer Guide; AWS's answers in
+# amazon-cognito-identity-js #54 and #380).
+CODE_LIFETIME = timedelta(hours=24)
+
+
+def confirm_sign_up(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ConfirmSignUp as Cognito answers it, checked against the codes in the outbox.
+
+    Only the newest code sent confirms. An older one, once a newer one was sent, answers ExpiredCodeException
+    ("Invalid code provided, please request a code again."), as a code past its 24 hours does: resending
+    replaces the code (public reports: aws-sdk-net-extensions-cognito #137, amazon-cognito-identity-js #380;
+    emulators that follow Cognito, e.g. floci #2071, do the same). Success confirms the user and marks the
+    address the code went to as verified.
+    """
+    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+    code = params.get("ConfirmationCode", "")
+    pool = _find_pool(backend, client_id)
+    _check_secret_hash(pool.clients[client_id], params)
+    user = pool._get_user(username)
+    if user is None:
+        raise UserNotFoundError("Username/client id combination not found.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
+    if user.status == UserStatus.CONFIRMED:
+        raise NotAuthorizedError("User cannot be confirmed. Current status is CONFIRMED")
+    sent = STATE.codes_for(user.user_pool_id, user.id)
+    if sent and hmac.compare_digest(sent[0].code, code):
+        if datetime.now(UTC) - datetime.fromisoformat(sent[0].time) > CODE_LIFETIME:
+            raise ExpiredCodeException("Invalid code provided, please request a code again.")
+        user.status = UserStatus.CONFIRMED
+        user.confirmation_code = None
+        user.update_attributes([{"Name": f"{sent[0].attribute_name}_verified", "Value": "true"}])
+        return {}
+    if any(hmac.compare_digest(older.code, code) for older in sent[1:]):
+        raise ExpiredCodeException("Invalid code provided, please request a code again.")
+    raise CodeMismatchException("Invalid verification code provided, please try again.")
+
+
+_original_sign_up = CognitoIdpResponse.sign_up
+
+
+def _sign_up(self: CognitoIdpResponse) -> ActionResult:
+    """moto's SignUp, then the code Cognito sends an unconfirmed user with an address, into the outbox."""
+    result = _original_sign_up(self)
+    client_id, username = self._get_param("ClientId"), self._get_param("Username")
+    backend = self._get_region_agnostic_backend()._find_backend_for_clientid(client_id)
+    user = _find_pool(backend, client_id)._get_user(username)
+    if (
+        user is not None
+        and user.status == UserStatus.UNCONFIRMED
+        and ("email" in user.attribute_lookup or "phone_number" in user.attribute_lookup)
+    ):
+        _send_code(user, username, self.parameters)
+    return result
 
 
 def _action(operation: Any) -> Any:
@@ -323,8 +421,11 @@ def publish_public_parameter(name: str, value: str, region: str, account_id: str
 
 
 def install() -> None:
-    """Teach moto ResendConfirmationCode and put the call counter and fault hook on its dispatch (idempotent)."""
+    """Teach moto ResendConfirmationCode and ConfirmSignUp, send codes at SignUp, and put the call counter and
+    fault hook on its dispatch (idempotent)."""
     CognitoIdpResponse.resend_confirmation_code = _action(resend_confirmation_code)  # type: ignore[attr-defined]
+    CognitoIdpResponse.confirm_sign_up = _action(confirm_sign_up)  # type: ignore[method-assign]
+    CognitoIdpResponse.sign_up = _sign_up  # type: ignore[method-assign]
     CognitoIdpResponse.add_user_pool_client_secret = _action(add_client_secret)  # type: ignore[attr-defined]
     CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
     CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]
@@ -350,8 +451,9 @@ def aws_environment(endpoint: str, region: str) -> dict[str, str]:
 class Emulator:
     """moto's ThreadedMotoServer with the extensions installed, bound to loopback only."""
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, send_delay_seconds: float = 0.0) -> None:
         install()
+        STATE.send_delay_seconds = send_delay_seconds
         # werkzeug logs every request line; the local server's own log is what a developer wants to read.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)

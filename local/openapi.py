@@ -1,6 +1,6 @@
-"""The OpenAPI 3.1 document of the endpoint, generated from the code: the request and response models, the problem
-catalog and the route. `python -m local.openapi` prints it; `make openapi` writes docs/openapi.json, and a test
-fails when that file is stale. The local server serves it at GET /openapi.json.
+"""The OpenAPI 3.1 document of the endpoint, generated from the code: the route table, each route's request and
+response models, and the problem catalog. `python -m local.openapi` prints it; `make openapi` writes
+docs/openapi.json, and a test fails when that file is stale. The local server serves it at GET /openapi.json.
 """
 
 from __future__ import annotations
@@ -13,14 +13,14 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from resend_code.problems import CATALOG, ProblemType
+from resend_code.problems import CATALOG, METHOD_NOT_ALLOWED, ProblemType
 from resend_code.request_model import portable_json_schema
-from resend_code.response_model import AcceptedResponse, ProblemDocument
-from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD, ROUTE_PATH
+from resend_code.response_model import ProblemDocument
+from resend_code.route import MAX_BODY_BYTES
+from resend_code.routes import ROUTES, Route
 
 REF = "#/components/schemas/{model}"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
-REQUEST_REF = "#/components/schemas/ResendConfirmationCodeRequest"
 RETRY_AFTER = {
     "description": "Seconds to wait before trying again.",
     "schema": {"type": "integer", "minimum": 0},
@@ -59,43 +59,76 @@ def _problem_response(problems: list[ProblemType]) -> dict[str, Any]:
     return response
 
 
-def openapi_document() -> dict[str, Any]:
-    """The whole document, as a JSON-ready dict."""
-    schemas: dict[str, Any] = {}
-    request = portable_json_schema(ref_template=REF)
+def _title(model: type[BaseModel]) -> str:
+    return str(model.model_config.get("title") or model.__name__)
+
+
+def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
+    request = portable_json_schema(ref_template=REF, model=route.request_model)
     schemas.update(request.pop("$defs", {}))
-    schemas["ResendConfirmationCodeRequest"] = request
-    schemas["AcceptedResponse"] = _schema(AcceptedResponse, "serialization", schemas)
-    problem = _schema(ProblemDocument, "serialization", schemas)
-    problem["properties"]["code"]["enum"] = [p.code for p in CATALOG]
-    schemas["Problem"] = problem
+    schemas[_title(route.request_model)] = request
+    schemas[_title(route.response_model)] = _schema(route.response_model, "serialization", schemas)
 
     by_status: dict[int, list[ProblemType]] = defaultdict(list)
-    for problem_type in CATALOG:
+    for problem_type in route.problems:
         by_status[problem_type.status].append(problem_type)
-
-    post_responses: dict[str, Any] = {
+    responses: dict[str, Any] = {
         "200": {
-            "description": "Accepted. The same status, headers and body whether a code was sent, the account does "
-            "not exist or it is already confirmed (no account enumeration).",
+            "description": route.success,
             "headers": CORS_HEADERS,
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AcceptedResponse"}}},
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=_title(route.response_model))}}},
         }
     }
     for status in sorted(by_status):
         if status not in _OTHER_ROUTES:
-            post_responses[str(status)] = _problem_response(by_status[status])
+            responses[str(status)] = _problem_response(by_status[status])
+
+    return {
+        route.method.lower(): {
+            "operationId": route.operation_id,
+            "summary": route.summary,
+            "requestBody": {
+                "required": True,
+                "description": f"UTF-8 JSON, at most {MAX_BODY_BYTES} bytes.",
+                "content": {"application/json": {"schema": {"$ref": REF.format(model=_title(route.request_model))}}},
+            },
+            "responses": responses,
+        },
+        "options": {
+            "operationId": f"{route.operation_id}Preflight",
+            "summary": "CORS preflight (answered only when ALLOWED_ORIGINS is set)",
+            "responses": {
+                "204": {
+                    "description": "Preflight accepted; CORS headers only for an allowed Origin.",
+                    "headers": CORS_HEADERS,
+                },
+                "405": _problem_response([METHOD_NOT_ALLOWED]),
+            },
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole document, as a JSON-ready dict."""
+    schemas: dict[str, Any] = {}
+    paths = {route.path: _path_item(route, schemas) for route in ROUTES}
+    problem = _schema(ProblemDocument, "serialization", schemas)
+    problem["properties"]["code"]["enum"] = [p.code for p in CATALOG]
+    schemas["Problem"] = problem
 
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Resend confirmation code",
-            "version": "1.0.0",
-            "summary": "Resend a Cognito sign-up confirmation code without shipping the app client secret.",
+            "title": "Confirm sign-up and resend confirmation code",
+            "version": "1.1.0",
+            "summary": "Cognito's sign-up confirmation calls for an app client with a secret, without shipping it.",
             "description": "The server reads the app client's secret from Secrets Manager, computes SECRET_HASH "
-            "and calls Cognito ResendConfirmationCode, supplying the caller's IP address. Errors are RFC 9457 "
-            "problems with a stable `code`. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a request "
-            "with any other Origin is refused with 403 `origin_not_allowed`.",
+            "and calls Cognito (ResendConfirmationCode, ConfirmSignUp), supplying the caller's IP address. Errors "
+            "are RFC 9457 problems with a stable `code`. Neither route tells whether an account exists. Each "
+            "username, existing or not, gets a limited number of codes (by default one a minute and five a day) "
+            "and of confirmation attempts (by default five in 15 minutes), whichever IPs ask: over it, 429 "
+            "`attempt_limit_exceeded` with Retry-After. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a "
+            "request with any other Origin is refused with 403 `origin_not_allowed`.",
         },
         "servers": [
             {"url": "http://127.0.0.1:3000", "description": "make run (local emulator)"},
@@ -109,35 +142,7 @@ def openapi_document() -> dict[str, Any]:
                 },
             },
         ],
-        "paths": {
-            ROUTE_PATH: {
-                ROUTE_METHOD.lower(): {
-                    "operationId": "resendConfirmationCode",
-                    "summary": "Send a new sign-up confirmation code",
-                    "requestBody": {
-                        "required": True,
-                        "description": f"UTF-8 JSON, at most {MAX_BODY_BYTES} bytes.",
-                        "content": {
-                            "application/json": {
-                                "schema": {"$ref": "#/components/schemas/ResendConfirmationCodeRequest"}
-                            }
-                        },
-                    },
-                    "responses": post_responses,
-                },
-                "options": {
-                    "operationId": "resendConfirmationCodePreflight",
-                    "summary": "CORS preflight (answered only when ALLOWED_ORIGINS is set)",
-                    "responses": {
-                        "204": {
-                            "description": "Preflight accepted; CORS headers only for an allowed Origin.",
-                            "headers": CORS_HEADERS,
-                        },
-                        "405": _problem_response([p for p in CATALOG if p.status == 405]),
-                    },
-                },
-            }
-        },
+        "paths": paths,
         "components": {"schemas": schemas},
     }
 

@@ -1,10 +1,12 @@
 """Seed the emulator through boto3 with what a deployed stack would have: a pool, a client with a secret,
-the secret in Secrets Manager, and one unconfirmed and one confirmed user."""
+the secret in Secrets Manager, the pseudonym key, the limiter's table, and one unconfirmed and one confirmed user."""
 
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import boto3
 
@@ -13,6 +15,8 @@ from resend_code.secret_hash import compute_secret_hash
 UNCONFIRMED_USER = "unconfirmed@example.com"
 CONFIRMED_USER = "confirmed@example.com"
 SECRET_NAME = "local/resend-confirmation-code/app-client"
+PSEUDONYM_KEY_SECRET_NAME = "local/resend-confirmation-code/pseudonym-key"
+LIMITER_TABLE_NAME = "resend-confirmation-code-limits"
 # A throwaway password for the emulator's users only; nothing signs in with it.
 _SEED_PASSWORD = "Local-only-Passw0rd!"
 
@@ -24,6 +28,8 @@ class SeededPool:
     user_pool_id: str
     client_id: str
     secret_arn: str
+    pseudonym_key_arn: str
+    limiter_table_name: str
 
 
 def seed(endpoint_url: str, region: str) -> SeededPool:
@@ -55,4 +61,33 @@ def seed(endpoint_url: str, region: str) -> SeededPool:
             UserAttributes=[{"Name": "email", "Value": username}],
         )
     cognito.admin_confirm_sign_up(UserPoolId=pool["Id"], Username=CONFIRMED_USER)
-    return SeededPool(user_pool_id=pool["Id"], client_id=client["ClientId"], secret_arn=secret["ARN"])
+    return SeededPool(
+        user_pool_id=pool["Id"],
+        client_id=client["ClientId"],
+        secret_arn=secret["ARN"],
+        pseudonym_key_arn=_pseudonym_key(secretsmanager),
+        limiter_table_name=create_limiter_table(
+            boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
+        ),
+    )
+
+
+def _pseudonym_key(secretsmanager: Any) -> str:
+    # As the stack's generated secret: 64 random characters, unrelated to any client secret.
+    secret = secretsmanager.create_secret(Name=PSEUDONYM_KEY_SECRET_NAME, SecretString=secrets.token_urlsafe(48))
+    arn: str = secret["ARN"]
+    return arn
+
+
+def create_limiter_table(dynamodb: Any, name: str = LIMITER_TABLE_NAME) -> str:
+    """The limiter's table as the stack defines it: on-demand, key `pk`, TTL on `expiresAt`."""
+    dynamodb.create_table(
+        TableName=name,
+        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.update_time_to_live(
+        TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": "expiresAt"}
+    )
+    return name

@@ -2,8 +2,8 @@
 
 The server answers a few routes itself, never through the Lambda: the reference page (`/`, `/web/...`), the
 OpenAPI document (`/openapi.json`), and developer routes under `/_local/` (the outbox of codes the emulator
-sent, the AWS calls it served, and fault injection for tests). Everything else becomes an API Gateway REST
-proxy event for the very same lambda_handler that runs in AWS.
+sent, the AWS calls it served, fault injection and code ageing for tests). Everything else becomes an API Gateway
+REST proxy event for the very same lambda_handler that runs in AWS, its `resource` taken from the route table.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import Any
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
 from local.emulator import STATE, Fault
 from local.openapi import render as render_openapi
+from resend_code.routes import route_for
 
 WEB_DIR = Path(__file__).resolve().parent.parent / "web"
 STATIC_TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css"}
@@ -65,6 +66,22 @@ def _arm_fault(body: bytes) -> ProxyResponse:
     return _json(200, {"armed": request["operation"]})
 
 
+def _age_codes(body: bytes) -> ProxyResponse:
+    try:
+        request = json.loads(body)
+        seconds = float(request["seconds"])
+        username = request.get("username")
+    except (ValueError, KeyError, TypeError) as error:
+        return _json(400, {"message": f"expected {{seconds, username?}}: {error}"})
+    return _json(200, {"aged": STATE.age_codes(seconds, None if username is None else str(username))})
+
+
+def resource_for(path: str) -> str:
+    """The API Gateway `resource` of a request: its route's path, or the catch-all for any other path."""
+    route = route_for(path)
+    return route.path if route else "/{proxy+}"
+
+
 def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
     """Answer the routes the local server serves itself; None for everything that belongs to the Lambda."""
     if method in ("GET", "HEAD"):
@@ -79,6 +96,8 @@ def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
             return _json(200, STATE.outbox())
         if path == "/_local/calls":
             return _json(200, STATE.calls())
+    if path == "/_local/outbox/age" and method == "POST":
+        return _age_codes(body)
     if path == "/_local/faults":
         if method == "POST":
             return _arm_fault(body)
@@ -96,9 +115,8 @@ class LocalApiServer(ThreadingHTTPServer):
     # http.server's default listen backlog is 5; browsers and load tests open many connections at once.
     request_queue_size = 128
 
-    def __init__(self, address: tuple[str, int], resource: str) -> None:
+    def __init__(self, address: tuple[str, int]) -> None:
         super().__init__(address, _RequestHandler)
-        self.resource = resource
         self.invoke_lock = threading.Lock()
         # Set once the function's environment is ready (it depends on the port bound here).
         self.lambda_handler: LambdaHandler | None = None
@@ -138,7 +156,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
                     self.headers.items(),
                     body,
                     source_ip=self.client_address[0],
-                    resource=self.server.resource,
+                    resource=resource_for(path),
                 )
             )
         self._write(response)

@@ -2,10 +2,12 @@
 
 Usage: python -m ops.smoke ENDPOINT_URL [--origin https://app.example.com]
 
-ENDPOINT_URL is the stack's `EndpointUrl` output (the route's full URL). Four probes, one line each, exit code 1
-on any mismatch:
+ENDPOINT_URL is the stack's `EndpointUrl` output (the resend route's full URL). Five probes, one line each, exit
+code 1 on any mismatch:
 - a random username no account can have gets the neutral 200 with the documented headers (nothing is sent:
   there is no such user);
+- the confirm route, next to it, answers that username and a made-up code like a wrong code (400
+  code_mismatch, problem+json): the route is deployed and reaches Cognito with a hash it accepts;
 - a CORS preflight from `--origin` (one of allowedOrigins) is allowed for that origin (skipped without one);
 - an unknown route gets the gateway's problem+json 404;
 - a body of the wrong shape gets a problem+json 4xx.
@@ -28,6 +30,9 @@ from functools import partial
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TIMEOUT_SECONDS = 15
+# The confirm route's path (resend_code.route.CONFIRM_SIGN_UP_PATH; a test keeps them equal): this file uses the
+# standard library only.
+CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,17 @@ def neutral_answer(endpoint: str) -> tuple[bool, str]:
     return _line(not problems, "neutral answer", "; ".join(problems) or "200 with the documented headers")
 
 
+def confirm_route(endpoint: str) -> tuple[bool, str]:
+    """The confirm route answers a username no account can have, with a made-up code, like a wrong code."""
+    url = endpoint.rstrip("/").rsplit("/", 1)[0] + CONFIRM_SIGN_UP_PATH
+    username = f"smoke-{secrets.token_hex(8)}@example.invalid"
+    body = json.dumps({"username": username, "confirmationCode": "000000"}).encode()
+    answer = request(url, "POST", body, {"Content-Type": "application/json"})
+    code = answer.json().get("code")
+    ok = answer.status == 400 and answer.media_type() == PROBLEM_CONTENT_TYPE and code == "code_mismatch"
+    return _line(ok, "confirm route", f"status {answer.status}, code {code!r}")
+
+
 def cors_preflight(endpoint: str, origin: str | None) -> tuple[bool, str]:
     """An OPTIONS preflight from an allowed origin is allowed, for that origin exactly."""
     if not origin:
@@ -132,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     results: list[tuple[bool, str]] = []
     probes: list[Callable[[], tuple[bool, str]]] = [
         partial(neutral_answer, args.endpoint_url),
+        partial(confirm_route, args.endpoint_url),
         partial(cors_preflight, args.endpoint_url, args.origin),
         partial(unknown_route, args.endpoint_url),
         partial(bad_body, args.endpoint_url),

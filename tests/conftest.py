@@ -30,12 +30,17 @@ class SeededEmulator:
     client_id: str
     client_secret: str
     secret_arn: str
+    pseudonym_key_arn: str
+    limiter_table_name: str
 
     def secretsmanager(self):  # type: ignore[no-untyped-def]
         return boto3.client("secretsmanager", endpoint_url=self.endpoint, region_name=REGION)
 
     def cognito(self):  # type: ignore[no-untyped-def]
         return boto3.client("cognito-idp", endpoint_url=self.endpoint, region_name=REGION)
+
+    def dynamodb(self):  # type: ignore[no-untyped-def]
+        return boto3.client("dynamodb", endpoint_url=self.endpoint, region_name=REGION)
 
 
 @pytest.fixture(scope="session")
@@ -54,10 +59,25 @@ def emulator() -> Iterator[SeededEmulator]:
         UserPoolId=pool.user_pool_id, ClientId=pool.client_id
     )["UserPoolClient"]
     WATCH.add_client(pool.client_id, client["ClientSecret"])
-    yield SeededEmulator(endpoint, pool.user_pool_id, pool.client_id, client["ClientSecret"], pool.secret_arn)
+    watch_pseudonym_key(endpoint, pool.pseudonym_key_arn)
+    yield SeededEmulator(
+        endpoint,
+        pool.user_pool_id,
+        pool.client_id,
+        client["ClientSecret"],
+        pool.secret_arn,
+        pool.pseudonym_key_arn,
+        pool.limiter_table_name,
+    )
     server.stop()
     os.environ.clear()
     os.environ.update(saved)
+
+
+def watch_pseudonym_key(endpoint: str, arn: str) -> None:
+    """The pseudonym key must never leak either: with it, anyone could test guesses of a user_ref or limiter key."""
+    key = boto3.client("secretsmanager", endpoint_url=endpoint, region_name=REGION).get_secret_value(SecretId=arn)
+    WATCH.add_secret_value("pseudonym key", key["SecretString"])
 
 
 @pytest.fixture

@@ -1,14 +1,14 @@
-// The reference page: a username field and a "Resend code" button on top of resend-code.js.
-import { MESSAGES, cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
+// The reference confirmation screen: username, code, "Confirm" and "Resend code", on top of resend-code.js.
+// Each button has its own in-flight and cooldown state; every result is announced in the status region.
+import { MESSAGES, confirmSignUp, cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
 
-const form = document.getElementById("resend-form");
-const input = document.getElementById("username");
-const button = document.getElementById("resend");
+const form = document.getElementById("confirm-form");
+const username = document.getElementById("username");
+const code = document.getElementById("code");
 const status = document.getElementById("status");
 const outbox = document.getElementById("outbox");
 const outboxCode = document.getElementById("outbox-code");
-const LABEL = button.textContent;
-let cooldownTimer = null;
+const apiBase = form.dataset.apiBase || "";
 
 function show(kind, text) {
   status.dataset.kind = kind;
@@ -22,64 +22,142 @@ function formatWait(seconds) {
   return `${minutes}:${rest} min`;
 }
 
-function startCooldown(seconds) {
-  clearInterval(cooldownTimer);
-  let left = seconds;
-  const tick = () => {
-    if (left <= 0) {
-      clearInterval(cooldownTimer);
-      button.disabled = false;
-      button.textContent = LABEL;
-      button.removeAttribute("aria-describedby");
-      return;
-    }
-    button.disabled = true;
-    button.textContent = `${LABEL} (${formatWait(left)})`;
-    left -= 1;
+// One button's state: busy while its request is in flight, cooling down after, done for good once confirmed.
+function control(id) {
+  const button = document.getElementById(id);
+  const label = button.textContent;
+  let timer = null;
+  let busy = false;
+  let done = false;
+  const refresh = (text) => {
+    button.textContent = text || label;
+    button.disabled = busy || done || timer !== null;
   };
-  tick();
-  cooldownTimer = setInterval(tick, 1000);
+  return {
+    button,
+    get ready() {
+      return !busy && !done && timer === null;
+    },
+    start() {
+      busy = true;
+      refresh();
+    },
+    finish(wait) {
+      busy = false;
+      clearInterval(timer);
+      timer = null;
+      if (wait <= 0) return refresh();
+      let left = wait;
+      const tick = () => {
+        if (left <= 0) {
+          clearInterval(timer);
+          timer = null;
+          return refresh();
+        }
+        refresh(`${label} (${formatWait(left)})`);
+        left -= 1;
+      };
+      timer = setInterval(tick, 1000);
+      tick();
+    },
+    end() {
+      done = true;
+      clearInterval(timer);
+      timer = null;
+      refresh();
+    },
+  };
+}
+
+const confirm = control("confirm");
+const resend = control("resend");
+
+function invalid(input, text) {
+  show("invalid", text);
+  input.setAttribute("aria-invalid", "true");
+  input.focus();
+}
+
+function requireUsername() {
+  const value = username.value.trim();
+  if (!value) invalid(username, MESSAGES.invalid_request);
+  else username.removeAttribute("aria-invalid");
+  return value;
+}
+
+function withWait(result) {
+  let text = messageFor(result);
+  if (result.kind === "throttled") text += ` You can try again in ${formatWait(result.retryAfterSeconds)}.`;
+  return text;
 }
 
 // In local mode (make run) the server exposes the emulator's outbox: show the newest code for this user.
-async function refreshOutbox(username) {
+async function refreshOutbox(name) {
   try {
     const response = await fetch("/_local/outbox", { cache: "no-store" });
     if (!response.ok) return;
     const messages = await response.json();
     outbox.hidden = false;
-    const newest = messages.find((m) => m.username === username);
+    const newest = messages.find((m) => m.username === name);
     outboxCode.textContent = newest ? newest.code : "—";
   } catch {
     // Not local: nothing to show.
   }
 }
 
-form.addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const username = input.value.trim();
-  if (!username) {
-    show("invalid", MESSAGES.invalid_request);
-    input.setAttribute("aria-invalid", "true");
-    input.focus();
-    return;
-  }
-  input.removeAttribute("aria-invalid");
-  button.disabled = true;
+async function onResend() {
+  if (!resend.ready) return;
+  const name = requireUsername();
+  if (!name) return;
+  resend.start();
   show("pending", "Sending…");
-  const result = await resendConfirmationCode(form.dataset.apiBase || "", username);
-  let text = messageFor(result);
+  const result = await resendConfirmationCode(apiBase, name);
+  let text = withWait(result);
   if (result.kind === "sent" && result.codeDeliveryDetails) {
     text += ` Sent to ${result.codeDeliveryDetails.destination}.`;
   }
-  if (result.kind === "throttled") {
-    text += ` You can try again in ${formatWait(result.retryAfterSeconds)}.`;
-  }
   show(result.kind, text);
-  const wait = cooldownSeconds(result);
-  if (wait > 0) startCooldown(wait);
-  else button.disabled = false;
-  if (result.kind === "sent") await refreshOutbox(username);
-});
+  resend.finish(cooldownSeconds(result));
+  if (result.kind === "sent") {
+    // The next step is typing the new code; the resend button is cooling down, so focus must not stay on it.
+    code.focus();
+    await refreshOutbox(name);
+  }
+}
 
+async function onConfirm(event) {
+  event.preventDefault();
+  if (!confirm.ready) return; // a second Enter or click while the first is in flight sends nothing
+  const name = requireUsername();
+  if (!name) return;
+  const typed = code.value.replace(/\s+/g, "");
+  if (!typed) {
+    invalid(code, "Please enter the code from your message.");
+    return;
+  }
+  code.removeAttribute("aria-invalid");
+  confirm.start();
+  show("pending", "Confirming…");
+  const result = await confirmSignUp(apiBase, name, typed);
+  show(result.kind, withWait(result));
+  if (result.kind === "confirmed") {
+    confirm.end();
+    resend.end();
+    username.readOnly = true;
+    code.readOnly = true;
+    return;
+  }
+  confirm.finish(result.kind === "throttled" ? result.retryAfterSeconds : 0);
+  if (result.code === "code_mismatch") {
+    code.setAttribute("aria-invalid", "true");
+    code.select();
+    code.focus();
+  } else if (result.code === "code_expired" && resend.ready) {
+    resend.button.focus();
+  }
+}
+
+form.addEventListener("submit", onConfirm);
+resend.button.addEventListener("click", onResend);
+username.addEventListener("change", () => refreshOutbox(username.value.trim()));
 refreshOutbox("");

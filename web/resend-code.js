@@ -1,13 +1,21 @@
-// Resend a Cognito sign-up confirmation code through the resend-confirmation-code endpoint.
+// Resend a Cognito sign-up confirmation code, and confirm the sign-up with it, through the endpoint's two routes.
 // Copy this file as it is: no build step, no dependencies, any modern browser (ES2020 module).
 //
-//   import { resendConfirmationCode, messageFor } from "./resend-code.js";
-//   const result = await resendConfirmationCode("https://abc123.execute-api.eu-west-1.amazonaws.com/v1", "a@b.com");
+//   import { confirmSignUp, resendConfirmationCode, messageFor } from "./resend-code.js";
+//   const api = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1";
+//   const result = await resendConfirmationCode(api, "a@b.com");
 //   switch (result.kind) {
 //     case "sent":      /* show result.message; result.codeDeliveryDetails?.destination when the server reveals it */
 //     case "invalid":   /* fix the input: messageFor(result) and result.errors (field by field) */
 //     case "throttled": /* wait result.retryAfterSeconds before the next try */
 //     case "failed":    /* messageFor(result); try again later */
+//   }
+//   const confirmed = await confirmSignUp(api, "a@b.com", "123456");
+//   switch (confirmed.kind) {
+//     case "confirmed": /* the user can sign in now */
+//     case "invalid":   /* confirmed.code: "code_mismatch" (type it again), "code_expired" (offer the resend), ... */
+//     case "throttled": /* wait confirmed.retryAfterSeconds */
+//     case "failed":    /* messageFor(confirmed); try again later */
 //   }
 
 /** Human messages for each stable error `code` the endpoint answers with. */
@@ -15,26 +23,71 @@ export const MESSAGES = Object.freeze({
   invalid_json: "Something went wrong sending the request. Please try again.",
   invalid_request: "Please enter the e-mail address or username you signed up with.",
   server_supplied_field: "This app sent something it should not. Please update the app.",
+  code_mismatch: "That code is not right. Check the code in your latest message and try again.",
+  code_expired: "That code has expired or a newer one was sent. Use “Resend code” to get a new one.",
   unknown_client_id: "This app is not set up for code resends. Please contact support.",
   origin_not_allowed: "This page is not allowed to send codes. Please contact support.",
   request_blocked: "This request was blocked. Please try again later.",
   not_found: "The code service could not be found. Please contact support.",
   method_not_allowed: "The code service could not be reached correctly. Please contact support.",
+  alias_exists: "Another account already uses this e-mail address or phone number. Sign in to that account instead.",
   payload_too_large: "The request was too large.",
   unsupported_media_type: "Something went wrong sending the request. Please try again.",
   rate_limited: "Too many requests right now. Please wait a moment and try again.",
-  attempt_limit_exceeded: "Too many codes were requested for this account. Please wait before trying again.",
+  attempt_limit_exceeded: "Too many attempts for this username. Please wait before trying again.",
   internal_error: "Something went wrong on our side. Please try again later.",
-  delivery_failed: "We could not deliver the code. Please try again later.",
   upstream_error: "The sign-up service had a problem. Please try again later.",
   upstream_unavailable: "The sign-up service is unavailable. Please try again shortly.",
   upstream_timeout: "The sign-up service took too long to answer. Please try again.",
   network_error: "Could not reach the server. Check your connection and try again.",
 });
 
-const ROUTE = "/resend-confirmation-code";
+export const RESEND_ROUTE = "/resend-confirmation-code";
+export const CONFIRM_ROUTE = "/confirm-sign-up";
 const DEFAULT_TIMEOUT_MS = 15000;
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
+
+// POST a JSON body; the success document, or the problem turned into an "invalid", "throttled" or "failed" result.
+async function post(baseUrl, route, body, options) {
+  const fetchImpl = options.fetchImpl || fetch;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs || DEFAULT_TIMEOUT_MS);
+  let response;
+  try {
+    response = await fetchImpl(baseUrl + route, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+      signal: controller.signal,
+    });
+  } catch (error) {
+    return { problem: { kind: "failed", code: "network_error", message: MESSAGES.network_error, status: 0 } };
+  } finally {
+    clearTimeout(timer);
+  }
+
+  const document = await response.json().catch(() => ({}));
+  if (response.ok) return { document };
+  const code = typeof document.code === "string" ? document.code : "upstream_error";
+  const message = MESSAGES[code] || MESSAGES.upstream_error;
+  if (response.status === 429 || response.status === 503) {
+    const header = Number.parseInt(response.headers.get("Retry-After") || "", 10);
+    const retryAfterSeconds = Number.isFinite(header) && header >= 0 ? header : DEFAULT_RETRY_AFTER_SECONDS;
+    return { problem: { kind: "throttled", code, message, retryAfterSeconds } };
+  }
+  if ([400, 409, 413, 415].includes(response.status)) {
+    const errors = Array.isArray(document.errors) ? document.errors : [];
+    return { problem: { kind: "invalid", code, message, errors } };
+  }
+  return { problem: { kind: "failed", code, message, status: response.status } };
+}
+
+function optionalFields(options) {
+  const body = {};
+  if (options.clientId) body.clientId = options.clientId;
+  if (options.clientMetadata) body.clientMetadata = options.clientMetadata;
+  return body;
+}
 
 /**
  * @param {string} baseUrl  the API's base URL ("" for the same origin), without the route
@@ -46,53 +99,43 @@ const DEFAULT_RETRY_AFTER_SECONDS = 60;
  *   | {kind:"failed", code:string, message:string, status:number}>}
  */
 export async function resendConfirmationCode(baseUrl, username, options = {}) {
-  const body = { username };
-  if (options.clientId) body.clientId = options.clientId;
-  if (options.clientMetadata) body.clientMetadata = options.clientMetadata;
-  const fetchImpl = options.fetchImpl || fetch;
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), options.timeoutMs || DEFAULT_TIMEOUT_MS);
-  let response;
-  try {
-    response = await fetchImpl(baseUrl + ROUTE, {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
-      signal: controller.signal,
-    });
-  } catch (error) {
-    return { kind: "failed", code: "network_error", message: MESSAGES.network_error, status: 0 };
-  } finally {
-    clearTimeout(timer);
-  }
+  const { document, problem } = await post(baseUrl, RESEND_ROUTE, { username, ...optionalFields(options) }, options);
+  if (problem) return problem;
+  return { kind: "sent", message: document.message, codeDeliveryDetails: document.codeDeliveryDetails };
+}
 
-  const document = await response.json().catch(() => ({}));
-  if (response.ok) {
-    return { kind: "sent", message: document.message, codeDeliveryDetails: document.codeDeliveryDetails };
-  }
-  const code = typeof document.code === "string" ? document.code : "upstream_error";
-  const message = MESSAGES[code] || MESSAGES.upstream_error;
-  if (response.status === 429 || response.status === 503) {
-    const header = Number.parseInt(response.headers.get("Retry-After") || "", 10);
-    const retryAfterSeconds = Number.isFinite(header) && header >= 0 ? header : DEFAULT_RETRY_AFTER_SECONDS;
-    return { kind: "throttled", code, message, retryAfterSeconds };
-  }
-  if (response.status === 400 || response.status === 413 || response.status === 415) {
-    return { kind: "invalid", code, message, errors: Array.isArray(document.errors) ? document.errors : [] };
-  }
-  return { kind: "failed", code, message, status: response.status };
+/**
+ * @param {string} baseUrl          the API's base URL ("" for the same origin), without the route
+ * @param {string} username         the username or e-mail address the user signed up with
+ * @param {string} confirmationCode the code as typed; the server ignores whitespace in it
+ * @param {{clientId?: string, clientMetadata?: Record<string,string>, forceAliasCreation?: boolean,
+ *          timeoutMs?: number, fetchImpl?: typeof fetch}} [options]
+ * @returns {Promise<{kind:"confirmed", message:string}
+ *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
+ *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
+ *   | {kind:"failed", code:string, message:string, status:number}>}
+ *   An unknown or already-confirmed account answers "invalid" with code "code_mismatch", like a wrong code.
+ */
+export async function confirmSignUp(baseUrl, username, confirmationCode, options = {}) {
+  const body = { username, confirmationCode, ...optionalFields(options) };
+  if (typeof options.forceAliasCreation === "boolean") body.forceAliasCreation = options.forceAliasCreation;
+  const { document, problem } = await post(baseUrl, CONFIRM_ROUTE, body, options);
+  if (problem) return problem;
+  return { kind: "confirmed", message: document.message };
 }
 
 /** The message to show a person for any result. */
 export function messageFor(result) {
-  return result.kind === "sent" ? result.message : result.message || MESSAGES.upstream_error;
+  if (result.kind === "sent" || result.kind === "confirmed") return result.message;
+  return result.message || MESSAGES.upstream_error;
 }
 
 /**
- * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, a short pause
- * after a send (so a double click cannot send twice), none after a mistake the person can fix.
+ * Seconds to keep the button disabled after a result: the server's Retry-After when throttled, the server's
+ * default per-username cooldown (60 s) after a send (so neither a double click nor an early retry meets a 429),
+ * none after a mistake the person can fix.
  */
-export function cooldownSeconds(result, afterSendSeconds = 30) {
+export function cooldownSeconds(result, afterSendSeconds = 60) {
   if (result.kind === "throttled") return result.retryAfterSeconds;
   if (result.kind === "sent") return afterSendSeconds;
   return 0;

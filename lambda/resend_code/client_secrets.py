@@ -73,6 +73,25 @@ def get_app_client_credentials(client_id: str, secret_id: str, *, force_fetch: b
         raise
 
 
+# HMAC-SHA256 keys shorter than this give less than the hash's strength; the stack generates 64 characters.
+PSEUDONYM_KEY_MIN_LENGTH = 32
+
+
+def get_pseudonym_key(secret_id: str) -> str:
+    """The key of the username pseudonym (a plain SecretString, at least 32 characters), cached like the
+    app clients' secrets. Raises SecretUnavailableError or MalformedSecretError."""
+    try:
+        key = _provider().get(secret_id)
+    except GetParameterError as error:
+        raise SecretUnavailableError("the pseudonym key could not be read") from error.__context__
+    if not isinstance(key, str) or len(key) < PSEUDONYM_KEY_MIN_LENGTH:
+        _provider().clear_cache()  # type: ignore[no-untyped-call]
+        raise MalformedSecretError(
+            f"the pseudonym key is not a string of at least {PSEUDONYM_KEY_MIN_LENGTH} characters"
+        )
+    return key
+
+
 def _credentials_from(document: object, client_id: str) -> AppClientCredentials:
     if not isinstance(document, dict):
         raise MalformedSecretError("the secret is not a JSON object")

@@ -16,6 +16,15 @@ COGNITO_ERROR = "CognitoError"
 ERROR_CODE = "ErrorCode"
 # One undimensioned count of Cognito failures the caller saw as a problem (429/5xx), for a single alarm.
 COGNITO_FAILURE = "CognitoFailure"
+# ConfirmSignUp accepted the code: the user is CONFIRMED.
+SIGN_UP_CONFIRMED = "SignUpConfirmed"
+# ConfirmSignUp refused, answered code_mismatch, code_expired or alias_exists, by Reason: Cognito's error code,
+# with NotAuthorizedException split into AlreadyConfirmed and UserDisabled. The caller cannot tell an unknown,
+# confirmed or disabled user from a wrong code; the operator can, here.
+CONFIRMATION_REFUSED = "ConfirmationRefused"
+# One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
+# the caller was answered neutrally for (upstream_errors.ACCOUNT_FAULTS), for a single alarm.
+COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"
 # Secrets Manager could not give the app client's secret, by Reason.
 SECRETS_MANAGER_ERROR = "SecretsManagerError"
 # The request failed validation (or origin, route, method checks) before anything reached AWS, by Reason (the
@@ -24,6 +33,14 @@ REQUEST_REJECTED = "RequestRejected"
 REASON = "Reason"
 # Cognito refused the secret hash and the secret was read again (a rotation in progress).
 SECRET_REFRESHED = "SecretRefreshed"
+# The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", ...).
+LIMIT_REACHED = "LimitReached"
+POLICY = "Policy"
+# The limiter's DynamoDB table could not be used and the request went on unlimited (fail open); undimensioned,
+# for one alarm (the reason is in the log line).
+LIMITER_UNAVAILABLE = "LimiterUnavailable"
+# An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
+RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
 # Cognito refused for a reason of the pool's or app client's set-up or of the account's limits, not of the one
 # request (see refusal_kinds.py), answered neutrally or as a problem; undimensioned, so one alarm can take its
 # share of all requests: when it rises, codes have stopped going out while callers still read the neutral 200.

@@ -41,6 +41,17 @@ SERVER_SUPPLIED_FIELD = ProblemType(
     "Field supplied by the server",
     "The secret hash, the client secret and the caller's IP address are supplied by the server; remove them.",
 )
+# ConfirmSignUp's answers a person acts on. An unknown, already-confirmed or disabled user answers
+# code_mismatch too (see upstream_errors.CONFIRM_SIGN_UP_ERRORS), so these tell nothing about who exists.
+CODE_MISMATCH = ProblemType(
+    "code_mismatch", 400, "Wrong code", "The confirmation code is not the one that was sent; check it and try again."
+)
+CODE_EXPIRED = ProblemType(
+    "code_expired",
+    400,
+    "Code expired",
+    "The confirmation code has expired or was replaced by a newer one; ask for a new code.",
+)
 UNKNOWN_CLIENT_ID = ProblemType(
     "unknown_client_id", 400, "Unknown app client", "clientId is not one of the app clients this endpoint serves."
 )
@@ -53,6 +64,13 @@ REQUEST_BLOCKED = ProblemType(
 NOT_FOUND = ProblemType("not_found", 404, "Not found", "There is no such resource.")
 METHOD_NOT_ALLOWED = ProblemType(
     "method_not_allowed", 405, "Method not allowed", "This resource does not accept that method."
+)
+# Only the holder of the right code reaches this answer: Cognito checks the code before the alias.
+ALIAS_EXISTS = ProblemType(
+    "alias_exists",
+    409,
+    "Alias exists",
+    "Another account already uses this e-mail address or phone number; sign in to that account instead.",
 )
 PAYLOAD_TOO_LARGE = ProblemType("payload_too_large", 413, "Payload too large", "The body is larger than allowed.")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(
@@ -68,20 +86,18 @@ RATE_LIMITED = ProblemType(
     "Too many requests are being made right now; retry after the time given in Retry-After.",
     retry_after_seconds=1,
 )
-# Cognito does not publish its per-user attempt limit or its window and says not to retry soon; 15 minutes
-# is a conservative wait that the reference page and the snippets show as a cooldown.
+# The endpoint's own per-username limit (limiter.py): the same for every string, whether or not an account has
+# it, so it says "username", never "account". Retry-After is the wait the limiter computed (the default here is
+# the default cooldown, for documents that need one number).
 ATTEMPT_LIMIT_EXCEEDED = ProblemType(
     "attempt_limit_exceeded",
     429,
     "Attempt limit exceeded",
-    "Too many codes were requested for this account; retry after the time given in Retry-After.",
-    retry_after_seconds=900,
+    "Too many attempts for this username; retry after the time given in Retry-After.",
+    retry_after_seconds=60,
 )
 INTERNAL_ERROR = ProblemType(
     "internal_error", 500, "Internal error", "The request could not be completed. It has been logged."
-)
-DELIVERY_FAILED = ProblemType(
-    "delivery_failed", 502, "Code delivery failed", "The code could not be delivered; try again later."
 )
 UPSTREAM_ERROR = ProblemType(
     "upstream_error", 502, "Upstream error", "The identity service failed to handle the request; try again later."
@@ -101,17 +117,19 @@ CATALOG: tuple[ProblemType, ...] = (
     INVALID_JSON,
     INVALID_REQUEST,
     SERVER_SUPPLIED_FIELD,
+    CODE_MISMATCH,
+    CODE_EXPIRED,
     UNKNOWN_CLIENT_ID,
     ORIGIN_NOT_ALLOWED,
     REQUEST_BLOCKED,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
+    ALIAS_EXISTS,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     RATE_LIMITED,
     ATTEMPT_LIMIT_EXCEEDED,
     INTERNAL_ERROR,
-    DELIVERY_FAILED,
     UPSTREAM_ERROR,
     UPSTREAM_UNAVAILABLE,
     UPSTREAM_TIMEOUT,
@@ -154,7 +172,10 @@ class ProblemBody:
 
 
 def render_problem(problem: Problem) -> ProblemBody:
-    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503)."""
+    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429 and 503).
+
+    Retry-After is the problem's own header when it has one (a computed wait), else the type's default.
+    """
     problem_type = problem.problem_type
     document = ProblemDocument(
         type=problem_type.type_uri,
@@ -166,5 +187,6 @@ def render_problem(problem: Problem) -> ProblemBody:
     )
     headers = dict(problem.headers)
     if problem_type.retry_after_seconds is not None:
-        headers["Retry-After"] = str(problem_type.retry_after_seconds)
+        # A computed wait (the limiter's) wins over the type's default.
+        headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
     return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)

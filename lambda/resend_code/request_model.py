@@ -1,15 +1,25 @@
-"""The request body: the single source of truth for the Lambda's validation, the API Gateway model and OpenAPI.
+"""The request bodies, one model per route: the single source of truth for the Lambda's validation, the API
+Gateway models and OpenAPI.
 
-It mirrors the SDKs' ResendConfirmationCodeRequest minus what the server supplies: the secret hash (computed
-here), the client secret (never leaves Secrets Manager) and the caller's IP address (taken from API Gateway's
-request context, never from the body).
+Each mirrors the SDKs' request (ResendConfirmationCodeRequest, ConfirmSignUpRequest) minus what the server
+supplies: the secret hash (computed here), the client secret (never leaves Secrets Manager) and the caller's IP
+address (taken from API Gateway's request context, never from the body).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
@@ -27,20 +37,45 @@ CLIENT_METADATA_MAX_ENTRIES = 10
 CLIENT_METADATA_KEY_MAX_LENGTH = 64
 CLIENT_METADATA_VALUE_MAX_LENGTH = 256
 
-# Names a caller might send for values only the server may supply, compared case-insensitively.
+# Names a caller might send for values only the server may supply, compared case-insensitively and ignoring
+# separators (secretHash, SECRET_HASH, secret-hash), at any level: object fields and clientMetadata keys alike.
 SERVER_SUPPLIED_FIELDS = frozenset({"secrethash", "clientsecret", "ipaddress", "sourceip"})
+
+
+def is_server_supplied(name: str) -> bool:
+    """True when name is, up to case and separators, one of SERVER_SUPPLIED_FIELDS."""
+    return re.sub(r"[^a-z0-9]", "", name.lower()) in SERVER_SUPPLIED_FIELDS
+
 
 Username = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN)]
 ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=CLIENT_ID_PATTERN)]
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_METADATA_KEY_MAX_LENGTH)]
 MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
 
+# ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`. Cognito sends six
+# digits; a code can hold no whitespace, so whitespace a person types or pastes around or inside it ("123 456")
+# is unambiguous and removed before the check.
+CONFIRMATION_CODE_PATTERN = r"^\S+$"
+CONFIRMATION_CODE_MAX_LENGTH = 2048
+
+
+def _without_whitespace(value: Any) -> Any:
+    return "".join(value.split()) if isinstance(value, str) else value
+
+
+# The validator wraps the constrained string, so it runs first and the constraints check what Cognito will get.
+ConfirmationCode = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=CONFIRMATION_CODE_MAX_LENGTH, pattern=CONFIRMATION_CODE_PATTERN),
+    BeforeValidator(_without_whitespace),
+]
+
 
 def _reject_server_supplied_fields(data: Any) -> Any:
     """Name the field when a caller sends something the server supplies, instead of a bare 'extra field'."""
     if isinstance(data, dict):
         for key in data:
-            if isinstance(key, str) and key.lower() in SERVER_SUPPLIED_FIELDS:
+            if isinstance(key, str) and is_server_supplied(key):
                 raise PydanticCustomError(
                     "server_supplied_field",
                     "{field} is supplied by the server; remove it from the request",
@@ -62,6 +97,14 @@ class _RequestPart(BaseModel):
     @classmethod
     def _server_supplied(cls, data: Any) -> Any:
         return _reject_server_supplied_fields(data)
+
+    # On every model that has clientMetadata (both routes' requests); check_fields=False lets the parts without it
+    # share this base.
+    @field_validator("client_metadata", mode="before", check_fields=False)
+    @classmethod
+    def _no_server_supplied_metadata(cls, value: Any) -> Any:
+        # The trigger would read a "secretHash" key as if the server had put it there: refuse it as at the top.
+        return _reject_server_supplied_fields(value)
 
 
 class AnalyticsMetadata(_RequestPart):
@@ -106,20 +149,63 @@ class ResendConfirmationCodeRequest(_RequestPart):
     user_context_data: UserContextData | None = None
 
 
+class ConfirmSignUpRequest(_RequestPart):
+    """Confirm a user's sign-up with the code Cognito sent them."""
+
+    model_config = ConfigDict(title="ConfirmSignUpRequest")
+
+    username: Username = Field(
+        description="The username or alias (such as the e-mail address) the user signed up with.",
+        examples=["someone@example.com"],
+    )
+    confirmation_code: ConfirmationCode = Field(
+        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored.",
+        examples=["123456"],
+    )
+    client_id: ClientId | None = Field(
+        default=None,
+        description="One of the app clients the server is configured for; the server's default when absent.",
+    )
+    client_metadata: dict[MetadataKey, MetadataValue] | None = Field(
+        default=None,
+        max_length=CLIENT_METADATA_MAX_ENTRIES,
+        description="Passed to the user pool's post confirmation trigger only; Cognito neither stores nor "
+        "encrypts it, so it must not carry sensitive data.",
+    )
+    analytics_metadata: AnalyticsMetadata | None = None
+    user_context_data: UserContextData | None = None
+    force_alias_creation: bool | None = Field(
+        default=None,
+        description="When another user already has this e-mail address or phone number as an alias, move the "
+        "alias to this user instead of answering alias_exists.",
+    )
+
+
+RequestModel = ResendConfirmationCodeRequest | ConfirmSignUpRequest
+
 USERNAME_RULE = (
     "1-128 characters, each a letter, mark, symbol, number or punctuation (Unicode categories L, M, S, N, P): "
     "no whitespace, control or zero-width characters."
 )
 
 
-def portable_json_schema(ref_template: str) -> dict[str, Any]:
-    """The request's JSON Schema for tools whose regex dialect has no Unicode property classes.
+CONFIRMATION_CODE_RULE = "1-2048 characters other than whitespace once whitespace is removed."
+
+
+def portable_json_schema(ref_template: str, model: type[BaseModel] = ResendConfirmationCodeRequest) -> dict[str, Any]:
+    """A request model's JSON Schema for tools whose regex dialect has no Unicode property classes.
 
     API Gateway's validator, OpenAPI validators and Schemathesis compile `pattern` with engines that lack
     `\\p{L}`; for them the username pattern becomes words in its description. The Lambda still checks it.
+    The confirmation code's pattern goes too: the Lambda removes whitespace before checking it, so a gateway
+    checking the raw value would refuse a pasted " 123456".
     """
-    schema = ResendConfirmationCodeRequest.model_json_schema(by_alias=True, ref_template=ref_template)
-    username = schema["properties"]["username"]
-    username.pop("pattern")
-    username["description"] = f"{username['description']} {USERNAME_RULE}"
+    schema = model.model_json_schema(by_alias=True, ref_template=ref_template)
+    properties = schema["properties"]
+    properties["username"].pop("pattern")
+    properties["username"]["description"] = f"{properties['username']['description']} {USERNAME_RULE}"
+    if "confirmationCode" in properties:
+        code = properties["confirmationCode"]
+        code.pop("pattern")
+        code["description"] = f"{code['description']} {CONFIRMATION_CODE_RULE}"
     return schema

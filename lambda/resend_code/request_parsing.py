@@ -5,9 +5,9 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from resend_code.problems import (
     INVALID_JSON,
@@ -18,8 +18,10 @@ from resend_code.problems import (
     FieldError,
     Problem,
 )
-from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_model import RequestModel, ResendConfirmationCodeRequest
 from resend_code.route import MAX_BODY_BYTES
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
@@ -81,10 +83,10 @@ def _field_path(location: tuple[str | int, ...], context: dict[str, Any] | None)
     return ".".join(parts) or "(body)"
 
 
-def validate_request(document: Any) -> ResendConfirmationCodeRequest:
-    """Validate a parsed document against the request model; never echo the input back."""
+def validate_request(document: Any, model: type[Model] = ResendConfirmationCodeRequest) -> Model:  # type: ignore[assignment]
+    """Validate a parsed document against the route's request model; never echo the input back."""
     try:
-        return ResendConfirmationCodeRequest.model_validate(document)
+        return model.model_validate(document)
     except ValidationError as error:
         details = error.errors(include_url=False, include_input=False)
         errors = tuple(
@@ -95,8 +97,34 @@ def validate_request(document: Any) -> ResendConfirmationCodeRequest:
         raise Problem(INVALID_REQUEST, errors=errors) from None
 
 
-def parse_request(body: bytes, content_type: str | None) -> ResendConfirmationCodeRequest:
+CLIENT_METADATA_KEY_NOT_ALLOWED = "client_metadata_key_not_allowed"
+
+
+def check_client_metadata_keys(request: RequestModel, allowed: frozenset[str] | None) -> None:
+    """Refuse clientMetadata keys outside the operator's allow-list (ALLOWED_CLIENT_METADATA_KEYS; None = any).
+
+    Raises Problem(INVALID_REQUEST) with one error per refused key, at `clientMetadata.<key>`; keys compare
+    exactly, as the trigger reads them.
+    """
+    if allowed is None or not request.client_metadata:
+        return
+    refused = sorted(key for key in request.client_metadata if key not in allowed)
+    if refused:
+        errors = tuple(
+            FieldError(
+                f"clientMetadata.{key}", CLIENT_METADATA_KEY_NOT_ALLOWED, "This clientMetadata key is not accepted"
+            )
+            for key in refused
+        )
+        raise Problem(INVALID_REQUEST, errors=errors)
+
+
+def parse_request(
+    body: bytes,
+    content_type: str | None,
+    model: type[Model] = ResendConfirmationCodeRequest,  # type: ignore[assignment]
+) -> Model:
     """Size, content type, JSON, schema: in that order, so the cheapest refusal comes first."""
     check_size(body)
     check_content_type(content_type)
-    return validate_request(parse_json(body))
+    return validate_request(parse_json(body), model)

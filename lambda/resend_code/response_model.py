@@ -19,7 +19,7 @@ class CodeDeliveryDetails(_ResponsePart):
 
 
 class AcceptedResponse(_ResponsePart):
-    """The same answer whether or not the account exists or is already confirmed."""
+    """The same answer whether or not the account exists, is already confirmed, or made Cognito fail."""
 
     model_config = ConfigDict(title="AcceptedResponse")
 
@@ -46,3 +46,11 @@ class ProblemDocument(_ResponsePart):
     detail: str
     code: str
     errors: list[FieldErrorDocument] | None = None
+
+
+class ConfirmedResponse(_ResponsePart):
+    """The sign-up is confirmed: the user can sign in."""
+
+    model_config = ConfigDict(title="ConfirmedResponse")
+
+    message: str

@@ -13,10 +13,21 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from resend_code.limiter import LimitPolicy
 from resend_code.request_model import CLIENT_ID_PATTERN
 
 _ORIGIN = re.compile(r"^https?://[A-Za-z0-9.-]+(:\d{1,5})?$")
 _TRUE, _FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
+
+
+# The issue's defaults: a code a minute at most, five a day, per username.
+DEFAULT_RESEND_LIMIT = LimitPolicy("resend", cooldown_seconds=60, max_per_window=5, window_seconds=86_400)
+# Confirm attempts per username (issue 11): a six-digit code has 1,000,000 values and lives 24 hours. Five
+# attempts per 15 minutes allow at most 480 guesses a day, a 0.048 % chance of hitting one code in its lifetime,
+# while a person who mistypes waits 15 minutes at most. No cooldown: retyping a mistyped code at once is normal.
+# Cognito's own attempt limit is unpublished and only a real account reaches it; this cap counts every attempt
+# before Cognito, for every string alike, and is meant to be reached first.
+DEFAULT_CONFIRM_LIMIT = LimitPolicy("confirm", cooldown_seconds=0, max_per_window=5, window_seconds=900)
 
 
 class ConfigurationError(Exception):
@@ -35,6 +46,16 @@ class Settings:
     forward_caller_ip: bool
     cognito_connect_timeout_seconds: float
     cognito_read_timeout_seconds: float
+    limiter_table_name: str | None = None
+    """DynamoDB table of the per-username limiter; None turns the limit off (the function logs it once)."""
+    resend_limit: LimitPolicy = DEFAULT_RESEND_LIMIT
+    confirm_limit: LimitPolicy = DEFAULT_CONFIRM_LIMIT
+    pseudonym_key_secret_id: str | None = None
+    """Secrets Manager secret holding the key of the username pseudonym (user_ref, limiter key); None: no user_ref."""
+    response_floor_seconds: float = 0.0
+    """Minimum response time of an answer that reached Cognito; 0 = no floor."""
+    allowed_client_metadata_keys: frozenset[str] | None = None
+    """clientMetadata keys a caller may send; None = any key (within the request model's bounds)."""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,6 +69,11 @@ class Settings:
             default_client_id = next(iter(app_clients))
         if default_client_id not in app_clients:
             raise ConfigurationError("DEFAULT_CLIENT_ID must be one of the client ids in APP_CLIENTS")
+        limiter_table_name = env.get("LIMITER_TABLE_NAME") or None
+        pseudonym_key_secret_id = env.get("PSEUDONYM_KEY_SECRET_ID") or None
+        if limiter_table_name and not pseudonym_key_secret_id:
+            # The limiter's key is the username's keyed pseudonym; without its key there is nothing safe to key on.
+            raise ConfigurationError("LIMITER_TABLE_NAME needs PSEUDONYM_KEY_SECRET_ID (the limiter keys on it)")
         return cls(
             app_clients=app_clients,
             default_client_id=default_client_id,
@@ -57,6 +83,14 @@ class Settings:
             # Tight by default: the function's 10 s timeout must cover a secret read and this one attempt.
             cognito_connect_timeout_seconds=_number(env, "COGNITO_CONNECT_TIMEOUT_SECONDS", 1.0, 0.1, 10.0),
             cognito_read_timeout_seconds=_number(env, "COGNITO_READ_TIMEOUT_SECONDS", 3.0, 0.1, 10.0),
+            limiter_table_name=limiter_table_name,
+            resend_limit=_resend_limit(env),
+            confirm_limit=_confirm_limit(env),
+            pseudonym_key_secret_id=pseudonym_key_secret_id,
+            # Milliseconds in the environment (the unit people think of response times in); the function's 10 s
+            # timeout must still cover the floor, so it is capped at 5 s.
+            response_floor_seconds=_whole(env, "RESPONSE_TIME_FLOOR_MS", 0, 0, 5_000) / 1000,
+            allowed_client_metadata_keys=_metadata_keys(env.get("ALLOWED_CLIENT_METADATA_KEYS")),
         )
 
     def secret_id_for(self, client_id: str) -> str | None:
@@ -105,14 +139,46 @@ def _flag(env: Mapping[str, str], name: str, *, default: bool) -> bool:
     raise ConfigurationError(f"{name} must be true or false")
 
 
-def _number(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+def _resend_limit(env: Mapping[str, str]) -> LimitPolicy:
+    default = DEFAULT_RESEND_LIMIT
+    return LimitPolicy(
+        default.name,
+        cooldown_seconds=_whole(env, "RESEND_COOLDOWN_SECONDS", default.cooldown_seconds, 0, 86_400),
+        # The item keeps one timestamp per acquisition in the window: 1000 of them stay under DynamoDB's 400 KB.
+        max_per_window=_whole(env, "RESEND_MAX_PER_WINDOW", default.max_per_window, 1, 1_000),
+        window_seconds=_whole(env, "RESEND_WINDOW_SECONDS", default.window_seconds, 1, 30 * 86_400),
+    )
+
+
+def _confirm_limit(env: Mapping[str, str]) -> LimitPolicy:
+    default = DEFAULT_CONFIRM_LIMIT
+    return LimitPolicy(
+        default.name,
+        cooldown_seconds=0,
+        max_per_window=_whole(env, "CONFIRM_MAX_PER_WINDOW", default.max_per_window, 1, 100),
+        window_seconds=_whole(env, "CONFIRM_WINDOW_SECONDS", default.window_seconds, 60, 86_400),
+    )
+
+
+def _metadata_keys(raw: str | None) -> frozenset[str] | None:
+    keys = frozenset(key.strip() for key in (raw or "").split(",") if key.strip())
+    return keys or None
+
+
+def _whole(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    return int(_number(env, name, default, low, high, whole=True))
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, low: float, high: float, *, whole: bool = False
+) -> float:
     raw = env.get(name)
     if raw is None or raw == "":
         return default
     try:
-        value = float(raw)
+        value = float(int(raw)) if whole else float(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a number") from None
+        raise ConfigurationError(f"{name} must be a {'whole number' if whole else 'number'}") from None
     if not low <= value <= high:
         raise ConfigurationError(f"{name} must be between {low:g} and {high:g}")
     return value

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from resend_code.route import MAX_BODY_BYTES, ROUTE_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
 
 JSON = {"Content-Type": "application/json"}
 
@@ -103,6 +103,18 @@ CORPUS: list[BadInput] = [
         400,
         "server_supplied_field",
     ),
+    BadInput(
+        "metadata-secret-hash",
+        _json({"username": "a", "clientMetadata": {"secretHash": "x"}}),
+        400,
+        "server_supplied_field",
+    ),
+    BadInput(
+        "metadata-ip-snake-case",
+        _json({"username": "a", "clientMetadata": {"ip_address": "1.1.1.1"}}),
+        400,
+        "server_supplied_field",
+    ),
     BadInput("unknown-client", _json({"username": "a", "clientId": "someoneelse"}), 400, "unknown_client_id"),
     # Size
     BadInput("one-byte-over", _padded(MAX_BODY_BYTES + 1), 413, "payload_too_large"),
@@ -157,6 +169,50 @@ CORPUS: list[BadInput] = [
         headers={**JSON, "Origin": "https://evil.example"},
     ),
     BadInput("null-origin", _json({"username": "a"}), 403, "origin_not_allowed", headers={**JSON, "Origin": "null"}),
+    # The confirm route: the same pipeline, and its own field
+    *[
+        BadInput(f"confirm-{name}", body, status, code, path=CONFIRM_SIGN_UP_PATH)
+        for name, body, status, code in (
+            ("empty-body", b"", 400, "invalid_json"),
+            ("no-code", _json({"username": "a"}), 400, "invalid_request"),
+            ("no-username", _json({"confirmationCode": "123456"}), 400, "invalid_request"),
+            ("empty-code", _json({"username": "a", "confirmationCode": ""}), 400, "invalid_request"),
+            ("whitespace-code", _json({"username": "a", "confirmationCode": " \t "}), 400, "invalid_request"),
+            ("numeric-code", _json({"username": "a", "confirmationCode": 123456}), 400, "invalid_request"),
+            ("long-code", _json({"username": "a", "confirmationCode": "1" * 2049}), 400, "invalid_request"),
+            (
+                "string-alias-flag",
+                _json({"username": "a", "confirmationCode": "1", "forceAliasCreation": "true"}),
+                400,
+                "invalid_request",
+            ),
+            ("session", _json({"username": "a", "confirmationCode": "1", "session": "x" * 20}), 400, "invalid_request"),
+            (
+                "secret-hash",
+                _json({"username": "a", "confirmationCode": "1", "secretHash": "x"}),
+                400,
+                "server_supplied_field",
+            ),
+            ("snake-case", _json({"username": "a", "confirmation_code": "1"}), 400, "invalid_request"),
+        )
+    ],
+    BadInput("confirm-method-get", b"", 405, "method_not_allowed", method="GET", path=CONFIRM_SIGN_UP_PATH),
+    BadInput(
+        "confirm-text-plain",
+        b"a 123456",
+        415,
+        "unsupported_media_type",
+        headers={"Content-Type": "text/plain"},
+        path=CONFIRM_SIGN_UP_PATH,
+    ),
+    BadInput(
+        "confirm-disallowed-origin",
+        _json({"username": "a", "confirmationCode": "1"}),
+        403,
+        "origin_not_allowed",
+        headers={**JSON, "Origin": "https://evil.example"},
+        path=CONFIRM_SIGN_UP_PATH,
+    ),
 ]
 
 # Request bodies that are fine: the charset variants a client may send.

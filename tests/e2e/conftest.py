@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +18,8 @@ import boto3
 import pytest
 import requests
 
+from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME
+from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -27,7 +30,29 @@ FUNCTION_SETTINGS = (
     "ALLOWED_ORIGINS",
     "REVEAL_DELIVERY_DETAILS",
     "FORWARD_CALLER_IP",
+    "LIMITER_TABLE_NAME",
+    "PSEUDONYM_KEY_SECRET_ID",
+    "RESEND_COOLDOWN_SECONDS",
+    "RESEND_MAX_PER_WINDOW",
+    "RESEND_WINDOW_SECONDS",
+    "CONFIRM_MAX_PER_WINDOW",
+    "CONFIRM_WINDOW_SECONDS",
+    "RESPONSE_TIME_FLOOR_MS",
+    "ALLOWED_CLIENT_METADATA_KEYS",
 )
+
+# Test stacks keep the limiter on (every request goes through DynamoDB) but loose, and the response-time floor
+# off, so the many tests that resend to the seeded user neither wait nor trip the limit; the limit and the floor
+# are proven with make run's own defaults on stacks of their own (test_limits.py), started with
+# make_run_defaults=True.
+LOOSE_LIMITS = {
+    "RESEND_COOLDOWN_SECONDS": "0",
+    "RESEND_MAX_PER_WINDOW": "1000",
+    # A one-second window keeps the seeded user's item small however many requests a test sends.
+    "RESEND_WINDOW_SECONDS": "1",
+    "CONFIRM_MAX_PER_WINDOW": "100",
+    "RESPONSE_TIME_FLOOR_MS": "0",
+}
 
 
 @dataclass
@@ -53,8 +78,8 @@ class LocalApi:
         )
 
     def secret_arn(self) -> str:
-        """The Secrets Manager secret the function reads (the only one seeded)."""
-        arn: str = self.aws("secretsmanager").list_secrets()["SecretList"][0]["ARN"]
+        """The Secrets Manager secret holding the app client's credentials (not the pseudonym key)."""
+        arn: str = self.aws("secretsmanager").describe_secret(SecretId=SECRET_NAME)["ARN"]
         return arn
 
     def calls(self, operation: str) -> int:
@@ -68,7 +93,7 @@ class LocalApi:
     def log(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
-    def arm_fault(self, operation: str, error_code: str, **fault: Any) -> None:
+    def arm_fault(self, operation: str, error_code: str | None, **fault: Any) -> None:
         """Make the emulator answer the next call(s) of `operation` with an AWS error."""
         body = {"operation": operation, "errorCode": error_code, **fault}
         requests.post(f"{self.url}/_local/faults", json=body, timeout=5).raise_for_status()
@@ -76,13 +101,44 @@ class LocalApi:
     def disarm_faults(self) -> None:
         requests.delete(f"{self.url}/_local/faults", timeout=5).raise_for_status()
 
+    def age_codes(self, seconds: float, username: str) -> None:
+        """Make the codes sent to `username` `seconds` older (the emulator's clock knob for code expiry)."""
+        body = {"seconds": seconds, "username": username}
+        requests.post(f"{self.url}/_local/outbox/age", json=body, timeout=5).raise_for_status()
 
-def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> LocalApi:
-    """Start `python -m local` on free ports, wait until it serves, and read its banner."""
+    def sign_up(self, prefix: str = "new") -> str:
+        """Sign up a fresh UNCONFIRMED user (the emulator 'sends' its first code) and return its username."""
+        username = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+        self.aws("cognito-idp").sign_up(
+            ClientId=self.client_id,
+            Username=username,
+            Password="Local-only-Passw0rd!",
+            SecretHash=compute_secret_hash(username, self.client_id, self.client_secret),
+            UserAttributes=[{"Name": "email", "Value": username}],
+        )
+        return username
+
+    def newest_code(self, username: str) -> str:
+        code: str = next(m["code"] for m in self.outbox() if m["username"] == username)
+        return code
+
+    def user_status(self, username: str) -> tuple[str, dict[str, str]]:
+        """AdminGetUser's UserStatus and attributes."""
+        user = self.aws("cognito-idp").admin_get_user(UserPoolId=self.user_pool_id, Username=username)
+        return user["UserStatus"], {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+
+
+def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:
+    """Start `python -m local` on free ports, wait until it serves, and read its banner.
+
+    Limits are loose and the floor off (LOOSE_LIMITS) unless make_run_defaults is set; extra_env wins over both.
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
     env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
     env.update({"PORT": "0", "EMULATOR_PORT": "0", "PYTHONUNBUFFERED": "1"})
+    if not make_run_defaults:
+        env.update(LOOSE_LIMITS)
     env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
@@ -104,6 +160,8 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None) -> Local
             )
             local.client_secret = client["UserPoolClient"]["ClientSecret"]
             WATCH.add_client(local.client_id, local.client_secret)
+            key = local.aws("secretsmanager").get_secret_value(SecretId=PSEUDONYM_KEY_SECRET_NAME)["SecretString"]
+            WATCH.add_secret_value(f"pseudonym key of {name}", key)
             WATCH.add_log(log_path)
             return local
         if process.poll() is not None:
@@ -126,5 +184,13 @@ def stop_local_api(local: LocalApi) -> int:
 @pytest.fixture(scope="session")
 def local_api() -> Iterator[LocalApi]:
     local = start_local_api("local-api")
+    yield local
+    stop_local_api(local)
+
+
+@pytest.fixture(scope="session")
+def make_run_api() -> Iterator[LocalApi]:
+    """A second local stack with exactly make run's settings: the per-username limit at its defaults."""
+    local = start_local_api("local-api-make-run", make_run_defaults=True)
     yield local
     stop_local_api(local)

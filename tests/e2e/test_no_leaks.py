@@ -7,9 +7,12 @@ import json
 import requests
 
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.e2e.conftest import LocalApi
 from tests.leak_scan import LeakWatch
+
+# A code a caller typed is theirs alone: it must not be echoed or logged either.
+WRONG_CODE = "424242"
 
 # One of each kind of answer: sent, neutral refusals, each class of bad input, unknown route, wrong method.
 REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
@@ -22,6 +25,17 @@ REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
     ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, b'{"username":"a","secretHash":"x"}'),
     ("GET", ROUTE_PATH, {}, b""),
     ("GET", "/elsewhere", {}, b""),
+    # The confirm route: a wrong code for an unconfirmed, a confirmed and an unknown user, and bad input.
+    *[
+        ("POST", CONFIRM_SIGN_UP_PATH, {"Content-Type": "application/json"}, json.dumps(body).encode())
+        for body in (
+            {"username": UNCONFIRMED_USER, "confirmationCode": WRONG_CODE},
+            {"username": CONFIRMED_USER, "confirmationCode": WRONG_CODE},
+            {"username": "ghost@example.com", "confirmationCode": WRONG_CODE},
+            {"username": "ghost@example.com", "confirmationCode": WRONG_CODE, "secretHash": "x"},
+            {"username": "ghost@example.com"},
+        )
+    ],
 ]
 
 
@@ -30,6 +44,7 @@ def test_nothing_sensitive_in_responses_or_logs(local_api: LocalApi) -> None:
     watch = LeakWatch()
     watch.add_client(local_api.client_id, local_api.client_secret)
     watch.add_secret_value("unknown e-mail", "ghost@example.com")
+    watch.add_secret_value("typed confirmation code", WRONG_CODE)
     watch.add_log(local_api.log_path)
 
     for method, path, headers, body in REQUESTS:

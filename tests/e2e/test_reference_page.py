@@ -1,18 +1,21 @@
-"""The reference page in headless Chromium (Debian's package, driven by Playwright) against `make run`'s server."""
+"""The reference confirmation screen in headless Chromium (Debian's package, driven by Playwright) against `make run`'s
+server: resend, confirm, every message, keyboard alone."""
 
 from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import requests
 
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi
+from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
 pytestmark = pytest.mark.browser
 
@@ -30,6 +33,9 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ARTIFACTS / "screenshots"
 RESEND = "cognito-idp:ResendConfirmationCode"
+CONFIRM = "cognito-idp:ConfirmSignUp"
+USERNAME = "E-mail address or username"
+CODE = "Confirmation code"
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is installed by requirements-dev.txt")
 
@@ -84,12 +90,17 @@ def test_keyboard_alone_can_resend(page, local_api: LocalApi) -> None:  # type: 
     before = local_api.calls(RESEND)
 
     page.keyboard.press("Tab")
-    playwright_sync.expect(page.get_by_label("E-mail address or username")).to_be_focused()
+    playwright_sync.expect(page.get_by_label(USERNAME)).to_be_focused()
     page.keyboard.type(UNCONFIRMED_USER)
+    for _ in range(3):  # the code field, Confirm, Resend code
+        page.keyboard.press("Tab")
+    playwright_sync.expect(page.get_by_role("button", name="Resend code")).to_be_focused()
     page.keyboard.press("Enter")
 
     playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
     assert local_api.calls(RESEND) == before + 1
+    # The resend button cools down, so focus moves on to where the new code goes.
+    playwright_sync.expect(page.get_by_label(CODE)).to_be_focused()
 
 
 def test_empty_username_is_refused_without_a_request(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
@@ -105,17 +116,20 @@ def test_empty_username_is_refused_without_a_request(page, local_api: LocalApi) 
     assert local_api.calls(RESEND) == before
 
 
-def test_throttled_reply_disables_the_button_for_retry_after(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
-    local_api.arm_fault(RESEND, "LimitExceededException", message="Attempt limit exceeded, please try after some time.")
+def test_throttled_reply_disables_the_button_for_retry_after(page, make_run_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given make run's per-username limit, and a code just requested for this username from elsewhere
+    page.goto(f"{make_run_api.url}/")
+    username = f"page-{uuid.uuid4().hex[:8]}@example.com"
+    assert requests.post(f"{make_run_api.url}{ROUTE_PATH}", json={"username": username}, timeout=30).ok
 
-    page.get_by_label("E-mail address or username").fill(UNCONFIRMED_USER)
+    page.get_by_label("E-mail address or username").fill(username)
     page.get_by_role("button", name=re.compile("Resend code")).click()
 
-    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many codes were requested")
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many attempts for this username")
     button = page.locator("#resend")
     playwright_sync.expect(button).to_be_disabled()
-    # Retry-After: 900 → a countdown from 15:00 minutes.
-    playwright_sync.expect(button).to_have_text(re.compile(r"Resend code \(1[45]:\d\d min\)"))
+    # Retry-After: what is left of the 60 s cooldown → a countdown in seconds.
+    playwright_sync.expect(button).to_have_text(re.compile(r"Resend code \((1:00 min|[1-5]?\d s)\)"))
 
 
 def test_short_retry_after_enables_the_button_again(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
@@ -140,3 +154,199 @@ def test_server_error_shows_a_message_not_a_blank_page(page, local_api: LocalApi
     playwright_sync.expect(page.get_by_role("status")).to_contain_text("had a problem")
     playwright_sync.expect(page.locator("#resend")).to_be_enabled()
     playwright_sync.expect(page.get_by_role("heading", name="Confirm your account")).to_be_visible()
+
+
+# --- the confirmation ---
+
+
+def confirm_responses(page) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
+    seen: list[tuple[int, str]] = []
+    page.on("response", lambda r: seen.append((r.status, r.text())) if r.url.endswith(CONFIRM_SIGN_UP_PATH) else None)
+    return seen
+
+
+def test_keyboard_alone_takes_a_new_user_from_resend_to_confirmed(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given a user who signed up and is UNCONFIRMED
+    username = local_api.sign_up()
+    assert local_api.user_status(username)[0] == "UNCONFIRMED"
+
+    # When they ask for a new code, read it from the local outbox panel and type it, with the keyboard alone
+    page.keyboard.press("Tab")
+    page.keyboard.type(username)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
+    outbox_code = page.locator("#outbox-code")
+    playwright_sync.expect(outbox_code).to_have_text(local_api.newest_code(username))
+    playwright_sync.expect(page.get_by_label(CODE)).to_be_focused()
+    page.keyboard.type(outbox_code.inner_text())
+    page.keyboard.press("Enter")
+
+    # Then the page says so, and the emulator reports the user CONFIRMED with a verified address
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Your account is confirmed")
+    status, attributes = local_api.user_status(username)
+    assert status == "CONFIRMED" and attributes["email_verified"] == "true"
+    playwright_sync.expect(page.locator("#confirm")).to_be_disabled()
+    playwright_sync.expect(page.locator("#resend")).to_be_disabled()
+
+
+def test_a_wrong_code_says_so_and_marks_the_field(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    username = local_api.sign_up()
+    wrong = "000000" if local_api.newest_code(username) != "000000" else "111111"
+
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill(wrong)
+    page.get_by_role("button", name="Confirm").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("That code is not right")
+    code = page.get_by_label(CODE)
+    playwright_sync.expect(code).to_have_attribute("aria-invalid", "true")
+    playwright_sync.expect(code).to_be_focused()
+    playwright_sync.expect(page.locator("#confirm")).to_be_enabled()
+    assert local_api.user_status(username)[0] == "UNCONFIRMED"
+
+
+def test_an_expired_code_offers_the_resend(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    username = local_api.sign_up()
+    local_api.age_codes(24 * 3600 + 60, username)
+
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill(local_api.newest_code(username))
+    page.get_by_role("button", name="Confirm").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("has expired")
+    playwright_sync.expect(page.get_by_role("button", name="Resend code")).to_be_focused()
+    assert local_api.user_status(username)[0] == "UNCONFIRMED"
+
+
+def test_an_unknown_user_looks_exactly_like_a_wrong_code(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    responses = confirm_responses(page)
+    username = local_api.sign_up()
+    wrong = "000000" if local_api.newest_code(username) != "000000" else "111111"
+    shown: list[tuple[str | None, str]] = []
+
+    for name in (username, "nobody-has-this-name@example.com"):
+        page.get_by_label(USERNAME).fill(name)
+        page.get_by_label(CODE).fill(wrong)
+        page.get_by_role("button", name="Confirm").click()
+        status = page.get_by_role("status")
+        playwright_sync.expect(status).to_contain_text("That code is not right")
+        shown.append((status.get_attribute("data-kind"), status.inner_text()))
+        page.evaluate("document.getElementById('status').textContent = ''")
+
+    assert shown[0] == shown[1]
+    assert len(responses) == 2 and responses[0] == responses[1]
+
+
+def test_confirm_sends_once_while_in_flight(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # A slow Cognito (no error, 1 s late) keeps the first request in flight while the person presses Enter again.
+    local_api.arm_fault(CONFIRM, None, delaySeconds=1)
+    username = local_api.sign_up()
+    before = local_api.calls(CONFIRM)
+
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill(local_api.newest_code(username))
+    page.get_by_label(CODE).press("Enter")
+    page.get_by_label(CODE).press("Enter")
+    page.get_by_label(CODE).press("Enter")
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Your account is confirmed")
+    assert local_api.calls(CONFIRM) == before + 1
+
+
+def test_a_throttled_confirm_cools_down_confirm_only(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    local_api.arm_fault(CONFIRM, "TooManyRequestsException", message="Rate exceeded")
+    username = local_api.sign_up()
+
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill("123456")
+    page.get_by_role("button", name="Confirm").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many requests right now")
+    confirm = page.locator("#confirm")
+    playwright_sync.expect(confirm).to_be_disabled()
+    playwright_sync.expect(page.locator("#resend")).to_be_enabled()
+    playwright_sync.expect(confirm).to_be_enabled(timeout=5_000)  # Retry-After: 1
+    playwright_sync.expect(confirm).to_have_text("Confirm")
+
+
+def test_an_empty_code_is_refused_without_a_request(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    before = local_api.calls(CONFIRM)
+
+    page.get_by_label(USERNAME).fill(UNCONFIRMED_USER)
+    page.get_by_label(CODE).fill("   ")
+    page.get_by_role("button", name="Confirm").click()
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Please enter the code")
+    playwright_sync.expect(page.get_by_label(CODE)).to_be_focused()
+    assert local_api.calls(CONFIRM) == before
+
+
+def test_the_code_field_invites_one_time_codes_on_phones(page) -> None:  # type: ignore[no-untyped-def]
+    code = page.get_by_label(CODE)
+
+    assert code.get_attribute("inputmode") == "numeric"
+    assert code.get_attribute("autocomplete") == "one-time-code"
+
+
+def test_the_attempt_cap_counts_down_on_confirm_only(page, make_run_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given make run's own settings (5 confirm attempts per username per 15 minutes) and five wrong codes typed
+    page.goto(f"{make_run_api.url}/")
+    username = make_run_api.sign_up("page-cap")
+    wrong = "000000" if make_run_api.newest_code(username) != "000000" else "111111"
+    page.get_by_label(USERNAME).fill(username)
+    status = page.get_by_role("status")
+    for _ in range(5):
+        page.get_by_label(CODE).fill(wrong)
+        page.get_by_label(CODE).press("Enter")
+        playwright_sync.expect(status).to_contain_text("That code is not right")
+        page.evaluate("document.getElementById('status').textContent = ''")
+
+    # When a sixth is sent
+    page.get_by_label(CODE).fill(wrong)
+    page.get_by_label(CODE).press("Enter")
+
+    # Then the page says to wait and counts down on Confirm alone (Retry-After up to 15 minutes)
+    playwright_sync.expect(status).to_contain_text("Too many attempts for this username")
+    confirm = page.locator("#confirm")
+    playwright_sync.expect(confirm).to_be_disabled()
+    playwright_sync.expect(confirm).to_have_text(re.compile(r"Confirm \((1[45]|\d):\d\d min\)"))
+    playwright_sync.expect(page.locator("#resend")).to_be_enabled()
+
+
+@pytest.fixture(scope="module")
+def fresh_make_run() -> Iterator[LocalApi]:
+    """`make run` exactly as a developer starts it, untouched by other tests: its seeded user is still UNCONFIRMED."""
+    local = start_local_api("local-api-fresh-make-run", make_run_defaults=True)
+    yield local
+    stop_local_api(local)
+
+
+def test_done_when_the_seeded_user_goes_from_resend_to_confirmed_by_keyboard(browser, fresh_make_run: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given a fresh `make run` and its seeded UNCONFIRMED user
+    assert fresh_make_run.user_status(UNCONFIRMED_USER)[0] == "UNCONFIRMED"
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.goto(f"{fresh_make_run.url}/")
+
+    # When the person asks for a new code and types it, with the keyboard alone
+    page.keyboard.press("Tab")
+    page.keyboard.type(UNCONFIRMED_USER)
+    for _ in range(3):
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
+    outbox_code = page.locator("#outbox-code")
+    playwright_sync.expect(outbox_code).to_have_text(fresh_make_run.newest_code(UNCONFIRMED_USER))
+    page.keyboard.type(outbox_code.inner_text())
+    page.keyboard.press("Enter")
+
+    # Then the page and the emulator agree: confirmed
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Your account is confirmed")
+    status, attributes = fresh_make_run.user_status(UNCONFIRMED_USER)
+    assert status == "CONFIRMED" and attributes["email_verified"] == "true"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "done_when_keyboard_confirmation.png"), full_page=True)
+    context.close()

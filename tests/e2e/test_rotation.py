@@ -10,6 +10,7 @@ import pytest
 import requests
 
 from local.seed import UNCONFIRMED_USER
+from resend_code.pseudonym import user_reference
 from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.leak_scan import WATCH
@@ -63,6 +64,34 @@ def test_rotation_while_warm_refreshes_once_and_succeeds(local: LocalApi) -> Non
     after = counts(local)
     assert (after[0] - before[0], after[1] - before[1]) == (2, 1)
     assert '"SecretRefreshed"' in local.log()
+
+
+def user_refs(local: LocalApi) -> list[str]:
+    """The user_ref of each "Code sent" line in the function's log, oldest first."""
+    entries = [json.loads(line) for line in local.log().splitlines() if line.startswith('{"level"')]
+    return [str(e["user_ref"]) for e in entries if e["message"] == "Code sent"]
+
+
+def test_user_ref_survives_a_rotation(local: LocalApi) -> None:
+    # Given a code sent for one user under the current client secret
+    client_secret = current_client_secret(local)
+    assert resend(local).status_code == 200
+    before = user_refs(local)[-1]
+    # ... whose user_ref is not keyed with that secret (it once was: a prefix of a chosen username's SECRET_HASH)
+    assert before != user_reference(UNCONFIRMED_USER, client_secret)
+
+    # When the client secret is rotated and the same user asks again
+    rotate(local)
+    assert resend(local).status_code == 200
+
+    # Then the log follows the same account: the pseudonym does not depend on the client secret
+    assert user_refs(local)[-1] == before
+
+
+def current_client_secret(local: LocalApi) -> str:
+    document = local.aws("secretsmanager").get_secret_value(SecretId=local.secret_arn())["SecretString"]
+    secret: str = json.loads(document)["clientSecret"]
+    return secret
 
 
 def test_a_secret_that_stays_wrong_is_a_500_and_a_metric_not_a_loop(local: LocalApi) -> None:

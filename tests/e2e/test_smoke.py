@@ -10,7 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from resend_code.route import ROUTE_PATH
+from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
+from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalApi
 
@@ -30,6 +31,7 @@ def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: Lo
     lines = result.stdout.splitlines()
     assert [line.split(":")[0] for line in lines[:-1]] == [
         "PASS  neutral answer",
+        "PASS  confirm route",
         "PASS  cors preflight",
         "PASS  unknown route",
         "PASS  bad body",
@@ -56,6 +58,10 @@ def test_smoke_fails_when_nothing_listens() -> None:
     result = smoke("http://127.0.0.1:9/resend-confirmation-code")
 
     assert result.returncode == 1 and "unreachable" in result.stdout
+
+
+def test_smoke_knows_the_confirm_routes_path() -> None:
+    assert SMOKE_CONFIRM_PATH == CONFIRM_SIGN_UP_PATH
 
 
 @pytest.fixture

@@ -40,6 +40,7 @@ EXISTING_CONTEXT: dict[str, Any] = {
     "throttleBurstLimit": "30",
     "wafRateLimit": "200",
     "reservedConcurrency": "5",
+    "allowedClientMetadataKeys": "locale",
 }
 
 

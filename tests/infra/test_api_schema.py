@@ -6,6 +6,7 @@ import pytest
 from jsonschema import Draft4Validator
 
 from infra.api_schema import gateway_request_schema
+from resend_code.request_model import ConfirmSignUpRequest
 
 VALIDATOR = Draft4Validator(gateway_request_schema())
 
@@ -49,3 +50,43 @@ def test_accepts_valid_requests(document: dict[str, Any]) -> None:
 )
 def test_refuses_structural_junk_before_a_lambda_runs(document: Any) -> None:
     assert not VALIDATOR.is_valid(document)
+
+
+CONFIRM_VALIDATOR = Draft4Validator(gateway_request_schema(ConfirmSignUpRequest))
+
+
+def test_the_confirm_model_is_a_valid_draft_4_schema_of_its_own() -> None:
+    schema = gateway_request_schema(ConfirmSignUpRequest)
+
+    Draft4Validator.check_schema(schema)
+    assert schema["title"] == "ConfirmSignUpRequest"
+    assert schema["required"] == ["username", "confirmationCode"]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"username": "a", "confirmationCode": "123456"},
+        # The Lambda removes whitespace from the code, so the gateway must let it through.
+        {"username": "a", "confirmationCode": " 123 456 "},
+        {"username": "a", "confirmationCode": "123456", "forceAliasCreation": True, "clientMetadata": None},
+    ],
+)
+def test_the_confirm_model_accepts_valid_requests(document: dict[str, Any]) -> None:
+    assert CONFIRM_VALIDATOR.is_valid(document)
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        {"username": "a"},
+        {"confirmationCode": "123456"},
+        {"username": "a", "confirmationCode": ""},
+        {"username": "a", "confirmationCode": 123456},
+        {"username": "a", "confirmationCode": "1" * 2049},
+        {"username": "a", "confirmationCode": "1", "forceAliasCreation": "true"},
+        {"username": "a", "confirmationCode": "1", "secretHash": "x"},
+    ],
+)
+def test_the_confirm_model_refuses_structural_junk(document: Any) -> None:
+    assert not CONFIRM_VALIDATOR.is_valid(document)

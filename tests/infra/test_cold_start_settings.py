@@ -15,6 +15,7 @@ from aws_cdk.assertions import Annotations, Match
 from infra.config import ConfigError, StackConfig
 from infra.function_construct import LIVE_ALIAS
 from infra.stack import ResendConfirmationCodeStack
+from resend_code.routes import ROUTES
 from tests.infra.conftest import CDK_JSON, Synthesized, synthesize
 
 
@@ -38,14 +39,15 @@ def resend_function(synth: Synthesized) -> tuple[str, dict[str, Any]]:
 
 
 def post_integration_target(synth: Synthesized) -> Any:
-    (post,) = [
-        m["Properties"]
-        for m in synth.of_type("AWS::ApiGateway::Method").values()
-        if m["Properties"]["HttpMethod"] == "POST"
-    ]
-    parts = post["Integration"]["Uri"]["Fn::Join"][1]
-    (target,) = [p for p in parts if isinstance(p, dict)]
-    return target
+    """What every route's POST invokes: one target, the same for all of them."""
+    targets = []
+    for method in synth.of_type("AWS::ApiGateway::Method").values():
+        if method["Properties"]["HttpMethod"] == "POST":
+            parts = method["Properties"]["Integration"]["Uri"]["Fn::Join"][1]
+            (target,) = [p for p in parts if isinstance(p, dict)]
+            targets.append(target)
+    assert len(targets) == len(ROUTES) and all(t == targets[0] for t in targets)
+    return targets[0]
 
 
 def invoke_permission_targets(synth: Synthesized) -> list[Any]:

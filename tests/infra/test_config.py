@@ -21,6 +21,34 @@ def test_defaults_are_a_demo_pool_with_safe_limits() -> None:
     assert config.api_gateway_cloudwatch_role is True
     assert config.log_retention == logs.RetentionDays.ONE_MONTH
     assert config.reveal_delivery_details is False
+    # The per-username limit and the cost model's floor.
+    assert (config.resend_cooldown_seconds, config.resend_max_per_window, config.resend_window_seconds) == (
+        60,
+        5,
+        86_400,
+    )
+    assert config.response_time_floor_ms == 500
+    assert config.allowed_client_metadata_keys == ()
+
+
+def test_limit_floor_and_metadata_keys_from_the_cli() -> None:
+    config = StackConfig.from_mapping(
+        {
+            "resendCooldownSeconds": "30",
+            "resendMaxPerWindow": "3",
+            "resendWindowSeconds": "3600",
+            "responseTimeFloorMs": "0",
+            "allowedClientMetadataKeys": "locale, campaign",
+        }
+    )
+
+    assert (config.resend_cooldown_seconds, config.resend_max_per_window, config.resend_window_seconds) == (
+        30,
+        3,
+        3600,
+    )
+    assert config.response_time_floor_ms == 0
+    assert config.allowed_client_metadata_keys == ("campaign", "locale")
 
 
 def test_existing_pool_clients_and_values_from_the_cli_as_strings() -> None:
@@ -65,6 +93,10 @@ one_client = json.dumps([{"clientId": "abc", "secretArn": EXISTING_SECRET}])
         ({"logRetentionDays": "45"}, "logRetentionDays"),
         ({"stageName": "v1/prod"}, "stageName"),
         ({"revealDeliveryDetails": "perhaps"}, "revealDeliveryDetails"),
+        ({"resendMaxPerWindow": "0"}, "resendMaxPerWindow"),
+        ({"resendCooldownSeconds": "-1"}, "resendCooldownSeconds"),
+        ({"responseTimeFloorMs": "9000"}, "responseTimeFloorMs"),
+        ({"allowedClientMetadataKeys": "k" * 65}, "allowedClientMetadataKeys"),
     ],
 )
 def test_names_the_wrong_key(context: dict[str, str], named: str) -> None:

@@ -13,6 +13,7 @@ import pytest
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
 from resend_code import metric_names as names
+from resend_code.routes import ROUTES
 from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
 
@@ -271,9 +272,13 @@ def test_the_4xx_rate_leaves_out_the_cors_preflights_the_gateway_answers(existin
     metrics = metric_nodes(alarm["Properties"])
     options = [m for m in metrics if {"Name": "Method", "Value": "OPTIONS"} in m.get("Dimensions", [])]
     expressions = " ".join(m.get("Expression", "") for m in alarm["Properties"]["Metrics"])
-    (options_id,) = [
+    options_ids = [
         m["Id"] for m in alarm["Properties"]["Metrics"] if "MetricStat" in m and m["MetricStat"]["Metric"] in options
     ]
 
-    assert [m["MetricName"] for m in options] == ["Count"]
-    assert f"- FILL({options_id}, 0)" in expressions
+    # One OPTIONS count per route of the route table, each taken out of Count.
+    assert [m["MetricName"] for m in options] == ["Count"] * len(ROUTES)
+    assert sorted({d["Name"]: d["Value"] for d in m["Dimensions"]}["Resource"] for m in options) == sorted(
+        route.path for route in ROUTES
+    )
+    assert all(f"- FILL({options_id}, 0)" in expressions for options_id in options_ids)

@@ -16,7 +16,10 @@ from aws_cdk.assertions import Annotations, Match
 from infra.api_schema import gateway_request_schema
 from infra.asset import asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
-from resend_code.route import MAX_BODY_BYTES, ROUTE_PATH
+from resend_code import metric_names
+from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
+from resend_code.routes import ROUTES
+from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from tests.infra.conftest import (
     CDK_JSON,
     EXISTING_KEY,
@@ -99,6 +102,43 @@ def test_function_environment(existing: Synthesized, demo: Synthesized) -> None:
     assert env["POWERTOOLS_PARAMETERS_MAX_AGE"] == "300"
     demo_env = the_function(demo)["Environment"]["Variables"]
     assert "DEFAULT_CLIENT_ID" not in demo_env
+    # The limit, the pseudonym key and the floor are always set (their absence turns them off).
+    assert (env["RESEND_COOLDOWN_SECONDS"], env["RESEND_MAX_PER_WINDOW"], env["RESEND_WINDOW_SECONDS"]) == (
+        "60",
+        "5",
+        "86400",
+    )
+    assert env["RESPONSE_TIME_FLOOR_MS"] == "500"
+    assert env["ALLOWED_CLIENT_METADATA_KEYS"] == "locale"
+    assert "ALLOWED_CLIENT_METADATA_KEYS" not in demo_env
+    for variables, synth in ((env, existing), (demo_env, demo)):
+        (table_id,) = synth.of_type("AWS::DynamoDB::Table")
+        assert variables["LIMITER_TABLE_NAME"] == {"Ref": table_id}
+        assert variables["PSEUDONYM_KEY_SECRET_ID"] == {"Ref": pseudonym_key_id(synth)}
+
+
+def pseudonym_key_id(synth: Synthesized) -> str:
+    (key_id,) = [
+        k for k, v in synth.of_type("AWS::SecretsManager::Secret").items() if "GenerateSecretString" in v["Properties"]
+    ]
+    return key_id
+
+
+def test_limiter_table_is_on_demand_with_ttl_and_keyed_by_pk(each_mode: Synthesized) -> None:
+    (table,) = each_mode.of_type("AWS::DynamoDB::Table").values()
+    properties = table["Properties"]
+
+    assert properties["BillingMode"] == "PAY_PER_REQUEST"
+    assert properties["KeySchema"] == [{"AttributeName": "pk", "KeyType": "HASH"}]
+    assert properties["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
+    assert "TableName" not in properties  # a generated name: two copies of the stack cannot collide
+
+
+def test_pseudonym_key_is_generated_at_deploy_time_never_in_the_template(each_mode: Synthesized) -> None:
+    key = each_mode.resources[pseudonym_key_id(each_mode)]["Properties"]
+
+    assert "SecretString" not in key
+    assert key["GenerateSecretString"]["PasswordLength"] >= 32
 
 
 def test_reserved_concurrency_is_configurable(existing: Synthesized, demo: Synthesized) -> None:
@@ -129,7 +169,14 @@ def statements_by_sid(synth: Synthesized) -> dict[str, dict[str, Any]]:
 def test_function_role_has_exactly_what_it_uses_in_existing_mode(existing: Synthesized) -> None:
     statements = statements_by_sid(existing)
 
-    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets", "DecryptAppClientSecrets"}
+    assert set(statements) == {
+        "WriteOwnLogs",
+        "WriteTraces",
+        "ReadAppClientSecrets",
+        "DecryptAppClientSecrets",
+        "UseLimiterTable",
+        "ReadPseudonymKey",
+    }
     assert statements["ReadAppClientSecrets"]["Action"] == "secretsmanager:GetSecretValue"
     assert sorted(statements["ReadAppClientSecrets"]["Resource"]) == sorted([EXISTING_SECRET, EXISTING_SECRET_2])
     assert statements["DecryptAppClientSecrets"]["Action"] == "kms:Decrypt"
@@ -143,10 +190,26 @@ def test_function_role_has_exactly_what_it_uses_in_existing_mode(existing: Synth
 
 def test_function_role_reads_only_the_demo_secret(demo: Synthesized) -> None:
     statements = statements_by_sid(demo)
-    secret_id = next(iter(demo.of_type("AWS::SecretsManager::Secret")))
+    (secret_id,) = [k for k in demo.of_type("AWS::SecretsManager::Secret") if k != pseudonym_key_id(demo)]
 
-    assert set(statements) == {"WriteOwnLogs", "WriteTraces", "ReadAppClientSecrets"}
+    assert set(statements) == {
+        "WriteOwnLogs",
+        "WriteTraces",
+        "ReadAppClientSecrets",
+        "UseLimiterTable",
+        "ReadPseudonymKey",
+    }
     assert statements["ReadAppClientSecrets"]["Resource"] == {"Ref": secret_id}
+
+
+def test_function_role_uses_only_its_table_and_its_pseudonym_key(each_mode: Synthesized) -> None:
+    statements = statements_by_sid(each_mode)
+    (table_id,) = each_mode.of_type("AWS::DynamoDB::Table")
+
+    assert statements["UseLimiterTable"]["Action"] == ["dynamodb:GetItem", "dynamodb:PutItem"]
+    assert statements["UseLimiterTable"]["Resource"] == {"Fn::GetAtt": [table_id, "Arn"]}
+    assert statements["ReadPseudonymKey"]["Action"] == "secretsmanager:GetSecretValue"
+    assert statements["ReadPseudonymKey"]["Resource"] == {"Ref": pseudonym_key_id(each_mode)}
 
 
 def test_function_role_has_no_managed_policies_and_no_cognito_actions(each_mode: Synthesized) -> None:
@@ -174,7 +237,7 @@ def test_demo_pool_client_has_a_secret_and_safe_settings(demo: Synthesized) -> N
 
 
 def test_demo_secret_is_built_from_the_deploy_time_value_never_a_literal(demo: Synthesized) -> None:
-    (secret,) = demo.of_type("AWS::SecretsManager::Secret").values()
+    (secret,) = [v for k, v in demo.of_type("AWS::SecretsManager::Secret").items() if k != pseudonym_key_id(demo)]
     parts = secret["Properties"]["SecretString"]["Fn::Join"][1]
     (reader,) = demo.of_type("Custom::DescribeCognitoUserPoolClient").values()
 
@@ -187,35 +250,60 @@ def test_demo_secret_is_built_from_the_deploy_time_value_never_a_literal(demo: S
     assert CDK_JSON["context"]["@aws-cdk/cognito:logUserPoolClientSecretValue"] is False
 
 
-def test_existing_mode_creates_no_pool_and_no_secret(existing: Synthesized) -> None:
+def test_existing_mode_creates_no_pool_and_no_client_secret(existing: Synthesized) -> None:
     assert existing.of_type("AWS::Cognito::UserPool") == {}
-    assert existing.of_type("AWS::SecretsManager::Secret") == {}
+    # The only secret is the function's own pseudonym key.
+    assert list(existing.of_type("AWS::SecretsManager::Secret")) == [pseudonym_key_id(existing)]
 
 
 # --- the API ---
 
 
-def test_rest_api_is_regional_with_one_validated_proxy_route(each_mode: Synthesized) -> None:
+def test_rest_api_is_regional_with_one_validated_proxy_method_per_route(each_mode: Synthesized) -> None:
     (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
+    resources = each_mode.of_type("AWS::ApiGateway::Resource")
     methods = [m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Method").values()]
-    post = [m for m in methods if m["HttpMethod"] == "POST"]
-    (validator,) = each_mode.of_type("AWS::ApiGateway::RequestValidator").values()
-    (resource,) = each_mode.of_type("AWS::ApiGateway::Resource").values()
+    posts = [m for m in methods if m["HttpMethod"] == "POST"]
+    (validator_id,) = each_mode.of_type("AWS::ApiGateway::RequestValidator")
+    models = {
+        logical_id: m["Properties"]["Name"] for logical_id, m in each_mode.of_type("AWS::ApiGateway::Model").items()
+    }
 
     assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
-    assert resource["Properties"]["PathPart"] == ROUTE_PATH.strip("/")
-    assert len(post) == 1
-    assert post[0]["Integration"]["Type"] == "AWS_PROXY"
-    assert post[0]["AuthorizationType"] == "NONE"
+    assert sorted(r["Properties"]["PathPart"] for r in resources.values()) == sorted(r.path.strip("/") for r in ROUTES)
+    assert len(posts) == len(ROUTES)
+    for route in ROUTES:
+        (resource_id,) = [i for i, r in resources.items() if r["Properties"]["PathPart"] == route.path.strip("/")]
+        (post,) = [m for m in posts if m["ResourceId"] == {"Ref": resource_id}]
+        assert post["Integration"]["Type"] == "AWS_PROXY"
+        assert post["AuthorizationType"] == "NONE"
+        assert post["RequestValidatorId"] == {"Ref": validator_id}
+        (model_id,) = [i for i, name in models.items() if name == route.request_model.model_config["title"]]
+        assert post["RequestModels"] == {"application/json": {"Ref": model_id}}
+    validator = each_mode.of_type("AWS::ApiGateway::RequestValidator")[validator_id]
     assert validator["Properties"]["ValidateRequestBody"] is True
     assert validator["Properties"]["ValidateRequestParameters"] is True
 
 
-def test_validator_model_is_generated_from_the_request_model(each_mode: Synthesized) -> None:
-    (model,) = each_mode.of_type("AWS::ApiGateway::Model").values()
+def test_validator_models_are_generated_from_each_routes_request_model(each_mode: Synthesized) -> None:
+    models = {m["Properties"]["Name"]: m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Model").values()}
 
-    assert model["Properties"]["ContentType"] == "application/json"
-    assert model["Properties"]["Schema"] == gateway_request_schema()
+    assert len(models) == len(ROUTES)
+    for route in ROUTES:
+        model = models[route.request_model.model_config["title"]]
+        assert model["ContentType"] == "application/json"
+        assert model["Schema"] == gateway_request_schema(route.request_model)
+
+
+def test_the_first_routes_model_keeps_its_logical_id(each_mode: Synthesized) -> None:
+    # A renamed logical id would make CloudFormation create a second model of the same name before deleting the
+    # old one on update, which API Gateway refuses.
+    (logical_id,) = [
+        i
+        for i, m in each_mode.of_type("AWS::ApiGateway::Model").items()
+        if m["Properties"]["Name"] == "ResendConfirmationCodeRequest"
+    ]
+    assert logical_id.startswith("EdgeApiRequestModel")
 
 
 def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synthesized) -> None:
@@ -312,7 +400,9 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     names = json.dumps(alarms)
 
-    assert len(alarms) == 7
+    # 7 for the function, the API as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
+    # the confirm cap; one 5XX per route
+    assert len(alarms) == 12 + len(ROUTES)
     for metric in (
         "Errors",
         "Throttles",
@@ -321,13 +411,17 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
         "CognitoFailure",
         "BlockedRequests",
         "CognitoSetupRefusal",
+        "CognitoFailureAnsweredNeutrally",
+        "LimiterUnavailable",
+        "LimitReached",
+        "ResponseTimeFloorExceeded",
     ):
         assert f'"{metric}"' in names
     assert all(a["Properties"]["AlarmActions"] for a in alarms.values())
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 7
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 12 + len(ROUTES)
     (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
     (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
     # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.
@@ -337,19 +431,56 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     assert demo.of_type("AWS::SNS::Topic") == {}
 
 
-def test_trace_sampling_is_bounded(each_mode: Synthesized) -> None:
+def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesized) -> None:
+    (api,) = existing.of_type("AWS::ApiGateway::RestApi").values()
+    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
+
+    def metrics_in(node: Any) -> list[dict[str, Any]]:
+        # A metric sits at the alarm's top level, or inside Metrics[].MetricStat when it carries a label.
+        if isinstance(node, dict):
+            found = [node] if "MetricName" in node and "Namespace" in node else []
+            return found + [m for value in node.values() for m in metrics_in(value)]
+        if isinstance(node, list):
+            return [m for value in node for m in metrics_in(value)]
+        return []
+
+    per_route = [
+        metric
+        for alarm in existing.of_type("AWS::CloudWatch::Alarm").values()
+        for metric in metrics_in(alarm["Properties"])
+        if metric["MetricName"] == "5XXError" and any(d["Name"] == "Resource" for d in metric.get("Dimensions", []))
+    ]
+
+    # The dimensions must be exactly those API Gateway publishes, or the alarm watches nothing.
+    assert sorted({d["Name"]: d["Value"] for d in alarm["Dimensions"]}["Resource"] for alarm in per_route) == sorted(
+        r.path for r in ROUTES
+    )
+    for alarm in per_route:
+        dimensions = {d["Name"]: d["Value"] for d in alarm["Dimensions"]}
+        assert (alarm["Namespace"], alarm["MetricName"]) == ("AWS/ApiGateway", "5XXError")
+        assert dimensions["ApiName"] == api["Properties"]["Name"]
+        assert dimensions["Stage"] == {"Ref": stage_id}  # a Stage's Ref is its name
+        assert dimensions["Method"] == "POST"
+
+
+def test_trace_sampling_is_bounded_and_covers_every_route_of_this_api_only(each_mode: Synthesized) -> None:
     (rule,) = each_mode.of_type("AWS::XRay::SamplingRule").values()
     properties = rule["Properties"]["SamplingRule"]
+    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
 
     assert properties["ReservoirSize"] == 0
     assert properties["FixedRate"] <= 0.05
-    assert properties["URLPath"] == ROUTE_PATH
+    # Account-wide rule: scoped to this API's stage by service name, and within it every route (all POST).
+    assert properties["ServiceName"].startswith(api["Properties"]["Name"] + "/")
+    assert {route.method for route in ROUTES} == {properties["HTTPMethod"]}
+    assert properties["URLPath"] == "*"
 
 
 def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
     outputs = each_mode.template.to_json()["Outputs"]
 
     assert ROUTE_PATH in json.dumps(outputs["EndpointUrl"]["Value"])
+    assert CONFIRM_SIGN_UP_PATH in json.dumps(outputs["ConfirmSignUpUrl"]["Value"])
 
 
 # --- checks ---
@@ -398,8 +529,9 @@ def test_the_asset_zips_small(demo: Synthesized, tmp_path: Path) -> None:
         for path in asset_dir.rglob("*"):
             zipped.write(path, path.relative_to(asset_dir))
 
-    # Sources and their bytecode for the runtime's Python (about twice the sources alone, which stayed < 50 KB).
-    assert archive.stat().st_size < 100_000
+    # Sources and their bytecode for the runtime's Python (about twice the sources alone); two routes and the
+    # per-username limiter put the whole near 120 KB zipped. Still nothing but lambda/ (the test above).
+    assert archive.stat().st_size < 150_000
 
 
 def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthesized, demo: Synthesized) -> None:
@@ -414,3 +546,26 @@ def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthes
 
     assert throttled(existing)["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
     assert "gatewayresponse.header.Access-Control-Allow-Origin" not in throttled(demo)
+
+
+def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesized) -> None:
+    capped = [
+        a["Properties"]
+        for a in existing.of_type("AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("MetricName") == metric_names.LIMIT_REACHED
+    ]
+    policies = sorted({d["Name"]: d["Value"] for d in a["Dimensions"]}[metric_names.POLICY] for a in capped)
+
+    assert policies == sorted([DEFAULT_CONFIRM_LIMIT.name, DEFAULT_RESEND_LIMIT.name])
+
+
+def test_throttling_and_the_web_acl_cover_every_route(existing: Synthesized) -> None:
+    # Both sit on the stage, not on a method: a route added to the table is covered without another line.
+    (stage,) = existing.of_type("AWS::ApiGateway::Stage").values()
+    (method_settings,) = stage["Properties"]["MethodSettings"]
+    (association,) = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
+    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
+
+    assert (method_settings["ResourcePath"], method_settings["HttpMethod"]) == ("/*", "*")
+    assert "ThrottlingRateLimit" in method_settings
+    assert stage_id in json.dumps(association["Properties"]["ResourceArn"])

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
-from resend_code import client_secrets, resend
+from local.server import resource_for
+from resend_code import client_secrets, cognito_call, limiter
 from resend_code.route import ROUTE_PATH
 from tests.conftest import SeededEmulator
 from tests.leak_scan import WATCH
@@ -27,7 +28,8 @@ def load_handler(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) ->
         else:
             monkeypatch.setenv(name, value)
     client_secrets.clear_cache()
-    resend.cognito_client.cache_clear()
+    cognito_call.cognito_client.cache_clear()
+    limiter.configure(None)
     import handler
 
     return importlib.reload(handler)
@@ -38,6 +40,11 @@ def function_env(emulator: SeededEmulator) -> dict[str, str | None]:
     """The environment the stack gives the function, pointed at the emulator's seeded client."""
     return {
         "APP_CLIENTS": json.dumps({emulator.client_id: emulator.secret_arn}),
+        "PSEUDONYM_KEY_SECRET_ID": emulator.pseudonym_key_arn,
+        # Off here, so tests may repeat a username; tests of the limit turn it on with their own usernames.
+        "LIMITER_TABLE_NAME": None,
+        "RESPONSE_TIME_FLOOR_MS": None,
+        "ALLOWED_CLIENT_METADATA_KEYS": None,
         "DEFAULT_CLIENT_ID": None,
         "ALLOWED_ORIGINS": "https://app.example.com",
         "REVEAL_DELIVERY_DETAILS": None,
@@ -66,7 +73,9 @@ def make_invoke(
         ) -> ProxyResponse:
             raw = body if isinstance(body, bytes) else (json.dumps(body).encode() if body is not None else b"")
             sent_headers = {"Content-Type": "application/json", **(headers or {})}
-            event = build_event(method, path, sent_headers.items(), raw, source_ip=source_ip, resource=ROUTE_PATH)
+            event = build_event(
+                method, path, sent_headers.items(), raw, source_ip=source_ip, resource=resource_for(path)
+            )
             response = read_proxy_response(module.lambda_handler(event, LocalLambdaContext()))
             WATCH.record_response(f"{method} {path} {response.status} {response.headers!r} {response.body!r}")
             return response

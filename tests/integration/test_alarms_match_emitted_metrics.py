@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,6 +21,9 @@ from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import metric_names as names
+from resend_code.route import CONFIRM_SIGN_UP_PATH
+from resend_code.secret_hash import compute_secret_hash
+from tests.conftest import SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
 from tests.integration.conftest import Invoke
 
@@ -50,6 +54,8 @@ OUTCOMES: list[tuple[str, dict[str, Any], str | None, Fault | None, int]] = [
     ("neutral refusal", {"username": CONFIRMED_USER}, None, None, 200),
     ("invalid request", {"username": "has space"}, None, None, 400),
     ("cognito failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("TooManyRequestsException"), 429),
+    # Only a real account causes it, so the caller gets the neutral 200 (issue 10).
+    ("per-account failure", {"username": UNCONFIRMED_USER}, RESEND, Fault("CodeDeliveryFailureException"), 200),
     ("secret unreadable", {"username": UNCONFIRMED_USER}, GET_SECRET, Fault("AccessDeniedException"), 500),
     (
         "secret rotated",
@@ -72,9 +78,52 @@ def powertools_settings(synth: Synthesized) -> dict[str, str]:
     return {k: v for k, v in variables.items() if k in ("POWERTOOLS_SERVICE_NAME", names.NAMESPACE_SETTING)}
 
 
+def _limited_and_confirm_outcomes(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, settings: dict[str, str]
+) -> None:
+    """The outcomes that need the limiter's table, the response-time floor or the confirm route."""
+    # Cognito's per-account attempt limit on resend: answered neutrally, counted apart.
+    invoke = make_invoke(**settings)
+    STATE.arm(RESEND, Fault("LimitExceededException"))
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+    STATE.disarm()
+
+    # The limits on (one resend a minute, one confirm attempt per window) and a floor every call overruns.
+    invoke = make_invoke(
+        **settings,
+        LIMITER_TABLE_NAME=emulator.limiter_table_name,
+        CONFIRM_MAX_PER_WINDOW="1",
+        RESPONSE_TIME_FLOOR_MS="1",
+    )
+    username = f"metrics-{uuid.uuid4().hex[:8]}@example.com"
+    assert invoke({"username": username}).status == 200
+    assert invoke({"username": username}).status == 429  # LimitReached{Policy=resend}
+    confirm = {"username": username, "confirmationCode": "000000"}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 400  # ConfirmationRefused{Reason}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 429  # LimitReached{Policy=confirm}
+    # The limiter's table unreachable: the request goes on (fail open), counted.
+    STATE.arm("dynamodb:GetItem", Fault("InternalServerError", status=500, times=2))
+    assert invoke({"username": f"other-{username}"}).status == 200
+    STATE.disarm()
+
+    # A confirmed sign-up: a fresh user and the code the emulator sent at SignUp.
+    signed_up = f"confirmed-{uuid.uuid4().hex[:8]}@example.com"
+    emulator.cognito().sign_up(
+        ClientId=emulator.client_id,
+        Username=signed_up,
+        Password="Local-only-Passw0rd!",
+        SecretHash=compute_secret_hash(signed_up, emulator.client_id, emulator.client_secret),
+        UserAttributes=[{"Name": "email", "Value": signed_up}],
+    )
+    code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
+    body = {"username": signed_up, "confirmationCode": code}
+    assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP_PATH).status == 200
+
+
 @pytest.fixture
 def emitted(
     make_invoke: Callable[..., Invoke],
+    emulator: SeededEmulator,
     capsys: pytest.CaptureFixture[str],
     demo: Synthesized,  # noqa: F811
 ) -> Iterator[Emitted]:
@@ -89,6 +138,7 @@ def emitted(
             STATE.arm(fault_on, Fault(fault.error_code, fault.message))
         assert invoke(body).status == status, scenario
         STATE.disarm()
+    _limited_and_confirm_outcomes(make_invoke, emulator, settings)
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 
@@ -169,7 +219,14 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
             else:
                 check_service_metric(metric["Namespace"], dimensions, known)
 
-    assert {names.COGNITO_FAILURE, names.COGNITO_SETUP_REFUSAL} <= seen_function_metrics
+    assert {
+        names.COGNITO_FAILURE,
+        names.COGNITO_SETUP_REFUSAL,
+        names.COGNITO_FAILURE_ANSWERED_NEUTRALLY,
+        names.LIMITER_UNAVAILABLE,
+        names.LIMIT_REACHED,
+        names.RESPONSE_TIME_FLOOR_EXCEEDED,
+    } <= seen_function_metrics
     # The WAF alarm is on the rate rule, by the very name the web ACL gives it.
     assert RATE_RULE_NAME in known["Rules"]
 
@@ -222,7 +279,7 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
         if key.isupper() and isinstance(value, str) and not key.endswith(("_DIMENSION", "_SETTING"))
     }
     emitted_names = {name for _, name, _ in emitted}
-    dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON}
+    dimension_names = {names.DELIVERY_MEDIUM, names.ERROR_CODE, names.REASON, names.POLICY}
 
     assert catalog - dimension_names <= emitted_names
 
@@ -233,7 +290,7 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
     [
         ("UserNotFoundException", False),  # an unknown user: healthy traffic
         ("InvalidParameterException", True),  # e.g. a client that refuses the forwarded IP, answered neutrally
-        ("UserLambdaValidationException", True),  # the pool's trigger, answered as a problem
+        ("UserLambdaValidationException", True),  # the pool's trigger, answered neutrally too (issue 10)
         ("LimitExceededException", False),  # one user's own attempt limit
     ],
 )

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from local.emulator import STATE
+from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.integration.conftest import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
@@ -66,3 +67,28 @@ def test_any_username(make_invoke: Callable[..., Invoke], username: str) -> None
 @given(body=st.binary(max_size=300))
 def test_any_bytes(make_invoke: Callable[..., Invoke], body: bytes) -> None:
     assert_answer(make_invoke(), body)
+
+
+CONFIRM = "cognito-idp:ConfirmSignUp"
+CONFIRM_FIELDS = ["username", "confirmationCode", "forceAliasCreation", "clientMetadata", "secretHash", "session"]
+# The confirm route's answers that come from Cognito's verdict, after the call; every other 4xx is a refusal before it.
+COGNITO_VERDICTS = {"code_mismatch", "code_expired"}
+
+
+@PROPERTY_SETTINGS
+@given(
+    document=st.dictionaries(st.sampled_from(CONFIRM_FIELDS), json_values, max_size=4),
+    code=st.text(max_size=30),
+)
+def test_any_confirm_request(make_invoke: Callable[..., Invoke], document: dict[str, object], code: str) -> None:
+    invoke = make_invoke()
+    before = STATE.calls().get(CONFIRM, 0)
+    body = {"username": "nobody@example.com", "confirmationCode": code, **document}
+
+    response = invoke(json.dumps(body).encode(), path=CONFIRM_SIGN_UP_PATH)
+
+    assert 400 <= response.status < 500, response.body  # nobody@example.com has no account: never a 200, never a 5xx
+    problem = json.loads(response.body)
+    assert dict(response.headers)["Content-Type"] == "application/problem+json"
+    if problem["code"] not in COGNITO_VERDICTS:
+        assert STATE.calls().get(CONFIRM, 0) == before, "a refused body reached Cognito"

@@ -10,7 +10,8 @@ import snapshot_restore_py
 
 from local.emulator import STATE
 from local.seed import UNCONFIRMED_USER
-from resend_code import client_secrets, resend, snapstart
+from resend_code import client_secrets, limiter, resend, snapstart
+from tests.conftest import SeededEmulator
 from tests.integration.conftest import Invoke
 
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -52,4 +53,16 @@ def test_after_a_restore_the_next_request_reads_the_secret_afresh(make_invoke: C
     response = invoke({"username": UNCONFIRMED_USER})
 
     assert response.status == 200
-    assert secret_reads() == cached + 1
+    # Both cached secrets are read again: the app client's and the pseudonym key.
+    assert secret_reads() == cached + 2
+
+
+def test_the_limiters_client_is_registered_too_when_the_limit_is_on(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    snapshot_restore_py.get_after_restore().clear()
+
+    make_invoke(LIMITER_TABLE_NAME=emulator.limiter_table_name)
+
+    _, (clients,), _ = snapshot_restore_py.get_after_restore()[-1]
+    assert id(limiter._client()) in {id(c) for c in clients}

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from resend_code.problems import CATALOG, ProblemType
-from resend_code.upstream_errors import COGNITO_ERRORS
+from resend_code.routes import ROUTES, Route
+from resend_code.upstream_errors import COGNITO_ERRORS, CONFIRM_SIGN_UP_ERRORS
 
 API_DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
 
@@ -24,3 +25,20 @@ def test_every_cognito_error_is_documented_with_its_answer(error_code: str) -> N
     assert rows, f"{error_code} is not in docs/api.md"
     expected = "200, neutral" if problem is None else f"{problem.status} `{problem.code}`"
     assert any(row.startswith(expected) for row in rows)
+
+
+CONFIRM_SECTION = API_DOC.split("## How each Cognito error is answered: confirm", 1)[-1].split("\n## ", 1)[0]
+
+
+@pytest.mark.parametrize("error_code", sorted(CONFIRM_SIGN_UP_ERRORS))
+def test_every_confirm_error_is_documented_with_its_answer(error_code: str) -> None:
+    problem = CONFIRM_SIGN_UP_ERRORS[error_code]
+    rows = re.findall(rf"^\| `{error_code}`[^|]* \| (.+) \|$", CONFIRM_SECTION, re.MULTILINE)
+
+    assert rows, f"{error_code} is not in docs/api.md's confirm table"
+    assert any(row.startswith(f"{problem.status} `{problem.code}`") for row in rows)
+
+
+@pytest.mark.parametrize("route", ROUTES, ids=[route.path for route in ROUTES])
+def test_every_route_has_a_section(route: Route) -> None:
+    assert f"# `{route.method} {route.path}`" in API_DOC

@@ -91,6 +91,11 @@ def test_rejects_unknown_fields_and_snake_case_names() -> None:
         ({"username": "a", "ipAddress": "1.2.3.4"}, "ipAddress"),
         ({"username": "a", "userContextData": {"ipAddress": "1.2.3.4"}}, "ipAddress"),
         ({"username": "a", "userContextData": {"IpAddress": "1.2.3.4"}}, "IpAddress"),
+        # At any level: clientMetadata keys reach the trigger, which must not read them as the server's.
+        ({"username": "a", "clientMetadata": {"secretHash": "x"}}, "secretHash"),
+        ({"username": "a", "clientMetadata": {"locale": "fr", "SOURCE_IP": "1.2.3.4"}}, "SOURCE_IP"),
+        ({"username": "a", "clientMetadata": {"client-secret": "x"}}, "client-secret"),
+        ({"username": "a", "secret_hash": "x"}, "secret_hash"),
     ],
 )
 def test_names_fields_only_the_server_may_supply(document: dict[str, Any], field: str) -> None:

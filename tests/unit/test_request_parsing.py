@@ -5,7 +5,13 @@ import base64
 import pytest
 
 from resend_code.problems import Problem
-from resend_code.request_parsing import parse_json, parse_request, raw_body
+from resend_code.request_parsing import (
+    check_client_metadata_keys,
+    parse_json,
+    parse_request,
+    raw_body,
+    validate_request,
+)
 from resend_code.route import MAX_BODY_BYTES
 
 JSON = "application/json"
@@ -134,3 +140,28 @@ def test_base64_bodies_are_decoded_strictly() -> None:
         raw_body("YQ==!", True)
 
     assert raised.value.problem_type.code == "invalid_json"
+
+
+@pytest.mark.parametrize(
+    ("metadata", "refused"),
+    [
+        ({"locale": "fr"}, []),
+        ({"locale": "fr", "campaign": "x"}, ["clientMetadata.campaign"]),
+        ({"Locale": "fr", "zz": "y"}, ["clientMetadata.Locale", "clientMetadata.zz"]),
+    ],
+)
+def test_the_client_metadata_allow_list(metadata: dict[str, str], refused: list[str]) -> None:
+    request = validate_request({"username": "a", "clientMetadata": metadata})
+
+    if not refused:
+        check_client_metadata_keys(request, frozenset({"locale"}))
+        return
+    with pytest.raises(Problem) as raised:
+        check_client_metadata_keys(request, frozenset({"locale"}))
+    assert raised.value.problem_type.code == "invalid_request"
+    assert [e.field for e in raised.value.errors] == refused
+    assert {e.code for e in raised.value.errors} == {"client_metadata_key_not_allowed"}
+
+
+def test_no_allow_list_accepts_any_key() -> None:
+    check_client_metadata_keys(validate_request({"username": "a", "clientMetadata": {"any": "x"}}), None)

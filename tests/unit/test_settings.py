@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from resend_code.limiter import LimitPolicy
 from resend_code.settings import ConfigurationError, Settings
 
 ONE_CLIENT = {"APP_CLIENTS": json.dumps({"client1": "arn:aws:secretsmanager:us-east-1:1:secret:c1"})}
@@ -19,6 +20,36 @@ def test_defaults_with_one_client() -> None:
     assert settings.reveal_delivery_details is False
     assert settings.forward_caller_ip is True
     assert (settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds) == (1.0, 3.0)
+
+
+def test_limit_floor_pseudonym_and_metadata_settings() -> None:
+    settings = Settings.from_env(
+        {
+            **ONE_CLIENT,
+            "LIMITER_TABLE_NAME": "limits",
+            "PSEUDONYM_KEY_SECRET_ID": "pseudonym-key",
+            "RESEND_COOLDOWN_SECONDS": "0",
+            "RESEND_MAX_PER_WINDOW": "3",
+            "RESEND_WINDOW_SECONDS": "3600",
+            "RESPONSE_TIME_FLOOR_MS": "750",
+            "ALLOWED_CLIENT_METADATA_KEYS": "locale, campaign,",
+        }
+    )
+
+    assert settings.limiter_table_name == "limits"
+    assert settings.pseudonym_key_secret_id == "pseudonym-key"
+    assert settings.resend_limit == LimitPolicy("resend", cooldown_seconds=0, max_per_window=3, window_seconds=3600)
+    assert settings.response_floor_seconds == 0.75
+    assert settings.allowed_client_metadata_keys == frozenset({"locale", "campaign"})
+
+
+def test_limit_and_floor_are_off_when_absent() -> None:
+    settings = Settings.from_env(ONE_CLIENT)
+
+    assert (settings.limiter_table_name, settings.pseudonym_key_secret_id) == (None, None)
+    assert settings.response_floor_seconds == 0
+    assert settings.allowed_client_metadata_keys is None
+    assert settings.resend_limit == LimitPolicy("resend", cooldown_seconds=60, max_per_window=5, window_seconds=86_400)
 
 
 def test_reads_every_setting() -> None:
@@ -48,6 +79,10 @@ def test_reads_every_setting() -> None:
         ({"APP_CLIENTS": "[]"}, "APP_CLIENTS"),
         ({"APP_CLIENTS": json.dumps({"bad id!": "s"})}, "APP_CLIENTS"),
         ({"APP_CLIENTS": json.dumps({"a": ""})}, "APP_CLIENTS"),
+        ({**ONE_CLIENT, "LIMITER_TABLE_NAME": "limits"}, "PSEUDONYM_KEY_SECRET_ID"),
+        ({**ONE_CLIENT, "RESEND_MAX_PER_WINDOW": "0"}, "RESEND_MAX_PER_WINDOW"),
+        ({**ONE_CLIENT, "RESEND_COOLDOWN_SECONDS": "1.5"}, "RESEND_COOLDOWN_SECONDS"),
+        ({**ONE_CLIENT, "RESPONSE_TIME_FLOOR_MS": "6000"}, "RESPONSE_TIME_FLOOR_MS"),
         ({"APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"})}, "DEFAULT_CLIENT_ID"),
         ({**ONE_CLIENT, "DEFAULT_CLIENT_ID": "zzz"}, "DEFAULT_CLIENT_ID"),
         ({**ONE_CLIENT, "ALLOWED_ORIGINS": "*"}, "ALLOWED_ORIGINS"),
@@ -139,3 +174,31 @@ def test_both_timeouts_are_bounded_from_a_tenth_of_a_second_to_ten(name: str, ra
     else:
         with pytest.raises(ConfigurationError, match=name):
             Settings.from_env(env)
+
+
+def test_the_confirm_cap_defaults_to_five_attempts_per_15_minutes_without_cooldown() -> None:
+    limit = Settings.from_env(ONE_CLIENT).confirm_limit
+
+    assert (limit.name, limit.cooldown_seconds, limit.max_per_window, limit.window_seconds) == ("confirm", 0, 5, 900)
+
+
+def test_the_confirm_cap_is_configurable() -> None:
+    env = {**ONE_CLIENT, "CONFIRM_MAX_PER_WINDOW": "3", "CONFIRM_WINDOW_SECONDS": "3600"}
+    limit = Settings.from_env(env).confirm_limit
+
+    assert (limit.max_per_window, limit.window_seconds) == (3, 3600)
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("CONFIRM_MAX_PER_WINDOW", "0"),
+        ("CONFIRM_MAX_PER_WINDOW", "101"),
+        ("CONFIRM_MAX_PER_WINDOW", "five"),
+        ("CONFIRM_WINDOW_SECONDS", "59"),
+        ("CONFIRM_WINDOW_SECONDS", "86401"),
+    ],
+)
+def test_a_bad_confirm_cap_is_named(name: str, value: str) -> None:
+    with pytest.raises(ConfigurationError, match=name):
+        Settings.from_env({**ONE_CLIENT, name: value})

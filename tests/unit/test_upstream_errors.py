@@ -6,8 +6,12 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 
 from resend_code.problems import Problem, render_problem
 from resend_code.upstream_errors import (
+    ACCOUNT_FAULTS,
     COGNITO_ERRORS,
+    CONFIRM_SIGN_UP_ERRORS,
     cognito_problem,
+    confirm_refusal_reason,
+    confirm_sign_up_problem,
     error_code,
     is_secret_hash_rejection,
     transport_problem,
@@ -25,9 +29,27 @@ def test_table_covers_every_error_in_botocores_model() -> None:
     assert modelled - set(COGNITO_ERRORS) == set()
 
 
-@pytest.mark.parametrize("code", ["UserNotFoundException", "InvalidParameterException", "NotAuthorizedException"])
+@pytest.mark.parametrize(
+    "code",
+    [
+        "UserNotFoundException",
+        "InvalidParameterException",
+        "NotAuthorizedException",
+        # Only an existing, unconfirmed account reaches these: the attempt limit, delivery, the pool's triggers.
+        "LimitExceededException",
+        "CodeDeliveryFailureException",
+        "InvalidLambdaResponseException",
+        "UnexpectedLambdaException",
+        "UserLambdaValidationException",
+    ],
+)
 def test_errors_that_reveal_the_account_are_answered_as_success(code: str) -> None:
     assert cognito_problem(client_error(code, "User is already confirmed.")) is None
+
+
+def test_the_account_faults_an_operator_must_see_are_all_answered_neutrally() -> None:
+    assert ACCOUNT_FAULTS
+    assert all(code in COGNITO_ERRORS and COGNITO_ERRORS[code] is None for code in ACCOUNT_FAULTS)
 
 
 @pytest.mark.parametrize(
@@ -47,7 +69,7 @@ def test_secret_hash_rejections_are_configuration_faults(message: str) -> None:
 
 @pytest.mark.parametrize(
     ("code", "status", "retry_after"),
-    [("TooManyRequestsException", 429, "1"), ("LimitExceededException", 429, "900")],
+    [("TooManyRequestsException", 429, "1")],
 )
 def test_throttling_is_429_with_retry_after(code: str, status: int, retry_after: str) -> None:
     problem = cognito_problem(client_error(code))
@@ -62,9 +84,7 @@ def test_throttling_is_429_with_retry_after(code: str, status: int, retry_after:
         ("ResourceNotFoundException", 500),
         ("InvalidSmsRoleTrustRelationshipException", 500),
         ("OperationNotEnabledException", 500),
-        ("CodeDeliveryFailureException", 502),
         ("InternalErrorException", 502),
-        ("UnexpectedLambdaException", 502),
         ("ForbiddenException", 403),
         ("SomethingNewException", 502),
     ],
@@ -93,3 +113,57 @@ def test_an_error_without_code_or_message_is_unknown_and_no_secret_hash_rejectio
     assert is_secret_hash_rejection(error) is False
     problem = cognito_problem(error)
     assert problem is not None and problem.code == "upstream_error"
+
+
+def test_confirm_sign_up_table_covers_every_error_in_botocores_model() -> None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    modelled = {shape.name for shape in model.operation_model("ConfirmSignUp").error_shapes}
+
+    assert modelled - set(CONFIRM_SIGN_UP_ERRORS) == set()
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "reason"),
+    [
+        ("CodeMismatchException", "Invalid verification code provided, please try again.", "CodeMismatchException"),
+        ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException"),
+        ("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED", "AlreadyConfirmed"),
+        ("NotAuthorizedException", "User is disabled.", "UserDisabled"),
+        ("InvalidParameterException", "anything", "InvalidParameterException"),
+        # Only a real account can reach Cognito's attempt limits: a 429 for them would say it exists.
+        ("TooManyFailedAttemptsException", "Too many failed attempts.", "TooManyFailedAttemptsException"),
+        ("LimitExceededException", "Attempt limit exceeded", "LimitExceededException"),
+    ],
+)
+def test_confirm_refusals_that_could_reveal_the_account_answer_like_a_wrong_code(
+    code: str, message: str, reason: str
+) -> None:
+    error = client_error(code, message)
+
+    assert confirm_sign_up_problem(error).code == "code_mismatch"
+    assert confirm_refusal_reason(error) == reason
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "problem_code"),
+    [
+        ("ExpiredCodeException", 400, "code_expired"),
+        ("AliasExistsException", 409, "alias_exists"),
+        ("TooManyRequestsException", 429, "rate_limited"),
+        ("ForbiddenException", 403, "request_blocked"),
+        ("ResourceNotFoundException", 500, "internal_error"),
+        ("OperationNotEnabledException", 500, "internal_error"),
+        ("UserLambdaValidationException", 502, "upstream_error"),
+        ("SomethingNewException", 502, "upstream_error"),
+    ],
+)
+def test_other_confirm_errors_map_to_their_documented_answer(code: str, status: int, problem_code: str) -> None:
+    problem = confirm_sign_up_problem(client_error(code))
+
+    assert (problem.status, problem.code) == (status, problem_code)
+
+
+def test_a_secret_hash_rejection_on_confirm_is_a_configuration_fault_not_a_wrong_code() -> None:
+    error = client_error("NotAuthorizedException", "Unable to verify secret hash for client abc")
+
+    assert confirm_sign_up_problem(error).code == "internal_error"

@@ -1,0 +1,182 @@
+"""Per-username limits kept in DynamoDB: a cooldown between two acquisitions and a cap per rolling window.
+
+Why not a Powertools utility: Powertools' idempotency utility (the only one with a DynamoDB store) replays the
+first answer for a repeated payload within an expiry; it has no cooldown, no count per window and no 429. It
+cannot express "at most 5 a day, 60 s apart" without fighting its own semantics, so this is a small limiter of
+its own on the same primitives: a strongly consistent GetItem, then a PutItem conditioned on the version that
+was read. Two concurrent acquisitions for one subject cannot both win: the second PutItem fails its condition,
+re-reads, and sees the first one's acquisition.
+
+The key is `<policy name>#<subject>`, where the subject is the username's keyed pseudonym (pseudonym.py), so
+the table never holds a username in clear. Items expire through DynamoDB TTL (`expiresAt`) once the window has
+passed, so the table holds only subjects active in the last window.
+
+Fail open: when DynamoDB cannot be reached, the request goes on unlimited, counted as LimiterUnavailable (and
+alarmed). The per-IP WAF rule, the stage throttle and Cognito's own per-user limit still bound a victim's
+exposure, while failing closed would turn a DynamoDB outage into an outage of sign-up for everybody. The
+answer is the same for every username either way (docs/operations.md).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+import boto3
+from aws_lambda_powertools import Logger, single_metric
+from aws_lambda_powertools.metrics import MetricUnit
+from botocore.client import BaseClient
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from resend_code import metric_names as names
+from resend_code.problems import ATTEMPT_LIMIT_EXCEEDED, Problem
+
+logger = Logger(child=True)
+
+# DynamoDB answers in single-digit milliseconds; short timeouts keep an unreachable table from holding the
+# request for long before failing open. Standard retries (2 attempts) absorb a throttled or dropped call.
+_CLIENT_CONFIG = Config(connect_timeout=0.5, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"})
+# Rounds of read-then-conditional-write before giving up on a subject that others keep acquiring.
+_MAX_ROUNDS = 3
+
+
+@dataclass(frozen=True)
+class LimitPolicy:
+    """One limit: its name (part of the DynamoDB key), the cooldown and the cap per rolling window.
+
+    cooldown_seconds is the minimum spacing between two acquisitions for one subject (0 = none);
+    max_per_window caps acquisitions in any window of window_seconds.
+    """
+
+    name: str
+    cooldown_seconds: int
+    max_per_window: int
+    window_seconds: int
+
+
+@dataclass
+class _Configuration:
+    table_name: str | None = None
+    absent_logged: bool = False
+
+
+_CONFIGURATION = _Configuration()
+
+
+def configure(table_name: str | None) -> BaseClient | None:
+    """Set the table for this execution environment (None: limits off) and build its client (no network call);
+    return the client (for the SnapStart hook), or None when the limits are off."""
+    _CONFIGURATION.table_name = table_name or None
+    _CONFIGURATION.absent_logged = False
+    return _client() if _CONFIGURATION.table_name else None
+
+
+@cache
+def _client() -> BaseClient:
+    # From boto3's default session, shared with the Cognito and Secrets Manager clients (one botocore load).
+    return boto3.client("dynamodb", config=_CLIENT_CONFIG)
+
+
+def acquire(policy: LimitPolicy, subject: str) -> None:
+    """Record one acquisition for subject (the username's keyed pseudonym) under policy.
+
+    Raises Problem(ATTEMPT_LIMIT_EXCEEDED) with `Retry-After` = whole seconds until an acquisition would be
+    allowed, without recording anything, when the cooldown or the window's cap forbids it. The decision
+    depends only on earlier acquisitions for the same subject, never on whether an account exists. A no-op
+    (logged once per execution environment) when no table is configured; fails open (logged and counted as
+    LimiterUnavailable) when DynamoDB cannot be used.
+    """
+    table_name = _CONFIGURATION.table_name
+    if table_name is None:
+        if not _CONFIGURATION.absent_logged:
+            logger.warning("No limiter table configured: per-username limits are off", extra={"policy": policy.name})
+            _CONFIGURATION.absent_logged = True
+        return
+    key = {"pk": {"S": f"{policy.name}#{subject}"}}
+    for _ in range(_MAX_ROUNDS):
+        now_ms = int(time.time() * 1000)
+        try:
+            item = _client().get_item(TableName=table_name, Key=key, ConsistentRead=True).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            _unavailable(policy, error)
+            return
+        version, sends = _read(item, now_ms, policy)
+        wait_ms = wait_milliseconds(policy, sends, now_ms)
+        if wait_ms > 0:
+            _refuse(policy, wait_ms)
+        try:
+            _client().put_item(TableName=table_name, **_conditional_put(key, policy, version, [*sends, now_ms]))
+            return
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                _unavailable(policy, error)
+                return
+            # Another acquisition for this subject landed between our read and our write: read it and decide
+            # again (it usually means this one is now inside the cooldown).
+        except BotoCoreError as error:
+            _unavailable(policy, error)
+            return
+    _refuse(policy, max(policy.cooldown_seconds, 1) * 1000)
+
+
+def wait_milliseconds(policy: LimitPolicy, sends: list[int], now_ms: int) -> int:
+    """How long until policy allows one more acquisition, given earlier ones (epoch ms, oldest first); 0 = now."""
+    wait = 0
+    if sends and policy.cooldown_seconds:
+        wait = max(wait, sends[-1] + policy.cooldown_seconds * 1000 - now_ms)
+    if len(sends) >= policy.max_per_window:
+        # The oldest acquisition among the last max_per_window must leave the window first.
+        wait = max(wait, sends[-policy.max_per_window] + policy.window_seconds * 1000 - now_ms)
+    return max(wait, 0)
+
+
+def _read(item: dict[str, Any] | None, now_ms: int, policy: LimitPolicy) -> tuple[int | None, list[int]]:
+    if item is None:
+        return None, []
+    window_start = now_ms - policy.window_seconds * 1000
+    sends = sorted(int(value["N"]) for value in item.get("sends", {}).get("L", []))
+    return int(item["version"]["N"]), [sent for sent in sends if sent > window_start]
+
+
+def _conditional_put(key: dict[str, Any], policy: LimitPolicy, version: int | None, sends: list[int]) -> dict[str, Any]:
+    kept = sends[-policy.max_per_window :]
+    item = {
+        **key,
+        "sends": {"L": [{"N": str(sent)} for sent in kept]},
+        "version": {"N": str((version or 0) + 1)},
+        # DynamoDB TTL is in epoch seconds; the item is useless once its newest acquisition leaves the window.
+        "expiresAt": {"N": str(math.ceil(kept[-1] / 1000) + policy.window_seconds)},
+    }
+    if version is None:
+        return {"Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+    return {
+        "Item": item,
+        "ConditionExpression": "version = :version",
+        "ExpressionAttributeValues": {":version": {"N": str(version)}},
+    }
+
+
+def _refuse(policy: LimitPolicy, wait_ms: int) -> None:
+    with single_metric(name=names.LIMIT_REACHED, unit=MetricUnit.Count, value=1) as metric:
+        metric.add_dimension(name=names.POLICY, value=policy.name)
+    retry_after = max(1, math.ceil(wait_ms / 1000))
+    logger.info("Per-username limit reached", extra={"policy": policy.name, "retry_after_seconds": retry_after})
+    raise Problem(ATTEMPT_LIMIT_EXCEEDED, headers={"Retry-After": str(retry_after)})
+
+
+def _unavailable(policy: LimitPolicy, error: Exception) -> None:
+    reason = (
+        str(error.response.get("Error", {}).get("Code", "Unknown"))
+        if isinstance(error, ClientError)
+        else type(error).__name__
+    )
+    logger.error(
+        "Limiter table unavailable: request allowed (fail open)", extra={"policy": policy.name, "reason": reason}
+    )
+    # Undimensioned, so one alarm watches every reason; the reason is in the log line.
+    with single_metric(name=names.LIMITER_UNAVAILABLE, unit=MetricUnit.Count, value=1):
+        pass

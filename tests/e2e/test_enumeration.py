@@ -1,0 +1,55 @@
+"""Over HTTP against `python -m local`: every outcome that depends on the account answers byte-identically to an
+unknown username (each injected through the emulator's fault route)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from resend_code.route import ROUTE_PATH
+from resend_code.upstream_errors import ACCOUNT_FAULTS
+from tests.e2e.conftest import LocalApi
+
+RESEND = "cognito-idp:ResendConfirmationCode"
+# What Cognito itself answers for a user that is disabled (with PreventUserExistenceErrors LEGACY, also for an
+# unknown one), on top of the faults only a real, unconfirmed account can cause.
+PER_ACCOUNT = sorted(ACCOUNT_FAULTS | {"UserNotFoundException", "NotAuthorizedException"})
+
+
+def answer(local: LocalApi, username: str) -> tuple[int, frozenset[tuple[str, str]], bytes]:
+    response = requests.post(
+        f"{local.url}{ROUTE_PATH}",
+        json={"username": username, "clientMetadata": {"locale": "fr"}},
+        headers={"Origin": local.url},
+        timeout=30,
+    )
+    # Everything but the Date header, which only tells the time.
+    headers = frozenset((k.lower(), v) for k, v in response.headers.items() if k.lower() != "date")
+    return response.status_code, headers, response.content
+
+
+@pytest.fixture
+def unknown_answer(local_api: LocalApi) -> tuple[int, frozenset[tuple[str, str]], bytes]:
+    return answer(local_api, f"nobody-{uuid.uuid4().hex[:8]}@example.com")
+
+
+@pytest.mark.parametrize("error_code", PER_ACCOUNT)
+def test_a_per_account_outcome_answers_like_an_unknown_username(
+    local_api: LocalApi, unknown_answer: tuple[int, frozenset[tuple[str, str]], bytes], error_code: str
+) -> None:
+    local_api.arm_fault(RESEND, error_code, message="Injected per-account outcome")
+    try:
+        assert answer(local_api, UNCONFIRMED_USER) == unknown_answer
+    finally:
+        local_api.disarm_faults()
+
+
+def test_sent_and_already_confirmed_answer_like_an_unknown_username(
+    local_api: LocalApi, unknown_answer: tuple[int, frozenset[tuple[str, str]], bytes]
+) -> None:
+    assert answer(local_api, UNCONFIRMED_USER) == unknown_answer
+    assert answer(local_api, CONFIRMED_USER) == unknown_answer
+    assert unknown_answer[0] == 200
