@@ -11,16 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-import pytest
-
 from infra.api_schema import gateway_request_schema
-from local.emulator import STATE, Fault
-from local.seed import UNCONFIRMED_USER
-from resend_code import metric_names
-from tests.conftest import SeededEmulator, secret_document
+from resend_code.routes import ROUTES
 from tests.infra.conftest import Synthesized
 from tests.integration.conftest import Invoke, function_env, make_invoke  # noqa: F401 (fixtures used here)
 
@@ -29,7 +24,7 @@ Resources = dict[str, dict[str, Any]]
 
 def generated_gateway_schemas() -> dict[str, dict[str, Any]]:
     """Every request model the code generates for API Gateway, by its title (the model's name)."""
-    schemas = [gateway_request_schema()]
+    schemas = [gateway_request_schema(route.request_model) for route in ROUTES]
     return {schema["title"]: schema for schema in schemas}
 
 
@@ -294,94 +289,6 @@ def test_every_alarm_tells_the_alarm_topic_when_there_is_one(existing: Synthesiz
         for alarm_id, alarm in synth.of_type("AWS::CloudWatch::Alarm").items():
             actions = alarm["Properties"].get("AlarmActions", [])
             assert {target(synth.resources, action, "AWS::SNS::Topic") for action in actions} == topics, alarm_id
-
-
-def emf_records(text: str) -> list[dict[str, Any]]:
-    records = []
-    for line in text.splitlines():
-        if line.startswith("{") and '"_aws"' in line:
-            records.append(json.loads(line))
-    return records
-
-
-def emitted_metrics(records: list[dict[str, Any]]) -> set[tuple[str, str, tuple[tuple[str, str], ...]]]:
-    """(namespace, metric, sorted dimension pairs) for every metric in EMF records, as CloudWatch would file it."""
-    found = set()
-    for record in records:
-        for directive in record["_aws"]["CloudWatchMetrics"]:
-            for dimension_set in directive["Dimensions"]:
-                pairs = tuple(sorted((name, str(record[name])) for name in dimension_set))
-                for metric in directive["Metrics"]:
-                    found.add((directive["Namespace"], metric["Name"], pairs))
-    return found
-
-
-@pytest.fixture
-def emitted(
-    existing: Synthesized,
-    make_invoke: Callable[..., Invoke],  # noqa: F811 (the fixture imported above)
-    emulator: SeededEmulator,
-    capsys: pytest.CaptureFixture[str],
-) -> Iterator[set[tuple[str, str, tuple[tuple[str, str], ...]]]]:
-    """What the handler emits, under the namespace and service the template gives the function, over requests
-    that meet each outcome: a code sent, an account refused, a body refused, Cognito failing, a secret that
-    cannot be read, a secret that rotated."""
-    (function,) = handler_functions(existing.resources).values()
-    environment = function["Properties"]["Environment"]["Variables"]
-    settings = {name: environment[name] for name in ("POWERTOOLS_SERVICE_NAME", "POWERTOOLS_METRICS_NAMESPACE")}
-    sm = emulator.secretsmanager()
-
-    def put_secret(client_secret: str) -> None:
-        sm.put_secret_value(
-            SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, client_secret)
-        )
-
-    capsys.readouterr()
-    try:
-        invoke = make_invoke(**settings)
-        invoke({"username": UNCONFIRMED_USER})
-        invoke({"username": "nobody@example.com"})
-        invoke({"not": "valid"})
-        STATE.arm("cognito-idp:ResendConfirmationCode", Fault("TooManyRequestsException"))
-        invoke({"username": UNCONFIRMED_USER})
-        STATE.arm("secretsmanager:GetSecretValue", Fault("InternalServiceError", status=500, times=5))
-        make_invoke(**settings)({"username": UNCONFIRMED_USER})
-        STATE.disarm()
-        put_secret("stale")
-        invoke = make_invoke(**settings)
-        invoke({"username": UNCONFIRMED_USER})  # caches the stale secret
-        put_secret(emulator.client_secret)
-        invoke({"username": UNCONFIRMED_USER})  # refused, read again, sent
-    finally:
-        STATE.disarm()
-        put_secret(emulator.client_secret)
-    yield emitted_metrics(emf_records(capsys.readouterr().out))
-
-
-def test_every_alarm_on_the_functions_metrics_watches_what_a_real_invocation_emits(
-    existing: Synthesized, emitted: set[tuple[str, str, tuple[tuple[str, str], ...]]]
-) -> None:
-    custom = [m for m in all_alarm_metrics(existing) if m["Namespace"] not in AWS_NAMESPACES]
-
-    assert custom, "no alarm on the function's own metrics"
-    for metric in custom:
-        wanted = (metric["Namespace"], metric["MetricName"], tuple(sorted(dimensions(metric).items())))
-        assert wanted in emitted, f"alarm on {wanted}, but the function emits only {sorted(emitted)}"
-
-
-def test_every_name_in_the_metric_catalog_is_emitted(
-    emitted: set[tuple[str, str, tuple[tuple[str, str], ...]]],
-) -> None:
-    # The catalog (metric_names.py) is what alarms and dashboards are built from: a name in it that no request
-    # emits, as a metric or a dimension, is an alarm waiting to stay silent.
-    catalog = {
-        value
-        for name, value in vars(metric_names).items()
-        if name.isupper() and isinstance(value, str) and name != "NAMESPACE_SETTING"
-    }
-    seen = {name for _, name, _ in emitted} | {dimension for _, _, pairs in emitted for dimension, _ in pairs}
-
-    assert catalog - seen == set()
 
 
 # --- CORS preflight -> the origins the function accepts ---

@@ -12,9 +12,10 @@ from typing import Any
 
 import pytest
 
-import handler
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from resend_code import request_pipeline
+from resend_code.resend_route import NEUTRAL_MESSAGE
 from resend_code.route import MAX_BODY_BYTES
 from tests.integration.conftest import Invoke, problem_of
 
@@ -136,7 +137,7 @@ def test_the_neutral_answer_is_exactly_the_same_for_sent_unknown_and_confirmed(
 
     for answer in answers:
         assert answer.status == 200
-        assert json.loads(answer.body) == {"message": handler.NEUTRAL_MESSAGE}
+        assert json.loads(answer.body) == {"message": NEUTRAL_MESSAGE}
         assert headers_of(answer) == {"Content-Type": "application/json", **SECURITY_HEADERS}
 
 
@@ -164,21 +165,21 @@ def test_a_problem_without_field_errors_is_the_whole_document_with_retry_after(
     make_invoke: Callable[..., Invoke],
 ) -> None:
     invoke = make_invoke()
-    STATE.arm(RESEND, Fault("LimitExceededException"))
+    STATE.arm(RESEND, Fault("TooManyRequestsException"))
 
     response = invoke({"username": UNCONFIRMED_USER})
 
     assert json.loads(response.body) == {
-        "type": "urn:resend-confirmation-code:problem:attempt_limit_exceeded",
-        "title": "Attempt limit exceeded",
+        "type": "urn:resend-confirmation-code:problem:rate_limited",
+        "title": "Too many requests",
         "status": 429,
-        "detail": "Too many codes were requested for this account; retry after the time given in Retry-After.",
-        "code": "attempt_limit_exceeded",
+        "detail": "Too many requests are being made right now; retry after the time given in Retry-After.",
+        "code": "rate_limited",
     }
     assert headers_of(response) == {
         "Content-Type": "application/problem+json",
         **SECURITY_HEADERS,
-        "Retry-After": "900",
+        "Retry-After": "1",
     }
 
 
@@ -191,7 +192,7 @@ def test_the_unexpected_error_answer_hides_the_error(
     def user_reference_that_raises(username: str, key: str) -> str:
         raise RuntimeError("boom with details")
 
-    monkeypatch.setattr(handler, "user_reference", user_reference_that_raises)
+    monkeypatch.setattr(request_pipeline, "user_reference", user_reference_that_raises)
 
     response = invoke({"username": UNCONFIRMED_USER})
 
@@ -217,7 +218,6 @@ SCENARIOS: list[Scenario] = [
     ("413 payload_too_large", {}, {"body": b" " * (MAX_BODY_BYTES + 1)}, None),
     ("415 unsupported_media_type", {}, {"body": {"username": "a"}, "headers": {"Content-Type": "text/plain"}}, None),
     ("429 rate_limited", {}, {"body": {"username": "a"}}, (RESEND, Fault("TooManyRequestsException"))),
-    ("429 attempt_limit_exceeded", {}, {"body": {"username": "a"}}, (RESEND, Fault("LimitExceededException"))),
     ("500 internal_error (configuration)", {"APP_CLIENTS": None}, {"body": {"username": "a"}}, None),
     ("500 internal_error (Cognito)", {}, {"body": {"username": "a"}}, (RESEND, Fault("ResourceNotFoundException"))),
     (
@@ -226,7 +226,6 @@ SCENARIOS: list[Scenario] = [
         {"body": {"username": "a"}},
         ("secretsmanager:GetSecretValue", Fault("ResourceNotFoundException", times=3)),
     ),
-    ("502 delivery_failed", {}, {"body": {"username": "a"}}, (RESEND, Fault("CodeDeliveryFailureException"))),
     ("502 upstream_error", {}, {"body": {"username": "a"}}, (RESEND, Fault("InternalErrorException", status=500))),
     (
         "504 upstream_timeout",
