@@ -3,6 +3,7 @@
 #   make test   lint, type checks and every test
 #   make synth  the CloudFormation template in cdk.out/ (no AWS credentials, no Docker), cdk-nag and cfn-lint
 #   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
+#   make mutate mutation testing of lambda/ against the unit and integration tests (a report); updates docs/testing.md
 #   make preflight [CONTEXT='-c key=value ...']   read-only checks of the AWS account before `cdk deploy`
 #   make smoke ENDPOINT_URL=https://... [ORIGIN=https://app.example.com]   probes a deployed endpoint
 # PYTHON picks the interpreter for the virtual environment (3.11 or newer).
@@ -37,7 +38,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench chromium jvm clean preflight smoke
+.PHONY: run test lint format unit e2e synth openapi bench mutate chromium jvm clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -94,6 +95,10 @@ smoke: $(RUNTIME_STAMP)
 bench: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.run
 
+# Mutation testing (mutmut) of lambda/: prints the score and the survivors, rewrites docs/testing.md's last run.
+mutate: $(DEV_STAMP)
+	$(BIN)/python -m tests.mutate
+
 # Regenerate the committed OpenAPI document from the code (a test fails when it is stale).
 openapi: $(RUNTIME_STAMP)
 	$(BIN)/python -m local.openapi > docs/openapi.json
@@ -120,4 +125,5 @@ synth: $(DEV_STAMP) $(NODE_STAMP)
 	$(BIN)/cfn-lint --ignore-checks W3005 -- cdk.out/*.template.json
 
 clean:
-	rm -rf $(VENV) node_modules cdk.out .build bench/.venv-function artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) node_modules cdk.out .build bench/.venv-function artifacts .pytest_cache .mypy_cache .ruff_cache .hypothesis \
+	  .mutation

@@ -79,13 +79,15 @@ class OutboxMessage:
 @dataclass
 class Fault:
     """Delay the next `times` calls of service:action, then answer with an AWS error (or, with no error code,
-    answer normally: a slow service)."""
+    answer normally: a slow service; or, with no error code and a `body`, answer 200 with that body instead: an
+    answer of a shape the emulator would not give, such as a success without CodeDeliveryDetails)."""
 
     error_code: str | None
     message: str = "Injected fault"
     status: int = 400
     delay_seconds: float = 0.0
     times: int = 1
+    body: dict[str, Any] | None = None
 
 
 class EmulatorState:
@@ -138,8 +140,10 @@ class EmulatorState:
             return dict(self._calls)
 
     def arm(self, operation: str, fault: Fault) -> None:
+        """Fail the next calls of operation as `fault` says; a copy is armed (serving counts it down), so one
+        Fault can be armed again, as a test parameter is in every session that runs it."""
         with self._lock:
-            self._faults[operation] = fault
+            self._faults[operation] = replace_fields(fault)
 
     def disarm(self) -> None:
         with self._lock:
@@ -394,6 +398,8 @@ def _call_action(self: BaseResponse) -> Any:
     if fault is None:
         return _original_call_action(self)
     time.sleep(fault.delay_seconds)
+    if fault.error_code is None and fault.body is not None:
+        return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(fault.body)
     if fault.error_code is None:
         return _original_call_action(self)
     body = json.dumps({"__type": fault.error_code, "message": fault.message})

@@ -44,10 +44,13 @@ _CONTENT_LENGTH = re.compile(r"[0-9]+")
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
+# Every answer the server gives itself names its type and forbids sniffing another, as the function's answers do.
+NOSNIFF = ("X-Content-Type-Options", "nosniff")
+
 
 def _json(status: int, document: Any, *, close: bool = False) -> ProxyResponse:
     body = json.dumps(document, indent=2).encode("utf-8")
-    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store")]
+    headers = [("Content-Type", "application/json"), ("Cache-Control", "no-store"), NOSNIFF]
     if close:
         headers.append(("Connection", "close"))
     return ProxyResponse(status, headers, body)
@@ -57,7 +60,7 @@ def _static(name: str) -> ProxyResponse | None:
     path = (WEB_DIR / name).resolve()
     if path.parent != WEB_DIR or path.suffix not in STATIC_TYPES or not path.is_file():
         return None
-    headers = [("Content-Type", STATIC_TYPES[path.suffix]), ("Cache-Control", "no-cache")]
+    headers = [("Content-Type", STATIC_TYPES[path.suffix]), ("Cache-Control", "no-cache"), NOSNIFF]
     return ProxyResponse(200, headers, path.read_bytes())
 
 
@@ -114,7 +117,8 @@ def local_route(method: str, path: str, body: bytes) -> ProxyResponse | None:
         if path.startswith("/web/"):
             return _static(path.removeprefix("/web/"))
         if path == "/openapi.json":
-            return ProxyResponse(200, [("Content-Type", "application/json")], render_openapi().encode("utf-8"))
+            headers = [("Content-Type", "application/json"), ("Cache-Control", "no-cache"), NOSNIFF]
+            return ProxyResponse(200, headers, render_openapi().encode("utf-8"))
         if path == "/_local/outbox":
             return _json(200, STATE.outbox())
         if path == "/_local/calls":

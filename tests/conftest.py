@@ -48,6 +48,10 @@ def emulator() -> Iterator[SeededEmulator]:
     """moto in server mode on a free loopback port, in this process, with every boto3 client pointed at it."""
     server = Emulator("127.0.0.1", 0)
     endpoint = server.start()
+    # moto keeps its backends in this process's memory, and a process can run more than one session (mutmut runs
+    # pytest once per mutant in forks of one process): start every session from an empty emulator.
+    requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
+    STATE.disarm()
     saved = dict(os.environ)
     os.environ.update(aws_environment(endpoint, REGION))
     pool = seed(endpoint, REGION)

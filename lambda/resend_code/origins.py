@@ -64,7 +64,13 @@ def parse_origin_list(values: str | list[str] | tuple[str, ...] | None) -> tuple
 
 
 def origin_of_request(header: str) -> str | None:
-    """The normalised origin of a request's Origin header, or None when it cannot be any allowed origin."""
+    """The normalised origin of a request's Origin header, or None when it cannot be any allowed origin.
+
+    Only what a browser can send is compared: case and a default port are forgiven (the same origin), but not the
+    trailing "/" or the whitespace forgiven in settings, which no browser puts in an Origin header.
+    """
+    if header != header.strip() or header.endswith("/"):
+        return None
     try:
         return normalize_origin(header)
     except InvalidOriginError:

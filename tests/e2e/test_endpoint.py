@@ -89,3 +89,33 @@ def test_ctrl_c_stops_the_server_and_the_emulator() -> None:
     for freed in (port, emulator_port):
         with socket.socket() as probe:
             assert probe.connect_ex(("127.0.0.1", freed)) != 0
+
+
+def test_the_ip_sent_to_cognito_is_the_connections_whatever_headers_say(local_api: LocalApi) -> None:
+    tempting = {
+        "X-Forwarded-For": "192.0.2.66",
+        "X-Real-IP": "192.0.2.67",
+        "Forwarded": "for=192.0.2.68",
+        "True-Client-IP": "192.0.2.69",
+    }
+
+    response = post(local_api, json.dumps({"username": UNCONFIRMED_USER}), {**JSON, **tempting})
+
+    assert response.status_code == 200
+    assert local_api.outbox()[0]["ip_address"] == "127.0.0.1"
+
+
+def test_the_functions_answers_keep_their_security_headers_through_the_server(local_api: LocalApi) -> None:
+    answers = {
+        "200": post(local_api, json.dumps({"username": UNCONFIRMED_USER})),
+        "400": post(local_api, "{"),
+        "403": post(local_api, json.dumps({"username": "a"}), {**JSON, "Origin": f"{local_api.url}.evil.example"}),
+        "404": requests.post(f"{local_api.url}/nope", json={"username": "a"}, timeout=5),
+        "405": requests.get(f"{local_api.url}{ROUTE_PATH}", timeout=5),
+        "415": post(local_api, json.dumps({"username": "a"}), {"Content-Type": "text/plain"}),
+    }
+
+    for status, response in answers.items():
+        assert str(response.status_code) == status
+        assert response.headers.get("X-Content-Type-Options") == "nosniff", status
+        assert response.headers.get("Cache-Control") == "no-store", status

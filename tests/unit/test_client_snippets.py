@@ -121,15 +121,33 @@ def test_every_client_strips_whitespace_around_the_username() -> None:
     assert "username: String(username).trim()" in JAVASCRIPT
 
 
-@pytest.mark.parametrize(
-    "snippet", ["web/resend-code.js", "docs/snippets/ResendCode.swift", "docs/snippets/ResendCode.kt"]
-)
-def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
-    text = (ROOT / snippet).read_text(encoding="utf-8")
+def code_of(text: str) -> str:
+    """The source without its comments (all three languages use // and /* */), so a mention in prose is no proof."""
+    without_blocks = re.sub(r"/\*.*?\*/", "", text, flags=re.DOTALL)
+    return "\n".join(re.sub(r"(^|\s)//.*$", "", line) for line in without_blocks.splitlines())
 
-    assert ROUTE_PATH.strip("/") in text
-    assert "Retry-After" in text
-    assert "application/json" in text
+
+# How each language reads a response header: the snippet must read Retry-After in code, not just name it.
+READS_RETRY_AFTER = {
+    "web/resend-code.js": r'\.headers\.get\("Retry-After"\)',
+    "docs/snippets/ResendCode.swift": r'\.value\(forHTTPHeaderField: "Retry-After"\)',
+    "docs/snippets/ResendCode.kt": r'\.getHeaderField\("Retry-After"\)',
+}
+
+
+@pytest.mark.parametrize("snippet", sorted(READS_RETRY_AFTER))
+def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
+    code = code_of((ROOT / snippet).read_text(encoding="utf-8"))
+
+    assert ROUTE_PATH.strip("/") in code
+    assert re.search(READS_RETRY_AFTER[snippet], code)
+    assert "application/json" in code
+
+
+def test_comments_do_not_count_as_code() -> None:
+    text = 'const a = "https://x/y"; // reads headers.get("Retry-After")\n/* headers.get("Retry-After") */\n'
+
+    assert code_of(text).strip() == 'const a = "https://x/y";'
 
 
 @pytest.mark.parametrize(

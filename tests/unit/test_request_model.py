@@ -7,8 +7,10 @@ from pydantic import ValidationError
 
 from resend_code.request_model import (
     CLIENT_METADATA_MAX_ENTRIES,
+    USERNAME_RULE,
     ConfirmSignUpRequest,
     ResendConfirmationCodeRequest,
+    portable_json_schema,
 )
 
 
@@ -111,6 +113,7 @@ def test_names_fields_only_the_server_may_supply(document: dict[str, Any], field
 
     assert errors[0]["type"] == "server_supplied_field"
     assert errors[0]["ctx"] == {"field": field}
+    assert errors[0]["msg"] == f"{field} is supplied by the server; remove it from the request"
 
 
 def test_bounds_client_metadata() -> None:
@@ -185,3 +188,19 @@ def test_case_and_unicode_normalization_are_left_as_typed(username: str) -> None
 )
 def test_stripping_does_not_make_a_bad_username_good(username: str, error_type: str) -> None:
     assert [e["type"] for e in errors_of({"username": username})] == [error_type]
+
+
+def test_the_portable_schema_moves_the_username_pattern_into_words() -> None:
+    schema = portable_json_schema(ref_template="#/components/schemas/{model}")
+    original = ResendConfirmationCodeRequest.model_json_schema(
+        by_alias=True, ref_template="#/components/schemas/{model}"
+    )
+
+    username = schema["properties"]["username"]
+    assert "pattern" not in username
+    assert username["description"] == f"{original['properties']['username']['description']} {USERNAME_RULE}"
+    # Everything else is the model's own schema, untouched.
+    del original["properties"]["username"]["pattern"], original["properties"]["username"]["description"]
+    del username["description"]
+    assert schema == original
+    assert schema["properties"]["userContextData"]["anyOf"][0]["$ref"].startswith("#/components/schemas/")

@@ -25,7 +25,15 @@ def code_of(body: bytes, content_type: str | None = JSON) -> str:
 
 @pytest.mark.parametrize(
     "content_type",
-    ["application/json", "Application/JSON", "application/json; charset=utf-8", 'application/json;charset="UTF-8"'],
+    [
+        "application/json",
+        "Application/JSON",
+        "application/json; charset=utf-8",
+        'application/json;charset="UTF-8"',
+        "application/json; charset=utf8",
+        "application/json; charset=UTF8",
+        "application/json; foo=bar",
+    ],
 )
 def test_accepts_json_content_types(content_type: str) -> None:
     assert parse_request(b'{"username":"a"}', content_type).username == "a"
@@ -33,10 +41,29 @@ def test_accepts_json_content_types(content_type: str) -> None:
 
 @pytest.mark.parametrize(
     "content_type",
-    [None, "", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+    [
+        None,
+        "",
+        "text/plain",
+        "application/x-www-form-urlencoded",
+        "application/json; charset=latin-1",
+        "application/json;foo=bar;charset=latin-1",  # every parameter is read, not only the first
+        "application/json; charset=utf=8",  # the name is what comes before the first "="
+        "application/json; charset=Xutf-8",  # only quotes are stripped from the value
+    ],
 )
 def test_rejects_other_content_types(content_type: str | None) -> None:
     assert code_of(b'{"username":"a"}', content_type) == "unsupported_media_type"
+
+
+def test_the_charset_and_size_refusals_say_why() -> None:
+    with pytest.raises(Problem) as charset:
+        parse_request(b'{"username":"a"}', "application/json; charset=latin-1")
+    with pytest.raises(Problem) as size:
+        parse_request(b" " * (MAX_BODY_BYTES + 1), JSON)
+
+    assert charset.value.detail == "Only the UTF-8 charset is accepted for application/json."
+    assert size.value.detail == f"The body is larger than {MAX_BODY_BYTES} bytes."
 
 
 def test_size_limit_is_inclusive() -> None:
@@ -98,6 +125,21 @@ def test_raw_body_decodes_base64_and_rejects_bad_base64() -> None:
 
 def test_parse_json_accepts_unicode_escapes() -> None:
     assert parse_json(b'{"username":"zo\\u00eb"}') == {"username": "zoë"}
+
+
+def test_a_body_that_is_not_an_object_is_reported_at_the_body() -> None:
+    with pytest.raises(Problem) as raised:
+        parse_request(b"[]", JSON)
+
+    assert [(e.field, e.code) for e in raised.value.errors] == [("(body)", "model_type")]
+
+
+def test_base64_bodies_are_decoded_strictly() -> None:
+    # A lenient decoder would drop the "!" and read b"a": junk around base64 is not a body.
+    with pytest.raises(Problem) as raised:
+        raw_body("YQ==!", True)
+
+    assert raised.value.problem_type.code == "invalid_json"
 
 
 @pytest.mark.parametrize(

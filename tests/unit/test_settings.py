@@ -115,6 +115,74 @@ def test_a_bad_origin_list_is_kept_apart_so_the_other_settings_still_load(origin
     assert settings.default_client_id == "client1"
 
 
+@pytest.mark.parametrize(
+    ("raw", "seconds"), [("", 3.0), ("0.1", 0.1), ("10", 10.0), ("10.0", 10.0)], ids=["empty", "low", "high", "float"]
+)
+def test_timeouts_take_their_bounds_and_default_when_empty(raw: str, seconds: float) -> None:
+    settings = Settings.from_env({**ONE_CLIENT, "COGNITO_READ_TIMEOUT_SECONDS": raw})
+
+    assert settings.cognito_read_timeout_seconds == seconds
+
+
+@pytest.mark.parametrize("raw", ["0.09", "10.01", "-1", "nan"])
+def test_timeouts_outside_their_bounds_are_refused(raw: str) -> None:
+    with pytest.raises(ConfigurationError, match="COGNITO_CONNECT_TIMEOUT_SECONDS"):
+        Settings.from_env({**ONE_CLIENT, "COGNITO_CONNECT_TIMEOUT_SECONDS": raw})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        (
+            {"APP_CLIENTS": json.dumps({"a": "s1", "b": "s2"})},
+            "DEFAULT_CLIENT_ID must be set when APP_CLIENTS lists more than one client",
+        ),
+        ({}, 'APP_CLIENTS is not set: it must be a JSON object {"<app client id>": "<secret id or ARN>"}'),
+        ({"APP_CLIENTS": "{not json"}, "APP_CLIENTS is not valid JSON"),
+        ({"APP_CLIENTS": "[]"}, "APP_CLIENTS must be a non-empty JSON object of client id to secret id"),
+        ({"APP_CLIENTS": "{}"}, "APP_CLIENTS must be a non-empty JSON object of client id to secret id"),
+        ({"APP_CLIENTS": json.dumps({"bad id!": "s"})}, "APP_CLIENTS has a key that is not a valid app client id"),
+        ({"APP_CLIENTS": json.dumps({"c" * 129: "s"})}, "APP_CLIENTS has a key that is not a valid app client id"),
+        (
+            {"APP_CLIENTS": json.dumps({"a": 1})},
+            "APP_CLIENTS must map each client id to a Secrets Manager secret id or ARN",
+        ),
+        ({**ONE_CLIENT, "DEFAULT_CLIENT_ID": "zzz"}, "DEFAULT_CLIENT_ID must be one of the client ids in APP_CLIENTS"),
+    ],
+)
+def test_the_error_says_what_is_wrong_in_full(env: dict[str, str], message: str) -> None:
+    # The message is what the operator reads in the function's log (configuration_error): compared whole.
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env(env)
+
+    assert str(raised.value) == message
+
+
+def test_client_ids_of_cognitos_full_length_are_accepted() -> None:
+    longest = "c" * 128
+
+    assert Settings.from_env({"APP_CLIENTS": json.dumps({longest: "s"})}).default_client_id == longest
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "accepted"),
+    [
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "0.1", True),
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "10", True),
+        ("COGNITO_READ_TIMEOUT_SECONDS", "10.5", False),
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "10.5", False),
+    ],
+)
+def test_both_timeouts_are_bounded_from_a_tenth_of_a_second_to_ten(name: str, raw: str, accepted: bool) -> None:
+    env = {**ONE_CLIENT, name: raw}
+
+    if accepted:
+        Settings.from_env(env)
+    else:
+        with pytest.raises(ConfigurationError, match=name):
+            Settings.from_env(env)
+
+
 def test_the_confirm_cap_defaults_to_five_attempts_per_15_minutes_without_cooldown() -> None:
     limit = Settings.from_env(ONE_CLIENT).confirm_limit
 

@@ -12,6 +12,7 @@ from resend_code.upstream_errors import (
     cognito_problem,
     confirm_refusal_reason,
     confirm_sign_up_problem,
+    error_code,
     is_secret_hash_rejection,
     transport_problem,
 )
@@ -111,6 +112,15 @@ def test_a_timeout_asks_for_a_cooldown_since_the_code_may_have_been_sent() -> No
     assert timeout is not None and timeout.code == "upstream_timeout"
     assert render_problem(Problem(timeout)).headers == {"Retry-After": "30"}
     assert "may already be on its way" in timeout.detail
+
+
+def test_an_error_without_code_or_message_is_unknown_and_no_secret_hash_rejection() -> None:
+    error = ClientError({}, "ResendConfirmationCode")
+
+    assert error_code(error) == "Unknown"
+    assert is_secret_hash_rejection(error) is False
+    problem = cognito_problem(error)
+    assert problem is not None and problem.code == "upstream_error"
 
 
 def test_confirm_sign_up_table_covers_every_error_in_botocores_model() -> None:

@@ -1,0 +1,433 @@
+"""`make mutate`: mutation testing of lambda/ with mutmut, against the unit and integration tests.
+
+A report, not a test gate. It prints the score and every surviving mutant, and rewrites the "Latest run" part of
+docs/testing.md. Survivors that no behaviour can tell apart from the original are listed in EQUIVALENT below, each
+with the reason; every other survivor is counted against the score.
+
+Why a workspace: the function's package is imported as `resend_code` (lambda/ is its code asset, on sys.path), but
+mutmut names mutants after their path from the directory it runs in, and refuses to run when the two differ. So
+the run happens in .mutation/, a fresh copy of the repository's test inputs in which lambda/'s contents sit at
+the top: `resend_code/x.py` there is module `resend_code.x`, as in Lambda. Whatever lambda/ holds (new modules,
+a second route) is picked up without changing this file. mutmut keeps its own working copy in .mutation/mutants/.
+
+Environment: MUTATE_JOBS (parallel workers, default 2), MUTATE_KEEP=1 (reuse .mutation/mutants/ results from
+the previous run instead of starting afresh: faster, but only right when neither code nor tests changed).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LAMBDA_DIR = ROOT / "lambda"
+WORKSPACE = ROOT / ".mutation"
+MUTANTS = WORKSPACE / "mutants"
+TESTING_DOC = ROOT / "docs" / "testing.md"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+
+# What the tests import or read besides the function: copied next to it in the workspace.
+TEST_INPUTS = (
+    *("tests", "local", "bench", "infra", "ops", "docs", "web"),
+    *("requirements.txt", "requirements-dev.txt", "cdk.json", "app.py", "package.json"),
+)
+# The judges. test_properties.py is left out: its four hypothesis tests take ~85 % of the unit+integration run
+# time (600 random bodies through the handler), they assert only "never a 5xx, never an exception", and a
+# mutant they kill by chance in one run and not the next would make the score flaky. The bad-input corpus
+# (tests/e2e) and the unit tests of request parsing cover the same ground deterministically.
+TEST_SELECTION = ["tests/unit", "tests/integration", "--ignore=tests/integration/test_properties.py"]
+# Tests that synthesize the stack or drive the operator tools import infra/ or ops/: a synthesis takes ~20 s, once per
+# mutant that reaches them, so they are left out (tests/infra and `make test` run them).
+STACK_IMPORT = re.compile(r"^(from|import) (infra|ops)\b", re.MULTILINE)
+
+
+def test_selection() -> list[str]:
+    """TEST_SELECTION, less the unit and integration test files that import the stack or the operator tools."""
+    stack_tests = sorted(
+        path.relative_to(ROOT).as_posix()
+        for folder in ("unit", "integration")
+        for path in (ROOT / "tests" / folder).glob("test_*.py")
+        if STACK_IMPORT.search(path.read_text(encoding="utf-8"))
+    )
+    return TEST_SELECTION + [f"--ignore={path}" for path in stack_tests]
+
+
+KILLED = {"killed", "timeout", "caught by type check"}
+START, END = "<!-- mutate:start -->", "<!-- mutate:end -->"
+
+
+@dataclass(frozen=True)
+class Equivalent:
+    """A survivor no behaviour can tell from the original: matched by its function and its mutated line."""
+
+    function: str
+    """Dotted function as mutmut names it, without the __mutmut_N suffix: resend_code.settings.x__number."""
+    mutated_line: str
+    """The mutant's changed line (a `+` line of the diff), stripped of indentation."""
+    why: str
+
+
+# Each entry was read and argued, not guessed; see docs/testing.md for the list as the last run matched it.
+_CODEC = "Python's codec names are case-insensitive: the same encoding."
+_ERROR_DETAILS = "Only each error's loc, type, msg and ctx are read; its url and input never leave the function."
+_ONE_WORD_FIELDS = "Every field of the problem documents is one lower-case word, so its camelCase alias is its name."
+_NO_MESSAGE = 'A missing message reads "none" or "xxxx" instead of "": neither holds "secret hash" either.'
+_NAMESPACE = "Without a namespace Powertools reads POWERTOOLS_METRICS_NAMESPACE, where metrics.namespace comes from."
+EQUIVALENT: tuple[Equivalent, ...] = (
+    Equivalent("resend_code.secret_hash.x_compute_secret_hash", 'client_secret.encode("UTF-8"),', _CODEC),
+    Equivalent("resend_code.secret_hash.x_compute_secret_hash", '(username + client_id).encode("UTF-8"),', _CODEC),
+    Equivalent(
+        "resend_code.secret_hash.x_compute_secret_hash", 'return base64.b64encode(digest).decode("ASCII")', _CODEC
+    ),
+    Equivalent("resend_code.request_parsing.x_raw_body", 'return body.encode("UTF-8", errors="surrogatepass")', _CODEC),
+    Equivalent(
+        "resend_code.request_parsing.x_raw_body",
+        'return body.encode(errors="surrogatepass")',
+        "UTF-8 is str.encode's default encoding.",
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_input=False)", _ERROR_DETAILS
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_url=False, )", _ERROR_DETAILS
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request",
+        "details = error.errors(include_url=True, include_input=False)",
+        _ERROR_DETAILS,
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x_validate_request",
+        "details = error.errors(include_url=False, include_input=True)",
+        _ERROR_DETAILS,
+    ),
+    Equivalent(
+        "resend_code.request_parsing.x__reject_constant",
+        "raise ValueError(None)",
+        "The message is dropped: parse_json answers every ValueError with invalid_json.",
+    ),
+    Equivalent(
+        "resend_code.problems.xǁProblemǁ__init__",
+        "super().__init__(None)",
+        "A Problem's exception message is never read: its handler answers from problem_type.",
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(by_alias=None, exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.problems.x_render_problem",
+        "return ProblemBody(body=document.model_dump_json(by_alias=False, exclude_none=True), headers=headers)",
+        _ONE_WORD_FIELDS,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", None)).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", )).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "resend_code.upstream_errors.x_is_secret_hash_rejection",
+        'message = str(error.response.get("Error", {}).get("Message", "XXXX")).lower()',
+        _NO_MESSAGE,
+    ),
+    Equivalent(
+        "handler.x__count",
+        "with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=None) as metric:",
+        _NAMESPACE,
+    ),
+    Equivalent(
+        "handler.x__count", "with single_metric(name=name, unit=MetricUnit.Count, value=1, ) as metric:", _NAMESPACE
+    ),
+    Equivalent(
+        "handler.x__count",
+        "if dimension or value:",
+        "Every caller passes a dimension and its value together, or neither.",
+    ),
+    Equivalent(
+        "resend_code.pseudonym.x_user_reference",
+        'message = ("user-ref:" + username.casefold()).encode("UTF-8")',
+        _CODEC,
+    ),
+    Equivalent(
+        "resend_code.pseudonym.x_user_reference",
+        'return hmac.new(key.encode("UTF-8"), message, hashlib.sha256).hexdigest()[:16]',
+        _CODEC,
+    ),
+    *(
+        Equivalent(
+            "handler.x__record",
+            f'_count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "{unknown}")',
+            "Unreachable: an outcome is suppressed only for one of the three (non-empty) codes the table answers "
+            "neutrally.",
+        )
+        for unknown in ("XXUnknownXX", "unknown", "UNKNOWN")
+    ),
+    *(
+        Equivalent(
+            "handler.x__record",
+            f'_count_setup_refusal(outcome.suppressed_error or "{unknown}")',
+            "Unreachable: an outcome is suppressed only for one of the three (non-empty) codes the table answers "
+            "neutrally.",
+        )
+        for unknown in ("XXUnknownXX", "unknown", "UNKNOWN")
+    ),
+    *(
+        Equivalent(
+            "resend_code.request_model.x_portable_json_schema",
+            f"schema = ResendConfirmationCodeRequest.model_json_schema({by_alias}ref_template=ref_template)",
+            "pydantic's model_json_schema uses aliases by default (by_alias=True).",
+        )
+        for by_alias in ("by_alias=None, ", "")
+    ),
+    *(
+        Equivalent(
+            "resend_code.client_secrets.x_get_app_client_credentials",
+            f"raise SecretUnavailableError({message}) from error.__context__",
+            "Its message is never read: load_credentials answers from the AWS error in __cause__.",
+        )
+        for message in ("None", '"XXthe secret could not be readXX"', '"THE SECRET COULD NOT BE READ"')
+    ),
+    *(
+        Equivalent(
+            "resend_code.request_parsing.x__object_without_duplicate_keys",
+            f"raise ValueError({message})",
+            "The message is dropped: parse_json answers every ValueError with invalid_json.",
+        )
+        for message in ("None", '"XXduplicate keyXX"', '"DUPLICATE KEY"')
+    ),
+    Equivalent("resend_code.request_parsing.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
+    Equivalent(
+        "resend_code.request_parsing.x_check_content_type",
+        'media_type, _, parameters = (content_type or "XXXX").partition(";")',
+        'A missing Content-Type is refused either way: neither "" nor "XXXX" is application/json.',
+    ),
+    Equivalent(
+        "resend_code.resend.x_resend_confirmation_code",
+        "refreshed = None",
+        "None and False are read alike: `not refreshed` and `if outcome.secret_refreshed`.",
+    ),
+)
+
+
+@dataclass
+class Mutant:
+    name: str
+    status: str
+    source: Path
+    """The mutated file, relative to the workspace."""
+    diff: str = ""
+
+    @property
+    def function(self) -> str:
+        return self.name.partition("__mutmut_")[0]
+
+    @property
+    def mutated_lines(self) -> list[str]:
+        return [
+            line[1:].strip()
+            for line in self.diff.splitlines()
+            if line.startswith("+") and not line.startswith("+++") and line[1:].strip()
+        ]
+
+    def equivalent(self) -> Equivalent | None:
+        for candidate in EQUIVALENT:
+            if candidate.function == self.function and candidate.mutated_line in self.mutated_lines:
+                return candidate
+        return None
+
+
+def _copy(source: Path, target: Path) -> None:
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc", ".hypothesis")
+    if source.is_dir():
+        shutil.copytree(source, target, ignore=ignore)
+    else:
+        shutil.copy2(source, target)
+
+
+def prepare_workspace(keep: bool) -> list[str]:
+    """A fresh .mutation/ (keeping mutants/ when asked); returns the paths mutmut mutates, relative to it."""
+    kept = None
+    if keep and MUTANTS.is_dir():
+        kept = WORKSPACE.parent / ".mutation-mutants-kept"
+        shutil.rmtree(kept, ignore_errors=True)
+        MUTANTS.rename(kept)
+    shutil.rmtree(WORKSPACE, ignore_errors=True)
+    WORKSPACE.mkdir()
+    if kept is not None:
+        kept.rename(MUTANTS)
+    source_paths = []
+    for entry in sorted(LAMBDA_DIR.iterdir()):
+        if entry.name == "__pycache__" or (entry.is_file() and entry.suffix != ".py"):
+            continue
+        _copy(entry, WORKSPACE / entry.name)
+        source_paths.append(entry.name)
+    for name in TEST_INPUTS:
+        _copy(ROOT / name, WORKSPACE / name)
+    (WORKSPACE / "pyproject.toml").write_text(_workspace_pyproject(source_paths), encoding="utf-8")
+    return source_paths
+
+
+def _toml(value: object) -> str:
+    # Strings, booleans, numbers and lists of them: their JSON spelling is valid TOML.
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _workspace_pyproject(source_paths: list[str]) -> str:
+    pytest_options = dict(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"])
+    # The function's code sits at the workspace's top: no lambda/ on the path, or the unmutated copy would win.
+    pytest_options["pythonpath"] = ["."]
+    mutmut_options = {
+        "source_paths": source_paths,
+        "also_copy": [name for name in TEST_INPUTS if name != "tests"],
+        "pytest_add_cli_args_test_selection": test_selection(),
+        # No cache writes into the copy, no leftovers between workers.
+        "pytest_add_cli_args": ["-p", "no:cacheprovider"],
+        # The workspace is a copy, not a git tree: change detection has nothing to compare with.
+        "use_git_change_detection": False,
+    }
+    lines = ["[tool.pytest.ini_options]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in pytest_options.items()]
+    lines += ["", "[tool.mutmut]"]
+    lines += [f"{key} = {_toml(value)}" for key, value in mutmut_options.items()]
+    return "\n".join(lines) + "\n"
+
+
+def run_mutmut(jobs: int) -> int:
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    # The test run's own AWS settings come from the emulator fixture; inherited ones would change what is tested.
+    env = {k: v for k, v in env.items() if not k.startswith("AWS_")}
+    completed = subprocess.run([str(MUTMUT), "run", "--max-children", str(jobs)], cwd=WORKSPACE, env=env, check=False)
+    return completed.returncode
+
+
+def read_results() -> list[Mutant]:
+    from mutmut.stats import status_by_exit_code  # only `make mutate` has a reason to load it
+
+    mutants = []
+    for meta in sorted(MUTANTS.rglob("*.meta")):
+        data = json.loads(meta.read_text(encoding="utf-8"))
+        source = meta.relative_to(MUTANTS).with_suffix("")  # resend_code/x.py.meta -> resend_code/x.py
+        for name, exit_code in data.get("exit_code_by_key", {}).items():
+            mutants.append(Mutant(name, status_by_exit_code[exit_code], source))
+    return mutants
+
+
+def attach_diffs(mutants: list[Mutant]) -> None:
+    """What `mutmut show` prints, computed in this process (one `mutmut show` per survivor takes seconds each)."""
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    here = Path.cwd()
+    os.chdir(WORKSPACE)  # mutmut reads its configuration and mutants/ from the working directory
+    try:
+        for mutant in mutants:
+            mutant.diff = get_diff_for_mutant(mutant.name, path=mutant.source)
+    finally:
+        os.chdir(here)
+
+
+def module_of(mutant: Mutant) -> str:
+    return re.sub(r"\.x[_ǁ].*$", "", mutant.function)
+
+
+def render(mutants: list[Mutant], minutes: float, jobs: int) -> tuple[str, float]:
+    survivors = [m for m in mutants if m.status not in KILLED]
+    equivalent = [(m, e) for m in survivors if (e := m.equivalent()) is not None]
+    alive = [m for m in survivors if m.equivalent() is None]
+    judged = len(mutants) - len(equivalent)
+    killed = len(mutants) - len(survivors)
+    score = 100.0 * killed / judged if judged else 0.0
+    by_status = Counter(m.status for m in mutants)
+
+    lines = [
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC, {jobs} workers, {minutes:.1f} min wall clock.",
+        "",
+        f"**Score: {score:.1f} %** of non-equivalent mutants killed ({killed} of {judged}; "
+        f"{len(mutants)} mutants, {len(equivalent)} equivalent).",
+        "",
+        "| Outcome | Mutants |",
+        "| --- | ---: |",
+        *[f"| {status} | {count} |" for status, count in sorted(by_status.items())],
+        "",
+        "| Module | Mutants | Killed | Equivalent | Not killed |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for module in sorted({module_of(m) for m in mutants}):
+        of_module = [m for m in mutants if module_of(m) == module]
+        lines.append(
+            f"| `{module}` | {len(of_module)} | {sum(m.status in KILLED for m in of_module)} | "
+            f"{sum(1 for m, _ in equivalent if module_of(m) == module)} | "
+            f"{sum(1 for m in alive if module_of(m) == module)} |"
+        )
+    lines += ["", "### Equivalent survivors", ""]
+    if not equivalent:
+        lines.append("None.")
+    for mutant, reason in equivalent:
+        lines.append(f"- `{mutant.name}` (`{reason.mutated_line}`): {reason.why}")
+    lines += ["", "### Survivors not killed", ""]
+    if not alive:
+        lines.append("None.")
+    for mutant in alive:
+        changed = "; ".join(f"`{line}`" for line in mutant.mutated_lines) or "(see `mutmut show`)"
+        lines.append(f"- `{mutant.name}` ({mutant.status}): {changed}")
+    return "\n".join(lines), score
+
+
+def write_doc(section: str) -> None:
+    text = TESTING_DOC.read_text(encoding="utf-8")
+    before, start, rest = text.partition(START)
+    _, end, after = rest.partition(END)
+    if not start or not end:
+        raise SystemExit(f"{TESTING_DOC} has no {START} ... {END} section to rewrite")
+    TESTING_DOC.write_text(f"{before}{START}\n{section}\n{END}{after}", encoding="utf-8")
+
+
+def main() -> int:
+    """`python -m tests.mutate` runs and reports; `--report` only reports the last run again (after EQUIVALENT
+    changed, say)."""
+    jobs = int(os.environ.get("MUTATE_JOBS", "2"))
+    timing = WORKSPACE / "run.json"
+    if "--report" in sys.argv[1:]:
+        exit_code, last = 0, json.loads(timing.read_text(encoding="utf-8"))
+        minutes, jobs = last["minutes"], last["jobs"]
+    else:
+        started = time.monotonic()
+        prepare_workspace(keep=os.environ.get("MUTATE_KEEP") == "1")
+        exit_code = run_mutmut(jobs)
+        minutes = (time.monotonic() - started) / 60
+        timing.write_text(json.dumps({"minutes": minutes, "jobs": jobs}), encoding="utf-8")
+    mutants = read_results()
+    if exit_code != 0 or not mutants:
+        print(f"mutmut failed (exit {exit_code}, {len(mutants)} mutants); no report written", file=sys.stderr)
+        return exit_code or 1
+    attach_diffs([m for m in mutants if m.status not in KILLED])
+    section, score = render(mutants, minutes, jobs)
+    print()
+    print(section)
+    write_doc(section)
+    print(f"\nmutation score {score:.1f} %; docs/testing.md updated")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
