@@ -12,6 +12,7 @@ front of a function: a payload limit, JSON errors for bad framing, one invocatio
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import threading
@@ -61,6 +62,8 @@ def _static(name: str) -> ProxyResponse | None:
     return ProxyResponse(200, headers, path.read_bytes())
 
 
+# Longer than any timeout the function or the ops tools set, short enough that a forgotten fault ends.
+MAX_FAULT_DELAY_SECONDS = 300
 FAULT_SHAPE = "expected {operation, errorCode, message?, status?, delaySeconds?, times?}"
 
 
@@ -77,6 +80,15 @@ def _arm_fault(body: bytes) -> ProxyResponse:
         )
     except (ValueError, KeyError, TypeError) as error:
         return _json(400, {"message": f"{FAULT_SHAPE}: {error}"})
+    # A fault the emulator cannot play as asked (time.sleep refuses a negative, infinite or NaN delay; an AWS error
+    # is a 4xx or 5xx; times below 1 would still fire once) would fail as some other error and mislead the test
+    # that armed it: refuse it here, as an unknown operation is.
+    if not (math.isfinite(fault.delay_seconds) and 0 <= fault.delay_seconds <= MAX_FAULT_DELAY_SECONDS):
+        return _json(400, {"message": f"delaySeconds must be a number from 0 to {MAX_FAULT_DELAY_SECONDS}"})
+    if fault.times < 1:
+        return _json(400, {"message": "times must be 1 or more"})
+    if fault.error_code is not None and not 400 <= fault.status <= 599:
+        return _json(400, {"message": "status must be an HTTP error status (400-599) when errorCode is given"})
     if operation not in known_operations():
         # A misspelt name would otherwise be armed and never fire, and the test relying on it would pass vacuously.
         return _json(
