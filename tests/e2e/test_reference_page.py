@@ -385,6 +385,25 @@ def test_a_throttled_confirm_cools_down_confirm_only(page, local_api: LocalApi) 
     playwright_sync.expect(confirm).to_have_text("Confirm")
 
 
+def test_a_timed_out_confirm_cools_down_as_its_message_says(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Cognito answers after the function's 3 s read timeout (and may have confirmed the account meanwhile): the
+    # 504 carries Retry-After on this route too, and the page says "try again in 30 seconds"; the button must
+    # keep to that rather than invite an immediate second submit.
+    local_api.arm_fault(CONFIRM, None, delaySeconds=3.5)
+    username = local_api.sign_up()
+
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill("123456")
+    page.get_by_role("button", name="Confirm").click()
+
+    status = page.get_by_role("status")
+    playwright_sync.expect(status).to_contain_text("took too long", timeout=15_000)
+    playwright_sync.expect(status).to_contain_text("You can try again in 30 seconds.")
+    confirm = page.locator("#confirm")
+    playwright_sync.expect(confirm).to_be_disabled()
+    playwright_sync.expect(confirm).to_have_text(re.compile(r"^Confirm \(\d+ s\)$"))
+
+
 def test_an_empty_code_is_refused_without_a_request(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
     before = local_api.calls(CONFIRM)
 
