@@ -194,6 +194,34 @@ def test_the_emulator_refuses_cross_origin_calls(local_api: LocalApi) -> None:
     assert response.status_code == 403
 
 
+SIGNED_FOR_SECRETS_MANAGER = (
+    "AWS4-HMAC-SHA256 Credential=test/20261129/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=x"
+)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_the_emulator_refuses_cross_origin_reads_and_preflights(local_api: LocalApi, method: str) -> None:
+    # moto runs an action named by X-Amz-Target on a GET too, and answers CORS for any origin: before, a page on
+    # evil.example could preflight these headers and then GET the app client's secret (or call any write action).
+    secret_id = "local/resend-confirmation-code/app-client"
+    response = requests.request(
+        method,
+        f"{local_api.emulator_endpoint}/?SecretId={secret_id}",
+        headers={
+            "Origin": "https://evil.example",
+            "X-Amz-Target": "secretsmanager.GetSecretValue",
+            "Authorization": SIGNED_FOR_SECRETS_MANAGER,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, x-amz-target",
+        },
+        timeout=5,
+    )
+
+    assert response.status_code == 403, response.text[:300]
+    assert "clientSecret" not in response.text
+    assert "access-control-allow-origin" not in {name.lower() for name in response.headers}
+
+
 def test_an_unknown_fault_operation_is_refused_with_the_known_ones(local_api: LocalApi) -> None:
     response = requests.post(
         f"{local_api.url}/_local/faults",
