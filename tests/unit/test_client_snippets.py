@@ -127,6 +127,9 @@ def test_kotlin_and_swift_group_statuses_and_honour_retry_after_alike() -> None:
         assert '"Retry-After"' in source
     assert re.search(r"Failed\(code, answer\.status, answer\.retryAfterSeconds", KOTLIN)
     assert re.search(r"\.failed\(code: code, status: status, retryAfter: retryAfter \?\? 0\)", SWIFT)
+    # On both routes: a confirm that timed out (504) may already have confirmed the account.
+    assert len(re.findall(r"Failed\(code, answer\.status, answer\.retryAfterSeconds \?: 0\)", _code(KOTLIN))) == 2
+    assert len(re.findall(r"\.failed\(code: code, status: status, retryAfter: retryAfter \?\? 0\)", _code(SWIFT))) == 2
     assert "DEFAULT_RETRY_AFTER_SECONDS = 60L" in KOTLIN and "defaultRetryAfter: TimeInterval = 60" in SWIFT
 
 
