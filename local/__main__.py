@@ -32,7 +32,8 @@ def _stop(_signum: int, _frame: FrameType | None) -> None:
 
 def _port(variable: str, default: int) -> int:
     raw = os.environ.get(variable, str(default))
-    if not raw.isdigit() or int(raw) > 65535:
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses with a traceback.
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > 65535:
         raise SystemExit(f"{variable}={raw!r} is not a port number (0-65535; 0 picks a free port)")
     return int(raw)
 

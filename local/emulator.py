@@ -493,8 +493,11 @@ class Emulator:
         the endpoint URL for AWS_ENDPOINT_URL."""
         sock = listening_socket(self._host, self._port, self._port_variable)
         try:
-            # Every AWS call is a write (POST): the guard refuses them all from a web page of another origin.
-            app = LoopbackGuard(DomainDispatcherApplication(create_backend_app), write_guarded_prefix="/")
+            # No web page of another origin may call it with any method: moto runs the action an X-Amz-Target
+            # header names on a GET too, and answers any origin's CORS preflight. AWS SDKs send no Origin.
+            app = LoopbackGuard(
+                DomainDispatcherApplication(create_backend_app), write_guarded_prefix="/", every_method=True
+            )
             self._server = make_server(
                 self._host, self._port, app, threaded=True, request_handler=MotoRequestHandler, fd=sock.fileno()
             )

@@ -75,11 +75,16 @@ def _refuse(start_response: StartResponse, status: str, message: str) -> Iterabl
 
 
 class LoopbackGuard:
-    """WSGI middleware: loopback Host only; writes under `write_guarded_prefix` only from the same origin."""
+    """WSGI middleware: loopback Host only; writes under `write_guarded_prefix` only from the same origin.
 
-    def __init__(self, app: WSGIApplication, write_guarded_prefix: str) -> None:
+    every_method=True guards reads and preflights too: for a server where a GET can act (moto runs the action an
+    X-Amz-Target header names whatever the method) and that answers CORS for any origin, as the emulator does.
+    """
+
+    def __init__(self, app: WSGIApplication, write_guarded_prefix: str, *, every_method: bool = False) -> None:
         self.app = app
         self.write_guarded_prefix = write_guarded_prefix
+        self.every_method = every_method
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         host = str(environ.get("HTTP_HOST", ""))
@@ -92,7 +97,7 @@ class LoopbackGuard:
             )
         method = str(environ.get("REQUEST_METHOD", "GET")).upper()
         path = str(environ.get("PATH_INFO", ""))
-        if method not in SAFE_METHODS and path.startswith(self.write_guarded_prefix):
+        if (self.every_method or method not in SAFE_METHODS) and path.startswith(self.write_guarded_prefix):
             origin = environ.get("HTTP_ORIGIN")
             site = environ.get("HTTP_SEC_FETCH_SITE")
             own_origin = origin_of_request(f"http://{host}")

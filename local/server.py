@@ -12,6 +12,7 @@ front of a function: a payload limit, JSON errors for bad framing, one invocatio
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 import threading
@@ -20,7 +21,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -41,6 +42,9 @@ API_GATEWAY_MAX_PAYLOAD_BYTES = 10 * 1024 * 1024
 # RFC 9110 section 8.6: Content-Length = 1*DIGIT. werkzeug reads anything else as 0, which would leave the real
 # body in the connection to be parsed as the next request; refuse it and close instead.
 _CONTENT_LENGTH = re.compile(r"[0-9]+")
+
+# Far longer than any real client pauses between bytes of one request, short enough that stalled ones end.
+READ_TIMEOUT_SECONDS = 30.0
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -64,6 +68,8 @@ def _static(name: str) -> ProxyResponse | None:
     return ProxyResponse(200, headers, path.read_bytes())
 
 
+# Longer than any timeout the function or the ops tools set, short enough that a forgotten fault ends.
+MAX_FAULT_DELAY_SECONDS = 300
 FAULT_SHAPE = "expected {operation, errorCode, message?, status?, delaySeconds?, times?}"
 
 
@@ -80,6 +86,15 @@ def _arm_fault(body: bytes) -> ProxyResponse:
         )
     except (ValueError, KeyError, TypeError) as error:
         return _json(400, {"message": f"{FAULT_SHAPE}: {error}"})
+    # A fault the emulator cannot play as asked (time.sleep refuses a negative, infinite or NaN delay; an AWS error
+    # is a 4xx or 5xx; times below 1 would still fire once) would fail as some other error and mislead the test
+    # that armed it: refuse it here, as an unknown operation is.
+    if not (math.isfinite(fault.delay_seconds) and 0 <= fault.delay_seconds <= MAX_FAULT_DELAY_SECONDS):
+        return _json(400, {"message": f"delaySeconds must be a number from 0 to {MAX_FAULT_DELAY_SECONDS}"})
+    if fault.times < 1:
+        return _json(400, {"message": "times must be 1 or more"})
+    if fault.error_code is not None and not 400 <= fault.status <= 599:
+        return _json(400, {"message": "status must be an HTTP error status (400-599) when errorCode is given"})
     if operation not in known_operations():
         # A misspelt name would otherwise be armed and never fire, and the test relying on it would pass vacuously.
         return _json(
@@ -173,6 +188,13 @@ class LocalApi:
         request.max_content_length = API_GATEWAY_MAX_PAYLOAD_BYTES
         try:
             body = request.get_data(cache=False)
+        except (ClientDisconnected, TimeoutError) as error:
+            # Fewer bytes than Content-Length before the read timeout (_RequestHandler.timeout) or the client left:
+            # werkzeug calls it a 400, but the request was well formed and only stopped arriving. (A malformed
+            # chunked body is reported the same way by werkzeug, and stays a 400.)
+            if chunked and isinstance(error, ClientDisconnected):
+                return _json(400, {"message": error.description or error.name}, close=True)
+            return _json(408, {"message": "The request body did not arrive in time"}, close=True)
         except HTTPException as error:  # 413 from werkzeug's limit, 400 for a malformed chunked body
             return _json(error.code or 400, {"message": error.description or error.name}, close=True)
         local = local_route(request.method, request.path, body)
@@ -219,6 +241,10 @@ class AccessLog:
 class _RequestHandler(WSGIRequestHandler):
     # Headers and body go out in two writes; without TCP_NODELAY, Nagle and delayed ACKs add ~40 ms a response.
     disable_nagle_algorithm = True
+    # A read timeout per connection (socketserver applies it to the socket): a client that stops sending mid-request
+    # or leaves a keep-alive connection idle (slowloris) frees its thread after this long instead of holding it
+    # forever. http.server then closes the connection; a body cut short is answered 408 (LocalApi._respond).
+    timeout = READ_TIMEOUT_SECONDS
     # werkzeug only switches to HTTP/1.1 by itself when this is not set on the class.
     protocol_version = "HTTP/1.1"
     # http.server's own errors (a malformed request line, oversized headers) as JSON, never an HTML page.
@@ -239,14 +265,19 @@ class _RequestHandler(WSGIRequestHandler):
 class LocalApiServer:
     """The local API on host:port: werkzeug's threaded server, the loopback guard, and the LocalApi application."""
 
-    def __init__(self, address: tuple[str, int], port_variable: str = "PORT") -> None:
+    def __init__(
+        self, address: tuple[str, int], port_variable: str = "PORT", read_timeout_seconds: float = READ_TIMEOUT_SECONDS
+    ) -> None:
+        """Bind host:port at once (PortInUseError naming `port_variable` when taken); read_timeout_seconds bounds
+        each wait for a request's bytes (see _RequestHandler.timeout)."""
         self.app = LocalApi()
+        handler = type("_TimedRequestHandler", (_RequestHandler,), {"timeout": read_timeout_seconds})
         host, port = address
         sock = listening_socket(host, port, port_variable)
         try:
             app = AccessLog(LoopbackGuard(self.app, write_guarded_prefix="/_local/"))
             self._server: BaseWSGIServer = make_server(
-                host, port, app, threaded=True, request_handler=_RequestHandler, fd=sock.fileno()
+                host, port, app, threaded=True, request_handler=handler, fd=sock.fileno()
             )
         finally:
             sock.close()  # werkzeug serves a duplicate of the descriptor

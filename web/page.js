@@ -163,7 +163,9 @@ async function onConfirm(event) {
     code.readOnly = true;
     return;
   }
-  confirm.finish(result.kind === "throttled" ? result.retryAfterSeconds : 0);
+  // Throttled, or a timeout (504) after which the account may already be confirmed: the server's Retry-After,
+  // which withWait has just promised in the message.
+  confirm.finish(cooldownSeconds(result));
   if (result.code === "code_mismatch") {
     code.setAttribute("aria-invalid", "true");
     code.select();

@@ -127,7 +127,7 @@ export async function resendConfirmationCode(baseUrl, username, options = {}) {
  * @returns {Promise<{kind:"confirmed", message:string}
  *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
  *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
- *   | {kind:"failed", code:string, message:string, status:number}>}
+ *   | {kind:"failed", code:string, message:string, status:number, retryAfterSeconds:number}>}
  *   An unknown or already-confirmed account answers "invalid" with code "code_mismatch", like a wrong code.
  */
 export async function confirmSignUp(baseUrl, username, confirmationCode, options = {}) {

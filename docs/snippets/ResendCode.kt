@@ -56,8 +56,11 @@ sealed interface ConfirmSignUpResult {
     data class Invalid(val code: String, val errors: List<FieldError>) : ConfirmSignUpResult
     /** 429 or 503: wait [retryAfterSeconds] before the next try. */
     data class Throttled(val code: String, val retryAfterSeconds: Long) : ConfirmSignUpResult
-    /** Anything else, network failures included (status 0). */
-    data class Failed(val code: String, val status: Int) : ConfirmSignUpResult
+    /**
+     * Anything else, network failures included (status 0). Wait [retryAfterSeconds] when it is above 0: the server
+     * sends Retry-After after a timeout (504), when the account may already be confirmed.
+     */
+    data class Failed(val code: String, val status: Int, val retryAfterSeconds: Long = 0) : ConfirmSignUpResult
 }
 
 data class FieldError(val field: String, val code: String, val message: String)
@@ -143,7 +146,7 @@ class ResendCodeClient(
             answer.status == 429 || answer.status == 503 ->
                 ConfirmSignUpResult.Throttled(code, answer.retryAfterSeconds ?: DEFAULT_RETRY_AFTER_SECONDS)
             answer.status in setOf(400, 409, 413, 415) -> ConfirmSignUpResult.Invalid(code, fieldErrors(answer.document))
-            else -> ConfirmSignUpResult.Failed(code, answer.status)
+            else -> ConfirmSignUpResult.Failed(code, answer.status, answer.retryAfterSeconds ?: 0)
         }
     }
 

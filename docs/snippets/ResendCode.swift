@@ -17,7 +17,8 @@
 //   case .codeExpired:                          show(ResendCodeClient.message(for: "code_expired")); offerResend()
 //   case .invalid(let code, _):                 show(ResendCodeClient.message(for: code))
 //   case .throttled(let code, let retryAfter):  disableConfirm(for: retryAfter); show(ResendCodeClient.message(for: code))
-//   case .failed(let code, _):                  show(ResendCodeClient.message(for: code))
+//   case .failed(let code, _, let retryAfter):  show(ResendCodeClient.message(for: code))
+//                                               disableConfirm(for: retryAfter) // > 0 after a timeout
 //   }
 
 import Foundation
@@ -46,8 +47,9 @@ public enum ConfirmSignUpResult: Equatable {
     case invalid(code: String, errors: [FieldError])
     /// 429 or 503: wait `retryAfter` seconds before the next try.
     case throttled(code: String, retryAfter: TimeInterval)
-    /// Anything else, network failures included (status 0).
-    case failed(code: String, status: Int)
+    /// Anything else, network failures included (status 0). Wait `retryAfter` seconds when it is above 0: the
+    /// server sends Retry-After after a timeout (504), when the account may already be confirmed.
+    case failed(code: String, status: Int, retryAfter: TimeInterval)
 }
 
 public struct FieldError: Decodable, Equatable {
@@ -164,7 +166,7 @@ public struct ResendCodeClient {
         switch await post(Self.confirmSignUpPath, body) {
         case .success(let data):
             guard let confirmed = try? JSONDecoder().decode(Confirmed.self, from: data) else {
-                return .failed(code: "upstream_error", status: 200)
+                return .failed(code: "upstream_error", status: 200, retryAfter: 0)
             }
             return .confirmed(message: confirmed.message)
         case .problem(let status, let code, let errors, let retryAfter):
@@ -173,10 +175,10 @@ public struct ResendCodeClient {
             case (400, "code_expired"): return .codeExpired
             case (429, _), (503, _): return .throttled(code: code, retryAfter: retryAfter ?? Self.defaultRetryAfter)
             case (400, _), (409, _), (413, _), (415, _): return .invalid(code: code, errors: errors)
-            default: return .failed(code: code, status: status)
+            default: return .failed(code: code, status: status, retryAfter: retryAfter ?? 0)
             }
         case .unreachable:
-            return .failed(code: "network_error", status: 0)
+            return .failed(code: "network_error", status: 0, retryAfter: 0)
         }
     }
 

@@ -24,6 +24,7 @@ ANDROID_JSON = Path("/usr/share/java/json-android.jar")
 SNIPPET = ROOT / "docs" / "snippets" / "ResendCode.kt"
 DRIVER = ROOT / "tests" / "kotlin" / "ResendCodeCheck.kt"
 RESEND = "cognito-idp:ResendConfirmationCode"
+CONFIRM = "cognito-idp:ConfirmSignUp"
 
 
 def _missing() -> str | None:
@@ -75,9 +76,9 @@ def kotlin_classes(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return classes
 
 
-def run_client(classes: Path, base_url: str, username: str) -> str:
+def run_client(classes: Path, base_url: str, username: str, *confirmation_code: str) -> str:
     finished = subprocess.run(
-        ["java", "-cp", _runtime_classpath(classes), "ResendCodeCheckKt", base_url, username],
+        ["java", "-cp", _runtime_classpath(classes), "ResendCodeCheckKt", base_url, username, *confirmation_code],
         capture_output=True,
         text=True,
         timeout=60,
@@ -129,6 +130,17 @@ def test_a_timeout_is_a_failure_with_a_cooldown(kotlin_classes: Path, local_api:
     local_api.arm_fault(RESEND, None, delaySeconds=3.5)  # longer than the function's 3 s read timeout
 
     result = run_client(kotlin_classes, local_api.url, UNCONFIRMED_USER)
+
+    assert result == "Failed(code=upstream_timeout, status=504, retryAfterSeconds=30)"
+
+
+@pytest.mark.usefixtures("disarmed")
+def test_a_timed_out_confirm_is_a_failure_with_a_cooldown(kotlin_classes: Path, local_api: LocalApi) -> None:
+    # The confirm route's 504 carries Retry-After too (the account may already be confirmed, and a second submit
+    # would then answer code_mismatch); the client must pass it on as it does for the resend.
+    local_api.arm_fault(CONFIRM, None, delaySeconds=3.5)  # longer than the function's 3 s read timeout
+
+    result = run_client(kotlin_classes, local_api.url, local_api.sign_up("kotlin-confirm"), "123456")
 
     assert result == "Failed(code=upstream_timeout, status=504, retryAfterSeconds=30)"
 

@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
@@ -193,6 +194,34 @@ def test_the_emulator_refuses_cross_origin_calls(local_api: LocalApi) -> None:
     assert response.status_code == 403
 
 
+SIGNED_FOR_SECRETS_MANAGER = (
+    "AWS4-HMAC-SHA256 Credential=test/20261129/us-east-1/secretsmanager/aws4_request, SignedHeaders=host, Signature=x"
+)
+
+
+@pytest.mark.parametrize("method", ["GET", "HEAD", "OPTIONS"])
+def test_the_emulator_refuses_cross_origin_reads_and_preflights(local_api: LocalApi, method: str) -> None:
+    # moto runs an action named by X-Amz-Target on a GET too, and answers CORS for any origin: before, a page on
+    # evil.example could preflight these headers and then GET the app client's secret (or call any write action).
+    secret_id = "local/resend-confirmation-code/app-client"
+    response = requests.request(
+        method,
+        f"{local_api.emulator_endpoint}/?SecretId={secret_id}",
+        headers={
+            "Origin": "https://evil.example",
+            "X-Amz-Target": "secretsmanager.GetSecretValue",
+            "Authorization": SIGNED_FOR_SECRETS_MANAGER,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization, x-amz-target",
+        },
+        timeout=5,
+    )
+
+    assert response.status_code == 403, response.text[:300]
+    assert "clientSecret" not in response.text
+    assert "access-control-allow-origin" not in {name.lower() for name in response.headers}
+
+
 def test_an_unknown_fault_operation_is_refused_with_the_known_ones(local_api: LocalApi) -> None:
     response = requests.post(
         f"{local_api.url}/_local/faults",
@@ -204,6 +233,38 @@ def test_an_unknown_fault_operation_is_refused_with_the_known_ones(local_api: Lo
     document = response.json()
     assert "cognito-idp:ResendConfirmCode" in document["message"]
     assert {RESEND, "secretsmanager:GetSecretValue"} <= set(document["knownOperations"])
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"delaySeconds": -1},
+        {"delaySeconds": 1e308},  # a forgotten fault that never ends
+        {"times": 0},
+        {"errorCode": "InternalErrorException", "status": 200},
+        {"errorCode": "InternalErrorException", "status": 99999},
+    ],
+)
+def test_a_fault_the_emulator_cannot_play_as_asked_is_refused(local_api: LocalApi, fault: dict[str, Any]) -> None:
+    # Armed before, each of these fired as some other failure (time.sleep raising made the emulator answer 500,
+    # which the function reported as upstream_error), or fired though asked for zero times.
+    response = requests.post(
+        f"{local_api.url}/_local/faults", json={"operation": RESEND, "errorCode": None} | fault, timeout=5
+    )
+
+    assert response.status_code == 400, response.text
+    assert response.headers["Content-Type"] == "application/json"
+    assert requests.delete(f"{local_api.url}/_local/faults", timeout=5).json() == {"armed": None}
+
+
+def test_infinite_and_nan_delays_are_refused(local_api: LocalApi) -> None:
+    # Python's json reads the non-standard Infinity and NaN literals, so a client can send them.
+    for literal in ("Infinity", "NaN"):
+        body = f'{{"operation": "{RESEND}", "errorCode": null, "delaySeconds": {literal}}}'
+        response = requests.post(f"{local_api.url}/_local/faults", data=body, timeout=5)
+
+        assert response.status_code == 400, (literal, response.text)
+        assert "delaySeconds" in response.json()["message"]
 
 
 # --- ports already taken ---
