@@ -29,6 +29,9 @@ def load_handler(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) ->
             monkeypatch.setenv(name, value)
     client_secrets.clear_cache()
     cognito_call.cognito_client.cache_clear()
+    # A DynamoDB client cached by an earlier session would still point at that session's emulator (mutmut runs
+    # several sessions in one process).
+    limiter._client.cache_clear()
     limiter.configure(None)
     import handler
 
