@@ -150,55 +150,50 @@ class UserContextData(_RequestPart):
     )
 
 
-class ResendConfirmationCodeRequest(_RequestPart):
-    """Ask Cognito to send a new sign-up confirmation code to a user."""
-
-    model_config = ConfigDict(title="ResendConfirmationCodeRequest")
+class _UserRequest(_RequestPart):
+    """What both routes' requests hold: the user, the app client and Cognito's optional context."""
 
     username: Username = Field(
-        description="The username or alias (such as the e-mail address) the user signed up with.",
+        description="The identifier the user signed up with; docs/api.md says which one works for which pool set-up "
+        "(an e-mail alias is not resolved before the user is confirmed).",
         examples=["someone@example.com"],
     )
     client_id: ClientId | None = Field(
         default=None,
         description="One of the app clients the server is configured for; the server's default when absent.",
     )
-    client_metadata: dict[MetadataKey, MetadataValue] | None = Field(
-        default=None,
-        max_length=CLIENT_METADATA_MAX_ENTRIES,
-        description="Passed to the user pool's custom message trigger only; Cognito neither stores nor "
-        "encrypts it, so it must not carry sensitive data.",
-    )
     analytics_metadata: AnalyticsMetadata | None = None
     user_context_data: UserContextData | None = None
 
 
-class ConfirmSignUpRequest(_RequestPart):
+def _client_metadata(trigger: str) -> Any:
+    return Field(
+        default=None,
+        max_length=CLIENT_METADATA_MAX_ENTRIES,
+        description=f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor "
+        "encrypts it, so it must not carry sensitive data.",
+    )
+
+
+class ResendConfirmationCodeRequest(_UserRequest):
+    """Ask Cognito to send a new sign-up confirmation code to a user."""
+
+    model_config = ConfigDict(title="ResendConfirmationCodeRequest")
+
+    client_metadata: dict[MetadataKey, MetadataValue] | None = _client_metadata("custom message")
+
+
+class ConfirmSignUpRequest(_UserRequest):
     """Confirm a user's sign-up with the code Cognito sent them."""
 
     model_config = ConfigDict(title="ConfirmSignUpRequest")
 
-    username: Username = Field(
-        description="The username or alias (such as the e-mail address) the user signed up with.",
-        examples=["someone@example.com"],
-    )
     confirmation_code: ConfirmationCode = Field(
         description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
         "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
         examples=["123456"],
     )
-    client_id: ClientId | None = Field(
-        default=None,
-        description="One of the app clients the server is configured for; the server's default when absent.",
-    )
-    client_metadata: dict[MetadataKey, MetadataValue] | None = Field(
-        default=None,
-        max_length=CLIENT_METADATA_MAX_ENTRIES,
-        description="Passed to the user pool's post confirmation trigger only; Cognito neither stores nor "
-        "encrypts it, so it must not carry sensitive data.",
-    )
-    analytics_metadata: AnalyticsMetadata | None = None
-    user_context_data: UserContextData | None = None
+    client_metadata: dict[MetadataKey, MetadataValue] | None = _client_metadata("post confirmation")
     force_alias_creation: bool | None = Field(
         default=None,
         description="When another user already has this e-mail address or phone number as an alias, move the "
