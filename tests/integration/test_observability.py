@@ -54,7 +54,7 @@ def log_line(caplog: pytest.LogCaptureFixture, message: str) -> dict[str, Any]:
 def observe(
     make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Callable[..., tuple[Any, list[Metric]]]]:
-    """observe(body, env=..., fault=..., headers=...) -> (response, metrics): one request on a freshly loaded handler."""
+    """observe(body, env=..., fault=..., headers=...) -> (response, metrics): one request on a fresh handler."""
 
     def run(
         body: Any,
