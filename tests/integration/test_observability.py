@@ -54,16 +54,20 @@ def log_line(caplog: pytest.LogCaptureFixture, message: str) -> dict[str, Any]:
 def observe(
     make_invoke: Callable[..., Invoke], capsys: pytest.CaptureFixture[str]
 ) -> Iterator[Callable[..., tuple[Any, list[Metric]]]]:
-    """observe(body, env=..., fault=...) -> (response, metrics): one request on a freshly loaded handler."""
+    """observe(body, env=..., fault=..., headers=...) -> (response, metrics): one request on a fresh handler."""
 
     def run(
-        body: Any, *, env: dict[str, str | None] | None = None, fault: tuple[str, Fault] | None = None
+        body: Any,
+        *,
+        env: dict[str, str | None] | None = None,
+        fault: tuple[str, Fault] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> tuple[Any, list[Metric]]:
         invoke = make_invoke(**(env or {}))
         if fault:
             STATE.arm(*fault)
         capsys.readouterr()
-        response = invoke(body)
+        response = invoke(body, headers=headers)
         return response, metrics_in(capsys.readouterr().out)
 
     yield run
@@ -271,4 +275,51 @@ def test_a_configuration_fault_is_no_rejected_request(observe: Any, caplog: pyte
     assert metrics == []
     line = log_line(caplog, "Invalid configuration")
     assert line["level"] == "ERROR" and "APP_CLIENTS" in line["configuration_error"]
+    assert not [r for r in caplog.records if r.getMessage() in ("Request rejected", "Unhandled error")]
+
+
+@pytest.mark.parametrize(
+    ("error_code", "set_up_refusal"),
+    [("LimitExceededException", False), ("CodeDeliveryFailureException", True)],
+)
+def test_a_cognito_failure_for_one_account_is_a_warning_answered_neutrally(
+    observe: Any, caplog: pytest.LogCaptureFixture, error_code: str, set_up_refusal: bool
+) -> None:
+    # Codes not going out (the pool's delivery set-up) is a set-up refusal; the account's own limit is not.
+    response, metrics = observe({"username": UNCONFIRMED_USER}, fault=(RESEND, Fault(error_code, times=1)))
+
+    assert response.status == 200
+    expected = [
+        (names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: error_code}, [1.0], "Count"),
+        (names.COGNITO_FAILURE_ANSWERED_NEUTRALLY, SERVICE, [1.0], "Count"),
+    ]
+    if set_up_refusal:
+        expected.append((names.COGNITO_SETUP_REFUSAL, SERVICE, [1.0], "Count"))
+    assert metrics == sorted(expected, key=lambda m: m[0])
+    line = log_line(caplog, "Cognito failed for this account; answered neutrally")
+    assert (line["level"], line["cognito_error"]) == ("WARNING", error_code)
+
+
+def test_a_broken_allowed_origins_answers_a_browser_internal_error_and_logs_why(
+    observe: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    response, metrics = observe(
+        {"username": UNCONFIRMED_USER}, env={"ALLOWED_ORIGINS": "*"}, headers={"Origin": "https://a.example"}
+    )
+
+    assert response.status == 500 and problem_of(response)["code"] == "internal_error"
+    assert metrics == []
+    # Said when the handler loads and again for the request it refuses: the same line each time.
+    said = [
+        (r.levelname, r.getMessage(), r.configuration_error)
+        for r in caplog.records
+        if hasattr(r, "configuration_error")
+    ]
+    expected = (
+        "ERROR",
+        "Invalid configuration",
+        "ALLOWED_ORIGINS: '*' is not an origin: list each origin that may call the endpoint; expected a"
+        " comma-separated list such as https://app.example.com, capacitor://localhost, http://localhost:8100",
+    )
+    assert len(said) >= 2 and set(said) == {expected}
     assert not [r for r in caplog.records if r.getMessage() in ("Request rejected", "Unhandled error")]

@@ -8,6 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from resend_code.request_model import (
+    CONFIRMATION_CODE_RULE,
+    USERNAME_RULE,
     ConfirmSignUpRequest,
     ResendConfirmationCodeRequest,
     portable_json_schema,
@@ -121,3 +123,14 @@ def test_the_portable_schema_drops_the_patterns_the_lambda_checks_itself() -> No
     assert "pattern" not in schema["properties"]["confirmationCode"]
     assert schema["properties"]["confirmationCode"]["maxLength"] == 2048
     assert "whitespace" in schema["properties"]["confirmationCode"]["description"]
+
+
+def test_the_portable_schema_says_in_words_what_the_dropped_patterns_checked() -> None:
+    full = ConfirmSignUpRequest.model_json_schema(by_alias=True)["properties"]
+    portable = portable_json_schema("#/$defs/{model}", ConfirmSignUpRequest)["properties"]
+
+    assert portable["username"]["description"] == f"{full['username']['description']} {USERNAME_RULE}"
+    assert portable["confirmationCode"] == {
+        **{k: v for k, v in full["confirmationCode"].items() if k != "pattern"},
+        "description": f"{full['confirmationCode']['description']} {CONFIRMATION_CODE_RULE}",
+    }

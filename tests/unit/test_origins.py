@@ -23,6 +23,7 @@ from resend_code.origins import InvalidOriginError, normalize_origin, origin_of_
         ("capacitor://localhost:443", "capacitor://localhost:443"),  # no default port outside http(s)/ws(s)
         ("http://127.0.0.1:3000", "http://127.0.0.1:3000"),
         ("http://[::1]:3000", "http://[::1]:3000"),
+        ("https://app.example.com:65535", "https://app.example.com:65535"),  # the highest port there is
         ("  https://app.example.com/  ", "https://app.example.com"),
     ],
 )
@@ -41,6 +42,7 @@ def test_origins_are_compared_in_the_form_browsers_send(configured: str, seriali
         ("https://app.example.com?x=1", "scheme://host"),
         ("https://user@app.example.com", "scheme://host"),
         ("https://app.example.com:99999", "port above 65535"),
+        ("https://app.example.com:65536", "port above 65535"),
         ("https://*.example.com", "scheme://host"),
         ("1http://app.example.com", "scheme://host"),
         ("https://", "scheme://host"),
@@ -49,6 +51,20 @@ def test_origins_are_compared_in_the_form_browsers_send(configured: str, seriali
 def test_what_no_browser_sends_is_refused_with_the_reason(value: str, reason: str) -> None:
     with pytest.raises(InvalidOriginError, match=reason):
         normalize_origin(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("*", "'*' is not an origin: list each origin that may call the endpoint"),
+        ("null", "'null' is the opaque origin of sandboxed and file:// pages and is never allowed"),
+    ],
+)
+def test_a_wildcard_or_opaque_origin_is_refused_with_a_message_saying_what_to_do(value: str, message: str) -> None:
+    # The message reaches the operator whole, in the log line's configuration_error (test_observability.py).
+    with pytest.raises(InvalidOriginError) as refused:
+        normalize_origin(value)
+    assert str(refused.value) == message
 
 
 def test_a_list_is_normalised_deduplicated_and_keeps_its_order() -> None:
