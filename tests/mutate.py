@@ -228,6 +228,41 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "refreshed = None",
         "None and False are read alike: `not refreshed` and `if outcome.secret_refreshed`.",
     ),
+    *(
+        Equivalent(
+            "resend_code.answers.x_count",
+            line,
+            "Nothing sets a namespace in code: the Metrics' namespace and single_metric's own default are both "
+            "POWERTOOLS_METRICS_NAMESPACE.",
+        )
+        for line in (
+            "with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=None) as metric:",
+            "with single_metric(name=name, unit=MetricUnit.Count, value=1, ) as metric:",
+        )
+    ),
+    Equivalent(
+        "resend_code.origins.x_normalize_origin",
+        'if text.endswith("/") and not text.endswith("XX//XX"):',
+        "A value ending in // keeps a trailing / after one is cut, which the origin pattern refuses with the same "
+        "message (built from the value as given).",
+    ),
+    Equivalent(
+        "resend_code.origins.x_parse_origin_list",
+        'origins[normalize_origin(item)] = ""',
+        "The dict only orders and de-duplicates its keys; its values are never read.",
+    ),
+    *(
+        Equivalent(
+            "resend_code.request_model.x_portable_json_schema",
+            line,
+            "pydantic 2.14's model_json_schema uses aliases when by_alias is None or omitted and no model sets "
+            "serialize_by_alias (checked: the schemas are equal).",
+        )
+        for line in (
+            "schema = model.model_json_schema(by_alias=None, ref_template=ref_template)",
+            "schema = model.model_json_schema(ref_template=ref_template)",
+        )
+    ),
 )
 
 
