@@ -53,13 +53,7 @@ def seed(endpoint_url: str, region: str) -> SeededPool:
         SecretString=json.dumps({"clientId": client["ClientId"], "clientSecret": client["ClientSecret"]}),
     )
     for username in (UNCONFIRMED_USER, CONFIRMED_USER):
-        cognito.sign_up(
-            ClientId=client["ClientId"],
-            Username=username,
-            Password=_SEED_PASSWORD,
-            SecretHash=compute_secret_hash(username, client["ClientId"], client["ClientSecret"]),
-            UserAttributes=[{"Name": "email", "Value": username}],
-        )
+        sign_up(cognito, client["ClientId"], client["ClientSecret"], username)
     cognito.admin_confirm_sign_up(UserPoolId=pool["Id"], Username=CONFIRMED_USER)
     return SeededPool(
         user_pool_id=pool["Id"],
@@ -69,6 +63,17 @@ def seed(endpoint_url: str, region: str) -> SeededPool:
         limiter_table_name=create_limiter_table(
             boto3.client("dynamodb", endpoint_url=endpoint_url, region_name=region)
         ),
+    )
+
+
+def sign_up(cognito: Any, client_id: str, client_secret: str, email: str) -> None:
+    """SignUp an UNCONFIRMED user whose username and e-mail are `email` (the emulator 'sends' its first code)."""
+    cognito.sign_up(
+        ClientId=client_id,
+        Username=email,
+        Password=_SEED_PASSWORD,
+        SecretHash=compute_secret_hash(email, client_id, client_secret),
+        UserAttributes=[{"Name": "email", "Value": email}],
     )
 
 

@@ -18,8 +18,7 @@ import boto3
 import pytest
 import requests
 
-from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME
-from resend_code.secret_hash import compute_secret_hash
+from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, sign_up
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -109,13 +108,7 @@ class LocalApi:
     def sign_up(self, prefix: str = "new") -> str:
         """Sign up a fresh UNCONFIRMED user (the emulator 'sends' its first code) and return its username."""
         username = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
-        self.aws("cognito-idp").sign_up(
-            ClientId=self.client_id,
-            Username=username,
-            Password="Local-only-Passw0rd!",
-            SecretHash=compute_secret_hash(username, self.client_id, self.client_secret),
-            UserAttributes=[{"Name": "email", "Value": username}],
-        )
+        sign_up(self.aws("cognito-idp"), self.client_id, self.client_secret, username)
         return username
 
     def newest_code(self, username: str) -> str:

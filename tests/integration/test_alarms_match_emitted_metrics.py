@@ -19,10 +19,9 @@ import pytest
 from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
-from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, sign_up
 from resend_code import metric_names as names
 from resend_code.route import CONFIRM_SIGN_UP_PATH
-from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
 from tests.integration.conftest import Invoke
@@ -108,13 +107,7 @@ def _limited_and_confirm_outcomes(
 
     # A confirmed sign-up: a fresh user and the code the emulator sent at SignUp.
     signed_up = f"confirmed-{uuid.uuid4().hex[:8]}@example.com"
-    emulator.cognito().sign_up(
-        ClientId=emulator.client_id,
-        Username=signed_up,
-        Password="Local-only-Passw0rd!",
-        SecretHash=compute_secret_hash(signed_up, emulator.client_id, emulator.client_secret),
-        UserAttributes=[{"Name": "email", "Value": signed_up}],
-    )
+    sign_up(emulator.cognito(), emulator.client_id, emulator.client_secret, signed_up)
     code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
     body = {"username": signed_up, "confirmationCode": code}
     assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP_PATH).status == 200

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from local.emulator import STATE, Fault
-from local.seed import CONFIRMED_USER
+from local.seed import CONFIRMED_USER, sign_up
 from resend_code import metric_names as names
 from resend_code.client_secrets import AppClientCredentials
 from resend_code.confirm_route import build_confirm_sign_up_request
@@ -28,13 +28,7 @@ PER_REQUEST_HEADERS = {"date", "x-amzn-requestid"}
 def new_user(emulator: SeededEmulator) -> str:
     """Sign up a fresh UNCONFIRMED user (the emulator 'sends' its first code) and return its username."""
     username = f"new-{uuid.uuid4().hex[:10]}@example.com"
-    emulator.cognito().sign_up(
-        ClientId=emulator.client_id,
-        Username=username,
-        Password="Local-only-Passw0rd!",
-        SecretHash=compute_secret_hash(username, emulator.client_id, emulator.client_secret),
-        UserAttributes=[{"Name": "email", "Value": username}],
-    )
+    sign_up(emulator.cognito(), emulator.client_id, emulator.client_secret, username)
     return username
 
 
