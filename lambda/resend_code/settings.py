@@ -189,5 +189,6 @@ def _number(
     except ValueError:
         raise ConfigurationError(f"{name} must be a {'whole number' if whole else 'number'}") from None
     if not low <= value <= high:
-        raise ConfigurationError(f"{name} must be between {low:g} and {high:g}")
+        # 15 significant digits: every bound written out (30 days is 2592000, where :g would say 2.592e+06).
+        raise ConfigurationError(f"{name} must be between {low:.15g} and {high:.15g}")
     return value

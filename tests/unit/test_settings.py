@@ -1,6 +1,7 @@
 """Configuration: each bad setting is named in the error; good ones are typed."""
 
 import json
+from collections.abc import Callable
 
 import pytest
 
@@ -17,6 +18,7 @@ def test_defaults_with_one_client() -> None:
     assert settings.secret_id_for("client1") == "arn:aws:secretsmanager:us-east-1:1:secret:c1"
     assert settings.secret_id_for("other") is None
     assert settings.allowed_origins == ()
+    assert settings.allowed_origins_error is None  # no setting is no origin, not a wrong one (from_env 39)
     assert settings.reveal_delivery_details is False
     assert settings.forward_caller_ip is True
     assert (settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds) == (1.0, 3.0)
@@ -209,3 +211,61 @@ def test_the_confirm_cap_is_configurable() -> None:
 def test_a_bad_confirm_cap_is_named(name: str, value: str) -> None:
     with pytest.raises(ConfigurationError, match=name):
         Settings.from_env({**ONE_CLIENT, name: value})
+
+
+# Every whole-number setting with its bounds as the README gives them, and where from_env puts its value.
+WHOLE_NUMBER_SETTINGS = [
+    ("RESEND_COOLDOWN_SECONDS", 0, 86_400, lambda s: s.resend_limit.cooldown_seconds),
+    ("RESEND_MAX_PER_WINDOW", 1, 1_000, lambda s: s.resend_limit.max_per_window),
+    ("RESEND_WINDOW_SECONDS", 1, 30 * 86_400, lambda s: s.resend_limit.window_seconds),
+    ("CONFIRM_MAX_PER_WINDOW", 1, 100, lambda s: s.confirm_limit.max_per_window),
+    ("CONFIRM_WINDOW_SECONDS", 60, 86_400, lambda s: s.confirm_limit.window_seconds),
+    ("RESPONSE_TIME_FLOOR_MS", 0, 5_000, lambda s: round(s.response_floor_seconds * 1000)),
+]
+WHOLE_NUMBER_IDS = [name for name, *_ in WHOLE_NUMBER_SETTINGS]
+
+
+@pytest.mark.parametrize(("name", "low", "high", "read"), WHOLE_NUMBER_SETTINGS, ids=WHOLE_NUMBER_IDS)
+def test_whole_number_settings_take_both_of_their_bounds(
+    name: str, low: int, high: int, read: Callable[[Settings], int]
+) -> None:
+    # Kills the settings survivors that move a bound by one: from_env 150 151, _resend_limit 23 36 37 50 52 53,
+    # _confirm_limit 23 37.
+    for value in (low, high):
+        assert read(Settings.from_env({**ONE_CLIENT, name: str(value)})) == value
+
+
+@pytest.mark.parametrize(("name", "low", "high", "read"), WHOLE_NUMBER_SETTINGS, ids=WHOLE_NUMBER_IDS)
+def test_whole_number_settings_refuse_one_beyond_either_bound_and_say_the_bounds(
+    name: str, low: int, high: int, read: Callable[[Settings], int]
+) -> None:
+    # The message is what the operator reads in the log (configuration_error): compared whole, bounds written out
+    # as the README writes them (30 days is 2592000, not 2.592e+06).
+    for value in (low - 1, high + 1):
+        with pytest.raises(ConfigurationError) as raised:
+            Settings.from_env({**ONE_CLIENT, name: str(value)})
+
+        assert str(raised.value) == f"{name} must be between {low} and {high}"
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "message"),
+    [
+        ("RESEND_COOLDOWN_SECONDS", "1.5", "RESEND_COOLDOWN_SECONDS must be a whole number"),
+        ("RESPONSE_TIME_FLOOR_MS", "fast", "RESPONSE_TIME_FLOOR_MS must be a whole number"),
+        ("COGNITO_READ_TIMEOUT_SECONDS", "soon", "COGNITO_READ_TIMEOUT_SECONDS must be a number"),
+        ("COGNITO_CONNECT_TIMEOUT_SECONDS", "60", "COGNITO_CONNECT_TIMEOUT_SECONDS must be between 0.1 and 10"),
+        (
+            "LIMITER_TABLE_NAME",
+            "limits",
+            "LIMITER_TABLE_NAME needs PSEUDONYM_KEY_SECRET_ID (the limiter keys on it)",
+        ),
+    ],
+)
+def test_number_and_dependency_errors_say_what_is_wrong_in_full(name: str, raw: str, message: str) -> None:
+    # Compared whole, as the operator reads them in the log. Kills _number 15-20 (which kind of number) and
+    # from_env 55 57 (the limiter's dependency on the pseudonym key).
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env({**ONE_CLIENT, name: raw})
+
+    assert str(raised.value) == message
