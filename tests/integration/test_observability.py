@@ -213,6 +213,31 @@ def test_a_malformed_secret_is_an_internal_error_that_names_what_is_wrong(
     assert log_line(caplog, "Upstream call failed")["source"] == "secretsmanager"
 
 
+def test_a_short_pseudonym_key_is_an_internal_error_that_says_the_rule(
+    observe: Any, caplog: pytest.LogCaptureFixture, emulator: SeededEmulator
+) -> None:
+    # The whole log record and metric an operator gets (kills client_secrets.get_pseudonym_key 6 and 9).
+    arn = emulator.secretsmanager().create_secret(Name="observability-short-pseudonym-key", SecretString="k" * 31)[
+        "ARN"
+    ]
+
+    resends = STATE.calls().get(RESEND, 0)
+
+    response, metrics = observe({"username": UNCONFIRMED_USER}, env={"PSEUDONYM_KEY_SECRET_ID": arn})
+
+    reason = "the pseudonym key is not a string of at least 32 characters"
+    assert response.status == 500 and problem_of(response)["code"] == "internal_error"
+    assert metrics == [(names.SECRETS_MANAGER_ERROR, {**SERVICE, names.REASON: reason}, [1.0], "Count")]
+    line = log_line(caplog, "Upstream call failed")
+    assert (line["source"], line["reason"], line["code"], line["level"]) == (
+        "secretsmanager",
+        reason,
+        "internal_error",
+        "ERROR",
+    )
+    assert STATE.calls().get(RESEND, 0) == resends  # nothing reached Cognito
+
+
 @pytest.mark.parametrize(
     ("username", "outcome"),
     [

@@ -7,7 +7,13 @@ from botocore.exceptions import ClientError
 
 from local.emulator import STATE
 from resend_code import client_secrets
-from resend_code.client_secrets import MalformedSecretError, SecretUnavailableError, get_app_client_credentials
+from resend_code.client_secrets import (
+    PSEUDONYM_KEY_MIN_LENGTH,
+    MalformedSecretError,
+    SecretUnavailableError,
+    get_app_client_credentials,
+    get_pseudonym_key,
+)
 from tests.conftest import SeededEmulator, secret_document
 
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -108,3 +114,30 @@ def test_a_fixed_secret_is_read_at_once_after_a_malformed_one(emulator: SeededEm
 
     # Then the very next read sees the fix, not the cached malformed document
     assert get_app_client_credentials(emulator.client_id, arn).client_secret == emulator.client_secret
+
+
+def test_a_pseudonym_key_of_exactly_the_minimum_length_is_used(emulator: SeededEmulator) -> None:
+    key = "k" * PSEUDONYM_KEY_MIN_LENGTH
+    arn = emulator.secretsmanager().create_secret(Name="pseudonym-key-32", SecretString=key)["ARN"]
+
+    assert PSEUDONYM_KEY_MIN_LENGTH == 32
+    assert get_pseudonym_key(arn) == key  # kills get_pseudonym_key 8 (<= refuses the 32-character key)
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{"SecretString": "k" * 31}, {"SecretBinary": b"k" * 64}],
+    ids=["one-character-short", "binary"],
+)
+def test_a_short_or_binary_pseudonym_key_is_refused_with_the_rule(
+    emulator: SeededEmulator, stored: dict[str, str | bytes]
+) -> None:
+    # The message is the reason the operator sees in the log and the SecretsManagerError metric: compared whole.
+    # Kills get_pseudonym_key 6 (`and` lets a short string or a long binary key through) and 9 (the message dropped).
+    name = f"pseudonym-key-{next(iter(stored))}"
+    arn = emulator.secretsmanager().create_secret(Name=name, **stored)["ARN"]
+
+    with pytest.raises(MalformedSecretError) as raised:
+        get_pseudonym_key(arn)
+
+    assert str(raised.value) == "the pseudonym key is not a string of at least 32 characters"

@@ -108,3 +108,19 @@ def test_register_hooks_says_when_there_is_no_runtime_to_run_them(monkeypatch: p
     monkeypatch.setitem(__import__("sys").modules, "snapshot_restore_py", None)  # import fails, as off Lambda
 
     assert snapstart.register_hooks([]) is False
+
+
+def test_register_hooks_registers_after_restore_with_the_clients_and_says_so() -> None:
+    # snapshot_restore_py is the runtime's real library (from PyPI), as Lambda's Python runtimes provide it.
+    import snapshot_restore_py
+
+    registered = snapshot_restore_py.get_after_restore()
+    saved = list(registered)
+    registered.clear()
+    clients = [boto3.client("sts", region_name="us-east-1")]
+    try:
+        assert snapstart.register_hooks(clients) is True  # kills register_hooks 7 (`return False` after registering)
+
+        assert registered == [(snapstart.after_restore, (tuple(clients),), {})]
+    finally:
+        registered[:] = saved
