@@ -263,6 +263,52 @@ EQUIVALENT: tuple[Equivalent, ...] = (
             "schema = model.model_json_schema(ref_template=ref_template)",
         )
     ),
+    *(
+        Equivalent(
+            "resend_code.settings.xǁSettingsǁfrom_env",
+            f'allowed_origins, origins_error = _origins(env.get("ALLOWED_ORIGINS", {default})), None',
+            'parse_origin_list answers None with (), as it answers "" (whose one item is blank): no origin, no error.',
+        )
+        for default in ("None", "")
+    ),
+    *(
+        Equivalent(
+            "resend_code.client_secrets.x_get_pseudonym_key",
+            f"raise SecretUnavailableError({message}) from error.__context__",
+            "Its message is never read: load_pseudonym_key answers (reason, metric, log) from the AWS error in "
+            "__cause__.",
+        )
+        for message in ("None", '"XXthe pseudonym key could not be readXX"', '"THE PSEUDONYM KEY COULD NOT BE READ"')
+    ),
+    Equivalent(
+        "resend_code.limiter.x_configure",
+        "_CONFIGURATION.absent_logged = None",
+        "None and False are read alike: absent_logged is only read as `not _CONFIGURATION.absent_logged` in acquire.",
+    ),
+    Equivalent(
+        "resend_code.cognito_call.x_call_cognito",
+        "refreshed = None",
+        "None and False are read alike: `not refreshed` here, `if result.secret_refreshed` in confirm_route and "
+        "`if outcome.secret_refreshed` in resend_route (resend.py passes it on unread).",
+    ),
+    *(
+        Equivalent(
+            "resend_code.upstream_errors.x_confirm_refusal_reason",
+            f'message = str(error.response.get("Error", {{}}).get("Message", {default})).lower()',
+            'A missing message reads "none" or "xxxx" instead of "": neither holds "confirmed" or "disabled" either, '
+            "so the reason is the error code.",
+        )
+        for default in ("None", "", '"XXXX"')
+    ),
+    *(
+        Equivalent(
+            "resend_code.upstream_errors.x_confirm_refusal_reason",
+            f'message = str(error.response.get("Error", {default}).get("Message", "")).lower()',
+            "The line is reached only when error_code read Error.Code as NotAuthorizedException, so Error is there "
+            "and its default is never used.",
+        )
+        for default in ("None", "")
+    ),
 )
 
 
