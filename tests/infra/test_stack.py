@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
+from bench import cost_model
 from infra.api_schema import gateway_request_schema
-from infra.asset import asset_files
+from infra.asset import ASSET_BUDGET_BYTES, asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
 from resend_code import metric_names
 from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
@@ -431,6 +432,19 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     assert demo.of_type("AWS::SNS::Topic") == {}
 
 
+def test_the_cost_model_prices_every_metric_the_alarms_watch(existing: Synthesized) -> None:
+    # CloudWatch bills an alarm per metric it watches: one for a single-metric alarm, one per MetricStat of a
+    # metric-math alarm (the expressions themselves are free). bench/cost_model.py prices ALARM_METRICS of them,
+    # for a deployment that serves browsers (ALLOWED_ORIGINS set, as here: the 4xx share then leaves out CORS
+    # preflights, two metrics more).
+    watched = [
+        1 if "MetricName" in alarm["Properties"] else sum("MetricStat" in m for m in alarm["Properties"]["Metrics"])
+        for alarm in existing.of_type("AWS::CloudWatch::Alarm").values()
+    ]
+
+    assert sum(watched) == cost_model.ALARM_METRICS
+
+
 def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesized) -> None:
     (api,) = existing.of_type("AWS::ApiGateway::RestApi").values()
     (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
@@ -529,9 +543,8 @@ def test_the_asset_zips_small(demo: Synthesized, tmp_path: Path) -> None:
         for path in asset_dir.rglob("*"):
             zipped.write(path, path.relative_to(asset_dir))
 
-    # Sources and their bytecode for the runtime's Python (about twice the sources alone); two routes and the
-    # per-username limiter put the whole near 120 KB zipped. Still nothing but lambda/ (the test above).
-    assert archive.stat().st_size < 150_000
+    # The same budget as the bench's target (infra/asset.py says why); nothing but lambda/ (the test above).
+    assert archive.stat().st_size < ASSET_BUDGET_BYTES
 
 
 def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthesized, demo: Synthesized) -> None:
