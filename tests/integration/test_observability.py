@@ -7,7 +7,6 @@ that loses its reason, is a silent outage. Powertools' own ColdStart metric is l
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -362,31 +361,24 @@ def test_a_response_time_floor_every_call_overruns_is_counted_and_logged(
 
 
 def test_every_log_line_of_a_request_carries_the_usernames_pseudonym(
-    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+    make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture, emulator: SeededEmulator
 ) -> None:
-    """The printed JSON log line names the user by user_ref, the keyed pseudonym, never in clear (kills
+    """The JSON log line Lambda would print names the user by user_ref, the keyed pseudonym, never in clear (kills
     request_pipeline._pseudonym's mutant that appends user_ref=None)."""
     invoke = make_invoke()
-    # What Lambda would print: the service's log lines through Powertools' own formatter, appended keys included.
-    service_logger = logging.getLogger("resend-confirmation-code")
-    (powertools_handler,) = service_logger.handlers
-    printed_lines = io.StringIO()
-    capture = logging.StreamHandler(printed_lines)
-    capture.setFormatter(powertools_handler.formatter)
-    service_logger.addHandler(capture)
-    try:
-        assert invoke({"username": UNCONFIRMED_USER}).status == 200
-    finally:
-        service_logger.removeHandler(capture)
 
-    printed = printed_lines.getvalue()
-    records = [json.loads(line) for line in printed.splitlines()]
-    (sent,) = [record for record in records if record.get("message") == "Code sent"]
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+
+    # Printed as Lambda would: through Powertools' formatter of the logger that emitted it, whose appended keys
+    # last until the next invocation clears them.
+    (record,) = [r for r in caplog.records if r.getMessage() == "Code sent"]
+    (powertools_handler,) = logging.getLogger(record.name).handlers
+    printed = powertools_handler.format(record)
+    sent = json.loads(printed)
     expected_ref = user_reference(UNCONFIRMED_USER, load_pseudonym_key(emulator.pseudonym_key_arn))
-    assert {key: sent.get(key) for key in ("level", "message", "service", "delivery_medium", "user_ref")} == {
+    assert {key: sent.get(key) for key in ("level", "message", "delivery_medium", "user_ref")} == {
         "level": "INFO",
         "message": "Code sent",
-        "service": "resend-confirmation-code",
         "delivery_medium": "EMAIL",
         "user_ref": expected_ref,
     }
