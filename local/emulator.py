@@ -99,6 +99,7 @@ class EmulatorState:
         # unknown or confirmed user never waits it. EMULATOR_SEND_DELAY_MS sets it for timing tests.
         self.send_delay_seconds = 0.0
         self._outbox: list[OutboxMessage] = []
+        self._confirmations: list[dict[str, str | None]] = []
         self._calls: Counter[str] = Counter()
         self._faults: dict[str, Fault] = {}
         # Lambda's concurrent-executions quota for GetAccountSettings; AWS's default is 1,000, a new account's
@@ -113,6 +114,22 @@ class EmulatorState:
         """Every message sent, newest first."""
         with self._lock:
             return [asdict(message) for message in reversed(self._outbox)]
+
+    def record_confirmation(self, username: str, user_context_data: dict[str, Any] | None) -> None:
+        context = user_context_data or {}
+        entry = {
+            "username": username,
+            "ip_address": context.get("IpAddress"),
+            "encoded_data": context.get("EncodedData"),
+        }
+        with self._lock:
+            self._confirmations.append(entry)
+
+    def confirmations(self) -> list[dict[str, str | None]]:
+        """Every ConfirmSignUp served (whatever its answer), newest first: the username and the UserContextData's
+        IpAddress and EncodedData it carried, as the outbox records them for ResendConfirmationCode."""
+        with self._lock:
+            return [dict(entry) for entry in reversed(self._confirmations)]
 
     def codes_for(self, user_pool_id: str, user_sub: str) -> list[OutboxMessage]:
         """The codes sent to one user, newest first."""
@@ -337,6 +354,7 @@ def confirm_sign_up(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[
     """
     client_id, username = params.get("ClientId", ""), params.get("Username", "")
     code = params.get("ConfirmationCode", "")
+    STATE.record_confirmation(username, params.get("UserContextData"))
     pool = _find_pool(backend, client_id)
     _check_secret_hash(pool.clients[client_id], params)
     user = pool._get_user(username)

@@ -309,6 +309,24 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         )
         for default in ("None", "")
     ),
+    *(
+        Equivalent(
+            "resend_code.request_pipeline.x_prepare",
+            line,
+            "APIGatewayProxyEvent.headers is Powertools' CaseInsensitiveDict, whose get() lower-cases the name it "
+            "looks up: the same header either way.",
+        )
+        for line in (
+            'check_origin(settings, event.headers.get("ORIGIN"))',
+            'request = parse_request(body, event.headers.get("CONTENT-TYPE"), model)',
+        )
+    ),
+    Equivalent(
+        "resend_code.tracing.x__build_traced",
+        "tracer_module.is_cold_start = None",
+        "Powertools reads the flag only in _is_cold_start, as `if not is_cold_start: return False`: None and False "
+        "are read alike (checked: ColdStart is False either way).",
+    ),
 )
 
 

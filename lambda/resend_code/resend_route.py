@@ -64,10 +64,12 @@ def _record(outcome: ResendOutcome) -> None:
         count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
         count(names.COGNITO_FAILURE_ANSWERED_NEUTRALLY)
         count_setup_refusal(outcome.suppressed_error)
-    else:
+    elif outcome.suppressed_error is not None:
+        # resend_confirmation_code suppresses only codes COGNITO_ERRORS answers neutrally, never an empty one, and
+        # an outcome without a delivery always has one.
         logger.info("Resend refused by Cognito; answered neutrally", extra={"cognito_error": outcome.suppressed_error})
-        count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error or "Unknown")
-        count_setup_refusal(outcome.suppressed_error or "Unknown")
+        count(names.COGNITO_ERROR, names.ERROR_CODE, outcome.suppressed_error)
+        count_setup_refusal(outcome.suppressed_error)
 
 
 def _accepted(outcome: ResendOutcome, *, reveal: bool) -> Response[str]:

@@ -17,10 +17,11 @@ from resend_code.confirm_route import build_confirm_sign_up_request
 from resend_code.request_model import ConfirmSignUpRequest
 from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from resend_code.secret_hash import compute_secret_hash
-from tests.conftest import SeededEmulator
+from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, problem_of
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
+GET_SECRET = "secretsmanager:GetSecretValue"
 # Headers that differ on every answer whatever the outcome.
 PER_REQUEST_HEADERS = {"date", "x-amzn-requestid"}
 
@@ -322,3 +323,47 @@ def test_outcomes_are_counted_with_the_catalogs_names(
     assert [d[names.REASON] for d in refused] == ["CodeMismatchException", "AlreadyConfirmed"]
     assert all(d[names.SERVICE_DIMENSION] == "resend-confirmation-code" for d in refused)
     assert [name for name, _ in printed].count(names.SIGN_UP_CONFIRMED) == 1
+
+
+def test_the_handler_forwards_the_callers_ip_to_confirm_sign_up(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    """The IP API Gateway saw reaches Cognito with the caller's fingerprint, as on resend (kills
+    confirm_route.handle's mutant that sends caller_ip=None)."""
+    invoke = make_invoke()
+    username = new_user(emulator)
+
+    response = invoke(
+        {"username": username, "confirmationCode": newest_code(username), "userContextData": {"encodedData": "fp"}},
+        path=CONFIRM_SIGN_UP_PATH,
+        source_ip="198.51.100.31",
+    )
+
+    assert response.status == 200
+    assert STATE.confirmations()[0] == {"username": username, "ip_address": "198.51.100.31", "encoded_data": "fp"}
+
+
+def test_a_rotated_secret_is_fetched_again_once_and_the_confirmation_retried(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    """The confirm route refreshes a secret Cognito no longer accepts, as the resend route does (kills
+    confirm_route.handle's mutant that passes no refresh)."""
+    # Given a warm function whose cache holds a secret that Cognito no longer accepts
+    sm = emulator.secretsmanager()
+    sm.put_secret_value(SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, "stale"))
+    invoke = make_invoke()
+    unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+    body = {"username": unknown, "confirmationCode": "123456"}
+    assert invoke(body, path=CONFIRM_SIGN_UP_PATH).status == 500
+    # ... and the rotated (current) secret in Secrets Manager
+    sm.put_secret_value(
+        SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, emulator.client_secret)
+    )
+    before = (STATE.calls().get(CONFIRM, 0), STATE.calls().get(GET_SECRET, 0))
+
+    # When the next confirmation comes in (for nobody: Cognito checks the hash first)
+    response = invoke(body, path=CONFIRM_SIGN_UP_PATH)
+
+    # Then it tried the cached secret, fetched the secret once more, retried once, and had Cognito's answer
+    assert problem_of(response)["code"] == "code_mismatch"
+    assert (STATE.calls()[CONFIRM] - before[0], STATE.calls()[GET_SECRET] - before[1]) == (2, 1)

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import base64
 import json
+import time
 from collections.abc import Callable
 
 import pytest
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from local.api_gateway_event import LocalLambdaContext, build_event, read_proxy_response
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from local.server import resource_for
+from resend_code.client_secrets import AppClientCredentials
+from resend_code.cognito_call import load_pseudonym_key
+from resend_code.pseudonym import user_reference
+from resend_code.request_model import ResendConfirmationCodeRequest
+from resend_code.request_pipeline import prepare
+from resend_code.route import ROUTE_PATH
+from resend_code.settings import Settings
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, problem_of
+from tests.integration.conftest import Invoke, load_handler, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -245,3 +257,52 @@ def test_client_metadata_outside_the_allow_list_is_refused_before_cognito(make_i
     assert accepted.status == 200
     assert calls(RESEND) - before == 1
     assert STATE.outbox()[0]["client_metadata"] == {"locale": "fr", "campaign": "spring"}
+
+
+def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
+    monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
+) -> None:
+    """API Gateway base64-encodes a body it treats as binary and says so in isBase64Encoded: the function reads the
+    bytes, not the base64 text (kills request_pipeline.prepare's mutants that drop the flag)."""
+    module = load_handler(monkeypatch, function_env)
+    raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
+    event = build_event(
+        "POST", ROUTE_PATH, [("Content-Type", "application/json")], raw, "198.51.100.9", resource_for(ROUTE_PATH)
+    )
+    event.update(body=base64.b64encode(raw).decode("ascii"), isBase64Encoded=True)
+
+    response = read_proxy_response(module.lambda_handler(event, LocalLambdaContext()))
+
+    assert response.status == 200
+    assert STATE.outbox()[0]["username"] == UNCONFIRMED_USER
+
+
+def test_prepare_gives_the_route_everything_its_cognito_call_needs(
+    function_env: dict[str, str | None], emulator: SeededEmulator
+) -> None:
+    """request_pipeline.prepare's whole output for a valid request: the parsed request, the client's credentials,
+    the pseudonym, the caller's IP, a Cognito client with the configured timeouts, a refresh that fetches the
+    same secret again, and the arrival time (kills prepare's mutants that drop the connect timeout or the
+    arrival time)."""
+    env = {name: value for name, value in function_env.items() if value is not None}
+    settings = Settings.from_env(
+        {**env, "COGNITO_CONNECT_TIMEOUT_SECONDS": "0.7", "COGNITO_READ_TIMEOUT_SECONDS": "1.3"}
+    )
+    raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
+    headers = [("Content-Type", "application/json"), ("Origin", "https://app.example.com")]
+    event = APIGatewayProxyEvent(
+        build_event("POST", ROUTE_PATH, headers, raw, "198.51.100.9", resource_for(ROUTE_PATH))
+    )
+
+    before = time.monotonic()
+    prepared = prepare(event, settings, ResendConfirmationCodeRequest)
+    after = time.monotonic()
+
+    assert prepared.request == ResendConfirmationCodeRequest.model_validate({"username": UNCONFIRMED_USER})
+    assert prepared.credentials == AppClientCredentials(emulator.client_id, emulator.client_secret)
+    assert prepared.subject == user_reference(UNCONFIRMED_USER, load_pseudonym_key(emulator.pseudonym_key_arn))
+    assert prepared.caller_ip == "198.51.100.9"
+    config = prepared.client.meta.config
+    assert (config.connect_timeout, config.read_timeout) == (0.7, 1.3)
+    assert before <= prepared.started <= after
+    assert prepared.refresh_credentials() == prepared.credentials

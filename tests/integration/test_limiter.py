@@ -15,11 +15,13 @@ from resend_code import limiter
 from resend_code import metric_names as names
 from resend_code.limiter import LimitPolicy
 from resend_code.problems import Problem
+from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.conftest import SeededEmulator
 from tests.integration.conftest import Invoke, problem_of
 
 POLICY = LimitPolicy("test", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
 RESEND = "cognito-idp:ResendConfirmationCode"
+CONFIRM = "cognito-idp:ConfirmSignUp"
 
 
 @pytest.fixture(autouse=True)
@@ -189,3 +191,26 @@ def test_the_item_keeps_only_what_the_cap_needs(table: str, emulator: SeededEmul
     # Then the item holds at most the last 3 timestamps, whatever the history (it stays one small write)
     item = emulator.dynamodb().get_item(TableName=table, Key={"pk": {"S": f"small#{who}"}})["Item"]
     assert len(item["sends"]["L"]) <= 3
+
+
+def test_the_handler_caps_confirm_attempts_per_username_before_cognito(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    """Each username has its own cap of confirm attempts, and a refused attempt never reaches Cognito (kills
+    confirm_route.handle's mutants that skip the limiter when there is a pseudonym, or key it on None)."""
+    invoke = make_invoke(LIMITER_TABLE_NAME=emulator.limiter_table_name, CONFIRM_MAX_PER_WINDOW="2")
+    first, second = (f"nobody-{uuid.uuid4().hex[:8]}@example.com" for _ in range(2))
+
+    def attempt(username: str) -> tuple[int, str, str | None]:
+        response = invoke({"username": username, "confirmationCode": "123456"}, path=CONFIRM_SIGN_UP_PATH)
+        return response.status, problem_of(response)["code"], dict(response.headers).get("Retry-After")
+
+    answers = [attempt(first) for _ in range(2)]
+    confirms_after = STATE.calls().get(CONFIRM, 0)
+    refused = attempt(first)
+    other = attempt(second)
+
+    assert answers == [(400, "code_mismatch", None)] * 2
+    assert refused[:2] == (429, "attempt_limit_exceeded") and refused[2] is not None and int(refused[2]) > 0
+    assert STATE.calls().get(CONFIRM, 0) - confirms_after == 1  # the refused one never reached Cognito
+    assert other == (400, "code_mismatch", None)  # another username's attempts are its own

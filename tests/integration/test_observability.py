@@ -8,6 +8,7 @@ that loses its reason, is a silent outage. Powertools' own ColdStart metric is l
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -16,6 +17,9 @@ import pytest
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import metric_names as names
+from resend_code.cognito_call import load_pseudonym_key
+from resend_code.pseudonym import user_reference
+from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, problem_of
 
@@ -348,3 +352,59 @@ def test_a_broken_allowed_origins_answers_a_browser_internal_error_and_logs_why(
     )
     assert len(said) >= 2 and set(said) == {expected}
     assert not [r for r in caplog.records if r.getMessage() in ("Request rejected", "Unhandled error")]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status"),
+    [
+        (RESEND_CONFIRMATION_CODE_PATH, {"username": UNCONFIRMED_USER}, 200),
+        # For nobody: answered as a wrong code, after Cognito was asked.
+        (CONFIRM_SIGN_UP_PATH, {"username": "nobody@example.com", "confirmationCode": "123456"}, 400),
+    ],
+    ids=["resend", "confirm"],
+)
+def test_a_response_time_floor_every_call_overruns_is_counted_and_logged(
+    make_invoke: Callable[..., Invoke],
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    path: str,
+    body: dict[str, str],
+    status: int,
+) -> None:
+    """A 1 ms floor, measured from the request's arrival, is overrun by any Cognito call: the answer is unchanged,
+    the overrun counted and logged (kills request_pipeline.prepare's mutants without the arrival time, and
+    resend_route.handle's and confirm_route.handle's that pass the floor no start)."""
+    invoke = make_invoke(RESPONSE_TIME_FLOOR_MS="1")
+    capsys.readouterr()
+
+    response = invoke(body, path=path)
+
+    assert response.status == status
+    assert (names.RESPONSE_TIME_FLOOR_EXCEEDED, SERVICE, [1.0], "Count") in metrics_in(capsys.readouterr().out)
+    line = log_line(caplog, "Response time floor exceeded")
+    assert line["level"] == "WARNING" and isinstance(line["over_ms"], int) and line["over_ms"] >= 0
+
+
+def test_every_log_line_of_a_request_carries_the_usernames_pseudonym(
+    make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture, emulator: SeededEmulator
+) -> None:
+    """The JSON log line Lambda would print names the user by user_ref, the keyed pseudonym, never in clear (kills
+    request_pipeline._pseudonym's mutant that appends user_ref=None)."""
+    invoke = make_invoke()
+
+    assert invoke({"username": UNCONFIRMED_USER}).status == 200
+
+    # Printed as Lambda would: through Powertools' formatter of the logger that emitted it, whose appended keys
+    # last until the next invocation clears them.
+    (record,) = [r for r in caplog.records if r.getMessage() == "Code sent"]
+    (powertools_handler,) = logging.getLogger(record.name).handlers
+    printed = powertools_handler.format(record)
+    sent = json.loads(printed)
+    expected_ref = user_reference(UNCONFIRMED_USER, load_pseudonym_key(emulator.pseudonym_key_arn))
+    assert {key: sent.get(key) for key in ("level", "message", "delivery_medium", "user_ref")} == {
+        "level": "INFO",
+        "message": "Code sent",
+        "delivery_medium": "EMAIL",
+        "user_ref": expected_ref,
+    }
+    assert UNCONFIRMED_USER not in printed
