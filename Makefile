@@ -38,7 +38,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench mutate chromium jvm clean preflight smoke
+.PHONY: run test lint format unit e2e synth openapi bench mutate chromium jvm valgrind clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -92,8 +92,19 @@ smoke: $(RUNTIME_STAMP)
 	@test -n "$(ENDPOINT_URL)" || { echo "usage: make smoke ENDPOINT_URL=<the stack's EndpointUrl> [ORIGIN=<an allowed origin>]"; exit 2; }
 	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)")
 
-bench: $(DEV_STAMP) $(NODE_STAMP)
+bench: $(DEV_STAMP) $(NODE_STAMP) valgrind
 	$(BIN)/python -m bench.run
+
+# The bench counts a cold start's instructions with Debian's valgrind (callgrind): installed here when missing and
+# we are root; elsewhere that one line says it was not counted.
+valgrind:
+	@if ! command -v valgrind >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
+	  else \
+	    echo "note: valgrind is missing; the bench will not count instructions (sudo apt-get install valgrind)"; \
+	  fi; \
+	fi
 
 # Mutation testing (mutmut) of lambda/: prints the score and the survivors, rewrites docs/testing.md's last run.
 mutate: $(DEV_STAMP)

@@ -14,6 +14,13 @@ import gc
 # objects are frozen out of its sight (gc.freeze) so later collections skip them. No gc.collect(): it costs more.
 gc.disable()
 
+# Three Powertools packages import every module beside them (every resolver, every event class, every parameter
+# provider) where this function uses one or two of each: their names load on first use instead
+# (resend_code/lazy_packages.py). It must come before anything imports them.
+from resend_code.lazy_packages import defer_package_inits
+
+defer_package_inits()
+
 import warnings
 from typing import Any
 
