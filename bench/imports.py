@@ -1,0 +1,73 @@
+"""`python -m bench.imports`: where the product's cold start goes beyond the baseline's, counted in instructions.
+
+Each step imports one more part of what lambda/handler.py imports, in the handler's order, in a fresh process of the
+function side's interpreter, with the variables Lambda sets and the asset as shipped (bench/lambda_env.py), under
+callgrind (valgrind). A step's figure is what it adds to the one before: instructions do not move with the machine's
+load, so one run of each is the measurement. Parts that share modules (boto3 and pydantic both load typing,
+dataclasses, email...) are charged to whichever comes first, as in the handler. docs/performance.md quotes it.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from bench.lambda_env import function_python, lambda_variables, lay_out_asset
+from bench.run import MEMORY_SIZE_MB, REGION
+
+_LAZY = "from resend_code.lazy_packages import defer_package_inits; defer_package_inits()"
+# (label, statements that step adds), cumulative, in the order lambda/handler.py runs them. GC is paused as the
+# handler pauses it, so no step pays for the collector.
+STEPS: tuple[tuple[str, str | None], ...] = (
+    ("Python itself", "import gc; gc.disable()"),
+    ("boto3", "import boto3"),
+    ("Powertools packages registered lazily (resend_code/lazy_packages.py)", _LAZY),
+    ("Powertools Logger and Metrics", "from aws_lambda_powertools import Logger, Metrics"),
+    ("Powertools REST resolver", "from aws_lambda_powertools.event_handler import APIGatewayRestResolver"),
+    ("Powertools Secrets Manager provider", "from aws_lambda_powertools.utilities.parameters import SecretsProvider"),
+    ("pydantic (BaseModel)", "from pydantic import BaseModel"),
+    ("this project's modules (models, settings, both routes)", "from resend_code import confirm_route, resend_route"),
+    ("handler.py: settings, resolver and both AWS clients", "import handler"),
+    ("(for scale: the naive baseline's two clients after boto3)", None),
+)
+
+
+def count(python: Path, env: dict[str, str], code: str, task_root: Path) -> int:
+    """Instructions callgrind counts for `python -c code` run in task_root."""
+    completed = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", code],
+        env={**env, "PYTHONHASHSEED": "0", "PYTHONPATH": str(task_root)},
+        cwd=task_root,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(re.findall(r"Collected : (\d+)", completed.stderr)[-1])
+
+
+def main() -> None:
+    python = function_python()
+    with tempfile.TemporaryDirectory() as folder:
+        task_root = lay_out_asset(Path(folder) / "task", "product")
+        env = lambda_variables(task_root, Path(folder), MEMORY_SIZE_MB, REGION)
+        env.update(APP_CLIENTS='{"client123": "bench/app-client"}', AWS_ACCESS_KEY_ID="b", AWS_SECRET_ACCESS_KEY="b")
+        env["POWERTOOLS_SERVICE_NAME"] = "resend-confirmation-code"
+        print("| step | instructions it adds | running total |")
+        print("|---|---|---|")
+        code, previous = "", 0
+        for label, statements in STEPS:
+            if statements is None:
+                clients = "boto3.client('secretsmanager'); boto3.client('cognito-idp')"
+                total = count(python, env, f"import gc; gc.disable()\nimport boto3\n{clients}", task_root)
+                print(f"| {label} | | {total / 1e6:.0f} M |")
+                continue
+            code += statements + "\n"
+            total = count(python, env, code, task_root)
+            print(f"| {label} | {(total - previous) / 1e6:+.0f} M | {total / 1e6:.0f} M |", flush=True)
+            previous = total
+
+
+if __name__ == "__main__":
+    main()
