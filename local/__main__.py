@@ -15,6 +15,11 @@ import os
 import signal
 from types import FrameType
 
+# Each of the function's modules takes its Powertools service (and with it its logger) from the environment when
+# it is imported; Lambda sets the environment first, and so does this, before importing any of them.
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
+
 from local.emulator import Emulator, aws_environment
 from local.loopback import PortInUseError
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
@@ -69,8 +74,6 @@ def main() -> None:
     os.environ.setdefault("PSEUDONYM_KEY_SECRET_ID", pool.pseudonym_key_arn)
     os.environ.setdefault("RESPONSE_TIME_FLOOR_MS", str(DEFAULT_RESPONSE_TIME_FLOOR_MS))
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
-    os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
-    os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     server.lambda_handler = importlib.import_module("handler").lambda_handler
 

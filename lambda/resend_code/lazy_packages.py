@@ -9,17 +9,20 @@ Each of these packages' __init__.py imports every module beside it, and this fun
 - `aws_lambda_powertools.utilities.parameters`: every provider (SSM, AppConfig, DynamoDB...); the function reads
   Secrets Manager.
 
-Counted in instructions (callgrind, docs/performance.md), skipping them takes about 6 % off a cold start. Powertools
-made its parser lazy the same way, with a module-level `__getattr__` (powertools-lambda-python#8405); until these
-three packages are, `defer_package_init` does it from outside, and changes nothing else:
+Skipping them takes about 0.08x of the naive baseline's instructions off a cold start (docs/performance.md, "Each
+step, measured"). Powertools made its parser lazy the same way, with a module-level `__getattr__`
+(powertools-lambda-python#8405); until these three packages are, `defer_package_init` does it from outside:
 
-- `from package import Name` gives the very object the package's __init__ would have bound (it is read from the
-  module the __init__ imports it from, found by reading the __init__'s `from .module import Name` lines);
+- `from package import Name` gives the very object the __init__ would have bound, read from the module the
+  __init__ imports it from (found by reading the __init__'s `from .module import Name` lines), and loads that
+  module alone;
 - `import package.module` imports that module alone, as it always did;
-- any other name runs the real __init__, once, in the same module object, and is then read from it.
+- `__all__` is the __init__'s own list, so `from package import *` gives the same names;
+- any other name runs the real __init__, once, in the same module object, which then becomes an ordinary module.
 
-It is only right for a package whose __init__ does nothing but import and list names; a test checks that of each
-package in DEFERRED_PACKAGES, so a Powertools release that adds anything else fails the tests, not the function.
+That is only right for an __init__ that does nothing but import names from its own modules and list them. Each
+one is read at every cold start and checked for exactly that (`read_package_init`); one that does anything else
+(a release of the layer that adds code, or a side-effect import) is imported the ordinary way instead.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ import ast
 import importlib
 import importlib.util
 import sys
+import threading
+from dataclasses import dataclass
 from types import ModuleType
 
 DEFERRED_PACKAGES = (
@@ -37,75 +42,133 @@ DEFERRED_PACKAGES = (
 )
 
 
-def package_exports(package: str, init_source: str) -> dict[str, tuple[str, str]]:
-    """The names a package's __init__ imports from its own modules: {bound name: (module, name in that module)}.
+@dataclass(frozen=True)
+class PackageInit:
+    """What a package's __init__ binds: names imported from its own modules, and its `__all__` when it has one."""
+
+    exports: dict[str, tuple[str, str]]
+    """{bound name: (dotted module it comes from, its name there)}."""
+    all_names: list[str] | None
+
+
+def read_package_init(package: str, init_source: str) -> PackageInit | None:
+    """The names a package's __init__ binds, or None when it does anything besides binding them.
 
     package: the package's dotted name, e.g. "aws_lambda_powertools.event_handler".
-    init_source: the text of its __init__.py. Reads `from .module import Name [as Alias]` and
-    `from package.module import Name`; imports from anywhere else, and everything that is not an import, are left
-    to the real __init__. Raises SyntaxError when init_source is not Python.
+    init_source: the text of its __init__.py. Allowed, and read: a docstring, `from __future__ import ...`,
+    `from .module import Name [as Alias]` or `from package.module import Name` (the package's own modules, names
+    listed one by one), and `__all__ = [...]` of literal strings. Anything else (another statement, an import from
+    elsewhere or of a whole module, `*`) gives None: skipping that __init__ would skip what it does.
+    Raises SyntaxError when init_source is not Python.
     """
     exports: dict[str, tuple[str, str]] = {}
-    for statement in ast.parse(init_source).body:
-        if not isinstance(statement, ast.ImportFrom) or statement.module is None:
+    all_names: list[str] | None = None
+    for index, statement in enumerate(ast.parse(init_source).body):
+        if index == 0 and isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant):
+            continue  # the docstring
+        if isinstance(statement, ast.ImportFrom) and statement.module == "__future__":
             continue
-        if statement.level == 1:
-            source = f"{package}.{statement.module}"
-        elif statement.level == 0 and statement.module.startswith(f"{package}."):
-            source = statement.module
-        else:
+        if isinstance(statement, ast.ImportFrom) and statement.module is not None:
+            source = _own_module(package, statement.module, statement.level)
+            if source is None or any(alias.name == "*" for alias in statement.names):
+                return None
+            for alias in statement.names:
+                exports[alias.asname or alias.name] = (source, alias.name)
             continue
-        for alias in statement.names:
-            exports[alias.asname or alias.name] = (source, alias.name)
-    return exports
+        if isinstance(statement, ast.Assign) and [ast.unparse(target) for target in statement.targets] == ["__all__"]:
+            try:
+                listed = ast.literal_eval(statement.value)
+            except ValueError:
+                return None
+            if not isinstance(listed, list | tuple) or not all(isinstance(name, str) for name in listed):
+                return None
+            all_names = list(listed)
+            continue
+        return None
+    return PackageInit(exports, all_names)
+
+
+def _own_module(package: str, module: str, level: int) -> str | None:
+    if level == 1:
+        return f"{package}.{module}"
+    if level == 0 and module.startswith(f"{package}."):
+        return module
+    return None
 
 
 def defer_package_init(package: str) -> bool:
     """Register `package` in sys.modules without running its __init__.py; its names load on first use.
 
-    Returns False, and changes nothing, when the package is already imported (its __init__ has run) or cannot be
-    found; True when it was registered. Must run before anything imports the package or one of its modules.
+    Returns True when it was registered; False, changing nothing, when the package is already imported (its
+    __init__ has run), cannot be found, or has an __init__ that does more than import and list names (see
+    read_package_init). Must run before anything imports the package or one of its modules.
     """
     if package in sys.modules:
         return False
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None or spec.loader is None:
         return False
-    module = importlib.util.module_from_spec(spec)
     with open(spec.origin, encoding="utf-8") as init_file:
-        exports = package_exports(package, init_file.read())
+        init = read_package_init(package, init_file.read())
+    if init is None:
+        return False
+    module = importlib.util.module_from_spec(spec)
     loader = spec.loader
+    exports = init.exports
+    lock = threading.RLock()
 
-    def __getattr__(name: str) -> object:
-        if name in exports:
-            source, original = exports[name]
-            value = getattr(importlib.import_module(source), original)
-            setattr(module, name, value)  # read once: the next lookup finds it without this function
-            return value
-        if name.startswith("__"):
-            # Dunder lookups (__path__ is already set; __all__, __file__...) are the import system's probes.
-            raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        if importlib.util.find_spec(f"{package}.{name}") is not None:
-            return importlib.import_module(f"{package}.{name}")  # `from package import module`
-        # Anything else only the real __init__ can say: run it, once, into this same module object.
-        del module.__getattr__
-        loader.exec_module(module)
-        return getattr(module, name)
+    class DeferredPackage(ModuleType):
+        def __getattr__(self, name: str) -> object:
+            if name in exports:
+                source, original = exports[name]
+                value = getattr(importlib.import_module(source), original)
+                ModuleType.__setattr__(self, name, value)  # the next lookup finds it without coming here
+                return value
+            if name.startswith("__"):
+                # The import system's probes (__path__ is set; __file__, __spec__ too) and other dunders.
+                raise AttributeError(f"module {package!r} has no attribute {name!r}")
+            if importlib.util.find_spec(f"{package}.{name}") is not None:
+                return importlib.import_module(f"{package}.{name}")  # `from package import module`
+            return self._run_init(name)
 
-    module.__getattr__ = __getattr__  # type: ignore[method-assign]
+        def __setattr__(self, name: str, value: object) -> None:
+            # The import system binds each module it loads to its package. Where the __init__ binds that same name
+            # to something the module defines (data_classes' `event_source`: a module and the decorator in it),
+            # the __init__'s binding wins, as it would have after the __init__'s own import of it.
+            if isinstance(value, ModuleType) and value.__name__ == f"{package}.{name}" and name in exports:
+                source, original = exports[name]
+                if source == value.__name__:
+                    value = getattr(value, original)
+            ModuleType.__setattr__(self, name, value)
+
+        def __dir__(self) -> list[str]:
+            return sorted(set(vars(self)) | set(exports))
+
+        def _run_init(self, name: str) -> object:
+            # Anything else only the real __init__ can say: run it, once, into this same module object, which
+            # then is an ordinary module. The lock makes a second thread wait for it, as an import would.
+            with lock:
+                if type(self) is DeferredPackage:
+                    loader.exec_module(self)
+                    self.__class__ = ModuleType  # type: ignore[assignment]
+            return getattr(self, name)
+
+    module.__class__ = DeferredPackage
+    if init.all_names is not None:
+        module.__all__ = init.all_names  # type: ignore[attr-defined]
     sys.modules[package] = module
     _bind_to_parent(package, module)
     return True
 
 
 def defer_package_inits(packages: tuple[str, ...] = DEFERRED_PACKAGES) -> list[str]:
-    """defer_package_init for each of packages; returns the ones registered (those not already imported)."""
+    """defer_package_init for each of packages; returns the ones registered."""
     return [package for package in packages if defer_package_init(package)]
 
 
 def _bind_to_parent(package: str, module: ModuleType) -> None:
-    # The import system binds a submodule to its parent package when it loads it; a module registered by hand
-    # must be bound the same way, or `parent.package` would not be found as an attribute.
+    # The import system binds a module to its parent package when it loads it; one registered by hand must be bound
+    # the same way, or `parent.package` would not be found as an attribute.
     parent_name, _, child = package.rpartition(".")
     if parent_name:
         setattr(importlib.import_module(parent_name), child, module)

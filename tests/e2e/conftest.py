@@ -128,7 +128,11 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_
     """
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
-    env = {k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith("AWS_")}
+    # As a shell would start it: none of the function's settings, AWS's or Powertools' (the test process names the
+    # service for itself, tests/conftest.py; `python -m local` must name it on its own).
+    env = {
+        k: v for k, v in os.environ.items() if k not in FUNCTION_SETTINGS and not k.startswith(("AWS_", "POWERTOOLS_"))
+    }
     env.update({"PORT": "0", "EMULATOR_PORT": "0", "PYTHONUNBUFFERED": "1"})
     if not make_run_defaults:
         env.update(LOOSE_LIMITS)

@@ -350,15 +350,17 @@ def test_a_rotated_secret_is_fetched_again_once_and_the_confirmation_retried(
     confirm_route.handle's mutant that passes no refresh)."""
     # Given a warm function whose cache holds a secret that Cognito no longer accepts
     sm = emulator.secretsmanager()
+    current = secret_document(emulator.client_id, emulator.client_secret)
     sm.put_secret_value(SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, "stale"))
-    invoke = make_invoke()
-    unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
-    body = {"username": unknown, "confirmationCode": "123456"}
-    assert invoke(body, path=CONFIRM_SIGN_UP_PATH).status == 500
-    # ... and the rotated (current) secret in Secrets Manager
-    sm.put_secret_value(
-        SecretId=emulator.secret_arn, SecretString=secret_document(emulator.client_id, emulator.client_secret)
-    )
+    try:
+        invoke = make_invoke()
+        unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+        body = {"username": unknown, "confirmationCode": "123456"}
+        assert invoke(body, path=CONFIRM_SIGN_UP_PATH).status == 500
+    finally:
+        # ... and the rotated (current) secret in Secrets Manager, put back whatever happened: the seeded secret
+        # is every later test's too
+        sm.put_secret_value(SecretId=emulator.secret_arn, SecretString=current)
     before = (STATE.calls().get(CONFIRM, 0), STATE.calls().get(GET_SECRET, 0))
 
     # When the next confirmation comes in (for nobody: Cognito checks the hash first)

@@ -270,10 +270,13 @@ def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
         "POST", ROUTE_PATH, [("Content-Type", "application/json")], raw, "198.51.100.9", resource_for(ROUTE_PATH)
     )
     event.update(body=base64.b64encode(raw).decode("ascii"), isBase64Encoded=True)
+    sent_before = len(STATE.outbox())
 
     response = read_proxy_response(module.lambda_handler(event, LocalLambdaContext()))
 
     assert response.status == 200
+    # One code more, to the username the body names (the outbox lists the newest first).
+    assert len(STATE.outbox()) == sent_before + 1
     assert STATE.outbox()[0]["username"] == UNCONFIRMED_USER
 
 
