@@ -7,7 +7,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import boto3
 import pytest
+from botocore.config import Config
 
 from local.emulator import STATE, Fault
 from local.seed import UNCONFIRMED_USER
@@ -22,6 +24,8 @@ from tests.integration.conftest import Invoke, problem_of
 POLICY = LimitPolicy("test", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
 RESEND = "cognito-idp:ResendConfirmationCode"
 CONFIRM = "cognito-idp:ConfirmSignUp"
+# A loopback port nothing listens on: connecting is refused at once (botocore's EndpointConnectionError).
+CLOSED_PORT_URL = "http://127.0.0.1:9"
 
 
 @pytest.fixture(autouse=True)
@@ -156,6 +160,13 @@ def test_no_table_is_a_no_op_logged_once(caplog: pytest.LogCaptureFixture) -> No
         limiter.acquire(POLICY, subject())
 
     assert caplog.text.count("per-username limits are off") == 1
+    # The whole record (kills acquire's mutants of its message and of its `policy` field).
+    (record,) = [r for r in caplog.records if "limits are off" in r.getMessage().lower()]
+    assert (record.levelname, record.getMessage(), getattr(record, "policy", None)) == (
+        "WARNING",
+        "No limiter table configured: per-username limits are off",
+        "test",
+    )
     assert STATE.calls().get("dynamodb:GetItem", 0) == before
 
 
@@ -214,3 +225,117 @@ def test_the_handler_caps_confirm_attempts_per_username_before_cognito(
     assert refused[:2] == (429, "attempt_limit_exceeded") and refused[2] is not None and int(refused[2]) > 0
     assert STATE.calls().get(CONFIRM, 0) - confirms_after == 1  # the refused one never reached Cognito
     assert other == (400, "code_mismatch", None)  # another username's attempts are its own
+
+
+@pytest.mark.usefixtures("table")
+def test_every_read_is_strongly_consistent(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An eventually consistent read could miss the last acquisition and let two through within the cooldown:
+    each GetItem asks for ConsistentRead, the call still going to the emulator (kills acquire's mutants that drop
+    ConsistentRead=True or make it False)."""
+    client = limiter._client()
+    real_get_item = client.get_item
+    sent: list[dict[str, Any]] = []
+
+    def recording_get_item(**kwargs: Any) -> Any:
+        sent.append(kwargs)
+        return real_get_item(**kwargs)
+
+    monkeypatch.setattr(client, "get_item", recording_get_item)
+    who = subject()
+
+    limiter.acquire(POLICY, who)
+    refusal(POLICY, who)
+
+    key = {"pk": {"S": f"test#{who}"}}
+    assert sent == [{"TableName": limiter._CONFIGURATION.table_name, "Key": key, "ConsistentRead": True}] * 2
+
+
+@pytest.mark.usefixtures("table")
+def test_a_wait_of_one_millisecond_still_refuses_with_retry_after_1(clock: list[float]) -> None:
+    """The cooldown's last millisecond is inside it (kills acquire's mutant `wait_ms > 1`)."""
+    who = subject()
+    limiter.acquire(POLICY, who)
+
+    clock[0] = (1_800_000_000_000 + 59_999) / 1000  # 1 ms before the 60 s cooldown ends
+    assert int(clock[0] * 1000) == 1_800_000_059_999  # what the limiter reads, exactly
+
+    assert refusal(POLICY, who).headers == {"Retry-After": "1"}
+    clock[0] = 1_800_000_060.0
+    limiter.acquire(POLICY, who)
+
+
+@pytest.mark.usefixtures("table", "disarm_faults")
+@pytest.mark.parametrize(("cooldown", "retry_after"), [(0, "1"), (5, "5")])
+def test_losing_every_round_refuses_with_the_cooldown_or_1_second(
+    cooldown: int, retry_after: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """When each of the limiter's rounds reads, then loses its conditional write to another acquisition, it
+    stops after three and refuses, Retry-After = max(cooldown, 1 s), recording nothing (kills acquire's mutants
+    95-105 of the final `_refuse`: its policy, its wait, the max and its floor of 1, the unit)."""
+    policy = LimitPolicy("busy", cooldown_seconds=cooldown, max_per_window=3, window_seconds=3600)
+    who = subject()
+    puts_before = STATE.calls().get("dynamodb:PutItem", 0)
+    STATE.arm("dynamodb:PutItem", Fault("ConditionalCheckFailedException", times=3))
+
+    problem = refusal(policy, who)
+
+    assert problem.headers == {"Retry-After": retry_after}
+    assert STATE.calls().get("dynamodb:PutItem", 0) - puts_before == 3
+    (record,) = [r for r in caplog.records if r.getMessage() == "Per-username limit reached"]
+    assert (record.policy, record.retry_after_seconds) == ("busy", int(retry_after))  # type: ignore[attr-defined]
+    limiter.acquire(policy, subject())  # the table still works for everyone else
+
+
+@pytest.mark.usefixtures("table")
+def test_an_unreachable_table_on_the_write_fails_open_counted_and_logged(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A connection error (botocore's BotoCoreError, not a ClientError) on the PutItem after a good read: the
+    request goes on, with the whole fail-open log line and the LimiterUnavailable metric (kills acquire's mutants
+    91-94, which pass None or nothing for the policy or the error)."""
+    client = limiter._client()
+    # A real client whose endpoint refuses connections at once; one attempt, so no retry back-off.
+    unreachable = boto3.client(
+        "dynamodb",
+        endpoint_url=CLOSED_PORT_URL,
+        region_name=client.meta.region_name,
+        config=Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+    monkeypatch.setattr(client, "put_item", unreachable.put_item)
+    capsys.readouterr()
+
+    limiter.acquire(POLICY, subject())  # no exception: the request goes on
+
+    assert fail_open_records(caplog) == [("ERROR", "test", "EndpointConnectionError")]
+    assert limiter_unavailable_values(capsys.readouterr().out) == [[1.0]]
+
+
+@pytest.mark.usefixtures("table", "disarm_faults")
+@pytest.mark.parametrize("operation", ["dynamodb:GetItem", "dynamodb:PutItem"])
+def test_an_answer_without_an_aws_error_fails_open_as_unknown(
+    operation: str, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """An HTTP 300 (say, from a proxy in front of the endpoint) is a ClientError for botocore (client.py raises
+    one for any status >= 300) but its parser reads the body as the operation's output below 301
+    (parsers.ResponseParser.parse), so the error has no "Error" entry at all. It still fails open, reason
+    "Unknown" (kills acquire's mutants that read `.get("Error", None)` or `.get("Error")`: AttributeError)."""
+    STATE.arm(operation, Fault("ConditionalCheckFailedException", status=300))
+    capsys.readouterr()
+
+    limiter.acquire(POLICY, subject())
+
+    assert fail_open_records(caplog) == [("ERROR", "test", "Unknown")]
+    assert limiter_unavailable_values(capsys.readouterr().out) == [[1.0]]
+
+
+def fail_open_records(caplog: pytest.LogCaptureFixture) -> list[tuple[str, Any, Any]]:
+    """(level, policy, reason) of each "fail open" log line, whose message is asserted whole."""
+    found = [r for r in caplog.records if "fail open" in r.getMessage()]
+    assert [r.getMessage() for r in found] == ["Limiter table unavailable: request allowed (fail open)"] * len(found)
+    return [(r.levelname, getattr(r, "policy", None), getattr(r, "reason", None)) for r in found]
+
+
+def limiter_unavailable_values(stdout: str) -> list[Any]:
+    """The LimiterUnavailable values of each EMF line in stdout, as EMF lists them."""
+    metrics = [json.loads(line) for line in stdout.splitlines() if '"_aws"' in line]
+    return [m[names.LIMITER_UNAVAILABLE] for m in metrics if names.LIMITER_UNAVAILABLE in m]

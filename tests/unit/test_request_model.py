@@ -3,8 +3,10 @@
 from typing import Any
 
 import pytest
+from annotated_types import MaxLen
 from pydantic import ValidationError
 
+from resend_code import request_model
 from resend_code.request_model import (
     CLIENT_METADATA_MAX_ENTRIES,
     USERNAME_RULE,
@@ -204,3 +206,25 @@ def test_the_portable_schema_moves_the_username_pattern_into_words() -> None:
     del username["description"]
     assert schema == original
     assert schema["properties"]["userContextData"]["anyOf"][0]["$ref"].startswith("#/components/schemas/")
+
+
+@pytest.mark.parametrize(
+    ("model", "trigger"),
+    [(ResendConfirmationCodeRequest, "custom message"), (ConfirmSignUpRequest, "post confirmation")],
+)
+def test_client_metadata_field_whole(model: type[Any], trigger: str) -> None:
+    """clientMetadata's field, built when the model is defined, whole: optional (default None), at most
+    CLIENT_METADATA_MAX_ENTRIES entries, and the warning its description gives every API Gateway model and the
+    OpenAPI document. The field is built at import, where mutmut cannot switch a mutant on, so the builder is
+    called here at run time and compared with what the model holds (kills request_model._client_metadata 1-7)."""
+    built = request_model._client_metadata(trigger)
+    held = model.model_fields["client_metadata"]
+
+    for field in (built, held):
+        assert (field.default, field.is_required(), field.metadata, field.description) == (
+            None,
+            False,
+            [MaxLen(CLIENT_METADATA_MAX_ENTRIES)],
+            f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor encrypts it, so it must "
+            "not carry sensitive data.",
+        )
