@@ -277,6 +277,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         )
     ),
     Equivalent(
+        "resend_code.lazy_packages.x_defer_package_init",
+        "source = get_source(None) if get_source is not None else None",
+        "importlib's file loaders read a name of None as their own module's (_check_name): the same source.",
+    ),
+    Equivalent(
         "resend_code.tracing.x__build_traced",
         "tracer_module.is_cold_start = None",
         "Powertools reads the flag only in _is_cold_start, as `if not is_cold_start: return False`: None and False "

@@ -18,7 +18,7 @@ step, measured"). Powertools made its parser lazy the same way, with a module-le
   module alone;
 - `import package.module` imports that module alone, as it always did;
 - `__all__` is the __init__'s own list, so `from package import *` gives the same names;
-- any other name runs the real __init__, once, in the same module object, which then becomes an ordinary module.
+- any other name is an AttributeError, as it is after the real __init__, which binds nothing else.
 
 That is only right for an __init__ that does nothing but import names from its own modules and list them. Each
 one is read at every cold start and checked for exactly that (`read_package_init`); one that does anything else
@@ -31,7 +31,6 @@ import ast
 import importlib
 import importlib.util
 import sys
-import threading
 from dataclasses import dataclass
 from types import ModuleType
 
@@ -55,10 +54,11 @@ def read_package_init(package: str, init_source: str) -> PackageInit | None:
     """The names a package's __init__ binds, or None when it does anything besides binding them.
 
     package: the package's dotted name, e.g. "aws_lambda_powertools.event_handler".
-    init_source: the text of its __init__.py. Allowed, and read: a docstring, `from __future__ import ...`,
-    `from .module import Name [as Alias]` or `from package.module import Name` (the package's own modules, names
-    listed one by one), and `__all__ = [...]` of literal strings. Anything else (another statement, an import from
-    elsewhere or of a whole module, `*`) gives None: skipping that __init__ would skip what it does.
+    init_source: the text of its __init__.py. Allowed, and read: a docstring,
+    `from __future__ import ...`, `from .module import Name [as Alias]` or `from package.module import Name` (the
+    package's own modules, names listed one by one), and `__all__ = [...]` of literal strings. Anything else
+    (another statement, an import from elsewhere or of a whole module, `*`) gives None: skipping that __init__
+    would skip what it does.
     Raises SyntaxError when init_source is not Python.
     """
     exports: dict[str, tuple[str, str]] = {}
@@ -106,16 +106,15 @@ def defer_package_init(package: str) -> bool:
     if package in sys.modules:
         return False
     spec = importlib.util.find_spec(package)
-    if spec is None or spec.origin is None or spec.loader is None:
-        return False
-    with open(spec.origin, encoding="utf-8") as init_file:
-        init = read_package_init(package, init_file.read())
-    if init is None:
+    # The __init__'s source as its loader reads it (decoded as Python decodes source); a namespace package (no
+    # loader) or one shipped as bytecode alone (no source) gives none, and is left alone.
+    get_source = getattr(spec.loader, "get_source", None) if spec is not None else None
+    source = get_source(package) if get_source is not None else None
+    init = read_package_init(package, source) if source is not None else None
+    if spec is None or init is None:
         return False
     module = importlib.util.module_from_spec(spec)
-    loader = spec.loader
     exports = init.exports
-    lock = threading.RLock()
 
     class DeferredPackage(ModuleType):
         def __getattr__(self, name: str) -> object:
@@ -124,12 +123,13 @@ def defer_package_init(package: str) -> bool:
                 value = getattr(importlib.import_module(source), original)
                 ModuleType.__setattr__(self, name, value)  # the next lookup finds it without coming here
                 return value
-            if name.startswith("__"):
-                # The import system's probes (__path__ is set; __file__, __spec__ too) and other dunders.
-                raise AttributeError(f"module {package!r} has no attribute {name!r}")
             if importlib.util.find_spec(f"{package}.{name}") is not None:
-                return importlib.import_module(f"{package}.{name}")  # `from package import module`
-            return self._run_init(name)
+                # One of the package's modules, which the real __init__ may have imported: `package.module` and
+                # `from package import module` load it (and it alone).
+                return importlib.import_module(f"{package}.{name}")
+            # A name nobody binds: the real __init__ binds nothing but its imports and __all__ (read_package_init
+            # checked), so there is no more to find by running it.
+            raise AttributeError(f"module {package!r} has no attribute {name!r}")
 
         def __setattr__(self, name: str, value: object) -> None:
             # The import system binds each module it loads to its package. Where the __init__ binds that same name
@@ -143,15 +143,6 @@ def defer_package_init(package: str) -> bool:
 
         def __dir__(self) -> list[str]:
             return sorted(set(vars(self)) | set(exports))
-
-        def _run_init(self, name: str) -> object:
-            # Anything else only the real __init__ can say: run it, once, into this same module object, which
-            # then is an ordinary module. The lock makes a second thread wait for it, as an import would.
-            with lock:
-                if type(self) is DeferredPackage:
-                    loader.exec_module(self)
-                    self.__class__ = ModuleType  # type: ignore[assignment]
-            return getattr(self, name)
 
     module.__class__ = DeferredPackage
     if init.all_names is not None:
