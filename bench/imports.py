@@ -9,13 +9,12 @@ dataclasses, email...) are charged to whichever comes first, as in the handler. 
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tempfile
 from pathlib import Path
 
-from bench.lambda_env import function_python, lambda_variables, lay_out_asset
-from bench.run import MEMORY_SIZE_MB, REGION
+from bench.lambda_env import function_python
+from bench.run import CALLGRIND, CALLGRIND_ENV, PRODUCT, Arm, instructions_counted
 
 _LAZY = "from resend_code.lazy_packages import defer_package_inits; defer_package_inits()"
 # (label, statements that step adds), cumulative, in the order lambda/handler.py runs them. GC is paused as the
@@ -38,34 +37,34 @@ def count(python: Path, env: dict[str, str], code: str, task_root: Path) -> int:
     """Instructions callgrind counts for `python -c code` run in task_root, up to the end of code (os imported)."""
     completed = subprocess.run(
         # Ended at once: the interpreter's shutdown (freeing every object) is no part of a cold start.
-        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", str(python), "-c", f"{code}\nos._exit(0)"],
-        env={**env, "PYTHONHASHSEED": "0", "PYTHONPATH": str(task_root)},
+        [*CALLGRIND, str(python), "-c", f"{code}\nos._exit(0)"],
+        env={**env, **CALLGRIND_ENV, "PYTHONPATH": str(task_root)},
         cwd=task_root,
         capture_output=True,
         text=True,
         check=True,
     )
-    return int(re.findall(r"Collected : (\d+)", completed.stderr)[-1])
+    return instructions_counted(completed.stderr)
 
 
 def main() -> None:
     python = function_python()
     with tempfile.TemporaryDirectory() as folder:
-        task_root = lay_out_asset(Path(folder) / "task", "product")
-        env = lambda_variables(task_root, Path(folder), MEMORY_SIZE_MB, REGION)
-        env.update(APP_CLIENTS='{"client123": "bench/app-client"}', AWS_ACCESS_KEY_ID="b", AWS_SECRET_ACCESS_KEY="b")
-        env["POWERTOOLS_SERVICE_NAME"] = "resend-confirmation-code"
+        # The product arm of `make bench`: its task root and the environment the stack gives the function. No AWS
+        # call is made (nothing here sends a request), so its endpoint is never reached.
+        arm = Arm(PRODUCT, Path(folder), python, endpoint="http://127.0.0.1:9")
+        task_root = Path(arm.env["LAMBDA_TASK_ROOT"])
         print("| step | instructions it adds | running total |")
         print("|---|---|---|")
         code, previous = "", 0
         for label, statements in STEPS:
             if statements is None:
                 clients = "boto3.client('secretsmanager'); boto3.client('cognito-idp')"
-                total = count(python, env, f"import gc, os; gc.disable()\nimport boto3\n{clients}", task_root)
+                total = count(python, arm.env, f"import gc, os; gc.disable()\nimport boto3\n{clients}", task_root)
                 print(f"| {label} | | {total / 1e6:.0f} M |")
                 continue
             code += statements + "\n"
-            total = count(python, env, code, task_root)
+            total = count(python, arm.env, code, task_root)
             print(f"| {label} | {(total - previous) / 1e6:+.0f} M | {total / 1e6:.0f} M |", flush=True)
             previous = total
 

@@ -53,6 +53,17 @@ INVALID = json.dumps({"username": "has space"})
 PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE = "product", "product-source-only", "baseline"
 ARMS = (PRODUCT, PRODUCT_SOURCE_ONLY, BASELINE)
 MODULES = {PRODUCT: "handler", PRODUCT_SOURCE_ONLY: "handler", BASELINE: "naive_handler"}
+# Counting instructions: callgrind (Debian's valgrind) runs the command and prints the count on stderr; a fixed hash
+# seed gives the same dict and set layouts, so the same instructions, every run.
+CALLGRIND = ("valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null")
+CALLGRIND_ENV = {"PYTHONHASHSEED": "0"}
+
+
+def instructions_counted(callgrind_stderr: str) -> int:
+    """The count of instructions callgrind executed, from its stderr ("Collected : N")."""
+    return int(re.findall(r"Collected : (\d+)", callgrind_stderr)[-1])
+
+
 EMPTY_HANDLER = "empty_handler"
 EMPTY_HANDLER_SOURCE = "def lambda_handler(event, context):\n    return {'statusCode': 200}\n"
 COLD_FIGURES = ("cold_ms", "cold_cpu_ms", "import_ms", "first_request_ms", "gc_import_ms")
@@ -98,14 +109,13 @@ class Arm:
         with tempfile.TemporaryDirectory() as folder:
             out = Path(folder) / "result.json"
             flags = ["-X", "importtime"] if importtime else []
-            under = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"] if instructions else []
+            under = list(CALLGRIND) if instructions else []
             completed = subprocess.run(
                 [*under, str(self.python), *flags, str(ROOT / "bench" / "child.py"), module or self.module, mode]
                 + [str(events)]
                 + [str(out)]
                 + ([str(count)] if count else []),
-                # A fixed hash seed: the same dict and set layouts, so the same instructions, every run.
-                env={**self.env, "PYTHONHASHSEED": "0", "BENCH_EXIT_AT_ONCE": "1"} if instructions else self.env,
+                env={**self.env, **CALLGRIND_ENV, "BENCH_EXIT_AT_ONCE": "1"} if instructions else self.env,
                 capture_output=True,
                 text=True,
             )
@@ -115,7 +125,7 @@ class Arm:
             if importtime:
                 result["importtime"] = import_breakdown(completed.stderr)
             if instructions:
-                result["instructions"] = int(re.findall(r"Collected : (\d+)", completed.stderr)[-1])
+                result["instructions"] = instructions_counted(completed.stderr)
             return result
 
 

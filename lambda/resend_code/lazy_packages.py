@@ -106,12 +106,14 @@ def defer_package_init(package: str) -> bool:
     if package in sys.modules:
         return False
     spec = importlib.util.find_spec(package)
+    if spec is None:
+        return False
     # The __init__'s source as its loader reads it (decoded as Python decodes source); a namespace package (no
     # loader) or one shipped as bytecode alone (no source) gives none, and is left alone.
-    get_source = getattr(spec.loader, "get_source", None) if spec is not None else None
+    get_source = getattr(spec.loader, "get_source", None)
     source = get_source(package) if get_source is not None else None
     init = read_package_init(package, source) if source is not None else None
-    if spec is None or init is None:
+    if init is None:
         return False
     module = importlib.util.module_from_spec(spec)
     exports = init.exports

@@ -259,33 +259,20 @@ def test_a_secret_holding_another_client_fails_without_printing_it(
 def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account: SeededEmulator) -> None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}"}
 
-    ok = subprocess.run(
-        [sys.executable, "-m", "ops.preflight", "-c", "reservedConcurrency=5"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    bad = subprocess.run(
-        [sys.executable, "-m", "ops.preflight", "-c", "powertoolsLayerVersion=0.0.1"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    settings = subprocess.run(
-        [sys.executable, "-m", "ops.preflight", "-c", "poolMode=mine"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    def preflight(setting: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "ops.preflight", "-c", setting],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+
+    ok = preflight("reservedConcurrency=5")
+    bad = preflight("powertoolsLayerVersion=0.0.1")
+    settings = preflight("poolMode=mine")
 
     lines = ok.stdout.splitlines()
     assert ok.returncode == 0, ok.stdout + ok.stderr
