@@ -19,12 +19,11 @@ from typing import Any
 import boto3
 
 from bench import cost_model
+from code_screens import limiter
+from code_screens.problems import Problem
+from code_screens.settings import DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
 from local.emulator import Emulator, aws_environment
 from local.seed import create_limiter_table
-from resend_code import limiter
-from resend_code.problems import Problem
-from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
-from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 # --- DynamoDB on-demand list prices, us-east-1 (per million request units) ---
 DYNAMODB_PER_MILLION_WRU = 0.625

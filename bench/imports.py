@@ -16,7 +16,7 @@ from pathlib import Path
 from bench.lambda_env import function_python
 from bench.run import CALLGRIND, CALLGRIND_ENV, PRODUCT, Arm, instructions_counted
 
-_LAZY = "from resend_code.lazy_packages import defer_package_inits; defer_package_inits()"
+_LAZY = "from code_screens.runtime.lazy_packages import defer_package_inits; defer_package_inits()"
 # (label, statements that step adds), cumulative, in the order lambda/handler.py runs them. GC is paused as the
 # handler pauses it, so no step pays for the collector.
 STEPS: tuple[tuple[str, str | None], ...] = (
@@ -27,7 +27,10 @@ STEPS: tuple[tuple[str, str | None], ...] = (
     ("Powertools REST resolver", "from aws_lambda_powertools.event_handler import APIGatewayRestResolver"),
     ("Powertools Secrets Manager provider", "from aws_lambda_powertools.utilities.parameters import SecretsProvider"),
     ("pydantic (BaseModel)", "from pydantic import BaseModel"),
-    ("this project's modules (models, settings, both routes)", "from resend_code import confirm_route, resend_route"),
+    (
+        "this project's modules (models, settings, the routes and their operations)",
+        "from code_screens.doors import json_api",
+    ),
     ("handler.py: settings, resolver and both AWS clients", "import handler"),
     ("(for scale: the naive baseline's two clients after boto3)", None),
 )

@@ -16,12 +16,12 @@ from aws_cdk import aws_xray as xray
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from infra.api_schema import gateway_request_schema
-from resend_code.problems import (
+from code_screens.doors.json_api import PROBLEM_CONTENT_TYPE, render_problem
+from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.problems import (
     INVALID_REQUEST,
     NOT_FOUND,
     PAYLOAD_TOO_LARGE,
-    PROBLEM_CONTENT_TYPE,
     RATE_LIMITED,
     REQUEST_BLOCKED,
     UNSUPPORTED_MEDIA_TYPE,
@@ -29,10 +29,9 @@ from resend_code.problems import (
     UPSTREAM_TIMEOUT,
     Problem,
     ProblemType,
-    render_problem,
 )
-from resend_code.route import MAX_BODY_BYTES, ROUTE_METHOD
-from resend_code.routes import RESEND_CONFIRMATION_CODE, ROUTES
+from code_screens.routes import RESEND_CONFIRMATION_CODE, ROUTE_METHOD, ROUTES
+from infra.api_schema import gateway_request_schema
 
 RATE_RULE_NAME = "PerIpRateLimit"
 RATE_WINDOW_SECONDS = 300
@@ -170,12 +169,12 @@ class ResendApi(Construct):
             model = self.api.add_model(
                 model_id,
                 content_type="application/json",
-                model_name=gateway_request_schema(route.request_model)["title"],
+                model_name=gateway_request_schema(route.operation.request_model)["title"],
                 schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
             )
             # The L2 JsonSchema type cannot hold a generated document as-is; the model's schema is the generated one.
             model.node.default_child.add_property_override(  # type: ignore[union-attr]
-                "Schema", gateway_request_schema(route.request_model)
+                "Schema", gateway_request_schema(route.operation.request_model)
             )
             self.methods[route.path] = self.api.root.resource_for_path(route.path).add_method(
                 route.method,

@@ -2,7 +2,7 @@
 with.
 
 API Gateway validates with JSON Schema draft 4, so the portable schema (no Unicode-class pattern, see
-request_model.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4 does not know
+operations.models.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4 does not know
 are dropped, and so are descriptive keywords that only make the model larger.
 """
 
@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from resend_code.request_model import ResendConfirmationCodeRequest, portable_json_schema
+from code_screens.operations.models import portable_json_schema
+from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
 
 DRAFT_4 = "http://json-schema.org/draft-04/schema#"
 _DROPPED = frozenset({"examples", "title", "description", "default", "propertyNames"})

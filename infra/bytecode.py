@@ -30,7 +30,7 @@ def compile_for_runtime(sources: dict[str, str], version: str) -> tuple[str, dic
     """Compile {relative path: source text} with CPython `version` ("3.14").
 
     Returns the cache tag ("cpython-314") and {relative .pyc path: bytes}, e.g.
-    "resend_code/__pycache__/settings.cpython-314.pyc". Takes about 3 s (loading the interpreter in Node).
+    "code_screens/__pycache__/settings.cpython-314.pyc". Takes about 3 s (loading the interpreter in Node).
     Raises BytecodeError when Node or Pyodide is missing, or Pyodide's Python is not `version`.
     """
     node = shutil.which("node")

@@ -14,9 +14,8 @@ from typing import Any
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
-from resend_code.origins import EXAMPLE, InvalidOriginError, parse_origin_list
-from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
-from resend_code.settings import DEFAULT_RESEND_LIMIT
+from code_screens.origins import EXAMPLE, InvalidOriginError, parse_origin_list
+from code_screens.settings import DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
 
 # The Powertools layer version pinned to the library the tests run against (requirements.txt); a unit test keeps
 # the two equal. "latest" follows AWS's moving parameter instead, at the cost of reproducible deploys.
@@ -264,7 +263,7 @@ def _topic_arn(raw: Any) -> str | None:
 
 
 def _origins(raw: Any) -> tuple[str, ...]:
-    # The function's own parser (lambda/resend_code/origins.py), so what synth accepts the function accepts too.
+    # The function's own parser (lambda/code_screens/origins.py), so what synth accepts the function accepts too.
     try:
         return parse_origin_list(raw if isinstance(raw, list) else str(raw or ""))
     except InvalidOriginError as error:

@@ -17,8 +17,8 @@ from aws_cdk import aws_ssm as ssm
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
+from code_screens.settings import LimitPolicy
 from infra.asset import RUNTIME_VERSION, staged_asset
-from resend_code.limiter import LimitPolicy
 
 # Powertools' `service` dimension on every metric is this, prefixed with the stack's name (service_name below).
 SERVICE_NAME = "resend-confirmation-code"
@@ -176,7 +176,7 @@ class ResendFunction(Construct):
             reserved_concurrent_executions=reserved_concurrency,
             environment=environment,
             # SnapStart snapshots each published version; the handler registers what a restore must drop
-            # (resend_code/snapstart.py).
+            # (code_screens/runtime/snapstart.py).
             snap_start=lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS if snap_start else None,
             # A superseded version is deleted once the alias moves on: with SnapStart each kept version would
             # go on paying for its cached snapshot.

@@ -1,7 +1,7 @@
 """Alarms on what an operator must act on, an optional SNS topic to hear about them, and the stack's dashboard.
 
 Every metric here is derived from the value that produces it, never retyped: the function's from
-resend_code/metric_names.py with the service dimension Powertools adds (the function's stack-unique service name),
+code_screens/metric_names.py with the service dimension Powertools adds (the function's stack-unique service name),
 API Gateway's from the
 API's stack-unique name, WAF's from the web ACL's stack-unique name.
 tests/integration/test_alarms_match_emitted_metrics.py checks each alarm and widget against what a real
@@ -23,11 +23,11 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from code_screens import metric_names as names
+from code_screens.routes import ROUTES
+from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
-from resend_code import metric_names as names
-from resend_code.routes import ROUTES
-from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
 # The share-of-refusals alarm: above this share of requests in 2 of 3 five-minute periods, each with at least

@@ -5,14 +5,13 @@ from __future__ import annotations
 from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Token
 from constructs import Construct
 
+from code_screens.routes import CONFIRM_SIGN_UP
+from code_screens.settings import DEFAULT_RESEND_LIMIT, LimitPolicy
 from infra.api_construct import ResendApi
 from infra.config import StackConfig, check_regions, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
-from resend_code.limiter import LimitPolicy
-from resend_code.routes import CONFIRM_SIGN_UP
-from resend_code.settings import DEFAULT_RESEND_LIMIT
 
 
 class ResendConfirmationCodeStack(Stack):

@@ -1,8 +1,9 @@
-"""Lambda entry point for every route of the API Gateway REST API (Lambda proxy integration).
+"""Lambda entry point for every request of the API Gateway REST API (Lambda proxy integration).
 
-This file is what every request goes through: Powertools, the resolver and CORS, the exception handlers that turn
-a Problem into an RFC 9457 answer. Each route's own story is a module of its own, listed in resend_code.routes:
-resend_route.py (POST /resend-confirmation-code) and confirm_route.py (POST /confirm-sign-up).
+INIT, in order: the garbage collector off and three Powertools packages deferred (runtime/), Powertools and the
+settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`.
+A request's story is told elsewhere: its door (code_screens/doors/), the pipeline every request goes through
+(code_screens/pipeline.py) and its operation (code_screens/operations/); docs/architecture.md is the map.
 """
 
 from __future__ import annotations
@@ -16,36 +17,30 @@ gc.disable()
 
 # Three Powertools packages import every module beside them (every resolver, every event class, every parameter
 # provider) where this function uses one or two of each: their names load on first use instead
-# (resend_code/lazy_packages.py). It must come before anything imports them.
-from resend_code.lazy_packages import defer_package_inits
+# (code_screens/runtime/lazy_packages.py). It must come before anything imports them.
+from code_screens.runtime.lazy_packages import DEFERRED_PACKAGES, defer_package_inits
 
-defer_package_inits()
+DEFERRED = defer_package_inits()
 
-import warnings
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
 from aws_lambda_powertools.logging import correlation_paths
-from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from resend_code import client_secrets, confirm_route, limiter, resend_route, snapstart
-from resend_code import metric_names as names
-from resend_code.answers import count, count_setup_refusal, problem_response
-from resend_code.cognito_call import UpstreamProblem, cognito_client
-from resend_code.problems import INTERNAL_ERROR, METHOD_NOT_ALLOWED, NOT_FOUND, Problem
-from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES, route_for
-from resend_code.settings import ConfigurationError, Settings
-from resend_code.tracing import traced_when_sampled
+from code_screens import app_secrets, cognito, limiter
+from code_screens.doors import json_api
+from code_screens.observability import logger, metrics
+from code_screens.problems import INTERNAL_ERROR, Problem
+from code_screens.runtime import snapstart
+from code_screens.runtime.tracing import traced_when_sampled
+from code_screens.settings import ConfigurationError, Settings
 
-logger = Logger()
-metrics = Metrics()
-# Outcome counts go through single_metric (per-reason dimensions), so the decorator's flush often has nothing of
-# its own to publish; that is expected here, not a mistake worth a warning on every request.
-warnings.filterwarnings("ignore", message="No application metrics to publish")
-# Tracing: see resend_code/tracing.py (the Tracer and the X-Ray SDK are built on the first sampled request).
+for package in sorted(set(DEFERRED_PACKAGES) - set(DEFERRED)):
+    # Its __init__ now does more than bind names (a newer layer): it was imported whole, which is correct, only
+    # slower to start. Said once per execution environment.
+    logger.warning("Powertools package imported whole", extra={"package": package})
 
 # Read once per execution environment. A bad setting must not crash the import (API Gateway would answer a
 # bare 502): it is kept, logged on each request and answered with a generic 500.
@@ -55,7 +50,7 @@ try:
 except ConfigurationError as configuration_error:
     SETTINGS, CONFIGURATION_ERROR = None, str(configuration_error)
 if SETTINGS is not None and SETTINGS.allowed_origins_error:
-    # Said once at INIT, and again on each request it refuses (see _check_origin).
+    # Said once at INIT, and again on each request it refuses (pipeline.check_origin).
     logger.error("Invalid configuration", extra={"configuration_error": SETTINGS.allowed_origins_error})
 
 
@@ -69,17 +64,18 @@ def _cors(settings: Settings | None) -> CORSConfig | None:
 
 CORS = _cors(SETTINGS)
 app = APIGatewayRestResolver(cors=CORS)
+app.include_router(json_api.router)
 
-# Both AWS clients are built during INIT, with no network call: loading botocore's service models is most of a
+# The AWS clients are built during INIT, with no network call: loading botocore's service models is most of a
 # cold start's CPU work, and INIT runs before the first caller waits (and, where Lambda initialises ahead of
-# traffic, before any caller). The secret itself is read on first use.
+# traffic, before any caller). The secrets themselves are read on first use.
 if SETTINGS is not None:
     # With SnapStart, environments restored from one snapshot must not share these clients' connections.
     limiter_client = limiter.configure(SETTINGS.limiter_table_name)
     snapstart.register_hooks(
         [
-            cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
-            client_secrets.prepare(),
+            cognito.cognito_client(SETTINGS.cognito_connect_timeout_seconds, SETTINGS.cognito_read_timeout_seconds),
+            app_secrets.prepare(),
             *([limiter_client] if limiter_client is not None else []),
         ]
     )
@@ -89,87 +85,25 @@ gc.freeze()
 gc.enable()
 
 
-# No @tracer.capture_method here: it logs every exception with a stack trace, and a Problem is an answer, not
-# a fault. The handler's segment and Tracer's automatic boto3 subsegments already show where time goes.
-@app.post(RESEND_CONFIRMATION_CODE.path)
-def post_resend_confirmation_code() -> Response[str]:
-    """Resend a sign-up confirmation code for the username in the body (resend_route.py)."""
-    return resend_route.handle(app.current_event, _settings())
-
-
-@app.post(CONFIRM_SIGN_UP.path)
-def post_confirm_sign_up() -> Response[str]:
-    """Confirm a sign-up with the code the user received (confirm_route.py)."""
-    return confirm_route.handle(app.current_event, _settings())
-
-
-def _settings() -> Settings:
-    if SETTINGS is None:
-        logger.error("Invalid configuration", extra={"configuration_error": CONFIGURATION_ERROR})
-        raise Problem(INTERNAL_ERROR)
-    return SETTINGS
-
-
-@app.exception_handler(UpstreamProblem)
-def _upstream_problem(problem: UpstreamProblem) -> Response[str]:
-    log = logger.error if problem.problem_type.status >= 500 else logger.warning
-    log(
-        "Upstream call failed",
-        extra={"source": problem.source, "reason": problem.reason, "code": problem.problem_type.code},
-    )
-    if problem.source == "cognito-idp":
-        count(names.COGNITO_ERROR, names.ERROR_CODE, problem.reason)
-        # One undimensioned count of failures the caller saw, for a single CloudWatch alarm.
-        metrics.add_metric(name=names.COGNITO_FAILURE, unit=MetricUnit.Count, value=1)
-        count_setup_refusal(problem.reason)
-    else:
-        count(names.SECRETS_MANAGER_ERROR, names.REASON, problem.reason)
-    return problem_response(problem)
-
-
-@app.exception_handler(Problem)
-def _problem(problem: Problem) -> Response[str]:
-    return _rejected(problem)
-
-
-def _rejected(problem: Problem) -> Response[str]:
-    if problem.problem_type.status >= 500:
-        return problem_response(problem)
-    logger.info("Request rejected", extra={"code": problem.problem_type.code, "fields": _logged_fields(problem)})
-    count(names.REQUEST_REJECTED, names.REASON, problem.problem_type.code)
-    return problem_response(problem)
-
-
-# Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
-# rejections log only the request's own top-level field names.
-REQUEST_FIELDS = frozenset(
-    field.alias or name for route in ROUTES for name, field in route.request_model.model_fields.items()
-)
-
-
-def _logged_fields(problem: Problem) -> list[str]:
-    return [top if (top := error.field.split(".")[0]) in REQUEST_FIELDS else "(other)" for error in problem.errors]
-
-
 @app.not_found
 def _not_found(_: NotFoundError) -> Response[str]:
-    route = route_for(app.current_event.path)
-    if route is not None:
-        allowed = f"{route.method}, OPTIONS" if CORS else route.method
-        return _rejected(Problem(METHOD_NOT_ALLOWED, headers={"Allow": allowed}))
-    return _rejected(Problem(NOT_FOUND))
+    return json_api.not_found(app.current_event.path, cors=CORS is not None)
 
 
 @app.exception_handler(Exception)
 def _unexpected(error: Exception) -> Response[str]:
     # The stack trace goes to the log only; the caller gets the generic problem.
     logger.exception("Unhandled error", extra={"error_type": type(error).__name__})
-    return problem_response(Problem(INTERNAL_ERROR))
+    return json_api.problem_response(Problem(INTERNAL_ERROR))
 
 
+# No @tracer.capture_method on the routes: it logs every exception with a stack trace, and a Problem is an answer,
+# not a fault. The handler's segment and Tracer's automatic boto3 subsegments already show where time goes.
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
 @traced_when_sampled
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway REST proxy event in, proxy response out."""
+    # The doors' routers read the settings from the resolver's context, which is cleared after every request.
+    app.append_context(settings=SETTINGS, configuration_error=CONFIGURATION_ERROR)  # type: ignore[no-untyped-call]
     return app.resolve(event, context)

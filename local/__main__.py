@@ -20,12 +20,12 @@ from types import FrameType
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
 
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.settings import DEFAULT_RESPONSE_TIME_FLOOR_MS
 from local.emulator import Emulator, aws_environment
 from local.loopback import PortInUseError
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
-from resend_code.response_floor import DEFAULT_RESPONSE_TIME_FLOOR_MS
-from resend_code.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"

@@ -17,7 +17,7 @@ import socket
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from resend_code.origins import origin_of_request
+from code_screens.origins import origin_of_request
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -13,11 +13,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from resend_code.problems import CATALOG, METHOD_NOT_ALLOWED, ProblemType
-from resend_code.request_model import portable_json_schema
-from resend_code.response_model import ProblemDocument
-from resend_code.route import MAX_BODY_BYTES
-from resend_code.routes import ROUTES, Route
+from code_screens.doors.json_api import ProblemDocument
+from code_screens.operations.models import MAX_BODY_BYTES, portable_json_schema
+from code_screens.problems import CATALOG, METHOD_NOT_ALLOWED, ProblemType
+from code_screens.routes import ROUTES, Route
 
 REF = "#/components/schemas/{model}"
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -64,10 +63,10 @@ def _title(model: type[BaseModel]) -> str:
 
 
 def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
-    request = portable_json_schema(ref_template=REF, model=route.request_model)
+    request = portable_json_schema(ref_template=REF, model=route.operation.request_model)
     schemas.update(request.pop("$defs", {}))
-    schemas[_title(route.request_model)] = request
-    schemas[_title(route.response_model)] = _schema(route.response_model, "serialization", schemas)
+    schemas[_title(route.operation.request_model)] = request
+    schemas[_title(route.operation.response_model)] = _schema(route.operation.response_model, "serialization", schemas)
 
     by_status: dict[int, list[ProblemType]] = defaultdict(list)
     for problem_type in route.problems:
@@ -76,7 +75,9 @@ def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         "200": {
             "description": route.success,
             "headers": CORS_HEADERS,
-            "content": {"application/json": {"schema": {"$ref": REF.format(model=_title(route.response_model))}}},
+            "content": {
+                "application/json": {"schema": {"$ref": REF.format(model=_title(route.operation.response_model))}}
+            },
         }
     }
     for status in sorted(by_status):
@@ -90,7 +91,9 @@ def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
             "requestBody": {
                 "required": True,
                 "description": f"UTF-8 JSON, at most {MAX_BODY_BYTES} bytes.",
-                "content": {"application/json": {"schema": {"$ref": REF.format(model=_title(route.request_model))}}},
+                "content": {
+                    "application/json": {"schema": {"$ref": REF.format(model=_title(route.operation.request_model))}}
+                },
             },
             "responses": responses,
         },

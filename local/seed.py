@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 
-from resend_code.secret_hash import compute_secret_hash
+from code_screens.secret_hash import compute_secret_hash
 
 UNCONFIRMED_USER = "unconfirmed@example.com"
 CONFIRMED_USER = "confirmed@example.com"

@@ -25,11 +25,11 @@ from werkzeug.exceptions import ClientDisconnected, HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
+from code_screens.routes import route_for
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
 from local.emulator import STATE, Fault, known_operations
 from local.loopback import LoopbackGuard, listening_socket
 from local.openapi import render as render_openapi
-from resend_code.routes import route_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment

@@ -30,7 +30,7 @@ from functools import partial
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 TIMEOUT_SECONDS = 15
-# The confirm route's path (resend_code.route.CONFIRM_SIGN_UP_PATH; a test keeps them equal): this file uses the
+# The confirm route's path (code_screens.routes.CONFIRM_SIGN_UP.path; a test keeps them equal): this file uses the
 # standard library only.
 CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
 

@@ -19,7 +19,7 @@ from tests.leak_scan import WATCH
 ROOT = Path(__file__).resolve().parent.parent
 # Lambda sets the function's environment before it imports the code, and each module's Logger() takes its service
 # (and with it the logging.Logger, formatter and appended keys it shares with the handler's) from it then. Test
-# modules import resend_code at collection, before any fixture runs: name the service here, as the stack does, so
+# modules import code_screens at collection, before any fixture runs: name the service here, as the stack does, so
 # the order test files happen to import modules in cannot give two modules two different loggers.
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "resend-confirmation-code")
 ARTIFACTS = ROOT / "artifacts"

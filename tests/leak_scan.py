@@ -13,8 +13,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from code_screens.secret_hash import compute_secret_hash
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.secret_hash import compute_secret_hash
 
 BANNER_END = "Ctrl-C stops."
 SEEDED_USERS = (UNCONFIRMED_USER, CONFIRMED_USER)

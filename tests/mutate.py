@@ -4,10 +4,10 @@ A report, not a test gate. It prints the score and every surviving mutant, and r
 docs/testing.md. Survivors that no behaviour can tell apart from the original are listed in EQUIVALENT below, each
 with the reason; every other survivor is counted against the score.
 
-Why a workspace: the function's package is imported as `resend_code` (lambda/ is its code asset, on sys.path), but
+Why a workspace: the function's package is imported as `code_screens` (lambda/ is its code asset, on sys.path), but
 mutmut names mutants after their path from the directory it runs in, and refuses to run when the two differ. So
 the run happens in .mutation/, a fresh copy of the repository's test inputs in which lambda/'s contents sit at
-the top: `resend_code/x.py` there is module `resend_code.x`, as in Lambda. Whatever lambda/ holds (new modules,
+the top: `code_screens/x.py` there is module `code_screens.x`, as in Lambda. Whatever lambda/ holds (new modules,
 a second route) is picked up without changing this file. mutmut keeps its own working copy in .mutation/mutants/.
 
 Environment: MUTATE_JOBS (parallel workers, default 2), MUTATE_KEEP=1 (reuse .mutation/mutants/ results from
@@ -72,7 +72,7 @@ class Equivalent:
     """A survivor no behaviour can tell from the original: matched by its function and its mutated line."""
 
     function: str
-    """Dotted function as mutmut names it, without the __mutmut_N suffix: resend_code.settings.x__number."""
+    """Dotted function as mutmut names it, without the __mutmut_N suffix: code_screens.settings.x__number."""
     mutated_line: str
     """The mutant's changed line (a `+` line of the diff), stripped of indentation."""
     why: str
@@ -84,86 +84,71 @@ _ERROR_DETAILS = "Only each error's loc, type, msg and ctx are read; its url and
 _ONE_WORD_FIELDS = "Every field of the problem documents is one lower-case word, so its camelCase alias is its name."
 _NO_MESSAGE = 'A missing message reads "none" or "xxxx" instead of "": neither holds "secret hash" either.'
 EQUIVALENT: tuple[Equivalent, ...] = (
-    Equivalent("resend_code.secret_hash.x_compute_secret_hash", 'client_secret.encode("UTF-8"),', _CODEC),
-    Equivalent("resend_code.secret_hash.x_compute_secret_hash", '(username + client_id).encode("UTF-8"),', _CODEC),
+    Equivalent("code_screens.secret_hash.x_compute_secret_hash", 'client_secret.encode("UTF-8"),', _CODEC),
+    Equivalent("code_screens.secret_hash.x_compute_secret_hash", '(username + client_id).encode("UTF-8"),', _CODEC),
     Equivalent(
-        "resend_code.secret_hash.x_compute_secret_hash", 'return base64.b64encode(digest).decode("ASCII")', _CODEC
+        "code_screens.secret_hash.x_compute_secret_hash", 'return base64.b64encode(digest).decode("ASCII")', _CODEC
     ),
-    Equivalent("resend_code.request_parsing.x_raw_body", 'return body.encode("UTF-8", errors="surrogatepass")', _CODEC),
+    Equivalent("code_screens.pipeline.x_raw_body", 'return body.encode("UTF-8", errors="surrogatepass")', _CODEC),
     Equivalent(
-        "resend_code.request_parsing.x_raw_body",
+        "code_screens.pipeline.x_raw_body",
         'return body.encode(errors="surrogatepass")',
         "UTF-8 is str.encode's default encoding.",
     ),
     Equivalent(
-        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_input=False)", _ERROR_DETAILS
+        "code_screens.pipeline.x_validate_request", "details = error.errors(include_input=False)", _ERROR_DETAILS
     ),
     Equivalent(
-        "resend_code.request_parsing.x_validate_request", "details = error.errors(include_url=False, )", _ERROR_DETAILS
+        "code_screens.pipeline.x_validate_request", "details = error.errors(include_url=False, )", _ERROR_DETAILS
     ),
     Equivalent(
-        "resend_code.request_parsing.x_validate_request",
+        "code_screens.pipeline.x_validate_request",
         "details = error.errors(include_url=True, include_input=False)",
         _ERROR_DETAILS,
     ),
     Equivalent(
-        "resend_code.request_parsing.x_validate_request",
+        "code_screens.pipeline.x_validate_request",
         "details = error.errors(include_url=False, include_input=True)",
         _ERROR_DETAILS,
     ),
     Equivalent(
-        "resend_code.request_parsing.x__reject_constant",
+        "code_screens.pipeline.x__reject_constant",
         "raise ValueError(None)",
         "The message is dropped: parse_json answers every ValueError with invalid_json.",
     ),
     Equivalent(
-        "resend_code.problems.xǁProblemǁ__init__",
+        "code_screens.problems.xǁProblemǁ__init__",
         "super().__init__(None)",
         "A Problem's exception message is never read: its handler answers from problem_type.",
     ),
     Equivalent(
-        "resend_code.problems.x_render_problem",
+        "code_screens.doors.json_api.x_render_problem",
         "return ProblemBody(body=document.model_dump_json(by_alias=None, exclude_none=True), headers=headers)",
         _ONE_WORD_FIELDS,
     ),
     Equivalent(
-        "resend_code.problems.x_render_problem",
+        "code_screens.doors.json_api.x_render_problem",
         "return ProblemBody(body=document.model_dump_json(exclude_none=True), headers=headers)",
         _ONE_WORD_FIELDS,
     ),
     Equivalent(
-        "resend_code.problems.x_render_problem",
+        "code_screens.doors.json_api.x_render_problem",
         "return ProblemBody(body=document.model_dump_json(by_alias=False, exclude_none=True), headers=headers)",
         _ONE_WORD_FIELDS,
     ),
     Equivalent(
-        "resend_code.upstream_errors.x_is_secret_hash_rejection",
-        'message = str(error.response.get("Error", {}).get("Message", None)).lower()',
-        _NO_MESSAGE,
-    ),
-    Equivalent(
-        "resend_code.upstream_errors.x_is_secret_hash_rejection",
-        'message = str(error.response.get("Error", {}).get("Message", )).lower()',
-        _NO_MESSAGE,
-    ),
-    Equivalent(
-        "resend_code.upstream_errors.x_is_secret_hash_rejection",
-        'message = str(error.response.get("Error", {}).get("Message", "XXXX")).lower()',
-        _NO_MESSAGE,
-    ),
-    Equivalent(
-        "resend_code.pseudonym.x_user_reference",
+        "code_screens.pseudonym.x_user_reference",
         'message = ("user-ref:" + username.casefold()).encode("UTF-8")',
         _CODEC,
     ),
     Equivalent(
-        "resend_code.pseudonym.x_user_reference",
+        "code_screens.pseudonym.x_user_reference",
         'return hmac.new(key.encode("UTF-8"), message, hashlib.sha256).hexdigest()[:16]',
         _CODEC,
     ),
     *(
         Equivalent(
-            "resend_code.client_secrets.x_get_app_client_credentials",
+            "code_screens.app_secrets.x_get_app_client_credentials",
             f"raise SecretUnavailableError({message}) from error.__context__",
             "Its message is never read: load_credentials answers from the AWS error in __cause__.",
         )
@@ -171,21 +156,21 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     *(
         Equivalent(
-            "resend_code.request_parsing.x__object_without_duplicate_keys",
+            "code_screens.pipeline.x__object_without_duplicate_keys",
             f"raise ValueError({message})",
             "The message is dropped: parse_json answers every ValueError with invalid_json.",
         )
         for message in ("None", '"XXduplicate keyXX"', '"DUPLICATE KEY"')
     ),
-    Equivalent("resend_code.request_parsing.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
+    Equivalent("code_screens.pipeline.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
     Equivalent(
-        "resend_code.request_parsing.x_check_content_type",
+        "code_screens.pipeline.x_check_content_type",
         'media_type, _, parameters = (content_type or "XXXX").partition(";")',
         'A missing Content-Type is refused either way: neither "" nor "XXXX" is application/json.',
     ),
     *(
         Equivalent(
-            "resend_code.answers.x_count",
+            "code_screens.observability.x_count",
             line,
             "Nothing sets a namespace in code: the Metrics' namespace and single_metric's own default are both "
             "POWERTOOLS_METRICS_NAMESPACE.",
@@ -196,19 +181,19 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         )
     ),
     Equivalent(
-        "resend_code.origins.x_normalize_origin",
+        "code_screens.origins.x_normalize_origin",
         'if text.endswith("/") and not text.endswith("XX//XX"):',
         "A value ending in // keeps a trailing / after one is cut, which the origin pattern refuses with the same "
         "message (built from the value as given).",
     ),
     Equivalent(
-        "resend_code.origins.x_parse_origin_list",
+        "code_screens.origins.x_parse_origin_list",
         'origins[normalize_origin(item)] = ""',
         "The dict only orders and de-duplicates its keys; its values are never read.",
     ),
     *(
         Equivalent(
-            "resend_code.request_model.x_portable_json_schema",
+            "code_screens.operations.models.x_portable_json_schema",
             line,
             "pydantic 2.14's model_json_schema uses aliases when by_alias is None or omitted and no model sets "
             "serialize_by_alias (checked: the schemas are equal).",
@@ -220,7 +205,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     *(
         Equivalent(
-            "resend_code.settings.xǁSettingsǁfrom_env",
+            "code_screens.settings.xǁSettingsǁfrom_env",
             f'allowed_origins, origins_error = _origins(env.get("ALLOWED_ORIGINS", {default})), None',
             'parse_origin_list answers None with (), as it answers "" (whose one item is blank): no origin, no error.',
         )
@@ -228,7 +213,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     *(
         Equivalent(
-            "resend_code.client_secrets.x_get_pseudonym_key",
+            "code_screens.app_secrets.x_get_pseudonym_key",
             f"raise SecretUnavailableError({message}) from error.__context__",
             "Its message is never read: load_pseudonym_key answers (reason, metric, log) from the AWS error in "
             "__cause__.",
@@ -236,53 +221,22 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         for message in ("None", '"XXthe pseudonym key could not be readXX"', '"THE PSEUDONYM KEY COULD NOT BE READ"')
     ),
     Equivalent(
-        "resend_code.limiter.x_configure",
+        "code_screens.limiter.x_configure",
         "_CONFIGURATION.absent_logged = None",
         "None and False are read alike: absent_logged is only read as `not _CONFIGURATION.absent_logged` in acquire.",
     ),
     Equivalent(
-        "resend_code.cognito_call.x_call_cognito",
+        "code_screens.cognito.x_call",
         "refreshed = None",
-        "None and False are read alike: `not refreshed` here, `if result.secret_refreshed` in confirm_route and "
-        "`if outcome.secret_refreshed` in resend_route (resend.py passes it on unread).",
-    ),
-    *(
-        Equivalent(
-            "resend_code.upstream_errors.x_confirm_refusal_reason",
-            f'message = str(error.response.get("Error", {{}}).get("Message", {default})).lower()',
-            'A missing message reads "none" or "xxxx" instead of "": neither holds "confirmed" or "disabled" either, '
-            "so the reason is the error code.",
-        )
-        for default in ("None", "", '"XXXX"')
-    ),
-    *(
-        Equivalent(
-            "resend_code.upstream_errors.x_confirm_refusal_reason",
-            f'message = str(error.response.get("Error", {default}).get("Message", "")).lower()',
-            "The line is reached only when error_code read Error.Code as NotAuthorizedException, so Error is there "
-            "and its default is never used.",
-        )
-        for default in ("None", "")
-    ),
-    *(
-        Equivalent(
-            "resend_code.request_pipeline.x_prepare",
-            line,
-            "APIGatewayProxyEvent.headers is Powertools' CaseInsensitiveDict, whose get() lower-cases the name it "
-            "looks up: the same header either way.",
-        )
-        for line in (
-            'check_origin(settings, event.headers.get("ORIGIN"))',
-            'request = parse_request(body, event.headers.get("CONTENT-TYPE"), model)',
-        )
+        "None and False are read alike: `not refreshed` here, `if secret_refreshed` in observability.record_outcome.",
     ),
     Equivalent(
-        "resend_code.lazy_packages.x_defer_package_init",
+        "code_screens.runtime.lazy_packages.x_defer_package_init",
         "source = get_source(None) if get_source is not None else None",
         "importlib's file loaders read a name of None as their own module's (_check_name): the same source.",
     ),
     Equivalent(
-        "resend_code.tracing.x__build_traced",
+        "code_screens.runtime.tracing.x__build_traced",
         "tracer_module.is_cold_start = None",
         "Powertools reads the flag only in _is_cold_start, as `if not is_cold_start: return False`: None and False "
         "are read alike (checked: ColdStart is False either way).",
@@ -387,7 +341,7 @@ def read_results() -> list[Mutant]:
     mutants = []
     for meta in sorted(MUTANTS.rglob("*.meta")):
         data = json.loads(meta.read_text(encoding="utf-8"))
-        source = meta.relative_to(MUTANTS).with_suffix("")  # resend_code/x.py.meta -> resend_code/x.py
+        source = meta.relative_to(MUTANTS).with_suffix("")  # code_screens/x.py.meta -> code_screens/x.py
         for name, exit_code in data.get("exit_code_by_key", {}).items():
             mutants.append(Mutant(name, status_by_exit_code[exit_code], source))
     return mutants

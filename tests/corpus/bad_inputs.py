@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
+from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 
 JSON = {"Content-Type": "application/json"}
 
@@ -23,7 +24,7 @@ class BadInput:
     code: str
     headers: dict[str, str] = field(default_factory=lambda: dict(JSON))
     method: str = "POST"
-    path: str = ROUTE_PATH
+    path: str = RESEND_CONFIRMATION_CODE.path
 
 
 def _json(document: object) -> bytes:
@@ -171,7 +172,7 @@ CORPUS: list[BadInput] = [
     BadInput("null-origin", _json({"username": "a"}), 403, "origin_not_allowed", headers={**JSON, "Origin": "null"}),
     # The confirm route: the same pipeline, and its own field
     *[
-        BadInput(f"confirm-{name}", body, status, code, path=CONFIRM_SIGN_UP_PATH)
+        BadInput(f"confirm-{name}", body, status, code, path=CONFIRM_SIGN_UP.path)
         for name, body, status, code in (
             ("empty-body", b"", 400, "invalid_json"),
             ("no-code", _json({"username": "a"}), 400, "invalid_request"),
@@ -196,14 +197,14 @@ CORPUS: list[BadInput] = [
             ("snake-case", _json({"username": "a", "confirmation_code": "1"}), 400, "invalid_request"),
         )
     ],
-    BadInput("confirm-method-get", b"", 405, "method_not_allowed", method="GET", path=CONFIRM_SIGN_UP_PATH),
+    BadInput("confirm-method-get", b"", 405, "method_not_allowed", method="GET", path=CONFIRM_SIGN_UP.path),
     BadInput(
         "confirm-text-plain",
         b"a 123456",
         415,
         "unsupported_media_type",
         headers={"Content-Type": "text/plain"},
-        path=CONFIRM_SIGN_UP_PATH,
+        path=CONFIRM_SIGN_UP.path,
     ),
     BadInput(
         "confirm-disallowed-origin",
@@ -211,7 +212,7 @@ CORPUS: list[BadInput] = [
         403,
         "origin_not_allowed",
         headers={**JSON, "Origin": "https://evil.example"},
-        path=CONFIRM_SIGN_UP_PATH,
+        path=CONFIRM_SIGN_UP.path,
     ),
 ]
 

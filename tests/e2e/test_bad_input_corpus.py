@@ -8,10 +8,10 @@ import pytest
 import requests
 from jsonschema import Draft202012Validator
 
+from code_screens.problems import CATALOG
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.openapi import openapi_document
 from local.seed import UNCONFIRMED_USER
-from resend_code.problems import CATALOG
-from resend_code.route import ROUTE_PATH
 from tests.corpus.bad_inputs import ACCEPTED_CONTENT_TYPES, CORPUS, BadInput
 from tests.e2e.conftest import LocalApi
 
@@ -52,7 +52,7 @@ def test_bad_input_gets_its_status_and_code(local_api: LocalApi, case: BadInput)
 @pytest.mark.parametrize("content_type", ACCEPTED_CONTENT_TYPES)
 def test_json_charset_variants_are_accepted(local_api: LocalApi, content_type: str) -> None:
     response = requests.post(
-        f"{local_api.url}{ROUTE_PATH}",
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
         data=json.dumps({"username": UNCONFIRMED_USER}).encode(),
         headers={"Content-Type": content_type},
         timeout=10,

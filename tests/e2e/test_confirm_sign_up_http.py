@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import requests
 
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER
-from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from tests.e2e.conftest import LocalApi
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
@@ -16,7 +16,7 @@ PER_REQUEST_HEADERS = {"date"}
 
 def confirm(local: LocalApi, username: str, code: str, **headers: str) -> requests.Response:
     body = {"username": username, "confirmationCode": code}
-    return requests.post(f"{local.url}{CONFIRM_SIGN_UP_PATH}", json=body, headers=headers, timeout=10)
+    return requests.post(f"{local.url}{CONFIRM_SIGN_UP.path}", json=body, headers=headers, timeout=10)
 
 
 def wrong_code_for(local: LocalApi, username: str) -> str:
@@ -48,7 +48,7 @@ def test_an_expired_code_and_a_replaced_code_are_400_code_expired(local_api: Loc
     aged, replaced = local_api.sign_up(), local_api.sign_up()
     local_api.age_codes(24 * 3600 + 1, aged)
     first = local_api.newest_code(replaced)
-    requests.post(f"{local_api.url}{RESEND_CONFIRMATION_CODE_PATH}", json={"username": replaced}, timeout=10)
+    requests.post(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": replaced}, timeout=10)
     if local_api.newest_code(replaced) == first:
         pytest.skip("the emulator drew the same six digits twice (1 in a million)")
 
@@ -102,10 +102,10 @@ def test_cognitos_limits_and_faults(
 def test_wrong_method_is_405_and_bad_input_never_reaches_cognito(local_api: LocalApi) -> None:
     before = local_api.calls(CONFIRM)
 
-    wrong_method = requests.get(f"{local_api.url}{CONFIRM_SIGN_UP_PATH}", timeout=5)
-    no_code = requests.post(f"{local_api.url}{CONFIRM_SIGN_UP_PATH}", json={"username": "a"}, timeout=5)
+    wrong_method = requests.get(f"{local_api.url}{CONFIRM_SIGN_UP.path}", timeout=5)
+    no_code = requests.post(f"{local_api.url}{CONFIRM_SIGN_UP.path}", json={"username": "a"}, timeout=5)
     hash_sent = requests.post(
-        f"{local_api.url}{CONFIRM_SIGN_UP_PATH}",
+        f"{local_api.url}{CONFIRM_SIGN_UP.path}",
         json={"username": "a", "confirmationCode": "1", "secretHash": "x"},
         timeout=5,
     )
@@ -124,7 +124,7 @@ def test_cors_for_an_allowed_origin_and_refusal_for_others(local_api: LocalApi) 
     preflight_headers = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 
     preflight = requests.options(
-        f"{local_api.url}{CONFIRM_SIGN_UP_PATH}", headers={"Origin": allowed, **preflight_headers}, timeout=5
+        f"{local_api.url}{CONFIRM_SIGN_UP.path}", headers={"Origin": allowed, **preflight_headers}, timeout=5
     )
     ok = confirm(local_api, username, "999999", Origin=allowed)
     refused = confirm(local_api, username, "999999", Origin="https://evil.example")

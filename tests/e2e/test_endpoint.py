@@ -7,8 +7,8 @@ import socket
 
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
 RESEND = "cognito-idp:ResendConfirmationCode"
@@ -18,7 +18,10 @@ JSON = {"Content-Type": "application/json"}
 def post(local: LocalApi, body: bytes | str, headers: dict[str, str] | None = None) -> requests.Response:
     data = body.encode() if isinstance(body, str) else body
     return requests.post(
-        f"{local.url}{ROUTE_PATH}", data=data, headers=JSON if headers is None else headers, timeout=10
+        f"{local.url}{RESEND_CONFIRMATION_CODE.path}",
+        data=data,
+        headers=JSON if headers is None else headers,
+        timeout=10,
     )
 
 
@@ -52,7 +55,7 @@ def test_sent_unknown_and_confirmed_are_indistinguishable(local_api: LocalApi) -
 
 def test_unknown_route_is_404_and_wrong_method_is_405(local_api: LocalApi) -> None:
     missing = requests.post(f"{local_api.url}/nope", json={"username": "a"}, timeout=5)
-    wrong_method = requests.get(f"{local_api.url}{ROUTE_PATH}", timeout=5)
+    wrong_method = requests.get(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", timeout=5)
 
     assert (missing.status_code, missing.json()["code"]) == (404, "not_found")
     assert (wrong_method.status_code, wrong_method.json()["code"]) == (405, "method_not_allowed")
@@ -63,9 +66,13 @@ def test_cors_answers_allowed_origins_only(local_api: LocalApi) -> None:
     allowed = local_api.url
     preflight = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 
-    ok = requests.options(f"{local_api.url}{ROUTE_PATH}", headers={"Origin": allowed, **preflight}, timeout=5)
+    ok = requests.options(
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", headers={"Origin": allowed, **preflight}, timeout=5
+    )
     refused = requests.options(
-        f"{local_api.url}{ROUTE_PATH}", headers={"Origin": "https://evil.example", **preflight}, timeout=5
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+        headers={"Origin": "https://evil.example", **preflight},
+        timeout=5,
     )
     posted = post(local_api, json.dumps({"username": UNCONFIRMED_USER}), {**JSON, "Origin": allowed})
 
@@ -111,7 +118,7 @@ def test_the_functions_answers_keep_their_security_headers_through_the_server(lo
         "400": post(local_api, "{"),
         "403": post(local_api, json.dumps({"username": "a"}), {**JSON, "Origin": f"{local_api.url}.evil.example"}),
         "404": requests.post(f"{local_api.url}/nope", json={"username": "a"}, timeout=5),
-        "405": requests.get(f"{local_api.url}{ROUTE_PATH}", timeout=5),
+        "405": requests.get(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", timeout=5),
         "415": post(local_api, json.dumps({"username": "a"}), {"Content-Type": "text/plain"}),
     }
 

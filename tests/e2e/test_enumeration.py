@@ -8,20 +8,22 @@ import uuid
 import pytest
 import requests
 
+from code_screens.operations import Kind
+from code_screens.operations.resend_confirmation_code import OUTCOMES as RESEND_OUTCOMES
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
-from resend_code.upstream_errors import ACCOUNT_FAULTS
 from tests.e2e.conftest import LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 # What Cognito itself answers for a user that is disabled (with PreventUserExistenceErrors LEGACY, also for an
 # unknown one), on top of the faults only a real, unconfirmed account can cause.
+ACCOUNT_FAULTS = {code for code, outcome in RESEND_OUTCOMES.items() if outcome.kind is Kind.ACCOUNT_FAULT}
 PER_ACCOUNT = sorted(ACCOUNT_FAULTS | {"UserNotFoundException", "NotAuthorizedException"})
 
 
 def answer(local: LocalApi, username: str) -> tuple[int, frozenset[tuple[str, str]], bytes]:
     response = requests.post(
-        f"{local.url}{ROUTE_PATH}",
+        f"{local.url}{RESEND_CONFIRMATION_CODE.path}",
         json={"username": username, "clientMetadata": {"locale": "fr"}},
         headers={"Origin": local.url},
         timeout=30,

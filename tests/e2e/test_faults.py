@@ -17,9 +17,9 @@ from dataclasses import dataclass
 import pytest
 import requests
 
+from code_screens.operations.resend_confirmation_code import OUTCOMES as RESEND_OUTCOMES
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
-from resend_code.upstream_errors import COGNITO_ERRORS
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.e2e.tcp_proxy import TcpProxy, free_port
 
@@ -68,7 +68,7 @@ def recovers(stack: FaultStack) -> Iterator[None]:
 
 
 def resend(local: LocalApi, username: str = UNCONFIRMED_USER) -> requests.Response:
-    return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+    return requests.post(f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30)
 
 
 def assert_problem(response: requests.Response, status: int, code: str) -> None:
@@ -155,6 +155,8 @@ def test_cognito_slower_than_the_timeout(stack: FaultStack) -> None:
     assert stack.local.calls(RESEND) - before == 1
 
 
+# What the caller is told for each Cognito error on resend (None: the neutral success).
+COGNITO_ERRORS = {code: outcome.answer for code, outcome in RESEND_OUTCOMES.items()}
 NEUTRAL = {code for code, problem in COGNITO_ERRORS.items() if problem is None}
 
 

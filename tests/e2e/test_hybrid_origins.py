@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
 # As an operator would type them: mixed case, a default port, a trailing slash.
@@ -18,7 +18,9 @@ HYBRID_ORIGINS = "capacitor://localhost, ionic://localhost, http://localhost, HT
 
 def resend(local: LocalApi, origin: str | None = None) -> requests.Response:
     headers = {"Origin": origin} if origin else {}
-    return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": UNCONFIRMED_USER}, headers=headers, timeout=10)
+    return requests.post(
+        f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": UNCONFIRMED_USER}, headers=headers, timeout=10
+    )
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def hybrid_api() -> Iterator[LocalApi]:
 )
 def test_web_view_origins_are_served_with_cors(hybrid_api: LocalApi, origin: str) -> None:
     preflight = requests.options(
-        f"{hybrid_api.url}{ROUTE_PATH}",
+        f"{hybrid_api.url}{RESEND_CONFIRMATION_CODE.path}",
         headers={
             "Origin": origin,
             "Access-Control-Request-Method": "POST",

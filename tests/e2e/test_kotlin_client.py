@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalApi
 
@@ -116,7 +116,9 @@ def test_an_invalid_username(kotlin_classes: Path, local_api: LocalApi) -> None:
 def test_a_throttled_answer_carries_retry_after(kotlin_classes: Path, make_run_api: LocalApi) -> None:
     # make run's per-username limit: a second resend within the 60 s cooldown is a 429 with what is left of it.
     username = f"kotlin-{uuid.uuid4().hex[:8]}@example.com"
-    assert requests.post(f"{make_run_api.url}{ROUTE_PATH}", json={"username": username}, timeout=30).ok
+    assert requests.post(
+        f"{make_run_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30
+    ).ok
 
     result = run_client(kotlin_classes, make_run_api.url, username)
 

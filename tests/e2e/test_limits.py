@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi
 
 BURST = 12
@@ -25,7 +25,7 @@ def burst(local: LocalApi, username: str) -> list[requests.Response]:
     """BURST requests for one username at once, each from its own connection (as from many IPs)."""
 
     def one(_: int) -> requests.Response:
-        return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+        return requests.post(f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30)
 
     with ThreadPoolExecutor(max_workers=BURST) as pool:
         return list(pool.map(one, range(BURST)))
@@ -74,7 +74,7 @@ def test_an_unusable_limiter_table_fails_open_and_says_so(local: LocalApi) -> No
     username = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
 
     def post() -> requests.Response:
-        return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+        return requests.post(f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30)
 
     assert post().status_code == 200
     # Both of botocore's attempts at the read fail: the limit cannot be checked, so the request goes on.

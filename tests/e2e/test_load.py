@@ -18,8 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.conftest import ARTIFACTS
 from tests.e2e.conftest import LocalApi
 
@@ -55,7 +55,10 @@ def test_mixed_load_has_no_errors_and_reads_the_secret_once(
         sent = time.perf_counter()
         try:
             response = sessions.session.post(
-                f"{local_api.url}{ROUTE_PATH}", data=body, headers={"Content-Type": "application/json"}, timeout=10
+                f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+                data=body,
+                headers={"Content-Type": "application/json"},
+                timeout=10,
             )
         except requests.RequestException as error:
             return kind, f"dropped: {type(error).__name__}", time.perf_counter() - sent

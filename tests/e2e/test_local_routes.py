@@ -8,8 +8,8 @@ from pathlib import Path
 
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.openapi import render
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi
 
 DOCS_OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
@@ -34,7 +34,7 @@ def test_serves_the_reference_page_and_its_scripts(local_api: LocalApi) -> None:
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert '<script type="module" src="/web/page.js">' in page.text
     assert script.status_code == 200 and script.headers["Content-Type"].startswith("text/javascript")
-    assert ROUTE_PATH in script.text
+    assert RESEND_CONFIRMATION_CODE.path in script.text
 
 
 def test_static_files_cannot_escape_the_web_folder(local_api: LocalApi) -> None:
@@ -48,7 +48,9 @@ def test_fault_injection_is_validated_and_disarmable(local_api: LocalApi) -> Non
     local_api.arm_fault("cognito-idp:ResendConfirmationCode", "InternalErrorException", times=3)
     local_api.disarm_faults()
 
-    after = requests.post(f"{local_api.url}{ROUTE_PATH}", json={"username": "unconfirmed@example.com"}, timeout=5)
+    after = requests.post(
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": "unconfirmed@example.com"}, timeout=5
+    )
 
     assert bad.status_code == 400
     assert after.status_code == 200
@@ -75,7 +77,7 @@ def test_the_too_large_answer_forbids_sniffing_and_caching(local_api: LocalApi) 
     host, port = local_api.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(
-            f"POST {ROUTE_PATH} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+            f"POST {RESEND_CONFIRMATION_CODE.path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
             f"Content-Length: {11 * 1024 * 1024}\r\n\r\n".encode()
         )
         head = connection.recv(65536).decode("latin-1").split("\r\n\r\n")[0].lower()

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.conftest import ROOT
 from tests.e2e.conftest import FUNCTION_SETTINGS, LocalApi
 
@@ -50,7 +50,7 @@ def test_a_content_length_that_is_not_a_number_is_a_json_400_and_the_connection_
     local_api: LocalApi, length: str
 ) -> None:
     request = (
-        f"POST {ROUTE_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"POST {RESEND_CONFIRMATION_CODE.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         f"Content-Length: {length}\r\n\r\n{{}}"
     ).encode()
 
@@ -65,7 +65,7 @@ def test_a_chunked_body_reaches_the_function_whole(local_api: LocalApi) -> None:
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(part), part) for part in (payload[:7], payload[7:19], payload[19:]))
     request = (
         (
-            f"POST {ROUTE_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"POST {RESEND_CONFIRMATION_CODE.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
             "Transfer-Encoding: chunked\r\n\r\n"
         ).encode()
         + chunks
@@ -81,7 +81,7 @@ def test_a_chunked_body_reaches_the_function_whole(local_api: LocalApi) -> None:
 
 def test_a_malformed_chunked_body_is_a_json_400(local_api: LocalApi) -> None:
     request = (
-        f"POST {ROUTE_PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        f"POST {RESEND_CONFIRMATION_CODE.path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n"
     ).encode()
 
@@ -109,7 +109,7 @@ def test_a_malformed_request_is_answered_in_json_not_html(local_api: LocalApi, r
 
 def test_a_body_over_api_gateways_limit_is_a_json_413(local_api: LocalApi) -> None:
     response = requests.post(
-        f"{local_api.url}{ROUTE_PATH}",
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
         data=b"x" * (10 * 1024 * 1024 + 1),
         headers={"Content-Type": "application/json"},
         timeout=30,
@@ -134,7 +134,10 @@ def test_a_rebinding_host_cannot_send_codes_or_reach_the_emulator(local_api: Loc
     before = local_api.calls(RESEND)
 
     api = requests.post(
-        f"{local_api.url}{ROUTE_PATH}", json={"username": UNCONFIRMED_USER}, headers={"Host": "evil.example"}, timeout=5
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+        json={"username": UNCONFIRMED_USER},
+        headers={"Host": "evil.example"},
+        timeout=5,
     )
     emulator = requests.post(
         local_api.emulator_endpoint,
@@ -169,7 +172,9 @@ def test_cross_origin_writes_to_the_developer_routes_are_refused(local_api: Loca
 
     armed = requests.post(f"{local_api.url}/_local/faults", json=fault, headers=headers, timeout=5)
     disarmed = requests.delete(f"{local_api.url}/_local/faults", headers=headers, timeout=5)
-    after = requests.post(f"{local_api.url}{ROUTE_PATH}", json={"username": UNCONFIRMED_USER}, timeout=5)
+    after = requests.post(
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": UNCONFIRMED_USER}, timeout=5
+    )
 
     assert armed.status_code == 403 and disarmed.status_code == 403
     assert after.status_code == 200, "the refused fault was not armed"
@@ -298,9 +303,9 @@ def test_a_taken_port_ends_the_run_at_once_naming_port_and_variable(variable: st
 
 
 def test_every_request_gets_an_access_log_line_refusals_included(local_api: LocalApi) -> None:
-    requests.post(f"{local_api.url}{ROUTE_PATH}", json={"username": "a b"}, timeout=5)
+    requests.post(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": "a b"}, timeout=5)
     requests.get(f"{local_api.url}/_local/calls", headers={"Host": "evil.example"}, timeout=5)
 
     lines = local_api.log().splitlines()
-    assert any(re.fullmatch(rf"POST {ROUTE_PATH} 400 \d+\.\d ms", line) for line in lines)
+    assert any(re.fullmatch(rf"POST {RESEND_CONFIRMATION_CODE.path} 400 \d+\.\d ms", line) for line in lines)
     assert any(re.fullmatch(r"GET /_local/calls 403 \d+\.\d ms", line) for line in lines)

@@ -6,8 +6,8 @@ import json
 
 import requests
 
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.e2e.conftest import LocalApi
 from tests.leak_scan import LeakWatch
 
@@ -16,18 +16,38 @@ WRONG_CODE = "424242"
 
 # One of each kind of answer: sent, neutral refusals, each class of bad input, unknown route, wrong method.
 REQUESTS: list[tuple[str, str, dict[str, str], bytes]] = [
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, json.dumps({"username": UNCONFIRMED_USER}).encode()),
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, json.dumps({"username": CONFIRMED_USER}).encode()),
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, b'{"username": "ghost@example.com"}'),
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, b'{"username": "unconfirmed@example.com", "x": 1}'),
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, b'{"username": "unconfirmed@example.com",'),
-    ("POST", ROUTE_PATH, {"Content-Type": "text/plain"}, b"unconfirmed@example.com"),
-    ("POST", ROUTE_PATH, {"Content-Type": "application/json"}, b'{"username":"a","secretHash":"x"}'),
-    ("GET", ROUTE_PATH, {}, b""),
+    (
+        "POST",
+        RESEND_CONFIRMATION_CODE.path,
+        {"Content-Type": "application/json"},
+        json.dumps({"username": UNCONFIRMED_USER}).encode(),
+    ),
+    (
+        "POST",
+        RESEND_CONFIRMATION_CODE.path,
+        {"Content-Type": "application/json"},
+        json.dumps({"username": CONFIRMED_USER}).encode(),
+    ),
+    ("POST", RESEND_CONFIRMATION_CODE.path, {"Content-Type": "application/json"}, b'{"username": "ghost@example.com"}'),
+    (
+        "POST",
+        RESEND_CONFIRMATION_CODE.path,
+        {"Content-Type": "application/json"},
+        b'{"username": "unconfirmed@example.com", "x": 1}',
+    ),
+    (
+        "POST",
+        RESEND_CONFIRMATION_CODE.path,
+        {"Content-Type": "application/json"},
+        b'{"username": "unconfirmed@example.com",',
+    ),
+    ("POST", RESEND_CONFIRMATION_CODE.path, {"Content-Type": "text/plain"}, b"unconfirmed@example.com"),
+    ("POST", RESEND_CONFIRMATION_CODE.path, {"Content-Type": "application/json"}, b'{"username":"a","secretHash":"x"}'),
+    ("GET", RESEND_CONFIRMATION_CODE.path, {}, b""),
     ("GET", "/elsewhere", {}, b""),
     # The confirm route: a wrong code for an unconfirmed, a confirmed and an unknown user, and bad input.
     *[
-        ("POST", CONFIRM_SIGN_UP_PATH, {"Content-Type": "application/json"}, json.dumps(body).encode())
+        ("POST", CONFIRM_SIGN_UP.path, {"Content-Type": "application/json"}, json.dumps(body).encode())
         for body in (
             {"username": UNCONFIRMED_USER, "confirmationCode": WRONG_CODE},
             {"username": CONFIRMED_USER, "confirmationCode": WRONG_CODE},

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ARTIFACTS
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
@@ -67,7 +67,7 @@ def page(browser, local_api: LocalApi, request: pytest.FixtureRequest) -> Iterat
 
 def resend_requests(page) -> list[str]:  # type: ignore[no-untyped-def]
     sent: list[str] = []
-    page.on("request", lambda r: sent.append(r.url) if r.url.endswith(ROUTE_PATH) else None)
+    page.on("request", lambda r: sent.append(r.url) if r.url.endswith(RESEND_CONFIRMATION_CODE.path) else None)
     return sent
 
 
@@ -120,7 +120,9 @@ def test_throttled_reply_disables_the_button_for_retry_after(page, make_run_api:
     # Given make run's per-username limit, and a code just requested for this username from elsewhere
     page.goto(f"{make_run_api.url}/")
     username = f"page-{uuid.uuid4().hex[:8]}@example.com"
-    assert requests.post(f"{make_run_api.url}{ROUTE_PATH}", json={"username": username}, timeout=30).ok
+    assert requests.post(
+        f"{make_run_api.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30
+    ).ok
 
     page.get_by_label("E-mail address or username").fill(username)
     page.get_by_role("button", name=re.compile("Resend code")).click()
@@ -282,7 +284,7 @@ def test_inputs_and_buttons_use_the_page_font(page) -> None:  # type: ignore[no-
 
 def confirm_responses(page) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
     seen: list[tuple[int, str]] = []
-    page.on("response", lambda r: seen.append((r.status, r.text())) if r.url.endswith(CONFIRM_SIGN_UP_PATH) else None)
+    page.on("response", lambda r: seen.append((r.status, r.text())) if r.url.endswith(CONFIRM_SIGN_UP.path) else None)
     return seen
 
 

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from code_screens.pseudonym import user_reference
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.pseudonym import user_reference
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.leak_scan import WATCH
 
@@ -42,7 +42,7 @@ def rotate(local: LocalApi, store: str | None = None) -> None:
 
 
 def resend(local: LocalApi) -> requests.Response:
-    return requests.post(f"{local.url}{ROUTE_PATH}", json={"username": UNCONFIRMED_USER}, timeout=30)
+    return requests.post(f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": UNCONFIRMED_USER}, timeout=30)
 
 
 def counts(local: LocalApi) -> tuple[int, int]:

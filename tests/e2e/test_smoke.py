@@ -10,8 +10,8 @@ from collections.abc import Iterator
 
 import pytest
 
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
-from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ROOT
 from tests.e2e.conftest import LocalApi
 
@@ -25,7 +25,7 @@ def smoke(*args: str) -> subprocess.CompletedProcess[str]:
 def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: LocalApi) -> None:
     sent_before = len(local_api.outbox())
 
-    result = smoke(f"{local_api.url}{ROUTE_PATH}", "--origin", local_api.url)
+    result = smoke(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", "--origin", local_api.url)
 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -40,7 +40,7 @@ def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: Lo
 
 
 def test_smoke_fails_on_an_origin_the_endpoint_does_not_allow(local_api: LocalApi) -> None:
-    result = smoke(f"{local_api.url}{ROUTE_PATH}", "--origin", "https://not-allowed.example")
+    result = smoke(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", "--origin", "https://not-allowed.example")
 
     assert result.returncode == 1
     assert "FAIL  cors preflight" in result.stdout
@@ -48,7 +48,7 @@ def test_smoke_fails_on_an_origin_the_endpoint_does_not_allow(local_api: LocalAp
 
 def test_smoke_fails_against_something_that_is_not_the_endpoint(local_api: LocalApi) -> None:
     # The emulator answers HTTP, but not as the endpoint does: every probe must notice.
-    result = smoke(f"{local_api.emulator_endpoint}{ROUTE_PATH}")
+    result = smoke(f"{local_api.emulator_endpoint}{RESEND_CONFIRMATION_CODE.path}")
 
     assert result.returncode == 1
     assert result.stdout.count("FAIL  ") >= 3, result.stdout
@@ -61,7 +61,7 @@ def test_smoke_fails_when_nothing_listens() -> None:
 
 
 def test_smoke_knows_the_confirm_routes_path() -> None:
-    assert SMOKE_CONFIRM_PATH == CONFIRM_SIGN_UP_PATH
+    assert CONFIRM_SIGN_UP.path == SMOKE_CONFIRM_PATH
 
 
 @pytest.fixture
@@ -83,7 +83,7 @@ def not_http() -> Iterator[str]:
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}{ROUTE_PATH}"
+    yield f"http://127.0.0.1:{server.getsockname()[1]}{RESEND_CONFIRMATION_CODE.path}"
     stop.set()
     thread.join()
     server.close()

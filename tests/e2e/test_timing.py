@@ -11,8 +11,8 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from resend_code.route import ROUTE_PATH
 from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 
 SEND_DELAY_MS = 150  # what a real send costs in AWS on top of an unknown user's call (trigger, SES hand-off)
@@ -44,7 +44,7 @@ def timings(local: LocalApi) -> tuple[list[float], list[float]]:
 
     def timed(username: str) -> float:
         started = time.perf_counter()
-        response = session.post(f"{local.url}{ROUTE_PATH}", json={"username": username}, timeout=30)
+        response = session.post(f"{local.url}{RESEND_CONFIRMATION_CODE.path}", json={"username": username}, timeout=30)
         elapsed = (time.perf_counter() - started) * 1000
         assert response.status_code == 200
         return elapsed

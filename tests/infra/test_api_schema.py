@@ -5,8 +5,8 @@ from typing import Any
 import pytest
 from jsonschema import Draft4Validator
 
+from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
 from infra.api_schema import gateway_request_schema
-from resend_code.request_model import ConfirmSignUpRequest
 
 VALIDATOR = Draft4Validator(gateway_request_schema())
 

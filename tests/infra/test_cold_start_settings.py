@@ -12,10 +12,10 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
+from code_screens.routes import ROUTES
 from infra.config import ConfigError, StackConfig
 from infra.function_construct import LIVE_ALIAS
 from infra.stack import ResendConfirmationCodeStack
-from resend_code.routes import ROUTES
 from tests.infra.conftest import CDK_JSON, Synthesized, synthesize
 
 

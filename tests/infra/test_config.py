@@ -5,8 +5,8 @@ import json
 import pytest
 from aws_cdk import aws_logs as logs
 
+from code_screens.settings import Settings
 from infra.config import ConfigError, StackConfig
-from resend_code.settings import Settings
 from tests.infra.conftest import EXISTING_CONTEXT, EXISTING_SECRET
 
 

@@ -10,10 +10,10 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 
+from code_screens import metric_names as names
+from code_screens.routes import ROUTES
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
-from resend_code import metric_names as names
-from resend_code.routes import ROUTES
 from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resend_code.settings import Settings
+from code_screens.settings import Settings
 from tests.infra.conftest import synthesize
 
 TYPED = "capacitor://localhost, https://App.Example.com:443/, ionic://localhost"

@@ -14,13 +14,13 @@ import pytest
 from aws_cdk.assertions import Annotations, Match
 
 from bench import cost_model
+from code_screens import metric_names
+from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES
+from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from infra.api_schema import gateway_request_schema
 from infra.asset import ASSET_BUDGET_BYTES, asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
-from resend_code import metric_names
-from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
-from resend_code.routes import ROUTES
-from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from tests.infra.conftest import (
     CDK_JSON,
     EXISTING_KEY,
@@ -86,7 +86,7 @@ def test_code_asset_is_the_lambda_folder_alone(demo: Synthesized) -> None:
 
     sources = [str(p) for p in asset_files()]
     assert "handler.py" in sources
-    assert all(f == "handler.py" or re.fullmatch(r"resend_code/[a-z_]+\.py", f) for f in sources), sources
+    assert all(f == "handler.py" or re.fullmatch(r"code_screens/([a-z_]+/)?[a-z_]+\.py", f) for f in sources), sources
     # Each source and its bytecode for the runtime's Python (tests/infra/test_bytecode.py), nothing else.
     bytecode = [re.sub(r"([a-z_]+)\.py$", r"__pycache__/\1.cpython-314.pyc", f) for f in sources]
     assert files == sorted(sources + bytecode)
@@ -493,8 +493,8 @@ def test_trace_sampling_is_bounded_and_covers_every_route_of_this_api_only(each_
 def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
     outputs = each_mode.template.to_json()["Outputs"]
 
-    assert ROUTE_PATH in json.dumps(outputs["EndpointUrl"]["Value"])
-    assert CONFIRM_SIGN_UP_PATH in json.dumps(outputs["ConfirmSignUpUrl"]["Value"])
+    assert RESEND_CONFIRMATION_CODE.path in json.dumps(outputs["EndpointUrl"]["Value"])
+    assert CONFIRM_SIGN_UP.path in json.dumps(outputs["ConfirmSignUpUrl"]["Value"])
 
 
 # --- checks ---

@@ -14,8 +14,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from code_screens.routes import ROUTES
 from infra.api_schema import gateway_request_schema
-from resend_code.routes import ROUTES
 from tests.infra.conftest import Synthesized
 from tests.integration.conftest import Invoke, function_env, make_invoke  # noqa: F401 (fixtures used here)
 

@@ -10,10 +10,12 @@ from typing import Any
 
 import pytest
 
+from code_screens import app_secrets as client_secrets
+from code_screens import cognito as cognito_call
+from code_screens import limiter
+from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
 from local.server import resource_for
-from resend_code import client_secrets, cognito_call, limiter
-from resend_code.route import ROUTE_PATH
 from tests.conftest import SeededEmulator
 from tests.leak_scan import WATCH
 
@@ -70,7 +72,7 @@ def make_invoke(
             body: Any = None,
             *,
             method: str = "POST",
-            path: str = ROUTE_PATH,
+            path: str = RESEND_CONFIRMATION_CODE.path,
             headers: dict[str, str] | None = None,
             source_ip: str = "203.0.113.7",
         ) -> ProxyResponse:

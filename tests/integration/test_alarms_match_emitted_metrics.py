@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from code_screens import metric_names as names
+from code_screens.routes import CONFIRM_SIGN_UP
 from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, sign_up
-from resend_code import metric_names as names
-from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.conftest import SeededEmulator
 from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
 from tests.integration.conftest import Invoke
@@ -98,8 +98,8 @@ def _limited_and_confirm_outcomes(
     assert invoke({"username": username}).status == 200
     assert invoke({"username": username}).status == 429  # LimitReached{Policy=resend}
     confirm = {"username": username, "confirmationCode": "000000"}
-    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 400  # ConfirmationRefused{Reason}
-    assert invoke(confirm, path=CONFIRM_SIGN_UP_PATH).status == 429  # LimitReached{Policy=confirm}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP.path).status == 400  # ConfirmationRefused{Reason}
+    assert invoke(confirm, path=CONFIRM_SIGN_UP.path).status == 429  # LimitReached{Policy=confirm}
     # The limiter's table unreachable: the request goes on (fail open), counted.
     STATE.arm("dynamodb:GetItem", Fault("InternalServerError", status=500, times=2))
     assert invoke({"username": f"other-{username}"}).status == 200
@@ -110,7 +110,7 @@ def _limited_and_confirm_outcomes(
     sign_up(emulator.cognito(), emulator.client_id, emulator.client_secret, signed_up)
     code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
     body = {"username": signed_up, "confirmationCode": code}
-    assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP_PATH).status == 200
+    assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP.path).status == 200
 
 
 @pytest.fixture

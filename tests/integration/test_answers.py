@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from code_screens import pipeline as request_pipeline
+from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.operations.resend_confirmation_code import NEUTRAL_MESSAGE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code import request_pipeline
-from resend_code.resend_route import NEUTRAL_MESSAGE
-from resend_code.route import MAX_BODY_BYTES
 from tests.integration.conftest import Invoke, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"

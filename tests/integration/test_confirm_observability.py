@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
+from code_screens import metric_names as names
+from code_screens.routes import CONFIRM_SIGN_UP
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER
-from resend_code import metric_names as names
-from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.conftest import SeededEmulator
 from tests.integration.conftest import Invoke, problem_of
 from tests.integration.test_confirm_sign_up import CONFIRM, new_user, newest_code
@@ -30,7 +30,7 @@ def observe_confirm(
         if fault:
             STATE.arm(CONFIRM, fault)
         capsys.readouterr()
-        response = invoke({"username": username, "confirmationCode": code}, path=CONFIRM_SIGN_UP_PATH)
+        response = invoke({"username": username, "confirmationCode": code}, path=CONFIRM_SIGN_UP.path)
         return response, metrics_in(capsys.readouterr().out)
 
     yield run

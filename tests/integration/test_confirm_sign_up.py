@@ -9,14 +9,14 @@ from collections.abc import Callable
 import pytest
 from botocore.exceptions import ClientError
 
+from code_screens import metric_names as names
+from code_screens.app_secrets import AppClientCredentials
+from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.confirm_sign_up import parameters as build_confirm_sign_up_request
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.secret_hash import compute_secret_hash
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, sign_up
-from resend_code import metric_names as names
-from resend_code.client_secrets import AppClientCredentials
-from resend_code.confirm_route import build_confirm_sign_up_request
-from resend_code.request_model import ConfirmSignUpRequest
-from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
-from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, problem_of
 
@@ -44,7 +44,7 @@ def status_of(emulator: SeededEmulator, username: str) -> tuple[str, dict[str, s
 
 
 def confirm(invoke: Invoke, username: str, code: str, **fields: object) -> object:
-    return invoke({"username": username, "confirmationCode": code, **fields}, path=CONFIRM_SIGN_UP_PATH)
+    return invoke({"username": username, "confirmationCode": code, **fields}, path=CONFIRM_SIGN_UP.path)
 
 
 def comparable(response) -> tuple[int, list[tuple[str, str]], bytes]:  # type: ignore[no-untyped-def]
@@ -136,7 +136,7 @@ def test_an_older_code_after_a_resend_is_expired_and_the_newest_confirms(
     invoke = make_invoke()
     username = new_user(emulator)
     first = newest_code(username)
-    assert invoke({"username": username}, path=RESEND_CONFIRMATION_CODE_PATH).status == 200
+    assert invoke({"username": username}, path=RESEND_CONFIRMATION_CODE.path).status == 200
     second = newest_code(username)
     if first == second:
         pytest.skip("the emulator drew the same six digits twice (1 in a million)")
@@ -189,7 +189,7 @@ def test_invalid_requests_never_reach_cognito(make_invoke: Callable[..., Invoke]
     invoke = make_invoke()
     before = STATE.calls().get(CONFIRM, 0)
 
-    response = invoke(body, path=CONFIRM_SIGN_UP_PATH)
+    response = invoke(body, path=CONFIRM_SIGN_UP.path)
 
     assert response.status == 400 and problem_of(response)["code"] == "invalid_request"
     assert STATE.calls().get(CONFIRM, 0) == before
@@ -335,7 +335,7 @@ def test_the_handler_forwards_the_callers_ip_to_confirm_sign_up(
 
     response = invoke(
         {"username": username, "confirmationCode": newest_code(username), "userContextData": {"encodedData": "fp"}},
-        path=CONFIRM_SIGN_UP_PATH,
+        path=CONFIRM_SIGN_UP.path,
         source_ip="198.51.100.31",
     )
 
@@ -356,7 +356,7 @@ def test_a_rotated_secret_is_fetched_again_once_and_the_confirmation_retried(
         invoke = make_invoke()
         unknown = f"nobody-{uuid.uuid4().hex[:8]}@example.com"
         body = {"username": unknown, "confirmationCode": "123456"}
-        assert invoke(body, path=CONFIRM_SIGN_UP_PATH).status == 500
+        assert invoke(body, path=CONFIRM_SIGN_UP.path).status == 500
     finally:
         # ... and the rotated (current) secret in Secrets Manager, put back whatever happened: the seeded secret
         # is every later test's too
@@ -364,7 +364,7 @@ def test_a_rotated_secret_is_fetched_again_once_and_the_confirmation_retried(
     before = (STATE.calls().get(CONFIRM, 0), STATE.calls().get(GET_SECRET, 0))
 
     # When the next confirmation comes in (for nobody: Cognito checks the hash first)
-    response = invoke(body, path=CONFIRM_SIGN_UP_PATH)
+    response = invoke(body, path=CONFIRM_SIGN_UP.path)
 
     # Then it tried the cached secret, fetched the secret once more, retried once, and had Cognito's answer
     assert problem_of(response)["code"] == "code_mismatch"

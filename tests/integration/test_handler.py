@@ -6,21 +6,20 @@ import base64
 import json
 import time
 from collections.abc import Callable
+from typing import Any
 
 import pytest
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
+from code_screens import cognito, observability, pipeline
+from code_screens.app_secrets import AppClientCredentials, load_pseudonym_key
+from code_screens.pseudonym import user_reference
+from code_screens.routes import RESEND_CONFIRMATION_CODE
+from code_screens.secret_hash import compute_secret_hash
+from code_screens.settings import Settings
 from local.api_gateway_event import LocalLambdaContext, build_event, read_proxy_response
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from local.server import resource_for
-from resend_code.client_secrets import AppClientCredentials
-from resend_code.cognito_call import load_pseudonym_key
-from resend_code.pseudonym import user_reference
-from resend_code.request_model import ResendConfirmationCodeRequest
-from resend_code.request_pipeline import prepare
-from resend_code.route import ROUTE_PATH
-from resend_code.settings import Settings
 from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, load_handler, problem_of
 
@@ -263,11 +262,16 @@ def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
     monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
 ) -> None:
     """API Gateway base64-encodes a body it treats as binary and says so in isBase64Encoded: the function reads the
-    bytes, not the base64 text (kills request_pipeline.prepare's mutants that drop the flag)."""
+    bytes, not the base64 text ."""
     module = load_handler(monkeypatch, function_env)
     raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
     event = build_event(
-        "POST", ROUTE_PATH, [("Content-Type", "application/json")], raw, "198.51.100.9", resource_for(ROUTE_PATH)
+        "POST",
+        RESEND_CONFIRMATION_CODE.path,
+        [("Content-Type", "application/json")],
+        raw,
+        "198.51.100.9",
+        resource_for(RESEND_CONFIRMATION_CODE.path),
     )
     event.update(body=base64.b64encode(raw).decode("ascii"), isBase64Encoded=True)
     sent_before = len(STATE.outbox())
@@ -280,32 +284,51 @@ def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
     assert STATE.outbox()[0]["username"] == UNCONFIRMED_USER
 
 
-def test_prepare_gives_the_route_everything_its_cognito_call_needs(
-    function_env: dict[str, str | None], emulator: SeededEmulator
+def test_the_pipeline_gives_the_cognito_call_everything_it_needs(
+    function_env: dict[str, str | None], emulator: SeededEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """request_pipeline.prepare's whole output for a valid request: the parsed request, the client's credentials,
-    the pseudonym, the caller's IP, a Cognito client with the configured timeouts, a refresh that fetches the
-    same secret again, and the arrival time (kills prepare's mutants that drop the connect timeout or the
-    arrival time)."""
+    """For a valid request the pipeline makes one Cognito call with the operation's method, parameters built from
+    the parsed request, the client's credentials and the caller's IP, a client with the configured timeouts and a
+    refresh that fetches the same secret again; and every log line after it carries the username's pseudonym."""
     env = {name: value for name, value in function_env.items() if value is not None}
     settings = Settings.from_env(
         {**env, "COGNITO_CONNECT_TIMEOUT_SECONDS": "0.7", "COGNITO_READ_TIMEOUT_SECONDS": "1.3"}
     )
-    raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
-    headers = [("Content-Type", "application/json"), ("Origin", "https://app.example.com")]
-    event = APIGatewayProxyEvent(
-        build_event("POST", ROUTE_PATH, headers, raw, "198.51.100.9", resource_for(ROUTE_PATH))
+    seen: dict[str, Any] = {}
+
+    def recording_call(
+        client: Any, method: str, parameters: Any, credentials: AppClientCredentials, refresh: Any
+    ) -> cognito.CognitoResult:
+        seen.update(client=client, method=method, parameters=parameters(credentials), credentials=credentials)
+        seen["refreshed"] = refresh()
+        return cognito.CognitoResult(response={"CodeDeliveryDetails": {"DeliveryMedium": "EMAIL"}})
+
+    monkeypatch.setattr(pipeline.cognito, "call", recording_call)
+    request = pipeline.DoorRequest(
+        body=json.dumps({"username": UNCONFIRMED_USER}),
+        is_base64_encoded=False,
+        content_type="application/json",
+        origin="https://app.example.com",
+        caller_ip="198.51.100.9",
+        started=time.monotonic(),
     )
 
-    before = time.monotonic()
-    prepared = prepare(event, settings, ResendConfirmationCodeRequest)
-    after = time.monotonic()
+    answer = pipeline.serve(RESEND_CONFIRMATION_CODE.operation, request, settings)
 
-    assert prepared.request == ResendConfirmationCodeRequest.model_validate({"username": UNCONFIRMED_USER})
-    assert prepared.credentials == AppClientCredentials(emulator.client_id, emulator.client_secret)
-    assert prepared.subject == user_reference(UNCONFIRMED_USER, load_pseudonym_key(emulator.pseudonym_key_arn))
-    assert prepared.caller_ip == "198.51.100.9"
-    config = prepared.client.meta.config
+    assert answer.problem is None
+    credentials = AppClientCredentials(emulator.client_id, emulator.client_secret)
+    assert (seen["method"], seen["credentials"], seen["refreshed"]) == (
+        "resend_confirmation_code",
+        credentials,
+        credentials,
+    )
+    assert seen["parameters"] == {
+        "ClientId": emulator.client_id,
+        "Username": UNCONFIRMED_USER,
+        "SecretHash": compute_secret_hash(UNCONFIRMED_USER, emulator.client_id, emulator.client_secret),
+        "UserContextData": {"IpAddress": "198.51.100.9"},
+    }
+    config = seen["client"].meta.config
     assert (config.connect_timeout, config.read_timeout) == (0.7, 1.3)
-    assert before <= prepared.started <= after
-    assert prepared.refresh_credentials() == prepared.credentials
+    pseudonym = user_reference(UNCONFIRMED_USER, load_pseudonym_key(emulator.pseudonym_key_arn))
+    assert observability.logger.get_current_keys()["user_ref"] == pseudonym

@@ -11,13 +11,13 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from code_screens import limiter
+from code_screens import metric_names as names
+from code_screens.problems import Problem
+from code_screens.routes import CONFIRM_SIGN_UP
+from code_screens.settings import LimitPolicy
 from local.emulator import STATE, Fault
 from local.seed import UNCONFIRMED_USER
-from resend_code import limiter
-from resend_code import metric_names as names
-from resend_code.limiter import LimitPolicy
-from resend_code.problems import Problem
-from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.conftest import SeededEmulator
 from tests.integration.conftest import Invoke, problem_of
 
@@ -213,7 +213,7 @@ def test_the_handler_caps_confirm_attempts_per_username_before_cognito(
     first, second = (f"nobody-{uuid.uuid4().hex[:8]}@example.com" for _ in range(2))
 
     def attempt(username: str) -> tuple[int, str, str | None]:
-        response = invoke({"username": username, "confirmationCode": "123456"}, path=CONFIRM_SIGN_UP_PATH)
+        response = invoke({"username": username, "confirmationCode": "123456"}, path=CONFIRM_SIGN_UP.path)
         return response.status, problem_of(response)["code"], dict(response.headers).get("Retry-After")
 
     answers = [attempt(first) for _ in range(2)]

@@ -14,12 +14,12 @@ from typing import Any
 
 import pytest
 
+from code_screens import metric_names as names
+from code_screens.app_secrets import load_pseudonym_key
+from code_screens.pseudonym import user_reference
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from resend_code import metric_names as names
-from resend_code.cognito_call import load_pseudonym_key
-from resend_code.pseudonym import user_reference
-from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from tests.conftest import SeededEmulator, secret_document
 from tests.integration.conftest import Invoke, problem_of
 
@@ -357,9 +357,9 @@ def test_a_broken_allowed_origins_answers_a_browser_internal_error_and_logs_why(
 @pytest.mark.parametrize(
     ("path", "body", "status"),
     [
-        (RESEND_CONFIRMATION_CODE_PATH, {"username": UNCONFIRMED_USER}, 200),
+        (RESEND_CONFIRMATION_CODE.path, {"username": UNCONFIRMED_USER}, 200),
         # For nobody: answered as a wrong code, after Cognito was asked.
-        (CONFIRM_SIGN_UP_PATH, {"username": "nobody@example.com", "confirmationCode": "123456"}, 400),
+        (CONFIRM_SIGN_UP.path, {"username": "nobody@example.com", "confirmationCode": "123456"}, 400),
     ],
     ids=["resend", "confirm"],
 )

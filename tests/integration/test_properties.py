@@ -9,8 +9,8 @@ from collections.abc import Callable
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from code_screens.routes import CONFIRM_SIGN_UP
 from local.emulator import STATE
-from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.integration.conftest import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
@@ -85,7 +85,7 @@ def test_any_confirm_request(make_invoke: Callable[..., Invoke], document: dict[
     before = STATE.calls().get(CONFIRM, 0)
     body = {"username": "nobody@example.com", "confirmationCode": code, **document}
 
-    response = invoke(json.dumps(body).encode(), path=CONFIRM_SIGN_UP_PATH)
+    response = invoke(json.dumps(body).encode(), path=CONFIRM_SIGN_UP.path)
 
     assert 400 <= response.status < 500, response.body  # nobody@example.com has no account: never a 200, never a 5xx
     problem = json.loads(response.body)

@@ -8,9 +8,11 @@ from collections.abc import Callable
 
 import snapshot_restore_py
 
+from code_screens import app_secrets as client_secrets
+from code_screens import cognito, limiter
+from code_screens.runtime import snapstart
 from local.emulator import STATE
 from local.seed import UNCONFIRMED_USER
-from resend_code import client_secrets, limiter, resend, snapstart
 from tests.conftest import SeededEmulator
 from tests.integration.conftest import Invoke
 
@@ -38,7 +40,7 @@ def test_the_handler_registers_the_hook_with_both_of_its_clients(make_invoke: Ca
     _, args, kwargs = registered[-1]
     (clients,) = args
     assert kwargs == {}
-    assert {id(c) for c in clients} == {id(resend.cognito_client(1.0, 3.0)), id(client_secrets.prepare())}
+    assert {id(c) for c in clients} == {id(cognito.cognito_client(1.0, 3.0)), id(client_secrets.prepare())}
 
 
 def test_after_a_restore_the_next_request_reads_the_secret_afresh(make_invoke: Callable[..., Invoke]) -> None:

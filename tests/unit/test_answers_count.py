@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from resend_code.answers import count
+from code_screens.observability import count
 
 
 def dimensions_printed(printed: str) -> list[str]:

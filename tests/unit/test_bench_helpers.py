@@ -20,14 +20,14 @@ def test_import_breakdown_sums_self_time_by_package_between_the_markers() -> Non
             IMPORT_START,
             "import time:      2000 |       5000 |     botocore.model",
             "import time:      3000 |       3000 |   botocore",
-            "import time:       500 |        500 |     resend_code.settings",
+            "import time:       500 |        500 |     code_screens.settings",
             "import time:      1500 |       2000 | handler",
             IMPORT_END,
             "import time:      9000 |       9000 | later",
         ]
     )
 
-    assert import_breakdown(stderr) == {"botocore": 5.0, "resend_code": 0.5, "handler": 1.5}
+    assert import_breakdown(stderr) == {"botocore": 5.0, "code_screens": 0.5, "handler": 1.5}
 
 
 def test_spread_is_the_median_and_the_interquartile_range() -> None:

@@ -5,15 +5,15 @@ from collections.abc import Iterator
 import pytest
 from botocore.exceptions import ClientError
 
-from local.emulator import STATE
-from resend_code import client_secrets
-from resend_code.client_secrets import (
+from code_screens import app_secrets as client_secrets
+from code_screens.app_secrets import (
     PSEUDONYM_KEY_MIN_LENGTH,
     MalformedSecretError,
     SecretUnavailableError,
     get_app_client_credentials,
     get_pseudonym_key,
 )
+from local.emulator import STATE
 from tests.conftest import SeededEmulator, secret_document
 
 GET_SECRET = "secretsmanager:GetSecretValue"

@@ -12,10 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from resend_code.problems import CATALOG
-from resend_code.request_model import ConfirmSignUpRequest, ResendConfirmationCodeRequest
-from resend_code.response_model import AcceptedResponse, CodeDeliveryDetails, FieldErrorDocument, ProblemDocument
-from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
+from code_screens.doors.json_api import FieldErrorDocument, ProblemDocument
+from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.resend_confirmation_code import (
+    AcceptedResponse,
+    CodeDeliveryDetails,
+    ResendConfirmationCodeRequest,
+)
+from code_screens.problems import CATALOG
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVASCRIPT = (ROOT / "web" / "resend-code.js").read_text(encoding="utf-8")
@@ -64,9 +69,9 @@ def test_the_route_each_client_calls_is_the_route() -> None:
     swift = re.findall(r'static let \w+Path = "([^"]+)"', SWIFT)
     javascript = re.findall(r'const (?:RESEND|CONFIRM)_ROUTE = "([^"]+)"', JAVASCRIPT)
 
-    assert kotlin == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
-    assert ["/" + path for path in swift] == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
-    assert javascript == [ROUTE_PATH, CONFIRM_SIGN_UP_PATH]
+    assert kotlin == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
+    assert ["/" + path for path in swift] == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
+    assert javascript == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
 
 
 @pytest.mark.parametrize(
@@ -157,7 +162,7 @@ READS_RETRY_AFTER = {
 def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
     code = code_of((ROOT / snippet).read_text(encoding="utf-8"))
 
-    assert ROUTE_PATH.strip("/") in code
+    assert RESEND_CONFIRMATION_CODE.path.strip("/") in code
     assert re.search(READS_RETRY_AFTER[snippet], code)
     assert "application/json" in code
 
@@ -179,7 +184,7 @@ def test_comments_do_not_count_as_code() -> None:
 def test_every_snippet_confirms_a_sign_up_with_typed_results(snippet: str, function: str) -> None:
     text = (ROOT / snippet).read_text(encoding="utf-8")
 
-    assert CONFIRM_SIGN_UP_PATH.strip("/") in text
+    assert CONFIRM_SIGN_UP.path.strip("/") in text
     assert function in text
     assert "confirmationCode" in text
     # A wrong code and an expired code are told apart: the second offers the resend.

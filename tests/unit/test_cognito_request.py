@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from resend_code.client_secrets import AppClientCredentials
-from resend_code.request_model import ResendConfirmationCodeRequest
-from resend_code.resend import build_cognito_request
+from code_screens.app_secrets import AppClientCredentials
+from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
+from code_screens.operations.resend_confirmation_code import parameters as build_cognito_request
 
 CREDENTIALS = AppClientCredentials(client_id="1example23456789", client_secret="exampleclientsecret0123456789")
 # Base64(HMAC-SHA256(secret, "alice@example.com" + client id)), from openssl (see test_secret_hash.py).

@@ -7,13 +7,9 @@ import botocore.session
 import pytest
 from pydantic import ValidationError
 
-from resend_code.request_model import (
-    CONFIRMATION_CODE_RULE,
-    USERNAME_RULE,
-    ConfirmSignUpRequest,
-    ResendConfirmationCodeRequest,
-    portable_json_schema,
-)
+from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.models import CONFIRMATION_CODE_RULE, USERNAME_RULE, portable_json_schema
+from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
 
 SHAPE = botocore.session.get_session().get_service_model("cognito-idp").operation_model("ConfirmSignUp").input_shape
 

@@ -5,9 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from resend_code.problems import CATALOG, ProblemType
-from resend_code.routes import ROUTES, Route
-from resend_code.upstream_errors import COGNITO_ERRORS, CONFIRM_SIGN_UP_ERRORS
+from code_screens.operations import confirm_sign_up, resend_confirmation_code
+from code_screens.problems import CATALOG, ProblemType
+from code_screens.routes import ROUTES, Route
+
+# What the caller is told for each Cognito error (None: the neutral success), from the operations' outcome tables.
+COGNITO_ERRORS = {code: outcome.answer for code, outcome in resend_confirmation_code.OUTCOMES.items()}
+CONFIRM_SIGN_UP_ERRORS = {code: outcome.answer for code, outcome in confirm_sign_up.OUTCOMES.items()}
 
 API_DOC = (Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8")
 

@@ -1,4 +1,4 @@
-"""resend_code.lazy_packages: a package registered without its __init__ gives the same names, loading only what is read.
+"""runtime/lazy_packages.py: a package registered without its __init__ gives the same names, loading only what is read.
 
 Most tests build a throwaway package in tmp_path shaped like Powertools' (an __init__ that only imports names from
 its own modules and lists them); which of its modules are in sys.modules tells what was loaded (the real __init__
@@ -22,7 +22,7 @@ from types import ModuleType
 
 import pytest
 
-from resend_code.lazy_packages import (
+from code_screens.runtime.lazy_packages import (
     DEFERRED_PACKAGES,
     PackageInit,
     defer_package_init,

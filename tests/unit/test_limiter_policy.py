@@ -2,7 +2,8 @@
 
 import pytest
 
-from resend_code.limiter import LimitPolicy, wait_milliseconds
+from code_screens.limiter import wait_milliseconds
+from code_screens.settings import LimitPolicy
 
 POLICY = LimitPolicy("resend", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
 NOW = 10_000_000

@@ -11,8 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
 import local.__main__
-from resend_code import response_floor
-print(response_floor.logger.service)
+from code_screens import observability
+print(observability.logger.service)
 """
 
 

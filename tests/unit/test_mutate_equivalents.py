@@ -12,7 +12,7 @@ from tests.mutate import EQUIVALENT
 
 
 def resolve(mutmut_name: str) -> object:
-    """The function or method a mutmut function name ("resend_code.settings.xǁSettingsǁfrom_env") stands for."""
+    """The function or method a mutmut function name ("code_screens.settings.xǁSettingsǁfrom_env") stands for."""
     module_name, _, function = mutmut_name.rpartition(".")
     target: object = importlib.import_module(module_name)
     if function.startswith("xǁ"):
@@ -27,7 +27,7 @@ def test_every_equivalent_entry_names_a_function_that_exists(function: str) -> N
 
 
 def test_resolve_finds_functions_and_methods_and_refuses_what_is_gone() -> None:
-    assert resolve("resend_code.settings.xǁSettingsǁfrom_env").__name__ == "from_env"
-    assert resolve("resend_code.answers.x_count").__name__ == "count"
+    assert resolve("code_screens.settings.xǁSettingsǁfrom_env").__name__ == "from_env"
+    assert resolve("code_screens.observability.x_count").__name__ == "count"
     with pytest.raises(AttributeError):
-        resolve("resend_code.answers.x__count")  # handler._count, once; resend_code.answers.count now
+        resolve("code_screens.observability.x__count")  # no such function

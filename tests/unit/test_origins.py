@@ -2,7 +2,7 @@
 
 import pytest
 
-from resend_code.origins import InvalidOriginError, normalize_origin, origin_of_request, parse_origin_list
+from code_screens.origins import InvalidOriginError, normalize_origin, origin_of_request, parse_origin_list
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@
 
 import base64
 
-from resend_code.pseudonym import user_reference
-from resend_code.secret_hash import compute_secret_hash
+from code_screens.pseudonym import user_reference
+from code_screens.secret_hash import compute_secret_hash
 
 KEY = "exampleclientsecret0123456789"
 

@@ -1,20 +1,27 @@
 """From raw body to request: every malformed input becomes a Problem with the right code, never an exception."""
 
 import base64
+from typing import Any
 
 import pytest
 
-from resend_code.problems import Problem
-from resend_code.request_parsing import (
-    check_client_metadata_keys,
-    parse_json,
-    parse_request,
-    raw_body,
-    validate_request,
-)
-from resend_code.route import MAX_BODY_BYTES
+from code_screens import pipeline
+from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
+from code_screens.pipeline import check_client_metadata_keys, parse_json, raw_body
+from code_screens.problems import Problem
 
 JSON = "application/json"
+
+
+def parse_request(body: bytes, content_type: str | None) -> Any:
+    """The pipeline's parsing of a resend request."""
+    return pipeline.parse_request(body, content_type, ResendConfirmationCodeRequest)
+
+
+def validate_request(document: Any) -> Any:
+    """The pipeline's validation of a parsed resend request."""
+    return pipeline.validate_request(document, ResendConfirmationCodeRequest)
 
 
 def code_of(body: bytes, content_type: str | None = JSON) -> str:

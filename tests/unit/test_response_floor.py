@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from resend_code import metric_names as names
-from resend_code import response_floor
-from resend_code.response_floor import response_time_floor
+from code_screens import metric_names as names
+from code_screens import pipeline as response_floor
+from code_screens.pipeline import response_time_floor
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 import pytest
 
+from code_screens.secret_hash import compute_secret_hash
 from local.emulator import secret_hash_matches
-from resend_code.secret_hash import compute_secret_hash
 
 SECRET = "exampleclientsecret0123456789"
 CLIENT_ID = "1example23456789"

@@ -5,8 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from resend_code.limiter import LimitPolicy
-from resend_code.settings import ConfigurationError, Settings
+from code_screens.settings import ConfigurationError, LimitPolicy, Settings
 
 ONE_CLIENT = {"APP_CLIENTS": json.dumps({"client1": "arn:aws:secretsmanager:us-east-1:1:secret:c1"})}
 

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 
-from resend_code import snapstart
+from code_screens.runtime import snapstart
 
 
 class KeepAliveSecretsManager(ThreadingHTTPServer):

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from resend_code.tracing import is_sampled
+from code_screens.runtime.tracing import is_sampled
 
 LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
 ROOT_ID = "1-6749a000-0123456789abcdef01234567"
@@ -23,7 +23,7 @@ FUNCTION = """
 import json, os, sys
 import boto3
 from botocore.config import Config
-from resend_code.tracing import traced_when_sampled
+from code_screens.runtime.tracing import traced_when_sampled
 
 client = boto3.client("secretsmanager", endpoint_url="http://127.0.0.1:9", config=Config(
     connect_timeout=0.5, retries={"total_max_attempts": 1, "mode": "standard"}))

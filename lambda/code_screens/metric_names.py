@@ -1,4 +1,4 @@
-"""The function's CloudWatch metrics (EMF): one definition read by the handler, the alarms and the dashboard.
+"""The function's CloudWatch metrics (EMF): one definition read by observability.py, the alarms and the dashboard.
 
 An alarm on a metric nobody emits stays in OK forever, so the stack never retypes these names: it imports them
 from here, and a test checks them against the EMF lines a real invocation prints. Powertools adds the `service`
@@ -11,7 +11,8 @@ SERVICE_DIMENSION = "service"
 # A code was sent (Cognito answered with CodeDeliveryDetails), by DeliveryMedium (EMAIL, SMS).
 CODE_SENT = "CodeSent"
 DELIVERY_MEDIUM = "DeliveryMedium"
-# Cognito refused or failed, by ErrorCode (answered neutrally or as a problem: see upstream_errors.py).
+# Cognito refused or failed, by ErrorCode (answered neutrally or as a problem: see each operation's outcome
+# table, operations/).
 COGNITO_ERROR = "CognitoError"
 ERROR_CODE = "ErrorCode"
 # One undimensioned count of Cognito failures the caller saw as a problem (429/5xx), for a single alarm.
@@ -23,7 +24,7 @@ SIGN_UP_CONFIRMED = "SignUpConfirmed"
 # confirmed or disabled user from a wrong code; the operator can, here.
 CONFIRMATION_REFUSED = "ConfirmationRefused"
 # One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
-# the caller was answered neutrally for (upstream_errors.ACCOUNT_FAULTS), for a single alarm.
+# the caller was answered neutrally for (the outcome tables' account faults), for a single alarm.
 COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"
 # Secrets Manager could not give the app client's secret, by Reason.
 SECRETS_MANAGER_ERROR = "SecretsManagerError"
@@ -42,6 +43,7 @@ LIMITER_UNAVAILABLE = "LimiterUnavailable"
 # An answer that reached Cognito took longer than RESPONSE_TIME_FLOOR_MS, so its timing was not hidden.
 RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
 # Cognito refused for a reason of the pool's or app client's set-up or of the account's limits, not of the one
-# request (see refusal_kinds.py), answered neutrally or as a problem; undimensioned, so one alarm can take its
-# share of all requests: when it rises, codes have stopped going out while callers still read the neutral 200.
+# request (the outcome tables' set-up column), answered neutrally or as a problem; undimensioned, so one alarm
+# can take its share of all requests: when it rises, codes have stopped going out while callers still read the
+# neutral 200.
 COGNITO_SETUP_REFUSAL = "CognitoSetupRefusal"

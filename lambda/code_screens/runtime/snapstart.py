@@ -22,7 +22,7 @@ import random
 from collections.abc import Iterable
 from typing import Protocol
 
-from resend_code import client_secrets
+from code_screens import app_secrets
 
 
 class ClosableClient(Protocol):
@@ -33,7 +33,7 @@ class ClosableClient(Protocol):
 
 def after_restore(clients: Iterable[ClosableClient]) -> None:
     """Drop what must not be shared between environments restored from one snapshot (see the module)."""
-    client_secrets.forget_cached_secrets()
+    app_secrets.forget_cached_secrets()
     for client in clients:
         client.close()
     random.seed()  # from os.urandom, which differs in each restored environment

@@ -1,4 +1,5 @@
-"""App client credentials from Secrets Manager, cached in memory per execution environment.
+"""The secrets the function reads from Secrets Manager, cached in memory per execution environment: each app
+client's credentials and the key of the username pseudonym.
 
 Powertools Parameters does the caching: one GetSecretValue per secret per cache period
 (POWERTOOLS_PARAMETERS_MAX_AGE, 300 s by default) instead of one per request, which is most of a naive
@@ -7,14 +8,20 @@ design's cost and latency. The secret is read on first use, never at import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
+from typing import TypeVar
 
 import boto3
 from aws_lambda_powertools.utilities.parameters import SecretsProvider
 from aws_lambda_powertools.utilities.parameters.exceptions import GetParameterError, TransformParameterError
 from botocore.client import BaseClient
 from botocore.config import Config
+from botocore.exceptions import ClientError
+
+from code_screens.aws_errors import error_code, transport_problem
+from code_screens.problems import INTERNAL_ERROR, UpstreamProblem
+from code_screens.secret_hash import AppClientCredentials
 
 
 class SecretUnavailableError(Exception):
@@ -23,14 +30,6 @@ class SecretUnavailableError(Exception):
 
 class MalformedSecretError(Exception):
     """The secret was read but is not {"clientId": <the expected client>, "clientSecret": <string>}."""
-
-
-@dataclass(frozen=True)
-class AppClientCredentials:
-    """An app client's id and secret; the secret is kept out of repr() so it cannot reach a log by accident."""
-
-    client_id: str
-    client_secret: str = field(repr=False)
 
 
 def prepare() -> BaseClient:
@@ -106,3 +105,28 @@ def _credentials_from(document: object, client_id: str) -> AppClientCredentials:
 def clear_cache() -> None:
     """Forget the provider and every secret it cached, so the next call reads Secrets Manager afresh."""
     _provider.cache_clear()
+
+
+_Secret = TypeVar("_Secret")
+
+
+def load_credentials(client_id: str, secret_id: str, *, force_fetch: bool = False) -> AppClientCredentials:
+    """The app client's credentials (cached), or an UpstreamProblem saying why they cannot be had."""
+    return _secret_or_problem(lambda: get_app_client_credentials(client_id, secret_id, force_fetch=force_fetch))
+
+
+def load_pseudonym_key(secret_id: str) -> str:
+    """The username pseudonym's key (cached), or an UpstreamProblem saying why it cannot be had."""
+    return _secret_or_problem(lambda: get_pseudonym_key(secret_id))
+
+
+def _secret_or_problem(read: Callable[[], _Secret]) -> _Secret:
+    try:
+        return read()
+    except MalformedSecretError as error:
+        raise UpstreamProblem(INTERNAL_ERROR, "secretsmanager", str(error)) from None
+    except SecretUnavailableError as error:
+        cause = error.__cause__
+        problem = transport_problem(cause) or INTERNAL_ERROR
+        reason = error_code(cause) if isinstance(cause, ClientError) else type(cause).__name__
+        raise UpstreamProblem(problem, "secretsmanager", reason) from None

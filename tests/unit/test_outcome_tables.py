@@ -1,32 +1,73 @@
-"""The Cognito error table covers the whole service model, and each class of failure maps deliberately."""
+"""Each operation's outcome table covers the whole service model, and each class of failure maps deliberately:
+what the caller is told, and which errors count as set-up refusals."""
 
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
-from resend_code.problems import Problem, render_problem
-from resend_code.upstream_errors import (
-    ACCOUNT_FAULTS,
-    COGNITO_ERRORS,
-    CONFIRM_SIGN_UP_ERRORS,
-    cognito_problem,
-    confirm_refusal_reason,
-    confirm_sign_up_problem,
-    error_code,
-    is_secret_hash_rejection,
-    transport_problem,
-)
+from code_screens.aws_errors import error_code, error_message, transport_problem
+from code_screens.doors.json_api import render_problem
+from code_screens.operations import SECRET_HASH_REJECTED, UNLISTED_ERROR, CognitoError, Kind, Operation
+from code_screens.operations.confirm_sign_up import OPERATION as CONFIRM
+from code_screens.operations.confirm_sign_up import refusal_reason as confirm_refusal_reason
+from code_screens.operations.resend_confirmation_code import OPERATION as RESEND
+from code_screens.problems import Problem, ProblemType
+
+OPERATIONS = [RESEND, CONFIRM]
+COGNITO_ERRORS = {code: outcome.answer for code, outcome in RESEND.outcomes.items()}
+CONFIRM_SIGN_UP_ERRORS = {code: outcome.answer for code, outcome in CONFIRM.outcomes.items()}
+ACCOUNT_FAULTS = {code for code, outcome in RESEND.outcomes.items() if outcome.kind is Kind.ACCOUNT_FAULT}
 
 
-def client_error(code: str, message: str = "") -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": message}}, "ResendConfirmationCode")
+def client_error(code: str, message: str = "") -> CognitoError:
+    return CognitoError(code, message)
+
+
+def is_secret_hash_rejection(error: CognitoError) -> bool:
+    return error.is_secret_hash_rejection
+
+
+def cognito_problem(error: CognitoError) -> ProblemType | None:
+    return RESEND.outcome_of(error).answer
+
+
+def confirm_sign_up_problem(error: CognitoError) -> ProblemType:
+    answer = CONFIRM.outcome_of(error).answer
+    assert answer is not None  # every confirm refusal is answered with a problem
+    return answer
+
+
+def modelled_errors(operation: Operation) -> set[str]:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    return {shape.name for shape in model.operation_model(operation.name).error_shapes}
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+def test_every_row_is_an_error_cognito_can_give_for_the_call(operation: Operation) -> None:
+    # A typo in a row would leave the real error unlisted and the set-up alarm blind to it.
+    assert set(operation.outcomes) <= modelled_errors(operation)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+def test_refusals_about_the_one_request_are_not_setup_refusals(operation: Operation) -> None:
+    # Healthy traffic has unknown usernames and users at their own attempt limit.
+    assert not operation.outcomes["UserNotFoundException"].setup
+    assert not operation.outcomes["LimitExceededException"].setup
+    assert not operation.outcomes["InternalErrorException"].setup  # Cognito's own fault: CognitoFailure covers it
+    assert operation.outcomes["InvalidParameterException"].setup
+    assert operation.outcomes["UserLambdaValidationException"].setup
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+def test_a_secret_hash_rejection_and_an_unlisted_error_have_rows_of_their_own(operation: Operation) -> None:
+    rejected = operation.outcome_of(client_error("NotAuthorizedException", "Unable to verify secret hash for client"))
+    assert rejected is SECRET_HASH_REJECTED
+    assert (rejected.kind, rejected.setup) == (Kind.FAILED, True)
+    assert operation.outcome_of(client_error("SomethingNewException")) is UNLISTED_ERROR
 
 
 def test_table_covers_every_error_in_botocores_model() -> None:
-    model = botocore.session.get_session().get_service_model("cognito-idp")
-    modelled = {shape.name for shape in model.operation_model("ResendConfirmationCode").error_shapes}
-
-    assert modelled - set(COGNITO_ERRORS) == set()
+    assert modelled_errors(RESEND) - set(COGNITO_ERRORS) == set()
 
 
 @pytest.mark.parametrize(
@@ -115,19 +156,17 @@ def test_a_timeout_asks_for_a_cooldown_since_the_code_may_have_been_sent() -> No
 
 
 def test_an_error_without_code_or_message_is_unknown_and_no_secret_hash_rejection() -> None:
-    error = ClientError({}, "ResendConfirmationCode")
+    raw = ClientError({}, "ResendConfirmationCode")
+    error = CognitoError(error_code(raw), error_message(raw))
 
-    assert error_code(error) == "Unknown"
+    assert (error.code, error.message) == ("Unknown", "")
     assert is_secret_hash_rejection(error) is False
     problem = cognito_problem(error)
     assert problem is not None and problem.code == "upstream_error"
 
 
 def test_confirm_sign_up_table_covers_every_error_in_botocores_model() -> None:
-    model = botocore.session.get_session().get_service_model("cognito-idp")
-    modelled = {shape.name for shape in model.operation_model("ConfirmSignUp").error_shapes}
-
-    assert modelled - set(CONFIRM_SIGN_UP_ERRORS) == set()
+    assert modelled_errors(CONFIRM) - set(CONFIRM_SIGN_UP_ERRORS) == set()
 
 
 @pytest.mark.parametrize(

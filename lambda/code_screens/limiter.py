@@ -26,36 +26,21 @@ from functools import cache
 from typing import Any
 
 import boto3
-from aws_lambda_powertools import Logger, single_metric
-from aws_lambda_powertools.metrics import MetricUnit
 from botocore.client import BaseClient
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from resend_code import metric_names as names
-from resend_code.problems import ATTEMPT_LIMIT_EXCEEDED, Problem
-
-logger = Logger(child=True)
+from code_screens import metric_names as names
+from code_screens.aws_errors import error_code
+from code_screens.observability import count, logger
+from code_screens.problems import ATTEMPT_LIMIT_EXCEEDED, Problem
+from code_screens.settings import LimitPolicy
 
 # DynamoDB answers in single-digit milliseconds; short timeouts keep an unreachable table from holding the
 # request for long before failing open. Standard retries (2 attempts) absorb a throttled or dropped call.
 _CLIENT_CONFIG = Config(connect_timeout=0.5, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"})
 # Rounds of read-then-conditional-write before giving up on a subject that others keep acquiring.
 _MAX_ROUNDS = 3
-
-
-@dataclass(frozen=True)
-class LimitPolicy:
-    """One limit: its name (part of the DynamoDB key), the cooldown and the cap per rolling window.
-
-    cooldown_seconds is the minimum spacing between two acquisitions for one subject (0 = none);
-    max_per_window caps acquisitions in any window of window_seconds.
-    """
-
-    name: str
-    cooldown_seconds: int
-    max_per_window: int
-    window_seconds: int
 
 
 @dataclass
@@ -161,22 +146,16 @@ def _conditional_put(key: dict[str, Any], policy: LimitPolicy, version: int | No
 
 
 def _refuse(policy: LimitPolicy, wait_ms: int) -> None:
-    with single_metric(name=names.LIMIT_REACHED, unit=MetricUnit.Count, value=1) as metric:
-        metric.add_dimension(name=names.POLICY, value=policy.name)
+    count(names.LIMIT_REACHED, names.POLICY, policy.name)
     retry_after = max(1, math.ceil(wait_ms / 1000))
     logger.info("Per-username limit reached", extra={"policy": policy.name, "retry_after_seconds": retry_after})
     raise Problem(ATTEMPT_LIMIT_EXCEEDED, headers={"Retry-After": str(retry_after)})
 
 
 def _unavailable(policy: LimitPolicy, error: Exception) -> None:
-    reason = (
-        str(error.response.get("Error", {}).get("Code", "Unknown"))
-        if isinstance(error, ClientError)
-        else type(error).__name__
-    )
+    reason = error_code(error) if isinstance(error, ClientError) else type(error).__name__
     logger.error(
         "Limiter table unavailable: request allowed (fail open)", extra={"policy": policy.name, "reason": reason}
     )
     # Undimensioned, so one alarm watches every reason; the reason is in the log line.
-    with single_metric(name=names.LIMITER_UNAVAILABLE, unit=MetricUnit.Count, value=1):
-        pass
+    count(names.LIMITER_UNAVAILABLE)

@@ -22,7 +22,12 @@ step, measured"). Powertools made its parser lazy the same way, with a module-le
 
 That is only right for an __init__ that does nothing but import names from its own modules and list them. Each
 one is read at every cold start and checked for exactly that (`read_package_init`); one that does anything else
-(a release of the layer that adds code, or a side-effect import) is imported the ordinary way instead.
+(a release of the layer that adds code, or a side-effect import) is imported the ordinary way instead, and the
+handler says so once in the INIT log ("Powertools package imported whole"), with the package's name.
+
+When to delete this module: when Powertools makes these three `__init__`s lazy itself (as it did the parser's), or
+when the Lambda runtime's Python has lazy imports of its own (PEP 810, `lazy from ... import`) that Powertools'
+layer uses; `python -m bench.imports` then shows no difference with and without `defer_package_inits`.
 """
 
 from __future__ import annotations

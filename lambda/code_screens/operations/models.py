@@ -1,9 +1,10 @@
-"""The request bodies, one model per route: the single source of truth for the Lambda's validation, the API
-Gateway models and OpenAPI.
+"""What every operation's models are built from: the request fields Cognito's code-screen operations share, their
+rules, the Cognito parameters built from them, and the base of the answers' bodies.
 
-Each mirrors the SDKs' request (ResendConfirmationCodeRequest, ConfirmSignUpRequest) minus what the server
-supplies: the secret hash (computed here), the client secret (never leaves Secrets Manager) and the caller's IP
-address (taken from API Gateway's request context, never from the body).
+Each operation's model (operations/<operation>.py) mirrors the SDKs' request minus what the server supplies: the
+secret hash (computed from the secret), the client secret (never leaves Secrets Manager) and the caller's IP
+address (taken from API Gateway's request context, never from the body). The models are the single source of
+truth for the function's validation, the API Gateway models and OpenAPI.
 """
 
 from __future__ import annotations
@@ -24,7 +25,11 @@ from pydantic import (
 from pydantic.alias_generators import to_camel
 from pydantic_core import PydanticCustomError
 
-from resend_code.route import MAX_BODY_BYTES
+from code_screens.secret_hash import AppClientCredentials, compute_secret_hash
+
+# 8 KiB is far above a real request (a username, a little metadata and Cognito's encoded context data, a few KB)
+# and small enough that the WAF body-size rule and the Lambda agree on one number.
+MAX_BODY_BYTES = 8 * 1024
 
 # Cognito's own limits for Username (botocore service model): 1-128 characters that are letters, marks,
 # symbols, numbers or punctuation, so no whitespace, control or zero-width characters. pydantic checks
@@ -122,7 +127,7 @@ class _RequestPart(BaseModel):
     def _server_supplied(cls, data: Any) -> Any:
         return _reject_server_supplied_fields(data)
 
-    # On every model that has clientMetadata (both routes' requests); check_fields=False lets the parts without it
+    # On every model that has clientMetadata (every operation's request); check_fields=False lets the parts without it
     # share this base.
     @field_validator("client_metadata", mode="before", check_fields=False)
     @classmethod
@@ -150,8 +155,8 @@ class UserContextData(_RequestPart):
     )
 
 
-class _UserRequest(_RequestPart):
-    """What both routes' requests hold: the user, the app client and Cognito's optional context."""
+class UserRequest(_RequestPart):
+    """What every operation's request holds: the user, the app client and Cognito's optional context."""
 
     username: Username = Field(
         description="The identifier the user signed up with; docs/api.md says which one works for which pool set-up "
@@ -166,7 +171,8 @@ class _UserRequest(_RequestPart):
     user_context_data: UserContextData | None = None
 
 
-def _client_metadata(trigger: str) -> Any:
+def client_metadata_field(trigger: str) -> Any:
+    """The clientMetadata field of a request whose metadata reaches the pool's `trigger` trigger."""
     return Field(
         default=None,
         max_length=CLIENT_METADATA_MAX_ENTRIES,
@@ -174,34 +180,6 @@ def _client_metadata(trigger: str) -> Any:
         "encrypts it, so it must not carry sensitive data.",
     )
 
-
-class ResendConfirmationCodeRequest(_UserRequest):
-    """Ask Cognito to send a new sign-up confirmation code to a user."""
-
-    model_config = ConfigDict(title="ResendConfirmationCodeRequest")
-
-    client_metadata: dict[MetadataKey, MetadataValue] | None = _client_metadata("custom message")
-
-
-class ConfirmSignUpRequest(_UserRequest):
-    """Confirm a user's sign-up with the code Cognito sent them."""
-
-    model_config = ConfigDict(title="ConfirmSignUpRequest")
-
-    confirmation_code: ConfirmationCode = Field(
-        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
-        "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
-        examples=["123456"],
-    )
-    client_metadata: dict[MetadataKey, MetadataValue] | None = _client_metadata("post confirmation")
-    force_alias_creation: bool | None = Field(
-        default=None,
-        description="When another user already has this e-mail address or phone number as an alias, move the "
-        "alias to this user instead of answering alias_exists.",
-    )
-
-
-RequestModel = ResendConfirmationCodeRequest | ConfirmSignUpRequest
 
 USERNAME_RULE = (
     "Whitespace around it (any Unicode space or line break) is removed first; what remains must be "
@@ -215,7 +193,7 @@ CONFIRMATION_CODE_RULE = (
 )
 
 
-def portable_json_schema(ref_template: str, model: type[BaseModel] = ResendConfirmationCodeRequest) -> dict[str, Any]:
+def portable_json_schema(ref_template: str, model: type[BaseModel]) -> dict[str, Any]:
     """A request model's JSON Schema for tools whose regex dialect has no Unicode property classes.
 
     API Gateway's validator, OpenAPI validators and Schemathesis compile `pattern` with engines that lack
@@ -232,3 +210,32 @@ def portable_json_schema(ref_template: str, model: type[BaseModel] = ResendConfi
         code.pop("pattern")
         code["description"] = f"{code['description']} {CONFIRMATION_CODE_RULE}"
     return schema
+
+
+class ResponsePart(BaseModel):
+    """The base of every answer's JSON body: camelCase fields, frozen."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+
+def cognito_parameters(request: Any, credentials: AppClientCredentials, caller_ip: str | None) -> dict[str, Any]:
+    """The parameters every operation takes: the caller's fields plus what only the server may supply (ClientId,
+    SecretHash over the exact Username sent, UserContextData.IpAddress). `request` is a UserRequest with a
+    `client_metadata` field."""
+    params: dict[str, Any] = {
+        "ClientId": credentials.client_id,
+        "Username": request.username,
+        "SecretHash": compute_secret_hash(request.username, credentials.client_id, credentials.client_secret),
+    }
+    if request.client_metadata:
+        params["ClientMetadata"] = dict(request.client_metadata)
+    if request.analytics_metadata and request.analytics_metadata.analytics_endpoint_id:
+        params["AnalyticsMetadata"] = {"AnalyticsEndpointId": request.analytics_metadata.analytics_endpoint_id}
+    user_context: dict[str, str] = {}
+    if caller_ip:
+        user_context["IpAddress"] = caller_ip
+    if request.user_context_data and request.user_context_data.encoded_data:
+        user_context["EncodedData"] = request.user_context_data.encoded_data
+    if user_context:
+        params["UserContextData"] = user_context
+    return params

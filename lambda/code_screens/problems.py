@@ -1,16 +1,14 @@
-"""Every error the endpoint can answer, as RFC 9457 problem details with a stable machine-readable `code`.
+"""Every error the endpoint can answer, with a stable machine-readable `code`: the catalog every door answers from.
 
-The catalog is the contract: the handler answers only with these, the OpenAPI document and docs/api.md list
-them, and the callers' snippets switch on `code`. Details never carry a secret, a hash or the username.
+The catalog is the contract: the operations' outcome tables and the pipeline answer only with these, each door
+renders them in its own shape (doors/json_api.py: RFC 9457), the OpenAPI document and docs/api.md list them, and
+the callers' snippets switch on `code`. Details never carry a secret, a hash or the username.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from resend_code.response_model import FieldErrorDocument, ProblemDocument
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:resend-confirmation-code:problem:"
 
 
@@ -42,7 +40,7 @@ SERVER_SUPPLIED_FIELD = ProblemType(
     "The secret hash, the client secret and the caller's IP address are supplied by the server; remove them.",
 )
 # ConfirmSignUp's answers a person acts on. An unknown, already-confirmed or disabled user answers
-# code_mismatch too (see upstream_errors.CONFIRM_SIGN_UP_ERRORS), so these tell nothing about who exists.
+# code_mismatch too (see operations/confirm_sign_up.py), so these tell nothing about who exists.
 CODE_MISMATCH = ProblemType(
     "code_mismatch", 400, "Wrong code", "The confirmation code is not the one that was sent; check it and try again."
 )
@@ -171,30 +169,10 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
-@dataclass(frozen=True)
-class ProblemBody:
-    """The JSON body and headers of a problem response."""
+class UpstreamProblem(Problem):
+    """A Problem caused by Cognito or Secrets Manager; `source` says which call failed for logs and metrics."""
 
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def render_problem(problem: Problem) -> ProblemBody:
-    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429, 503 and 504).
-
-    Retry-After is the problem's own header when it has one (a computed wait), else the type's default.
-    """
-    problem_type = problem.problem_type
-    document = ProblemDocument(
-        type=problem_type.type_uri,
-        title=problem_type.title,
-        status=problem_type.status,
-        detail=problem.detail,
-        code=problem_type.code,
-        errors=[FieldErrorDocument(field=e.field, code=e.code, message=e.message) for e in problem.errors] or None,
-    )
-    headers = dict(problem.headers)
-    if problem_type.retry_after_seconds is not None:
-        # A computed wait (the limiter's) wins over the type's default.
-        headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
-    return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)
+    def __init__(self, problem_type: ProblemType, source: str, reason: str) -> None:
+        super().__init__(problem_type)
+        self.source = source
+        self.reason = reason

@@ -1,0 +1,182 @@
+"""The JSON API door: one route per operation (routes.py), a JSON body in, a JSON body or an RFC 9457 problem out.
+
+It turns an API Gateway event into the pipeline's DoorRequest, runs the route's operation, and renders what comes
+back: the operation's success body as camelCase JSON, or a problem from the catalog as `application/problem+json`
+with a stable `code` (and Retry-After where the problem has one). It knows nothing of Cognito's error names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.router import APIGatewayRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from code_screens import pipeline
+from code_screens.observability import logger, record_rejection, record_upstream_failure
+from code_screens.operations.models import ResponsePart
+from code_screens.problems import (
+    INTERNAL_ERROR,
+    METHOD_NOT_ALLOWED,
+    NOT_FOUND,
+    PROBLEM_TYPE_PREFIX,
+    Problem,
+    UpstreamProblem,
+)
+from code_screens.routes import ROUTES, Route, route_for
+from code_screens.settings import Settings
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+# Responses carry per-user outcomes: nothing in between may cache them, and browsers must not sniff types.
+COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+
+router = APIGatewayRouter()  # type: ignore[no-untyped-call]
+
+
+class FieldErrorDocument(ResponsePart):
+    """One schema violation; never echoes the value that was sent."""
+
+    field: str = Field(description="Dotted JSON path of the field, or (body).")
+    code: str = Field(description="The validation error type, such as string_too_long.")
+    message: str
+
+
+class ProblemDocument(ResponsePart):
+    """An RFC 9457 problem with this API's stable `code`."""
+
+    model_config = ConfigDict(title="Problem")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    errors: list[FieldErrorDocument] | None = None
+
+
+@dataclass(frozen=True)
+class ProblemBody:
+    """The JSON body and headers of a problem response."""
+
+    body: str
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def render_problem(problem: Problem) -> ProblemBody:
+    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429, 503 and 504).
+
+    Retry-After is the problem's own header when it has one (a computed wait), else the type's default.
+    """
+    problem_type = problem.problem_type
+    document = ProblemDocument(
+        type=PROBLEM_TYPE_PREFIX + problem_type.code,
+        title=problem_type.title,
+        status=problem_type.status,
+        detail=problem.detail,
+        code=problem_type.code,
+        errors=[FieldErrorDocument(field=e.field, code=e.code, message=e.message) for e in problem.errors] or None,
+    )
+    headers = dict(problem.headers)
+    if problem_type.retry_after_seconds is not None:
+        # A computed wait (the limiter's) wins over the type's default.
+        headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
+    return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)
+
+
+def json_response(body: BaseModel, status: int = 200) -> Response[str]:
+    """A JSON answer from a response model, camelCase, without null fields."""
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=body.model_dump_json(by_alias=True, exclude_none=True),
+        headers=dict(COMMON_HEADERS),
+    )
+
+
+def problem_response(problem: Problem) -> Response[str]:
+    """An RFC 9457 answer, with Retry-After when the problem type has one."""
+    rendered = render_problem(problem)
+    return Response(
+        status_code=problem.problem_type.status,
+        content_type=PROBLEM_CONTENT_TYPE,
+        body=rendered.body,
+        headers={**COMMON_HEADERS, **rendered.headers},
+    )
+
+
+# Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
+# rejections log only the request's own top-level field names.
+REQUEST_FIELDS = frozenset(
+    model_field.alias or name
+    for route in ROUTES
+    for name, model_field in route.operation.request_model.model_fields.items()
+)
+
+
+def _logged_fields(problem: Problem) -> list[str]:
+    return [top if (top := error.field.split(".")[0]) in REQUEST_FIELDS else "(other)" for error in problem.errors]
+
+
+def rejected(problem: Problem) -> Response[str]:
+    """The answer to a request refused before AWS: logged and counted by its code (a 5xx is this deployment's
+    fault, logged where it happened, and not counted as a rejection)."""
+    if problem.problem_type.status < 500:
+        record_rejection(problem, _logged_fields(problem))
+    return problem_response(problem)
+
+
+def not_found(path: str, *, cors: bool) -> Response[str]:
+    """404 for a path no route serves; 405 with Allow for another method on a route's path."""
+    route = route_for(path)
+    if route is not None:
+        allowed = f"{route.method}, OPTIONS" if cors else route.method
+        return rejected(Problem(METHOD_NOT_ALLOWED, headers={"Allow": allowed}))
+    return rejected(Problem(NOT_FOUND))
+
+
+def _settings() -> Settings:
+    settings: Settings | None = router.context.get("settings")
+    if settings is None:
+        logger.error("Invalid configuration", extra={"configuration_error": router.context.get("configuration_error")})
+        raise Problem(INTERNAL_ERROR)
+    return settings
+
+
+def serve(route: Route) -> Response[str]:
+    """Serve one request of `route`'s operation from the current event."""
+    event = router.current_event
+    try:
+        request = pipeline.DoorRequest(
+            body=event.body,
+            is_base64_encoded=bool(event.is_base64_encoded),
+            content_type=event.headers.get("content-type"),
+            origin=event.headers.get("origin"),
+            caller_ip=event.request_context.identity.source_ip,
+            started=time.monotonic(),
+        )
+        answer = pipeline.serve(route.operation, request, _settings())
+    except UpstreamProblem as problem:
+        record_upstream_failure(problem.source, problem.reason, problem.problem_type)
+        return problem_response(problem)
+    except Problem as problem:
+        return rejected(problem)
+    if answer.problem is not None:
+        return problem_response(Problem(answer.problem))
+    assert answer.body is not None  # an answer without a problem has the operation's body
+    return json_response(answer.body)
+
+
+def _endpoint(route: Route) -> Callable[[], Response[str]]:
+    def endpoint() -> Response[str]:
+        return serve(route)
+
+    endpoint.__name__ = endpoint.__qualname__ = route.operation_id
+    endpoint.__doc__ = route.summary
+    return endpoint
+
+
+for _route in ROUTES:
+    router.route(_route.path, _route.method)(_endpoint(_route))

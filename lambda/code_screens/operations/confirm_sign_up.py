@@ -1,0 +1,141 @@
+"""ConfirmSignUp: confirm a user's sign-up with the code Cognito sent them.
+
+The story: the caller names a username and a code; Cognito is sent both with the secret hash; the caller reads
+confirmed, a wrong code, an expired code or a problem. An unknown, already-confirmed or disabled user answers
+exactly like a wrong code: anything else would tell a caller with any six digits whether an account exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pydantic import ConfigDict, Field
+
+from code_screens import metric_names as names
+from code_screens.operations import CognitoError, Kind, Operation, Outcome, Success
+from code_screens.operations.models import (
+    ConfirmationCode,
+    MetadataKey,
+    MetadataValue,
+    ResponsePart,
+    UserRequest,
+    client_metadata_field,
+    cognito_parameters,
+)
+from code_screens.problems import (
+    ALIAS_EXISTS,
+    CODE_EXPIRED,
+    CODE_MISMATCH,
+    INTERNAL_ERROR,
+    RATE_LIMITED,
+    REQUEST_BLOCKED,
+    UPSTREAM_ERROR,
+)
+from code_screens.settings import Settings
+
+
+class ConfirmSignUpRequest(UserRequest):
+    """Confirm a user's sign-up with the code Cognito sent them."""
+
+    model_config = ConfigDict(title="ConfirmSignUpRequest")
+
+    confirmation_code: ConfirmationCode = Field(
+        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
+        "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
+        examples=["123456"],
+    )
+    client_metadata: dict[MetadataKey, MetadataValue] | None = client_metadata_field("post confirmation")
+    force_alias_creation: bool | None = Field(
+        default=None,
+        description="When another user already has this e-mail address or phone number as an alias, move the "
+        "alias to this user instead of answering alias_exists.",
+    )
+
+
+class ConfirmedResponse(ResponsePart):
+    """The sign-up is confirmed: the user can sign in."""
+
+    model_config = ConfigDict(title="ConfirmedResponse")
+
+    message: str
+
+
+CONFIRMED_MESSAGE = "Your account is confirmed. You can sign in now."
+
+# Every error botocore's service model lists for ConfirmSignUp. Cognito's per-user attempt limits
+# (TooManyFailedAttemptsException, LimitExceededException) answer a wrong code too: only a real account can reach
+# them, so a 429 for them would say the account exists. The endpoint's own per-username cap answers the 429
+# instead, the same for every string, and is meant to be reached first; the operator still sees them as account
+# faults. ExpiredCodeException and AliasExistsException need a code that was really sent to the account, so they
+# tell a guesser nothing; neither do the post confirmation trigger's faults, which only a right code reaches.
+# Set-up (True): as on ResendConfirmationCode (a client that refuses the forwarded IP answers
+# InvalidParameterException to every confirm: a set-up fault behind a stream of code_mismatch answers).
+OUTCOMES: Mapping[str, Outcome] = {
+    "CodeMismatchException": Outcome(CODE_MISMATCH, Kind.REFUSED),
+    "UserNotFoundException": Outcome(CODE_MISMATCH, Kind.REFUSED),
+    # Confirmed or disabled; a secret-hash rejection is its own row.
+    "NotAuthorizedException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),
+    "InvalidParameterException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),  # e.g. nothing to confirm
+    "TooManyFailedAttemptsException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
+    "LimitExceededException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
+    "ExpiredCodeException": Outcome(CODE_EXPIRED, Kind.REFUSED),  # older than 24 h, or replaced by a newer code
+    "AliasExistsException": Outcome(ALIAS_EXISTS, Kind.REFUSED),
+    "TooManyRequestsException": Outcome(RATE_LIMITED, Kind.FAILED, setup=True),
+    "ForbiddenException": Outcome(REQUEST_BLOCKED, Kind.FAILED, setup=True),
+    "ResourceNotFoundException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),
+    "OperationNotEnabledException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),
+    "InvalidLambdaResponseException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
+    "UnexpectedLambdaException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
+    "UserLambdaValidationException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
+    "InternalErrorException": Outcome(UPSTREAM_ERROR, Kind.FAILED),
+}
+
+
+def parameters(request: ConfirmSignUpRequest, credentials: Any, caller_ip: str | None) -> dict[str, Any]:
+    """The ConfirmSignUp parameters: the caller's fields plus what only the server may supply."""
+    params = cognito_parameters(request, credentials, caller_ip)
+    params["ConfirmationCode"] = request.confirmation_code
+    if request.force_alias_creation is not None:
+        params["ForceAliasCreation"] = request.force_alias_creation
+    return params
+
+
+def refusal_reason(error: CognitoError) -> str:
+    """Why Cognito refused a confirmation, for the operator's metric and log: the error code, with
+    NotAuthorizedException split into AlreadyConfirmed and UserDisabled by Cognito's message."""
+    if error.code != "NotAuthorizedException":
+        return error.code
+    message = error.message.lower()
+    if "confirmed" in message:
+        return "AlreadyConfirmed"
+    if "disabled" in message:
+        return "UserDisabled"
+    return error.code
+
+
+def answer(response: Mapping[str, Any] | None, settings: Settings) -> ConfirmedResponse:
+    """The sign-up is confirmed."""
+    return ConfirmedResponse(message=CONFIRMED_MESSAGE)
+
+
+OPERATION = Operation(
+    name="ConfirmSignUp",
+    client_method="confirm_sign_up",
+    request_model=ConfirmSignUpRequest,
+    response_model=ConfirmedResponse,
+    limit=lambda settings: settings.confirm_limit,
+    parameters=parameters,
+    answer=answer,
+    outcomes=OUTCOMES,
+    success_log="Sign-up confirmed",
+    success_metric=names.SIGN_UP_CONFIRMED,
+    success_dimension=None,
+    success=lambda response: Success(),
+    refused_log="Confirmation refused",
+    account_fault_log="Cognito's attempt limit for this account; answered as a wrong code",
+    refusal_metric=names.CONFIRMATION_REFUSED,
+    refusal_dimension=names.REASON,
+    reason_log_field="reason",
+    reason=refusal_reason,
+)
