@@ -22,6 +22,7 @@ from code_screens.runtime.lazy_packages import DEFERRED_PACKAGES, defer_package_
 
 DEFERRED = defer_package_inits()
 
+import warnings
 from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
@@ -36,6 +37,10 @@ from code_screens.problems import INTERNAL_ERROR, Problem
 from code_screens.runtime import snapstart
 from code_screens.runtime.tracing import traced_when_sampled
 from code_screens.settings import ConfigurationError, Settings
+
+# Every count goes through single_metric (observability.py), so the decorator's flush has nothing of its own to
+# publish but the cold start: that is expected here, not a mistake worth a warning on every request.
+warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 for package in sorted(set(DEFERRED_PACKAGES) - set(DEFERRED)):
     # Its __init__ now does more than bind names (a newer layer): it was imported whole, which is correct, only

@@ -8,7 +8,6 @@ user_ref (a keyed pseudonym of the username, appended by the pipeline), never a 
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,9 +22,6 @@ from code_screens.problems import Problem, ProblemType
 # imported, which Lambda's environment, the local server and the tests all name first.
 logger = Logger()
 metrics = Metrics()
-# Every count goes through single_metric, so the decorator's flush has nothing of its own to publish but the cold
-# start: that is expected here, not a mistake worth a warning on every request.
-warnings.filterwarnings("ignore", message="No application metrics to publish")
 
 
 def count(name: str, dimension: str | None = None, value: str | None = None) -> None:
