@@ -16,7 +16,7 @@ from aws_cdk import aws_xray as xray
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from code_screens.doors.json_api import PROBLEM_CONTENT_TYPE, render_problem
+from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
 from code_screens.operations.models import MAX_BODY_BYTES
 from code_screens.problems import (
     INVALID_REQUEST,

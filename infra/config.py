@@ -14,6 +14,7 @@ from typing import Any
 from aws_cdk import aws_logs as logs
 from constructs import Node
 
+from code_screens import settings as fn
 from code_screens.origins import EXAMPLE, InvalidOriginError, parse_origin_list
 from code_screens.settings import DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
 
@@ -134,19 +135,16 @@ class StackConfig:
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
             alarm_topic_arn=_topic_arn(context.get("alarmTopicArn")),
-            reveal_delivery_details=_bool(context, "revealDeliveryDetails"),
-            forward_caller_ip=_bool(context, "forwardCallerIp", default=True),
+            reveal_delivery_details=_shared(context, fn.REVEAL_DELIVERY_DETAILS),
+            forward_caller_ip=_shared(context, fn.FORWARD_CALLER_IP),
             trace_sampling_rate=_float(context, "traceSamplingRate", 0.05, 0.0, 1.0),
             powertools_layer_version=str(context.get("powertoolsLayerVersion") or POWERTOOLS_LAYER_VERSION),
-            # The per-username limit (same bounds as the function's settings.py, which checks them again).
-            resend_cooldown_seconds=_int(
-                context, "resendCooldownSeconds", DEFAULT_RESEND_LIMIT.cooldown_seconds, 0, 86_400
-            ),
-            resend_max_per_window=_int(context, "resendMaxPerWindow", DEFAULT_RESEND_LIMIT.max_per_window, 1, 1_000),
-            resend_window_seconds=_int(
-                context, "resendWindowSeconds", DEFAULT_RESEND_LIMIT.window_seconds, 1, 30 * 86_400
-            ),
-            response_time_floor_ms=_int(context, "responseTimeFloorMs", DEFAULT_RESPONSE_TIME_FLOOR_MS, 0, 5_000),
+            # The settings the function takes too: bounds and defaults from its table (code_screens/settings.py),
+            # which the function checks again.
+            resend_cooldown_seconds=_shared(context, fn.RESEND_COOLDOWN_SECONDS),
+            resend_max_per_window=_shared(context, fn.RESEND_MAX_PER_WINDOW),
+            resend_window_seconds=_shared(context, fn.RESEND_WINDOW_SECONDS),
+            response_time_floor_ms=_shared(context, fn.RESPONSE_TIME_FLOOR_MS),
             allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
@@ -312,6 +310,16 @@ def _int(context: dict[str, Any], key: str, default: int, low: int, high: int) -
 def _float(context: dict[str, Any], key: str, default: float, low: float, high: float) -> float:
     value: float = _bounded(context, key, default, low, high, float)
     return value
+
+
+def _shared(context: dict[str, Any], setting: fn.Setting) -> Any:
+    """A setting the stack passes on to the function: read from its context key, with the function's bounds and
+    the stack's default (settings.Setting)."""
+    assert setting.context_key is not None  # only settings the table gives a context key are shared
+    default = setting.default if setting.stack_default is None else setting.stack_default
+    if setting.kind is bool:
+        return _bool(context, setting.context_key, default=bool(default))
+    return _bounded(context, setting.context_key, default, setting.low, setting.high, setting.kind)
 
 
 def _bool(context: dict[str, Any], key: str, *, default: bool = False) -> bool:

@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from code_screens.doors.json_api import ProblemDocument
+from code_screens.doors.problem_details import ProblemDocument
 from code_screens.operations.models import MAX_BODY_BYTES, portable_json_schema
 from code_screens.problems import CATALOG, METHOD_NOT_ALLOWED, ProblemType
 from code_screens.routes import ROUTES, Route

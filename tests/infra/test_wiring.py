@@ -24,7 +24,7 @@ Resources = dict[str, dict[str, Any]]
 
 def generated_gateway_schemas() -> dict[str, dict[str, Any]]:
     """Every request model the code generates for API Gateway, by its title (the model's name)."""
-    schemas = [gateway_request_schema(route.request_model) for route in ROUTES]
+    schemas = [gateway_request_schema(route.operation.request_model) for route in ROUTES]
     return {schema["title"]: schema for schema in schemas}
 
 

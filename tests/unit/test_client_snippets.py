@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from code_screens.doors.json_api import FieldErrorDocument, ProblemDocument
+from code_screens.doors.problem_details import FieldErrorDocument, ProblemDocument
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
 from code_screens.operations.resend_confirmation_code import (
     AcceptedResponse,

@@ -6,7 +6,7 @@ import pytest
 from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnectionError, ReadTimeoutError
 
 from code_screens.aws_errors import error_code, error_message, transport_problem
-from code_screens.doors.json_api import render_problem
+from code_screens.doors.problem_details import render_problem
 from code_screens.operations import SECRET_HASH_REJECTED, UNLISTED_ERROR, CognitoError, Kind, Operation
 from code_screens.operations.confirm_sign_up import OPERATION as CONFIRM
 from code_screens.operations.confirm_sign_up import refusal_reason as confirm_refusal_reason

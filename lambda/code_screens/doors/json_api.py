@@ -9,81 +9,28 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel
 
 from code_screens import pipeline
+from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
 from code_screens.observability import logger, record_rejection, record_upstream_failure
-from code_screens.operations.models import ResponsePart
 from code_screens.problems import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
-    PROBLEM_TYPE_PREFIX,
     Problem,
     UpstreamProblem,
 )
 from code_screens.routes import ROUTES, Route, route_for
 from code_screens.settings import Settings
 
-PROBLEM_CONTENT_TYPE = "application/problem+json"
 # Responses carry per-user outcomes: nothing in between may cache them, and browsers must not sniff types.
 COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
-
-
-class FieldErrorDocument(ResponsePart):
-    """One schema violation; never echoes the value that was sent."""
-
-    field: str = Field(description="Dotted JSON path of the field, or (body).")
-    code: str = Field(description="The validation error type, such as string_too_long.")
-    message: str
-
-
-class ProblemDocument(ResponsePart):
-    """An RFC 9457 problem with this API's stable `code`."""
-
-    model_config = ConfigDict(title="Problem")
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    code: str
-    errors: list[FieldErrorDocument] | None = None
-
-
-@dataclass(frozen=True)
-class ProblemBody:
-    """The JSON body and headers of a problem response."""
-
-    body: str
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def render_problem(problem: Problem) -> ProblemBody:
-    """Render a problem as an RFC 9457 body plus the headers it needs (Retry-After on 429, 503 and 504).
-
-    Retry-After is the problem's own header when it has one (a computed wait), else the type's default.
-    """
-    problem_type = problem.problem_type
-    document = ProblemDocument(
-        type=PROBLEM_TYPE_PREFIX + problem_type.code,
-        title=problem_type.title,
-        status=problem_type.status,
-        detail=problem.detail,
-        code=problem_type.code,
-        errors=[FieldErrorDocument(field=e.field, code=e.code, message=e.message) for e in problem.errors] or None,
-    )
-    headers = dict(problem.headers)
-    if problem_type.retry_after_seconds is not None:
-        # A computed wait (the limiter's) wins over the type's default.
-        headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
-    return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)
 
 
 def json_response(body: BaseModel, status: int = 200) -> Response[str]:
