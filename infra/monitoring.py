@@ -30,6 +30,10 @@ from resend_code.routes import ROUTES
 from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 
 FIVE_MINUTES = Duration.minutes(5)
+# The service that publishes an alarm's state changes to SNS, and what it must be allowed on an encrypted topic's key
+# (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ALARM_SERVICE_PRINCIPAL = "cloudwatch.amazonaws.com"
+ALARM_SERVICE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
 # The share-of-refusals alarm: above this share of requests in 2 of 3 five-minute periods, each with at least
 # MIN_REQUESTS requests behind it (fewer is too little traffic to judge a share by).
 SETUP_REFUSAL_SHARE = 0.2
@@ -361,7 +365,38 @@ class Monitoring(Construct):
             description="Encrypts the alarm topic",
             removal_policy=RemovalPolicy.DESTROY,
         )
-        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        # A key policy replaces KMS's default one: CloudWatch needs its own statement, and only for this account's
+        # alarms (aws:SourceAccount), so no other account's alarm can use the key through the service principal.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToEncrypt",
+                principals=[iam.ServicePrincipal(ALARM_SERVICE_PRINCIPAL)],
+                actions=list(ALARM_SERVICE_KEY_ACTIONS),
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions=self._this_accounts_alarms(),
+            )
+        )
         topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True)
+        # enforce_ssl writes an AWS::SNS::TopicPolicy, and a topic policy replaces SNS's default one (which let the
+        # account's services publish): holding only the TLS-only Deny, it let nothing publish, so every alarm fired
+        # into nothing. CloudWatch is allowed explicitly, for this account's alarms only; the Deny stays.
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal(ALARM_SERVICE_PRINCIPAL)],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions=self._this_accounts_alarms(),
+            )
+        )
         topic.add_subscription(subscriptions.EmailSubscription(email))
         return topic
+
+    def _this_accounts_alarms(self) -> dict[str, dict[str, str]]:
+        # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html (confused
+        # deputy): the calling account, and an alarm ARN of this account and Region.
+        stack = Stack.of(self)
+        return {
+            "StringEquals": {"aws:SourceAccount": stack.account},
+            "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"},
+        }
