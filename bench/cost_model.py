@@ -45,10 +45,10 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-# Each alarm is billed per metric it watches: twelve single-metric alarms, the set-up refusal share (two metrics) and
+# Each alarm is billed per metric it watches: thirteen single-metric alarms, the set-up refusal share (two metrics) and
 # the 4xx share (four with ALLOWED_ORIGINS set: CORS preflights are left out of it). tests/infra/test_stack.py
 # counts them in the synthesized template of a deployment that serves browsers.
-ALARM_METRICS = 18
+ALARM_METRICS = 19
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
 
 VOLUMES = (100_000, 1_000_000, 10_000_000)

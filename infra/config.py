@@ -25,6 +25,9 @@ POWERTOOLS_LAYER_VERSION = "3.37.0"
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
 _TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+# Where each alarm's description sends on-call: docs/operations.md, one section per alarm. The runbookUrl setting
+# makes it an absolute link to wherever the operator publishes the docs (e.g. the repository's page of the file).
+DEFAULT_RUNBOOK_URL = "docs/operations.md"
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
 
@@ -86,6 +89,7 @@ class StackConfig:
     allowed_client_metadata_keys: tuple[str, ...] = ()
     provisioned_concurrency: int = 0
     snap_start: bool = False
+    runbook_url: str = DEFAULT_RUNBOOK_URL
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -151,6 +155,7 @@ class StackConfig:
             allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
+            runbook_url=_runbook_url(context.get("runbookUrl")),
         )
 
 
@@ -180,6 +185,7 @@ _KEYS = (
     "allowedClientMetadataKeys",
     "provisionedConcurrency",
     "snapStart",
+    "runbookUrl",
 )
 
 
@@ -269,6 +275,14 @@ def _origins(raw: Any) -> tuple[str, ...]:
         return parse_origin_list(raw if isinstance(raw, list) else str(raw or ""))
     except InvalidOriginError as error:
         raise ConfigError(f"allowedOrigins: {error}; expected a comma-separated list such as {EXAMPLE}") from None
+
+
+def _runbook_url(raw: Any) -> str:
+    url = str(raw or DEFAULT_RUNBOOK_URL)
+    # It ends up inside every AlarmDescription (1,024 characters at most, with the alarm's own text).
+    if len(url) > 300 or re.search(r"[\s#]", url):
+        raise ConfigError("runbookUrl must be the address of docs/operations.md, without spaces or '#', at most 300")
+    return url
 
 
 def _metadata_keys(raw: Any) -> tuple[str, ...]:
