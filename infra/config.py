@@ -134,7 +134,10 @@ class StackConfig:
             # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
             waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
             reserved_concurrency=reserved_concurrency,
-            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole", default=True),
+            # Off by default: the setting is one per account and Region, and pointing it at this stack's role would
+            # take it from whichever stack set it (a crowded account). A new account has none, and `make preflight`
+            # says to turn this on; without a role, the stage's logging fails the deploy before anything is changed.
+            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole"),
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
