@@ -32,6 +32,57 @@ PROVISIONED_ARM_DURATION_PER_GB_SECOND = 0.0000077778
 SNAPSTART_CACHE_PER_GB_SECOND = 0.0000015046
 SNAPSTART_RESTORE_PER_GB = 0.0001397998
 
+DASHBOARD_PER_MONTH = 3.00  # beyond the account's 3 free dashboards
+KMS_KEY_PER_MONTH = 1.00
+DYNAMODB_PER_MILLION_READS = 0.125  # on-demand read request units
+DYNAMODB_PER_MILLION_WRITES = 0.625  # on-demand write request units
+# API Gateway's detailed (per-method) metrics, billed as custom metrics: Count, 4XXError, 5XXError, Latency,
+# IntegrationLatency, CacheHitCount, CacheMissCount for each method of the stage.
+API_METRICS_PER_METHOD = 7
+
+# Every resource type the stack can create, and the bill line that prices it ("free": no charge of its own, or
+# billed through another line). tests/infra/test_cost_coverage.py fails when a synthesized template holds a type
+# that is not here, so a resource added to the stack cannot be left out of the bill.
+RESOURCE_PRICES: dict[str, str] = {
+    "AWS::ApiGateway::RestApi": "API Gateway (REST)",
+    "AWS::ApiGateway::Stage": "API detailed metrics",
+    "AWS::ApiGateway::Method": "API detailed metrics",
+    "AWS::ApiGateway::Account": "free",
+    "AWS::ApiGateway::Deployment": "free",
+    "AWS::ApiGateway::GatewayResponse": "free",
+    "AWS::ApiGateway::Model": "free",
+    "AWS::ApiGateway::RequestValidator": "free",
+    "AWS::ApiGateway::Resource": "free",
+    "AWS::CDK::Metadata": "free",
+    "AWS::CloudWatch::Alarm": "Metrics and alarms",
+    "AWS::CloudWatch::Dashboard": "Dashboard",
+    "AWS::Cognito::UserPool": "free",  # Essentials: the first 10,000 monthly active users are free
+    "AWS::Cognito::UserPoolClient": "free",
+    "AWS::DynamoDB::Table": "DynamoDB (limiter)",
+    "AWS::IAM::Policy": "free",
+    "AWS::IAM::Role": "free",
+    "AWS::KMS::Key": "KMS key",
+    "AWS::Lambda::Alias": "free",  # provisioned concurrency on it: cold_start_remedy_cost
+    "AWS::Lambda::Function": "Lambda duration",
+    "AWS::Lambda::Permission": "free",
+    "AWS::Lambda::Version": "free",  # a SnapStart snapshot of it: cold_start_remedy_cost
+    "AWS::Logs::LogGroup": "CloudWatch Logs",
+    "AWS::SNS::Subscription": "free",  # e-mail notifications: the first 1,000 a month are free
+    "AWS::SNS::Topic": "free",
+    "AWS::SNS::TopicPolicy": "free",
+    "AWS::SecretsManager::Secret": "Secrets Manager",
+    "AWS::WAFv2::WebACL": "WAF",
+    "AWS::WAFv2::WebACLAssociation": "free",
+    "AWS::XRay::SamplingRule": "X-Ray",
+    "Custom::DescribeCognitoUserPoolClient": "free",  # one Lambda run per deploy
+}
+
+
+def unpriced(resource_types: set[str]) -> set[str]:
+    """The resource types of a template that the cost model does not price (nor declare free)."""
+    return resource_types - set(RESOURCE_PRICES)
+
+
 # --- assumptions (stated in the output) ---
 SECRETS_MANAGER_LATENCY_MS = 30.0  # GetSecretValue from inside a Region
 COGNITO_LATENCY_MS = 120.0  # ResendConfirmationCode, which also queues the message
@@ -45,11 +96,17 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-# Each alarm is billed per metric it watches: twelve single-metric alarms, the set-up refusal share (two metrics) and
+# Each alarm is billed per metric it watches: thirteen single-metric alarms, the set-up refusal share (two metrics) and
 # the 4xx share (four with ALLOWED_ORIGINS set: CORS preflights are left out of it). tests/infra/test_stack.py
 # counts them in the synthesized template of a deployment that serves browsers.
-ALARM_METRICS = 18
+ALARM_METRICS = 19
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
+SECRETS = 2  # the app client's secret (the demo pool's, or one of yours) and the pseudonym key
+RESPONSE_TIME_FLOOR_MS = 500  # the stack's default: answers that reached Cognito are billed at least this long
+# Browsers send a CORS preflight (OPTIONS) before each POST, cached 10 minutes: billed by API Gateway and the WAF.
+PREFLIGHTS_PER_REQUEST = 0.5
+API_METHODS = 4  # two POST routes and their OPTIONS methods (allowedOrigins set)
+KMS_REQUESTS_FREE = 20_000  # alarm notifications are few; the key's requests stay in KMS's free tier
 
 VOLUMES = (100_000, 1_000_000, 10_000_000)
 REMEDY_VOLUMES = (100_000, 1_000_000)
@@ -95,24 +152,37 @@ def monthly_cost(design: Design, measured: Measured, requests: int) -> dict[str,
     """Each line of the monthly bill, in US dollars."""
     gb = design.memory_mb / 1024
     per_gb_second = LAMBDA_ARM_PER_GB_SECOND if design.arm64 else LAMBDA_X86_PER_GB_SECOND
-    duration_s = warm_latency_ms(design, measured) / 1000
+    # The response-time floor holds answers that reached Cognito: billed time is at least the floor.
+    duration_s = max(warm_latency_ms(design, measured), RESPONSE_TIME_FLOOR_MS if design.alarms else 0) / 1000
     cold_starts = min(requests, COLD_STARTS_PER_MONTH)
     init_s = measured.cold_ms / 1000  # the INIT phase is billed too
     cache_bound = ENVIRONMENTS * SECONDS_PER_MONTH / 300
-    secret_calls = min(requests, cache_bound) if design.caches_secret else requests
+    secret_calls = min(requests, cache_bound) * (SECRETS if design.alarms else 1) if design.caches_secret else requests
+    edge_requests = requests * (1 + PREFLIGHTS_PER_REQUEST) if design.waf else requests
     log_bytes = measured.log_bytes_per_request + PLATFORM_LOG_BYTES + (ACCESS_LOG_BYTES if design.access_logs else 0)
     traces = requests * TRACE_SAMPLING_RATE if design.tracing else 0
     bill = {
-        "API Gateway (REST)": requests / 1e6 * REST_API_PER_MILLION,
+        "API Gateway (REST)": edge_requests / 1e6 * REST_API_PER_MILLION,
         "Lambda requests": requests / 1e6 * LAMBDA_PER_MILLION_REQUESTS,
         "Lambda duration": (requests * duration_s + cold_starts * init_s) * gb * per_gb_second,
-        "Secrets Manager": SECRET_PER_MONTH + secret_calls / 10_000 * SECRETS_PER_10K_CALLS,
+        "Secrets Manager": SECRET_PER_MONTH * (SECRETS if design.alarms else 1)
+        + secret_calls / 10_000 * SECRETS_PER_10K_CALLS,
         "CloudWatch Logs": requests * log_bytes / 1e9 * LOGS_PER_GB,
-        "WAF": (WAF_PER_ACL_MONTH + WAF_RULES * WAF_PER_RULE_MONTH + requests / 1e6 * WAF_PER_MILLION_REQUESTS)
+        "WAF": (WAF_PER_ACL_MONTH + WAF_RULES * WAF_PER_RULE_MONTH + edge_requests / 1e6 * WAF_PER_MILLION_REQUESTS)
         if design.waf
         else 0.0,
         "X-Ray": max(0.0, traces - XRAY_FREE_TRACES) / 1e6 * XRAY_PER_MILLION_TRACES,
         "Metrics and alarms": (ACTIVE_METRIC_SERIES * CUSTOM_METRIC_PER_MONTH + ALARM_METRICS * ALARM_METRIC_PER_MONTH)
+        if design.alarms
+        else 0.0,
+        # The stack's own parts (the naive design has none of them).
+        "API detailed metrics": API_METHODS * API_METRICS_PER_METHOD * CUSTOM_METRIC_PER_MONTH
+        if design.alarms
+        else 0.0,
+        "Dashboard": DASHBOARD_PER_MONTH if design.alarms else 0.0,
+        "KMS key": KMS_KEY_PER_MONTH if design.alarms else 0.0,
+        # The limiter: one strongly consistent read and, when allowed, one write per request.
+        "DynamoDB (limiter)": requests / 1e6 * (DYNAMODB_PER_MILLION_READS + DYNAMODB_PER_MILLION_WRITES)
         if design.alarms
         else 0.0,
     }

@@ -32,6 +32,7 @@ from code_screens.problems import (
 )
 from code_screens.routes import RESEND_CONFIRMATION_CODE, ROUTE_METHOD, ROUTES
 from infra.api_schema import gateway_request_schema
+from infra.capacity import capacity
 
 RATE_RULE_NAME = "PerIpRateLimit"
 RATE_WINDOW_SECONDS = 300
@@ -101,6 +102,7 @@ class ResendApi(Construct):
         manage_account_cloudwatch_role: bool,
     ) -> None:
         super().__init__(scope, construct_id)
+        route_share = capacity(throttle_rate_limit, throttle_burst_limit, len(ROUTES), response_time_floor_ms=0)
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
 
@@ -117,17 +119,19 @@ class ResendApi(Construct):
             description="Resend a Cognito sign-up confirmation code without shipping the app client secret",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # Access and execution logs need the account-level CloudWatch role (AWS::ApiGateway::Account, one per
-            # account and Region, shared by every REST API there). A fresh account has none, so the stack sets it
-            # by default, but never deletes it: `cdk destroy` would break logging for every other API. Accounts
-            # that already have one can leave it alone (apiGatewayCloudWatchRole=false).
+            # account and Region, shared by every REST API there). The stack sets it only when told to
+            # (apiGatewayCloudWatchRole=true, for an account that has none: make preflight says which), and never
+            # deletes it: `cdk destroy` would break logging for every other API.
             cloud_watch_role=manage_account_cloudwatch_role,
             cloud_watch_role_removal_policy=RemovalPolicy.RETAIN if manage_account_cloudwatch_role else None,
             deploy_options=apigw.StageOptions(
                 stage_name=stage_name,
                 # Below Cognito's account-wide per-second quota that ResendConfirmationCode shares with the
-                # pool's other calls (docs/performance.md), so a flood here cannot starve sign-in.
-                throttling_rate_limit=throttle_rate_limit,
-                throttling_burst_limit=throttle_burst_limit,
+                # pool's other calls (docs/performance.md), so a flood here cannot starve sign-in. API Gateway
+                # applies a stage's throttle to each method alone: the whole-API figures are shared out among the
+                # routes (infra/capacity.py), so adding a route does not raise the total.
+                throttling_rate_limit=route_share.route_rate,
+                throttling_burst_limit=route_share.route_burst,
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,

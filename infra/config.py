@@ -25,6 +25,9 @@ POWERTOOLS_LAYER_VERSION = "3.37.0"
 _SECRET_ARN = re.compile(r"^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$")
 _KMS_KEY_ARN = re.compile(r"^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9-]{36}$")
 _TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$")
+# Where each alarm's description sends on-call: docs/operations.md, one section per alarm. The runbookUrl setting
+# makes it an absolute link to wherever the operator publishes the docs (e.g. the repository's page of the file).
+DEFAULT_RUNBOOK_URL = "docs/operations.md"
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
 
 
@@ -86,6 +89,7 @@ class StackConfig:
     allowed_client_metadata_keys: tuple[str, ...] = ()
     provisioned_concurrency: int = 0
     snap_start: bool = False
+    runbook_url: str = DEFAULT_RUNBOOK_URL
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -130,7 +134,10 @@ class StackConfig:
             # AWS WAF's rate-based rules count per IP over 5 minutes; 10 is WAF's minimum.
             waf_rate_limit=_int(context, "wafRateLimit", 100, 10, 2_000_000_000),
             reserved_concurrency=reserved_concurrency,
-            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole", default=True),
+            # Off by default: the setting is one per account and Region, and pointing it at this stack's role would
+            # take it from whichever stack set it (a crowded account). A new account has none, and `make preflight`
+            # says to turn this on; without a role, the stage's logging fails the deploy before anything is changed.
+            api_gateway_cloudwatch_role=_bool(context, "apiGatewayCloudWatchRole"),
             memory_size=_int(context, "memorySize", 256, 128, 10_240),
             log_retention=_retention(context),
             alarm_email=context.get("alarmEmail") or None,
@@ -148,6 +155,7 @@ class StackConfig:
             allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
+            runbook_url=_runbook_url(context.get("runbookUrl")),
         )
 
 
@@ -177,6 +185,7 @@ _KEYS = (
     "allowedClientMetadataKeys",
     "provisionedConcurrency",
     "snapStart",
+    "runbookUrl",
 )
 
 
@@ -266,6 +275,14 @@ def _origins(raw: Any) -> tuple[str, ...]:
         return parse_origin_list(raw if isinstance(raw, list) else str(raw or ""))
     except InvalidOriginError as error:
         raise ConfigError(f"allowedOrigins: {error}; expected a comma-separated list such as {EXAMPLE}") from None
+
+
+def _runbook_url(raw: Any) -> str:
+    url = str(raw or DEFAULT_RUNBOOK_URL)
+    # It ends up inside every AlarmDescription (1,024 characters at most, with the alarm's own text).
+    if len(url) > 300 or re.search(r"[\s#]", url):
+        raise ConfigError("runbookUrl must be the address of docs/operations.md, without spaces or '#', at most 300")
+    return url
 
 
 def _metadata_keys(raw: Any) -> tuple[str, ...]:

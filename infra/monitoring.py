@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from aws_cdk import Aws, Duration, RemovalPolicy, Stack
+from aws_cdk import Annotations, Aws, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
@@ -27,13 +27,96 @@ from code_screens import metric_names as names
 from code_screens.routes import ROUTES
 from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from infra.api_construct import RATE_RULE_NAME
+from infra.config import DEFAULT_RUNBOOK_URL
 from infra.function_construct import METRICS_NAMESPACE
 
 FIVE_MINUTES = Duration.minutes(5)
+# The synth warning's id when no alarm has anywhere to go.
+ALARMS_NOTIFY_NOBODY = "resend:alarmsNotifyNobody"
+# The service that publishes an alarm's state changes to SNS, and what it must be allowed on an encrypted topic's key
+# (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ALARM_SERVICE_PRINCIPAL = "cloudwatch.amazonaws.com"
+ALARM_SERVICE_KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
 # The share-of-refusals alarm: above this share of requests in 2 of 3 five-minute periods, each with at least
 # MIN_REQUESTS requests behind it (fewer is too little traffic to judge a share by).
 SETUP_REFUSAL_SHARE = 0.2
 MIN_REQUESTS = 20
+# The API's p99 latency alarm sits this far above the response-time floor (every answer that reached Cognito takes
+# at least the floor): room for a cold start and a slow send, while a hanging Cognito or Secrets Manager (the
+# function waits up to its 10 s timeout) is above it in every period.
+LATENCY_P99_HEADROOM_MS = 2500
+
+# What each alarm means and what to do, in its AlarmDescription; the details are in its section of the runbook.
+# A per-route 5XX alarm shares one entry ("Api5xxRoute"), as it shares one section.
+ALARM_GUIDE: dict[str, tuple[str, str]] = {
+    "FunctionErrors": (
+        "The function crashed, ran out of memory or timed out (it answers every other failure itself)",
+        "read Unhandled error and Task timed out lines in the function's log group",
+    ),
+    "FunctionThrottles": (
+        "Lambda refused invocations: the account's (or the reserved) concurrency is used up",
+        "compare the stage throttle's concurrency need with the account's limit (make preflight); raise the quota",
+    ),
+    "Api5xx": (
+        "Callers got 5xx answers from the API",
+        "the dashboard's per-route rows say which route; CognitoFailures and Secrets Manager errors say whose fault",
+    ),
+    "Api5xxRoute": (
+        "One route's callers got 5xx answers (diagnostic: it notifies nobody, Api5xx pages for the same fault)",
+        "see Api5xx; this alarm names the route",
+    ),
+    "Api4xxRate": (
+        "More than half the calls were refused with 4xx for 15 minutes: a broken client release or probing",
+        "the dashboard's Requests refused before Cognito, by reason; origin_not_allowed means allowedOrigins",
+    ),
+    "ApiLatencyP99": (
+        "The API's p99 latency stayed far above the response-time floor: Cognito or Secrets Manager is slow",
+        "the per-route latency widgets and the function's duration; Cognito and Secrets Manager errors by code",
+    ),
+    "CognitoFailures": (
+        "Cognito failures that callers saw as 429 or 5xx: throttling, a wrong secret, a broken pool set-up",
+        "Cognito refusals and errors, by error code; NotAuthorizedException means the secret (rotation runbook)",
+    ),
+    "CognitoSetupRefusals": (
+        "Codes stopped going out: Cognito refuses a share of requests for a set-up reason, answered neutrally",
+        "Cognito refusals and errors, by error code names the reason: pool delivery, trigger or client settings",
+    ),
+    "CognitoFailuresAnsweredNeutrally": (
+        "Users asked and got no code (trigger, delivery or per-user limit), while callers read the neutral 200",
+        "log lines 'Cognito failed for this account; answered neutrally' give cognito_error; fix trigger or SES/SNS",
+    ),
+    "LimiterUnavailable": (
+        "The limiter's DynamoDB table could not be used: the per-username limit is off (fail open)",
+        "log lines 'Limiter table unavailable' give the reason: throttling, access denied, a deleted table",
+    ),
+    "UsernameLimitReached": (
+        "Many requests over the per-username limit: mail bombing or SMS pumping from many IPs",
+        "Per-username limit reached lines and the WAF's sampled requests; consider a CAPTCHA rule",
+    ),
+    "ConfirmAttemptsCapped": (
+        "Many confirm attempts refused by the per-username cap: someone is guessing codes",
+        "the WAF's sampled requests; the cap already stops the guessing",
+    ),
+    "ResponseTimeFloorExceeded": (
+        "Real sends took longer than responseTimeFloorMs, so their timing shows again",
+        "Response time floor exceeded lines give over_ms; raise responseTimeFloorMs above the slow sends",
+    ),
+    "WafRateLimited": (
+        "Clients over the WAF's per-IP rate rule: SMS pumping or mail bombing, or a shared IP",
+        "the WAF console's sampled requests for PerIpRateLimit; block the source or raise wafRateLimit",
+    ),
+}
+
+
+def runbook_anchor(alarm_id: str) -> str:
+    """The GitHub anchor of an alarm's section in docs/operations.md (its heading is the guide's key)."""
+    return alarm_id.lower()
+
+
+def alarm_description(guide_key: str, runbook_url: str) -> str:
+    """An alarm's AlarmDescription: what it means, what to do, and the link to its runbook section."""
+    meaning, action = ALARM_GUIDE[guide_key]
+    return f"{meaning}. What to do: {action}. Runbook: {runbook_url}#{runbook_anchor(guide_key)}"
 
 
 def function_metric(
@@ -109,10 +192,19 @@ class Monitoring(Construct):
         web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
+        response_time_floor_ms: int,
+        runbook_url: str = DEFAULT_RUNBOOK_URL,
     ) -> None:
         super().__init__(scope, construct_id)
         self.service_name = service_name
+        self.runbook_url = runbook_url
         self.topic = self._topic(alarm_email, alarm_topic_arn)
+        if self.topic is None:
+            # Every alarm would change state in the console and tell no one: say so at synth (preflight says it too).
+            Annotations.of(self).add_warning_v2(
+                ALARMS_NOTIFY_NOBODY,
+                "the alarms notify nobody: set alarmEmail (and confirm the subscription e-mail) or alarmTopicArn",
+            )
         rest_api = api
         self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
         requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
@@ -149,15 +241,30 @@ class Monitoring(Construct):
         for alarm_id, (metric_name, dimensions, threshold) in FUNCTION_METRIC_ALARMS.items():
             metrics[alarm_id] = function_metric(self.service_name, metric_name, dimensions)
             thresholds[alarm_id] = threshold
-        # One 5XX alarm per route of the route table, on its own method metric.
-        for route in ROUTES:
-            metrics[f"Api5xx{route.construct_id}"] = route_metric(rest_api, route.method, route.path, "5XXError", "Sum")
-            thresholds[f"Api5xx{route.construct_id}"] = 5
         self.alarms = {}
         for name, metric in metrics.items():
             self._alarm(
                 name, metric, thresholds[name], cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD
             )
+        # One 5XX alarm per route of the route table, on its own method metric: it names the failing route on the
+        # dashboard but notifies nobody, since Api5xx already pages for the same 5xx (one fault, one page).
+        for route in ROUTES:
+            self._alarm(
+                f"Api5xx{route.construct_id}",
+                route_metric(rest_api, route.method, route.path, "5XXError", "Sum"),
+                5,
+                cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+                guide_key="Api5xxRoute",
+                notify=False,
+            )
+        # Slow answers: p99 of the whole API, far enough above the floor that cold starts alone stay below it.
+        self._alarm(
+            "ApiLatencyP99",
+            rest_api.metric_latency(period=FIVE_MINUTES, statistic="p99"),
+            response_time_floor_ms + LATENCY_P99_HEADROOM_MS,
+            cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            evaluation_periods=3,
+        )
 
         # A spike in 4xx: more than half the requests refused over 15 minutes, with real traffic behind it.
         client_errors = rest_api.metric_client_error(period=FIVE_MINUTES, statistic="Sum")
@@ -211,10 +318,13 @@ class Monitoring(Construct):
         *,
         evaluation_periods: int = 1,
         datapoints_to_alarm: int | None = None,
+        guide_key: str | None = None,
+        notify: bool = True,
     ) -> None:
         alarm = self.alarms[name] = cloudwatch.Alarm(
             self,
             name,
+            alarm_description=alarm_description(guide_key or name, self.runbook_url),
             metric=metric,
             threshold=threshold,
             evaluation_periods=evaluation_periods,
@@ -222,8 +332,10 @@ class Monitoring(Construct):
             comparison_operator=comparison,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
         )
-        if self.topic:
+        if self.topic and notify:
+            # The recovery too, so on-call knows when to stop looking.
             alarm.add_alarm_action(actions.SnsAction(self.topic))
+            alarm.add_ok_action(actions.SnsAction(self.topic))
 
     def _waf_blocked(self, web_acl_name: str, rule: str) -> cloudwatch.Metric:
         # AWS/WAFV2 keys a regional web ACL's metrics by its name, the rule's metric name and the Region.
@@ -361,7 +473,38 @@ class Monitoring(Construct):
             description="Encrypts the alarm topic",
             removal_policy=RemovalPolicy.DESTROY,
         )
-        key.grant(iam.ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*")
+        # A key policy replaces KMS's default one: CloudWatch needs its own statement, and only for this account's
+        # alarms (aws:SourceAccount), so no other account's alarm can use the key through the service principal.
+        key.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToEncrypt",
+                principals=[iam.ServicePrincipal(ALARM_SERVICE_PRINCIPAL)],
+                actions=list(ALARM_SERVICE_KEY_ACTIONS),
+                resources=["*"],  # in a key policy, "*" is this key
+                conditions=self._this_accounts_alarms(),
+            )
+        )
         topic = sns.Topic(self, "AlarmTopic", master_key=key, enforce_ssl=True)
+        # enforce_ssl writes an AWS::SNS::TopicPolicy, and a topic policy replaces SNS's default one (which let the
+        # account's services publish): holding only the TLS-only Deny, it let nothing publish, so every alarm fired
+        # into nothing. CloudWatch is allowed explicitly, for this account's alarms only; the Deny stays.
+        topic.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AllowCloudWatchAlarmsToPublish",
+                principals=[iam.ServicePrincipal(ALARM_SERVICE_PRINCIPAL)],
+                actions=["sns:Publish"],
+                resources=[topic.topic_arn],
+                conditions=self._this_accounts_alarms(),
+            )
+        )
         topic.add_subscription(subscriptions.EmailSubscription(email))
         return topic
+
+    def _this_accounts_alarms(self) -> dict[str, dict[str, str]]:
+        # https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html (confused
+        # deputy): the calling account, and an alarm ARN of this account and Region.
+        stack = Stack.of(self)
+        return {
+            "StringEquals": {"aws:SourceAccount": stack.account},
+            "ArnLike": {"aws:SourceArn": f"arn:{stack.partition}:cloudwatch:{stack.region}:{stack.account}:alarm:*"},
+        }

@@ -76,6 +76,8 @@ class ResendConfirmationCodeStack(Stack):
             web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,
+            response_time_floor_ms=config.response_time_floor_ms,
+            runbook_url=config.runbook_url,
         )
         CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')
         CfnOutput(

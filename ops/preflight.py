@@ -41,8 +41,12 @@ sys.path.insert(0, str(ROOT / "lambda"))
 # out of a report that is one line per check (synthesis does not run here).
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
+from code_screens.routes import ROUTES  # noqa: E402
+from infra.capacity import capacity  # noqa: E402
 from infra.config import ConfigError, ExistingAppClient, StackConfig, arn_region  # noqa: E402
 from infra.function_construct import powertools_layer_parameter  # noqa: E402
+
+DEFAULT_STACK_NAME = "ResendConfirmationCode"
 
 # The CDK bootstrap stack's version parameter (default qualifier), and the oldest version this app's template
 # accepts (its CheckBootstrapVersion rule; a test keeps the two equal).
@@ -73,9 +77,12 @@ class Check:
     passed: bool
     detail: str
     action: str = ""
+    # Passed, but something the operator should know before deploying (not counted as a failure).
+    warning: bool = False
 
     def line(self) -> str:
-        status = "PASS" if self.passed else "FAIL"
+        """The report's line: PASS, WARN or FAIL, the check, what was found, and what to do."""
+        status = "FAIL" if not self.passed else "WARN" if self.warning else "PASS"
         return f"{status}  {self.name}: {self.detail}" + (f" -> {self.action}" if self.action else "")
 
 
@@ -97,9 +104,17 @@ def read_context(overrides: Sequence[str]) -> dict[str, Any]:
 class Preflight:
     """The checks, each a generator of Check lines, over one boto3 session."""
 
-    def __init__(self, session: boto3.Session, config: StackConfig, *, compare_secret_values: bool = False) -> None:
+    def __init__(
+        self,
+        session: boto3.Session,
+        config: StackConfig,
+        *,
+        compare_secret_values: bool = False,
+        stack_name: str = DEFAULT_STACK_NAME,
+    ) -> None:
         self.session = session
         self.config = config
+        self.stack_name = stack_name
         # botocore reads AWS_DEFAULT_REGION and profiles; the CDK CLI also honours AWS_REGION, so preflight does too.
         self.region = session.region_name or os.environ.get("AWS_REGION", "")
         self.compare_secret_values = compare_secret_values
@@ -116,6 +131,7 @@ class Preflight:
             self.bootstrap,
             self.powertools_layer,
             self.lambda_concurrency,
+            self.throttle_capacity,
             self.api_gateway_account,
             self.alarm_topic,
             self.app_clients,
@@ -224,33 +240,76 @@ class Preflight:
         except CALL_ERRORS as error:
             yield Check("api gateway logging role", False, f"GetAccount failed ({_error(error)})", "check IAM")
             return
+        name = "api gateway logging role"
+        # The role CDK names for this stack's API (`<stack>-EdgeApiCloudWatchRole<hash>`): a redeploy re-points
+        # nothing.
+        own = bool(role) and f":role/{self.stack_name}-EdgeApiCloudWatchRole" in str(role)
         if self.config.api_gateway_cloudwatch_role:
-            note = "the stack will set its own (retained on destroy)"
-            if role:
-                note += "; this account already has one, which every REST API here shares"
+            if role and not own:
                 yield Check(
-                    "api gateway logging role",
-                    True,
-                    note,
-                    "to leave the existing role in place, deploy with -c apiGatewayCloudWatchRole=false",
+                    name,
+                    False,
+                    f"apiGatewayCloudWatchRole=true would re-point this account's setting from {role} (shared by "
+                    "every REST API in the Region) to this stack's role",
+                    "deploy without -c apiGatewayCloudWatchRole=true: the stack uses the existing role",
                 )
                 return
-            yield Check("api gateway logging role", True, note)
+            yield Check(name, True, "the stack sets its own role (retained on destroy)" + (" again" if own else ""))
             return
         if not role:
             yield Check(
-                "api gateway logging role",
+                name,
                 False,
-                "none set in this account and Region, and apiGatewayCloudWatchRole=false: the stage's logging "
-                "would fail the deploy",
-                "deploy without -c apiGatewayCloudWatchRole=false",
+                "none set in this account and Region: the stage's logging would fail the deploy",
+                "deploy with -c apiGatewayCloudWatchRole=true (the stack creates it and keeps it on destroy)",
             )
             return
-        yield Check("api gateway logging role", True, "the account's existing role is used")
+        yield Check(name, True, f"the account's existing role is used and left as it is ({role})")
+
+    def throttle_capacity(self) -> Iterator[Check]:
+        config = self.config
+        need = capacity(
+            config.throttle_rate_limit, config.throttle_burst_limit, len(ROUTES), config.response_time_floor_ms
+        )
+        name = "lambda concurrency for the throttle"
+        figures = (
+            f"{config.throttle_rate_limit} rps x {need.request_seconds:g} s needs {need.steady_concurrency} "
+            f"concurrent executions, {need.peak_concurrency} in a full burst of {config.throttle_burst_limit}"
+        )
+        if config.reserved_concurrency is not None:
+            available, source = config.reserved_concurrency, "reservedConcurrency"
+        else:
+            limit = self.client("lambda").get_account_settings()["AccountLimit"]
+            available, source = int(limit["UnreservedConcurrentExecutions"]), "the account's unreserved concurrency"
+        action = "ask for a higher Lambda concurrency quota, or lower throttleRateLimit / throttleBurstLimit"
+        if need.steady_concurrency > available:
+            yield Check(name, False, f"{figures}; {source} is {available}: Lambda would throttle at full rate", action)
+        elif need.peak_concurrency > available:
+            yield Check(
+                name, True, f"{figures}; {source} is {available}: a full burst would be throttled", action, True
+            )
+        else:
+            yield Check(name, True, f"{figures}; {source} is {available}")
 
     def alarm_topic(self) -> Iterator[Check]:
         topic = self.config.alarm_topic_arn
+        if not topic and not self.config.alarm_email:
+            yield Check(
+                "alarm destination",
+                True,
+                "neither alarmEmail nor alarmTopicArn is set: the alarms will notify nobody",
+                "deploy with -c alarmEmail=<address> (and confirm the subscription e-mail) or -c alarmTopicArn=...",
+                warning=True,
+            )
+            return
         if not topic:
+            yield Check(
+                "alarm destination",
+                True,
+                f"a new topic e-mails {self.config.alarm_email}",
+                "confirm the subscription e-mail SNS sends: nothing is delivered before",
+                warning=True,
+            )
             return
         if arn_region(topic) != self.region:
             yield Check(
@@ -261,11 +320,45 @@ class Preflight:
             )
             return
         try:
-            self.client("sns").get_topic_attributes(TopicArn=topic)
+            attributes = self.client("sns").get_topic_attributes(TopicArn=topic)["Attributes"]
         except ClientError as error:
             yield Check("alarm topic", False, f"GetTopicAttributes failed ({_error(error)})", "check alarmTopicArn")
             return
         yield Check("alarm topic", True, f"exists in {self.region}")
+        yield from self.alarm_topic_access(attributes)
+
+    def alarm_topic_access(self, attributes: dict[str, str]) -> Iterator[Check]:
+        name = "alarm topic access"
+        # CloudWatch cannot use the AWS-managed SNS key, whose key policy only SNS's own callers can use.
+        if attributes.get("KmsMasterKeyId", "").endswith("alias/aws/sns"):
+            yield Check(
+                name,
+                False,
+                "the topic is encrypted with the AWS-managed key alias/aws/sns, which CloudWatch cannot use",
+                "encrypt it with a customer-managed key that allows cloudwatch.amazonaws.com, or use alarmEmail",
+            )
+            return
+        # A topic policy replaces SNS's default one: one made only of denials (or without a publish grant) lets
+        # no alarm through.
+        statements = json.loads(attributes.get("Policy") or '{"Statement": []}').get("Statement", [])
+        statements = statements if isinstance(statements, list) else [statements]
+
+        def grants_publish(statement: dict[str, Any]) -> bool:
+            actions = statement.get("Action", [])
+            actions = actions if isinstance(actions, list) else [actions]
+            # Action names are case-insensitive (SNS's default policy spells them "SNS:Publish").
+            granted = {str(a).lower() for a in actions} & {"sns:publish", "sns:*", "*"}
+            return statement.get("Effect") == "Allow" and bool(granted)
+
+        if not any(grants_publish(s) for s in statements):
+            yield Check(
+                name,
+                False,
+                "the topic's policy allows no one to publish, so no alarm would arrive",
+                "add a statement allowing cloudwatch.amazonaws.com sns:Publish with aws:SourceAccount",
+            )
+            return
+        yield Check(name, True, "its policy allows publishing and its key is not the AWS-managed one")
 
     def app_clients(self) -> Iterator[Check]:
         if self.config.pool_mode != "existing":
@@ -378,7 +471,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"FAIL  settings: {error}")
         return 2
-    checks = Preflight(boto3.Session(), config, compare_secret_values=args.compare_secret_values).run()
+    stack_name = str(read_context(args.context).get("stackName") or DEFAULT_STACK_NAME)
+    checks = Preflight(
+        boto3.Session(), config, compare_secret_values=args.compare_secret_values, stack_name=stack_name
+    ).run()
     for check in checks:
         print(check.line())
     failed = sum(not c.passed for c in checks)

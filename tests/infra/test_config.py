@@ -19,7 +19,7 @@ def test_defaults_are_a_demo_pool_with_safe_limits() -> None:
     assert (config.throttle_rate_limit, config.throttle_burst_limit) == (20, 40)
     assert config.waf_rate_limit == 100
     assert config.reserved_concurrency is None  # a new account's limit of 10 leaves nothing to reserve
-    assert config.api_gateway_cloudwatch_role is True
+    assert config.api_gateway_cloudwatch_role is False  # a crowded account's shared setting is left alone
     assert config.log_retention == logs.RetentionDays.ONE_MONTH
     assert config.reveal_delivery_details is False
     # The per-username limit and the cost model's floor.

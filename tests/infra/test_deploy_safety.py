@@ -45,13 +45,19 @@ def test_no_reserved_concurrency_unless_asked_for(demo: Synthesized, existing: S
 # --- account-wide singletons ---
 
 
-def test_the_account_wide_api_gateway_role_is_never_deleted_with_the_stack(each_mode: Synthesized) -> None:
-    (account,) = each_mode.of_type("AWS::ApiGateway::Account").values()
+def test_the_account_wide_api_gateway_role_is_set_only_when_asked(each_mode: Synthesized) -> None:
+    # The setting is one per account and Region: by default the stack leaves whichever role is there.
+    assert each_mode.of_type("AWS::ApiGateway::Account") == {}
+
+
+def test_the_account_wide_api_gateway_role_is_never_deleted_with_the_stack(tmp_path: Path) -> None:
+    synth = synthesize({"apiGatewayCloudWatchRole": "true"}, tmp_path)
+    (account,) = synth.of_type("AWS::ApiGateway::Account").values()
     role_id = account["Properties"]["CloudWatchRoleArn"]["Fn::GetAtt"][0]
 
     assert account["DeletionPolicy"] == "Retain"
     assert account["UpdateReplacePolicy"] == "Retain"
-    assert each_mode.resources[role_id]["DeletionPolicy"] == "Retain"
+    assert synth.resources[role_id]["DeletionPolicy"] == "Retain"
 
 
 def test_the_api_gateway_account_role_can_be_left_alone(tmp_path: Path) -> None:
@@ -193,15 +199,17 @@ def test_demo_app_client_carries_no_oauth_defaults(demo: Synthesized) -> None:
     assert not properties.get("CallbackURLs")
 
 
-def test_destroy_removes_everything_but_the_account_wide_logging_role(each_mode: Synthesized) -> None:
-    # The README's teardown section: only the shared API Gateway account setting and its role outlive the stack.
-    kept = {
-        resource["Type"]
-        for resource in each_mode.resources.values()
-        if resource.get("DeletionPolicy", "Delete") != "Delete"
-    }
+def test_destroy_removes_everything_but_the_account_wide_logging_role(each_mode: Synthesized, tmp_path: Path) -> None:
+    # The README's teardown section: only the shared API Gateway account setting and its role, when the stack set
+    # them, outlive the stack.
+    def kept(synth: Synthesized) -> set[str]:
+        return {r["Type"] for r in synth.resources.values() if r.get("DeletionPolicy", "Delete") != "Delete"}
 
-    assert kept == {"AWS::ApiGateway::Account", "AWS::IAM::Role"}
+    assert kept(each_mode) == set()
+    assert kept(synthesize({"apiGatewayCloudWatchRole": "true"}, tmp_path)) == {
+        "AWS::ApiGateway::Account",
+        "AWS::IAM::Role",
+    }
 
 
 def test_stack_unique_names_stay_within_limits_and_unique() -> None:

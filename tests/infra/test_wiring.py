@@ -287,6 +287,11 @@ def test_every_alarm_tells_the_alarm_topic_when_there_is_one(existing: Synthesiz
     for synth in (existing, demo):
         topics = set(synth.of_type("AWS::SNS::Topic"))
         for alarm_id, alarm in synth.of_type("AWS::CloudWatch::Alarm").items():
+            if (
+                "per route" in alarm["Properties"]["AlarmDescription"]
+                or "diagnostic" in alarm["Properties"]["AlarmDescription"]
+            ):
+                continue  # the per-route 5XX alarms notify nobody: Api5xx pages (tests/infra/test_alarms.py)
             actions = alarm["Properties"].get("AlarmActions", [])
             assert {target(synth.resources, action, "AWS::SNS::Topic") for action in actions} == topics, alarm_id
 

@@ -44,12 +44,16 @@ def existing(emulator: SeededEmulator, **overrides: Any) -> dict[str, Any]:
 def run(context: dict[str, Any], *, compare: bool = False) -> dict[str, Check]:
     checks = Preflight(boto3.Session(), StackConfig.from_mapping(context), compare_secret_values=compare).run()
     for check in checks:
-        assert check.line().startswith(("PASS  ", "FAIL  "))
+        assert check.line().startswith(("PASS  ", "WARN  ", "FAIL  "))
+        assert check.line().startswith("WARN  ") == (check.passed and check.warning)
     return {check.name: check for check in checks}
 
 
 def test_a_ready_account_passes_every_check(ready_account: SeededEmulator) -> None:
-    checks = run(existing(ready_account, forwardCallerIp="false", reservedConcurrency="5"), compare=True)
+    checks = run(
+        existing(ready_account, forwardCallerIp="false", reservedConcurrency="20", apiGatewayCloudWatchRole="true"),
+        compare=True,
+    )
 
     assert [c.line() for c in checks.values() if not c.passed] == []
     assert set(checks) >= {
@@ -63,7 +67,7 @@ def test_a_ready_account_passes_every_check(ready_account: SeededEmulator) -> No
         f"app client {ready_account.client_id} secretArn",
         f"app client {ready_account.client_id} secretArn value",
     }
-    assert "5 reservable" in checks["lambda concurrency"].detail
+    assert "20 reservable" in checks["lambda concurrency"].detail
 
 
 def test_no_credentials_stops_at_the_first_line(ready_account: SeededEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -149,20 +153,84 @@ def test_provisioned_concurrency_the_account_cannot_give_fails(ready_account: Se
     assert given.passed
 
 
-def test_leaving_the_api_gateway_role_alone_needs_one_in_the_account(ready_account: SeededEmulator) -> None:
+def test_the_api_gateway_role_check_says_what_the_deploy_would_do(ready_account: SeededEmulator) -> None:
     apigateway = boto3.client("apigateway")
-    without = run({"apiGatewayCloudWatchRole": "false"})["api gateway logging role"]
-    role = "arn:aws:iam::123456789012:role/apigateway-logs"
-    apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": role}])
-    try:
-        with_role = run({"apiGatewayCloudWatchRole": "false"})["api gateway logging role"]
-        managed = run({})["api gateway logging role"]
-    finally:
-        apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": ""}])
 
-    assert not without.passed and "apiGatewayCloudWatchRole" in without.action
-    assert with_role.passed
-    assert managed.passed and "apiGatewayCloudWatchRole=false" in managed.action  # says how to keep yours
+    def set_role(arn: str) -> None:
+        apigateway.update_account(patchOperations=[{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}])
+
+    def check(context: dict[str, Any], stack_name: str = "ResendConfirmationCode") -> Check:
+        config = StackConfig.from_mapping(context)
+        checks = Preflight(boto3.Session(), config, stack_name=stack_name).run()
+        return {c.name: c for c in checks}["api gateway logging role"]
+
+    # A new account: none set, so the default (leave it alone) would fail the deploy, and asking is right.
+    none_default, none_asked = check({}), check({"apiGatewayCloudWatchRole": "true"})
+    # A crowded account: someone else's role; the default uses it, asking would re-point it (it passed before).
+    set_role("arn:aws:iam::123456789012:role/apigateway-logs")
+    try:
+        crowded_default, crowded_asked = check({}), check({"apiGatewayCloudWatchRole": "true"})
+        set_role("arn:aws:iam::123456789012:role/Staging-EdgeApiCloudWatchRoleAbC123-XyZ")
+        own_asked = check({"apiGatewayCloudWatchRole": "true"}, stack_name="Staging")
+    finally:
+        set_role("")
+
+    assert not none_default.passed and "apiGatewayCloudWatchRole=true" in none_default.action
+    assert none_asked.passed
+    assert crowded_default.passed and "apigateway-logs" in crowded_default.detail
+    assert not crowded_asked.passed and "re-point" in crowded_asked.detail
+    assert own_asked.passed  # a redeploy of the stack that set it
+
+
+def test_alarms_that_notify_nobody_or_an_unconfirmed_address_warn(ready_account: SeededEmulator) -> None:
+    nobody = run({})["alarm destination"]
+    email = run({"alarmEmail": "ops@example.com"})["alarm destination"]
+
+    assert nobody.passed and nobody.warning and "notify nobody" in nobody.detail
+    assert email.passed and email.warning and "confirm" in email.action
+
+
+def test_an_alarm_topic_cloudwatch_cannot_publish_to_fails(ready_account: SeededEmulator) -> None:
+    sns = boto3.client("sns")
+    default = sns.create_topic(Name="ops-default")["TopicArn"]
+    managed_key = sns.create_topic(Name="ops-managed-key", Attributes={"KmsMasterKeyId": "alias/aws/sns"})["TopicArn"]
+    deny_only = sns.create_topic(Name="ops-deny-only")["TopicArn"]
+    tls_only = {
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sns:Publish",
+                "Resource": deny_only,
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ]
+    }
+    sns.set_topic_attributes(TopicArn=deny_only, AttributeName="Policy", AttributeValue=json.dumps(tls_only))
+
+    def access(topic: str) -> Check:
+        return run({"alarmTopicArn": topic})["alarm topic access"]
+
+    assert access(default).passed  # SNS's default policy lets the account's services publish
+    assert not access(managed_key).passed and "alias/aws/sns" in access(managed_key).detail
+    assert not access(deny_only).passed and "cloudwatch.amazonaws.com" in access(deny_only).action
+
+
+def test_the_throttle_needs_concurrency_the_account_has(ready_account: SeededEmulator) -> None:
+    # The defaults: 20 rps x the 500 ms floor = 10 sustained, 50 in a full burst of 40.
+    STATE.lambda_concurrency_limit = 10  # a new account's
+    try:
+        new_account = run({})["lambda concurrency for the throttle"]
+        too_fast = run({"throttleRateLimit": "30", "throttleBurstLimit": "30"})["lambda concurrency for the throttle"]
+    finally:
+        STATE.lambda_concurrency_limit = 1000
+    roomy = run({})["lambda concurrency for the throttle"]
+    reserved = run({"reservedConcurrency": "8"})["lambda concurrency for the throttle"]
+
+    assert new_account.passed and new_account.warning and "50 in a full burst" in new_account.detail
+    assert not too_fast.passed and "15 concurrent" in too_fast.detail
+    assert roomy.passed and not roomy.warning and "needs 10 concurrent" in roomy.detail
+    assert not reserved.passed and "reservedConcurrency is 8" in reserved.detail
 
 
 def test_an_alarm_topic_must_exist_in_the_region(ready_account: SeededEmulator) -> None:
@@ -259,9 +327,9 @@ def test_a_secret_holding_another_client_fails_without_printing_it(
 def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account: SeededEmulator) -> None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}"}
 
-    def preflight(setting: str) -> subprocess.CompletedProcess[str]:
+    def preflight(*settings: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "ops.preflight", "-c", setting],
+            [sys.executable, "-m", "ops.preflight", *(arg for setting in settings for arg in ("-c", setting))],
             cwd=ROOT,
             env=env,
             capture_output=True,
@@ -270,13 +338,14 @@ def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account
             check=False,
         )
 
-    ok = preflight("reservedConcurrency=5")
+    ok = preflight("reservedConcurrency=60", "apiGatewayCloudWatchRole=true")
     bad = preflight("powertoolsLayerVersion=0.0.1")
     settings = preflight("poolMode=mine")
 
     lines = ok.stdout.splitlines()
     assert ok.returncode == 0, ok.stdout + ok.stderr
-    assert all(line.startswith("PASS  ") for line in lines[:-1]) and lines[-1].endswith("0 failed")
+    assert all(line.startswith(("PASS  ", "WARN  ")) for line in lines[:-1]) and lines[-1].endswith("0 failed")
+    assert "WARN  alarm destination" in ok.stdout
     assert bad.returncode == 1 and "FAIL  powertools layer" in bad.stdout
     assert settings.returncode == 2 and "poolMode" in settings.stdout
 
