@@ -231,10 +231,12 @@ def test_the_browser_client_sends_codes_as_the_rule_says(tmp_path: Path) -> None
 
 
 def test_every_client_sends_the_code_through_its_rule() -> None:
-    # The confirm call sends codeAsSent(code), never the code as typed.
+    # The confirm call sends codeAsSent(code), never the code as typed, and the page uses the client's function.
     assert "confirmationCode: codeAsSent(confirmationCode)" in _code(JAVASCRIPT)
     assert '.put("confirmationCode", codeAsSent(confirmationCode))' in _code(KOTLIN)
     assert "confirmationCode: Self.codeAsSent(confirmationCode)" in _code(SWIFT)
+    page = _code((ROOT / "web" / "page.js").read_text(encoding="utf-8"))
+    assert "codeAsSent(code.value)" in page
 
 
 def test_the_swift_client_drops_and_converts_what_the_rule_names() -> None:
