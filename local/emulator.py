@@ -8,6 +8,9 @@ on resend) in an outbox, which is both what a developer reads and what ConfirmSi
 also counts the AWS calls it serves and can be told to fail one (fault injection for tests): both sit on moto's
 request dispatch, so boto3 sees real HTTP answers either way.
 
+Every Cognito request is first checked against botocore's service model, as Cognito checks it (so malformed input
+is a 400, never a 500 from a Python exception), and Cognito calls are served one at a time under COGNITO_LOCK.
+
 For `make preflight` it also answers Lambda's GetAccountSettings (moto has no such route) from a concurrency
 limit tests can set, and can publish parameters in AWS's reserved `/aws/service/` tree (PutParameter refuses
 those names, as AWS does).
@@ -20,6 +23,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 import threading
 import time
@@ -31,6 +35,8 @@ from functools import cache
 from typing import Any
 
 import botocore.session
+from botocore.model import OperationModel
+from botocore.validate import ParamValidator
 from moto.awslambda import urls as lambda_urls
 from moto.awslambda.responses import LambdaResponse
 from moto.cognitoidp.exceptions import (
@@ -212,7 +218,16 @@ def secret_hash_matches(client_secret: str, client_id: str, username: str, secre
     this emulator must accept every username Cognito accepts.
     """
     digest = hmac.new(client_secret.encode("utf-8"), (username + client_id).encode("utf-8"), hashlib.sha256).digest()
-    return hmac.compare_digest(base64.b64encode(digest).decode("ascii"), secret_hash)
+    return same_text(base64.b64encode(digest).decode("ascii"), secret_hash)
+
+
+def same_text(expected: str, given: str) -> bool:
+    """A constant-time comparison of two strings of any characters.
+
+    hmac.compare_digest takes `str` only when both are ASCII and raises TypeError otherwise, which moto answers
+    500: a code or secret hash with one non-ASCII character must be a plain mismatch, as it is for Cognito.
+    """
+    return hmac.compare_digest(expected.encode("utf-8"), given.encode("utf-8"))
 
 
 MAX_CLIENT_SECRETS = 2  # Cognito allows two active secrets per app client, for rotation
@@ -306,7 +321,8 @@ def _send_code(user: CognitoIdpUser, username: str, params: dict[str, Any]) -> d
         "AttributeName": attribute,
     }
     context = params.get("UserContextData") or {}
-    time.sleep(STATE.send_delay_seconds)
+    # Slept once the call has let go of COGNITO_LOCK (_serve), so one slow send holds up no other caller.
+    _SEND.delay = STATE.send_delay_seconds
     STATE.deliver(
         OutboxMessage(
             username=username,
@@ -365,14 +381,14 @@ def confirm_sign_up(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[
     if user.status == UserStatus.CONFIRMED:
         raise NotAuthorizedError("User cannot be confirmed. Current status is CONFIRMED")
     sent = STATE.codes_for(user.user_pool_id, user.id)
-    if sent and hmac.compare_digest(sent[0].code, code):
+    if sent and same_text(sent[0].code, code):
         if datetime.now(UTC) - datetime.fromisoformat(sent[0].time) > CODE_LIFETIME:
             raise ExpiredCodeException("Invalid code provided, please request a code again.")
         user.status = UserStatus.CONFIRMED
         user.confirmation_code = None
         user.update_attributes([{"Name": f"{sent[0].attribute_name}_verified", "Value": "true"}])
         return {}
-    if any(hmac.compare_digest(older.code, code) for older in sent[1:]):
+    if any(same_text(older.code, code) for older in sent[1:]):
         raise ExpiredCodeException("Invalid code provided, please request a code again.")
     raise CodeMismatchException("Invalid verification code provided, please try again.")
 
@@ -406,7 +422,131 @@ def _action(operation: Any) -> Any:
     return action
 
 
+# werkzeug serves each request on a thread of its own, and moto's Cognito model is plain dictionaries: every call
+# walks them (_find_backend_for_clientid walks each account's backends, created per region on first use; a user
+# look-up walks a pool's users) while SignUp, AdminCreateUser or a confirmation change them, and the outbox and a
+# user's status must change together. Concurrent SignUps raised "dictionary changed size during iteration" (a 500).
+# So each Cognito call is served under one lock; the emulated send delay is slept after it is released.
+COGNITO_LOCK = threading.RLock()
+_SEND = threading.local()
+
 _original_call_action = BaseResponse.call_action
+_original_setup_class = BaseResponse.setup_class
+
+
+def _setup_class(
+    self: BaseResponse,
+    request: Any,
+    full_url: str | None = None,
+    headers: Any = None,
+    use_raw_body: bool | None = None,
+) -> None:
+    """moto's set-up, which decodes the body as UTF-8 and raises (a 500) on any other bytes: such a body is kept
+    raw, and _refusal answers it with the SerializationException Cognito gives."""
+    data = request.data
+    self._unreadable_body = False  # type: ignore[attr-defined]
+    if isinstance(data, bytes):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            self._unreadable_body = True  # type: ignore[attr-defined]
+            use_raw_body = True
+    _original_setup_class(self, request, full_url, headers, use_raw_body)
+
+
+def _lower_camel(path: str) -> str:
+    return ".".join(part[:1].lower() + part[1:] for part in path.strip(".").split("."))
+
+
+@cache
+def _cognito_operation(action: str) -> OperationModel | None:
+    model = botocore.session.get_session().get_service_model("cognito-idp")
+    return model.operation_model(action) if action in model.operation_names else None
+
+
+def _refusal(self: BaseResponse) -> tuple[int, dict[str, str], str] | None:
+    """The 400 Cognito answers before looking at any user, or None for a request it would go on with.
+
+    moto reads the body as it comes (a number as the username, a string as UserContextData, a JSON array as the
+    whole body) and its operations, and this module's, then fail with a Python exception, a 500. Cognito checks the
+    request against its service model first: a body that is not a JSON object, or a member of the wrong type, is a
+    SerializationException; a missing member, one too short or too long, or one off its pattern, an
+    InvalidParameterException. The messages name the member, never its value (a code, a secret hash).
+    """
+    if getattr(self, "_unreadable_body", False):
+        return _error(400, "SerializationException", "The request body is not valid UTF-8 JSON.")
+    operation = _cognito_operation(self._get_action())
+    if operation is None or operation.input_shape is None:
+        return None
+    try:
+        document = json.loads(self.body or "{}")
+    except ValueError:
+        return _error(400, "SerializationException", "The request body is not valid JSON.")
+    if not isinstance(document, dict):
+        return _error(400, "SerializationException", "The request body must be a JSON object.")
+    found = ParamValidator().validate(document, operation.input_shape)._errors
+    if any(kind == "invalid type" for kind, _, _ in found):
+        name = next(_lower_camel(path) for kind, path, _ in found if kind == "invalid type")
+        return _error(400, "SerializationException", f"Value at '{name}' is not of the type the member requires.")
+    problems = [
+        f"Value at '{_lower_camel(path)}' failed to satisfy constraint: Member must not be null"
+        if kind == "missing required field"
+        else f"Value at '{_lower_camel(path)}' failed to satisfy constraint: Member must have length greater than "
+        "or equal to 1"
+        for kind, path, _ in found
+        if kind in ("missing required field", "invalid length")
+    ]
+    # What botocore leaves to the service: each top-level string's maximum length and pattern (a pattern Python's
+    # re cannot read, such as the username's \p{L} classes, is left to the function's own validation).
+    for name, shape in operation.input_shape.members.items():
+        value = document.get(name)
+        if shape.type_name != "string" or not isinstance(value, str):
+            continue
+        if "max" in shape.metadata and len(value) > shape.metadata["max"]:
+            problems.append(
+                f"Value at '{_lower_camel(name)}' failed to satisfy constraint: Member must have length less than "
+                f"or equal to {shape.metadata['max']}"
+            )
+        pattern = _pattern(shape.metadata.get("pattern"))
+        if pattern is not None and value and not pattern.fullmatch(value):
+            problems.append(
+                f"Value at '{_lower_camel(name)}' failed to satisfy constraint: Member must satisfy regular "
+                f"expression pattern: {shape.metadata['pattern']}"
+            )
+    if problems:
+        count = f"{len(problems)} validation error{'s' if len(problems) > 1 else ''} detected: "
+        return _error(400, "InvalidParameterException", count + "; ".join(problems))
+    return None
+
+
+@cache
+def _pattern(source: str | None) -> re.Pattern[str] | None:
+    if source is None:
+        return None
+    try:
+        return re.compile(source, re.ASCII)
+    except re.error:
+        return None
+
+
+def _error(status: int, error_code: str, message: str) -> tuple[int, dict[str, str], str]:
+    body = json.dumps({"__type": error_code, "message": message})
+    return status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": error_code}, body
+
+
+def _serve(self: BaseResponse) -> Any:
+    """moto's answer; for Cognito, checked first as Cognito checks a request, and under COGNITO_LOCK."""
+    if self.service_name != "cognito-idp":
+        return _original_call_action(self)
+    refused = _refusal(self)
+    if refused is not None:
+        return refused
+    _SEND.delay = 0.0
+    with COGNITO_LOCK:
+        answer = _original_call_action(self)
+    delay, _SEND.delay = _SEND.delay, 0.0
+    time.sleep(delay)
+    return answer
 
 
 def _call_action(self: BaseResponse) -> Any:
@@ -414,14 +554,13 @@ def _call_action(self: BaseResponse) -> Any:
     STATE.count(operation)
     fault = STATE.take_fault(operation)
     if fault is None:
-        return _original_call_action(self)
+        return _serve(self)
     time.sleep(fault.delay_seconds)
     if fault.error_code is None and fault.body is not None:
         return 200, {"Content-Type": "application/x-amz-json-1.1"}, json.dumps(fault.body)
     if fault.error_code is None:
-        return _original_call_action(self)
-    body = json.dumps({"__type": fault.error_code, "message": fault.message})
-    return fault.status, {"Content-Type": "application/x-amz-json-1.1", "x-amzn-ErrorType": fault.error_code}, body
+        return _serve(self)
+    return _error(fault.status, fault.error_code, fault.message)
 
 
 def get_account_settings(self: LambdaResponse) -> ActionResult:
@@ -469,6 +608,7 @@ def install() -> None:
     CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
     CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    CognitoIdpResponse.setup_class = _setup_class  # type: ignore[method-assign]
     LambdaResponse.get_account_settings = get_account_settings  # type: ignore[attr-defined]
     lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = LambdaResponse.dispatch
 

@@ -1,6 +1,13 @@
 // The reference confirmation screen: username, code, "Confirm" and "Resend code", on top of resend-code.js.
 // Each button has its own in-flight and cooldown state; every result is announced in the status region.
-import { MESSAGES, confirmSignUp, cooldownSeconds, messageFor, resendConfirmationCode } from "./resend-code.js";
+import {
+  MESSAGES,
+  codeAsSent,
+  confirmSignUp,
+  cooldownSeconds,
+  messageFor,
+  resendConfirmationCode,
+} from "./resend-code.js";
 
 const form = document.getElementById("confirm-form");
 const username = document.getElementById("username");
@@ -78,6 +85,19 @@ function control(id) {
 const confirm = control("confirm");
 const resend = control("resend");
 
+// A button disabled while its request is in flight (or by its outcome) drops keyboard focus to <body>, where the
+// next Tab starts over from the top of the page and a screen reader says nothing. Once the outcome is known, give
+// focus back to the button when it is usable again, or else to `next`: the message (which says how long to wait) or
+// the next control that helps. Focus the person moved elsewhere meanwhile is left alone.
+function focusLost() {
+  const focused = document.activeElement;
+  return !focused || focused === document.body || focused.disabled;
+}
+
+function keepFocus(button, next) {
+  if (focusLost()) (button.disabled ? next : button).focus();
+}
+
 function invalid(input, text) {
   show("invalid", text);
   input.setAttribute("aria-invalid", "true");
@@ -132,6 +152,10 @@ async function onResend() {
   if (result.kind === "sent") {
     // The next step is typing the new code; the resend button is cooling down, so focus must not stay on it.
     code.focus();
+  } else {
+    // Throttled, or failed with a wait: the code field is where a code already received can still be typed, and
+    // it is described by the message, so a screen reader reads why Resend is unavailable.
+    keepFocus(resend.button, code);
   }
   // After an error too: a timeout may still have sent a code, which can land in the outbox after the answer.
   await refreshOutbox(name);
@@ -146,7 +170,8 @@ async function onConfirm(event) {
   if (!confirm.ready) return; // a second Enter or click while the first is in flight sends nothing
   const name = requireUsername();
   if (!name) return;
-  const typed = code.value.replace(/\s+/g, "");
+  // "123-456", "123–456", a pasted zero-width space: the client's rule (resend-code.js, docs/clients.md).
+  const typed = codeAsSent(code.value);
   if (!typed) {
     invalid(code, "Please enter the code from your message.");
     return;
@@ -161,17 +186,27 @@ async function onConfirm(event) {
     resend.end();
     username.readOnly = true;
     code.readOnly = true;
+    keepFocus(confirm.button, status);
     return;
   }
   // Throttled, or a timeout (504) after which the account may already be confirmed: the server's Retry-After,
   // which withWait has just promised in the message.
   confirm.finish(cooldownSeconds(result));
   if (result.code === "code_mismatch") {
+    // Wrong, expired, replaced, or the account is already confirmed: the message says so and offers the resend
+    // and the sign-in; the field is ready for the code to be typed again, "Resend code" two Tabs away.
     code.setAttribute("aria-invalid", "true");
     code.select();
     code.focus();
-  } else if (result.code === "code_expired" && resend.ready) {
-    resend.button.focus();
+  } else if (result.code === "code_expired") {
+    // From deployments that still tell an expired code apart: offer the resend, or, while it cools down, the
+    // message that says so.
+    if (resend.ready) resend.button.focus();
+    else if (focusLost()) status.focus();
+  } else {
+    // Throttled, or failed with a wait (a timeout may have confirmed the account: the message says to try signing
+    // in): Confirm counts down, so the message takes focus.
+    keepFocus(confirm.button, status);
   }
 }
 

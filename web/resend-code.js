@@ -12,12 +12,14 @@
 //                          code may already be on its way) */
 //   }
 //   Or simply: keep the button disabled for cooldownSeconds(result).
-//   const confirmed = await confirmSignUp(api, "a@b.com", "123456");
+//   const confirmed = await confirmSignUp(api, "a@b.com", "123-456");  // the code as typed: see codeAsSent
 //   switch (confirmed.kind) {
 //     case "confirmed": /* the user can sign in now */
-//     case "invalid":   /* confirmed.code: "code_mismatch" (type it again), "code_expired" (offer the resend), ... */
+//     case "invalid":   /* confirmed.code: "code_mismatch" (a wrong or expired code, or an account already
+//                          confirmed: offer to type it again, the resend and the sign-in), "code_expired" (older
+//                          deployments only: offer the resend), ... */
 //     case "throttled": /* wait confirmed.retryAfterSeconds */
-//     case "failed":    /* messageFor(confirmed); try again later */
+//     case "failed":    /* messageFor(confirmed): after a timeout the account may already be confirmed */
 //   }
 
 /** Human messages for each stable error `code` the endpoint answers with. */
@@ -25,7 +27,7 @@ export const MESSAGES = Object.freeze({
   invalid_json: "Something went wrong sending the request. Please try again.",
   invalid_request: "Please enter the e-mail address or username you signed up with.",
   server_supplied_field: "This app sent something it should not. Please update the app.",
-  code_mismatch: "That code is not right. Check the code in your latest message and try again.",
+  code_mismatch: "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in.",
   code_expired: "That code has expired or a newer one was sent. Use “Resend code” to get a new one.",
   unknown_client_id: "This app is not set up for code resends. Please contact support.",
   origin_not_allowed: "This page is not allowed to send codes. Please contact support.",
@@ -44,13 +46,21 @@ export const MESSAGES = Object.freeze({
   network_error: "Could not reach the server. Check your connection and try again.",
 });
 
+/**
+ * The confirm route's own words where the resend's would mislead: after a timeout the account may already be
+ * confirmed (docs/api.md), so the person should try signing in before sending the code again.
+ */
+export const CONFIRM_MESSAGES = Object.freeze({
+  upstream_timeout: "The sign-up service took too long to answer. Your account may already be confirmed: try signing in. If you cannot, enter the code again after the wait.",
+});
+
 export const RESEND_ROUTE = "/resend-confirmation-code";
 export const CONFIRM_ROUTE = "/confirm-sign-up";
 const DEFAULT_TIMEOUT_MS = 15000;
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
 // POST a JSON body; the success document, or the problem turned into an "invalid", "throttled" or "failed" result.
-async function post(baseUrl, route, body, options) {
+async function post(baseUrl, route, body, options, messages = MESSAGES) {
   const fetchImpl = options.fetchImpl || fetch;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), options.timeoutMs || DEFAULT_TIMEOUT_MS);
@@ -71,7 +81,7 @@ async function post(baseUrl, route, body, options) {
   const document = await response.json().catch(() => ({}));
   if (response.ok) return { document };
   const code = typeof document.code === "string" ? document.code : "upstream_error";
-  const message = MESSAGES[code] || MESSAGES.upstream_error;
+  const message = messages[code] || MESSAGES[code] || MESSAGES.upstream_error;
   const retryAfter = retryAfterSecondsOf(response);
   if (response.status === 429 || response.status === 503) {
     const retryAfterSeconds = retryAfter ?? DEFAULT_RETRY_AFTER_SECONDS;
@@ -118,22 +128,52 @@ export async function resendConfirmationCode(baseUrl, username, options = {}) {
   return { kind: "sent", message: document.message, codeDeliveryDetails: document.codeDeliveryDetails };
 }
 
+// What people type and paste around the six digits: "123 456", "123-456", "123–456" from a message's typography, a
+// zero-width space, soft hyphen or word joiner a mail client or a web page slipped in. Unicode White_Space, every
+// dash (category Pd) and every invisible format character (category Cf) are dropped.
+const DROPPED_FROM_CODES = /[\p{White_Space}\p{Pd}\p{Cf}]/gu;
+const DECIMAL_DIGIT = /\p{Nd}/u;
+
+// Unicode encodes each script's decimal digits as a run of ten, zero first (a stability guarantee): a digit's value
+// is its distance from the start of its run, modulo ten where runs of ten follow one another (mathematical digits).
+function asciiDigit(digit) {
+  const point = digit.codePointAt(0);
+  let start = point;
+  while (DECIMAL_DIGIT.test(String.fromCodePoint(start - 1))) start -= 1;
+  return String((point - start) % 10);
+}
+
+/**
+ * A confirmation code as people type and paste it, made into what Cognito sent: whitespace, dashes (Unicode
+ * category Pd) and invisible format characters (category Cf) dropped, digits of any script (full-width,
+ * Arabic-Indic, ...) made ASCII. Anything else stays as typed, and the server refuses it (400) before Cognito.
+ * The same rule as the Swift and Kotlin clients (docs/clients.md).
+ * @param {string} typed
+ * @returns {string}
+ */
+export function codeAsSent(typed) {
+  return String(typed)
+    .replace(DROPPED_FROM_CODES, "")
+    .replace(new RegExp(DECIMAL_DIGIT.source, "gu"), asciiDigit);
+}
+
 /**
  * @param {string} baseUrl          the API's base URL ("" for the same origin), without the route
  * @param {string} username         the username or e-mail address the user signed up with
- * @param {string} confirmationCode the code as typed; the server ignores whitespace in it
+ * @param {string} confirmationCode the code as typed: sent as codeAsSent(confirmationCode)
  * @param {{clientId?: string, clientMetadata?: Record<string,string>, forceAliasCreation?: boolean,
  *          timeoutMs?: number, fetchImpl?: typeof fetch}} [options]
  * @returns {Promise<{kind:"confirmed", message:string}
  *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
  *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
  *   | {kind:"failed", code:string, message:string, status:number, retryAfterSeconds:number}>}
- *   An unknown or already-confirmed account answers "invalid" with code "code_mismatch", like a wrong code.
+ *   An unknown or already-confirmed account answers "invalid" with code "code_mismatch", like a wrong code; so
+ *   will an expired or replaced code once the server stops answering "code_expired".
  */
 export async function confirmSignUp(baseUrl, username, confirmationCode, options = {}) {
-  const body = { username: String(username).trim(), confirmationCode, ...optionalFields(options) };
+  const body = { username: String(username).trim(), confirmationCode: codeAsSent(confirmationCode), ...optionalFields(options) };
   if (typeof options.forceAliasCreation === "boolean") body.forceAliasCreation = options.forceAliasCreation;
-  const { document, problem } = await post(baseUrl, CONFIRM_ROUTE, body, options);
+  const { document, problem } = await post(baseUrl, CONFIRM_ROUTE, body, options, CONFIRM_MESSAGES);
   if (problem) return problem;
   return { kind: "confirmed", message: document.message };
 }

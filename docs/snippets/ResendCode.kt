@@ -13,13 +13,17 @@
 //           disableButtonFor(result.retryAfterSeconds)             // > 0 after a timeout: a code may be on its way
 //       }
 //   }
-//   when (val result = client.confirmSignUp(email, typedCode)) {
+//   when (val result = client.confirmSignUp(email, typedCode)) {        // as typed: "123-456" works (codeAsSent)
 //       is ConfirmSignUpResult.Confirmed -> goToSignIn(result.message)
-//       ConfirmSignUpResult.CodeMismatch -> show(ResendCodeClient.messageFor("code_mismatch"))
-//       ConfirmSignUpResult.CodeExpired -> offerResend(ResendCodeClient.messageFor("code_expired"))
+//       ConfirmSignUpResult.CodeMismatch ->                               // wrong, expired or already confirmed
+//           offerResendAndSignIn(ResendCodeClient.messageFor("code_mismatch"))
+//       ConfirmSignUpResult.CodeExpired -> offerResend(ResendCodeClient.messageFor("code_expired"))  // older servers
 //       is ConfirmSignUpResult.Invalid -> show(ResendCodeClient.messageFor(result.code))
 //       is ConfirmSignUpResult.Throttled -> disableConfirmFor(result.retryAfterSeconds)
-//       is ConfirmSignUpResult.Failed -> show(ResendCodeClient.messageFor(result.code))
+//       is ConfirmSignUpResult.Failed -> {
+//           show(ResendCodeClient.confirmMessageFor(result.code))      // a timeout: maybe confirmed, try signing in
+//           disableConfirmFor(result.retryAfterSeconds)
+//       }
 //   }
 
 import java.io.IOException
@@ -47,10 +51,11 @@ sealed interface ConfirmSignUpResult {
     data class Confirmed(val message: String) : ConfirmSignUpResult
     /**
      * 400 code_mismatch: a wrong code, and also an unknown, already-confirmed or disabled account (no account
-     * enumeration). A second submit of a code that already confirmed answers this too: send once.
+     * enumeration), and (once the server answers expired codes alike) an expired or replaced code: offer to type
+     * it again, the resend, and the sign-in. A second submit of a code that already confirmed answers this too.
      */
     data object CodeMismatch : ConfirmSignUpResult
-    /** 400 code_expired: older than 24 hours or replaced by a newer code; offer the resend. */
+    /** 400 code_expired, from servers that still tell it apart: older than 24 hours or replaced; offer the resend. */
     data object CodeExpired : ConfirmSignUpResult
     /** Other 400, 409 (alias_exists), 413 or 415: the input must change. */
     data class Invalid(val code: String, val errors: List<FieldError>) : ConfirmSignUpResult
@@ -128,13 +133,13 @@ class ResendCodeClient(
         }
     }
 
-    /** [confirmationCode] as the person typed it: the server removes whitespace. */
+    /** [confirmationCode] as the person typed or pasted it: sent as [codeAsSent] makes it. */
     suspend fun confirmSignUp(
         username: String,
         confirmationCode: String,
         forceAliasCreation: Boolean? = null,
     ): ConfirmSignUpResult {
-        val body = JSONObject().put("username", username.trim()).put("confirmationCode", confirmationCode)
+        val body = JSONObject().put("username", username.trim()).put("confirmationCode", codeAsSent(confirmationCode))
         if (clientId != null) body.put("clientId", clientId)
         if (forceAliasCreation != null) body.put("forceAliasCreation", forceAliasCreation)
         val answer = post(CONFIRM_SIGN_UP_PATH, body) ?: return ConfirmSignUpResult.Failed("network_error", 0)
@@ -163,6 +168,40 @@ class ResendCodeClient(
         const val CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
         const val DEFAULT_RETRY_AFTER_SECONDS = 60L
 
+        /**
+         * A confirmation code as people type and paste it, made into what Cognito sent: whitespace (Unicode
+         * White_Space), dashes (category Pd: "123-456", "123–456") and invisible format characters (category Cf:
+         * a zero-width space, soft hyphen, word joiner, byte order mark) dropped; digits of any script made ASCII.
+         * Anything else stays as typed, and the server refuses it (400). The same rule as the browser and Swift
+         * clients (docs/clients.md).
+         */
+        fun codeAsSent(typed: String): String {
+            val sent = StringBuilder(typed.length)
+            var index = 0
+            while (index < typed.length) {
+                val point = typed.codePointAt(index)
+                index += Character.charCount(point)
+                val category = Character.getType(point)
+                when {
+                    isWhiteSpace(point) -> Unit
+                    category == Character.DASH_PUNCTUATION.toInt() || category == Character.FORMAT.toInt() -> Unit
+                    category == Character.DECIMAL_DIGIT_NUMBER.toInt() -> sent.append(Character.digit(point, 10))
+                    else -> sent.appendCodePoint(point)
+                }
+            }
+            return sent.toString()
+        }
+
+        /** Unicode's White_Space property (Character.isWhitespace leaves out no-break spaces and U+0085). */
+        private fun isWhiteSpace(point: Int): Boolean =
+            point in 0x09..0x0D || point == 0x85 || Character.isSpaceChar(point)
+
+        /** The confirm route's message for a `code`: its own words after a timeout, else [messageFor]'s. */
+        fun confirmMessageFor(code: String): String = when (code) {
+            "upstream_timeout" -> "The sign-up service took too long to answer. Your account may already be confirmed: try signing in. If you cannot, enter the code again after the wait."
+            else -> messageFor(code)
+        }
+
         /** Retry-After as delay-seconds (what this endpoint sends); null when absent or not a number. */
         fun retryAfterSeconds(header: String?): Long? = header?.trim()?.toLongOrNull()?.takeIf { it >= 0 }
 
@@ -179,7 +218,7 @@ class ResendCodeClient(
             "payload_too_large" -> "The request was too large."
             "unsupported_media_type" -> "Something went wrong sending the request. Please try again."
             "rate_limited" -> "Too many requests right now. Please wait a moment and try again."
-            "code_mismatch" -> "That code is not right. Check the code in your latest message and try again."
+            "code_mismatch" -> "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in."
             "code_expired" -> "That code has expired or a newer one was sent. Use “Resend code” to get a new one."
             "alias_exists" -> "Another account already uses this e-mail address or phone number. Sign in to that account instead."
             "attempt_limit_exceeded" -> "Too many attempts for this username. Please wait before trying again."

@@ -11,13 +11,14 @@
 //   case .failed(let code, _, let retryAfter):  show(ResendCodeClient.message(for: code))
 //                                               disableButton(for: retryAfter) // > 0 after a timeout: a code may be on its way
 //   }
-//   switch await client.confirmSignUp(username: email, confirmationCode: typedCode) {
+//   switch await client.confirmSignUp(username: email, confirmationCode: typedCode) {  // "123-456" works
 //   case .confirmed(let message):               show(message); goToSignIn()
 //   case .codeMismatch:                         show(ResendCodeClient.message(for: "code_mismatch"))
+//                                               offerResend(); offerSignIn()  // wrong, expired or already confirmed
 //   case .codeExpired:                          show(ResendCodeClient.message(for: "code_expired")); offerResend()
 //   case .invalid(let code, _):                 show(ResendCodeClient.message(for: code))
 //   case .throttled(let code, let retryAfter):  disableConfirm(for: retryAfter); show(ResendCodeClient.message(for: code))
-//   case .failed(let code, _, let retryAfter):  show(ResendCodeClient.message(for: code))
+//   case .failed(let code, _, let retryAfter):  show(ResendCodeClient.confirmMessage(for: code)) // maybe confirmed
 //                                               disableConfirm(for: retryAfter) // > 0 after a timeout
 //   }
 
@@ -39,9 +40,10 @@ public enum ConfirmSignUpResult: Equatable {
     /// 200: the user is confirmed and can sign in.
     case confirmed(message: String)
     /// 400 code_mismatch: a wrong code, and also an unknown, already-confirmed or disabled account (no account
-    /// enumeration). A second submit of a code that already confirmed answers this too: send once.
+    /// enumeration), and (once the server answers expired codes alike) an expired or replaced code: offer to type
+    /// it again, the resend, and the sign-in. A second submit of a code that already confirmed answers this too.
     case codeMismatch
-    /// 400 code_expired: older than 24 hours or replaced by a newer code; offer the resend.
+    /// 400 code_expired, from servers that still tell it apart: older than 24 hours or replaced; offer the resend.
     case codeExpired
     /// Other 400, 409 (alias_exists), 413 or 415: the input must change.
     case invalid(code: String, errors: [FieldError])
@@ -153,13 +155,13 @@ public struct ResendCodeClient {
         }
     }
 
-    /// `confirmationCode` as the person typed it: the server removes whitespace.
+    /// `confirmationCode` as the person typed or pasted it: sent as `codeAsSent` makes it.
     public func confirmSignUp(
         username: String, confirmationCode: String, forceAliasCreation: Bool? = nil
     ) async -> ConfirmSignUpResult {
         let body = ConfirmBody(
             username: username.trimmingCharacters(in: .whitespacesAndNewlines),
-            confirmationCode: confirmationCode,
+            confirmationCode: Self.codeAsSent(confirmationCode),
             clientId: clientId,
             forceAliasCreation: forceAliasCreation
         )
@@ -182,6 +184,40 @@ public struct ResendCodeClient {
         }
     }
 
+    /// A confirmation code as people type and paste it, made into what Cognito sent: whitespace (Unicode
+    /// White_Space), dashes (category Pd: "123-456", "123–456") and invisible format characters (category Cf: a
+    /// zero-width space, soft hyphen, word joiner, byte order mark) dropped; digits of any script made ASCII.
+    /// Anything else stays as typed, and the server refuses it (400). The same rule as the browser and Kotlin
+    /// clients (docs/clients.md).
+    public static func codeAsSent(_ typed: String) -> String {
+        var sent = String.UnicodeScalarView()
+        for scalar in typed.unicodeScalars {
+            let properties = scalar.properties
+            if properties.isWhitespace { continue }
+            switch properties.generalCategory {
+            case .dashPunctuation, .format:
+                continue
+            case .decimalNumber:
+                if let value = properties.numericValue {
+                    sent.append(contentsOf: String(Int(value)).unicodeScalars)
+                    continue
+                }
+            default:
+                break
+            }
+            sent.append(scalar)
+        }
+        return String(sent)
+    }
+
+    /// The confirm route's message for a `code`: its own words after a timeout, else `message(for:)`'s.
+    public static func confirmMessage(for code: String) -> String {
+        switch code {
+        case "upstream_timeout": return "The sign-up service took too long to answer. Your account may already be confirmed: try signing in. If you cannot, enter the code again after the wait."
+        default: return message(for: code)
+        }
+    }
+
     /// A message to show a person for each stable `code` (the same texts as web/resend-code.js).
     public static func message(for code: String) -> String {
         switch code {
@@ -196,7 +232,7 @@ public struct ResendCodeClient {
         case "payload_too_large": return "The request was too large."
         case "unsupported_media_type": return "Something went wrong sending the request. Please try again."
         case "rate_limited": return "Too many requests right now. Please wait a moment and try again."
-        case "code_mismatch": return "That code is not right. Check the code in your latest message and try again."
+        case "code_mismatch": return "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in."
         case "code_expired": return "That code has expired or a newer one was sent. Use “Resend code” to get a new one."
         case "alias_exists": return "Another account already uses this e-mail address or phone number. Sign in to that account instead."
         case "attempt_limit_exceeded": return "Too many attempts for this username. Please wait before trying again."

@@ -16,6 +16,7 @@ import requests
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ROOT
+from tests.corpus.typed_codes import TYPED_CODES
 from tests.e2e.conftest import LocalApi
 
 KOTLIN_LIB = ROOT / "node_modules" / "kotlin-compiler" / "lib"
@@ -151,3 +152,54 @@ def test_an_unreachable_server_is_a_network_error(kotlin_classes: Path) -> None:
     result = run_client(kotlin_classes, "http://127.0.0.1:9", UNCONFIRMED_USER)
 
     assert result == "Failed(code=network_error, status=0, retryAfterSeconds=0)"
+
+
+def _hex(text: str) -> str:
+    return ",".join(f"{ord(char):x}" for char in text)
+
+
+def test_codes_as_people_type_them_are_sent_as_the_rule_says(kotlin_classes: Path) -> None:
+    # The same table every client is held to (tests/corpus/typed_codes.py); in and out as hex code points.
+    finished = subprocess.run(
+        ["java", "-cp", _runtime_classpath(kotlin_classes), "ResendCodeCheckKt", "--code-as-sent"]
+        + [_hex(typed) for typed, _ in TYPED_CODES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert finished.returncode == 0, finished.stderr
+    assert finished.stdout.split("\n")[: len(TYPED_CODES)] == [_hex(sent) for _, sent in TYPED_CODES]
+
+
+def test_a_code_pasted_with_a_dash_and_an_invisible_character_confirms(
+    kotlin_classes: Path, local_api: LocalApi
+) -> None:
+    # "123\u2013456" (an en dash) with a zero-width space, as a mail client's typography and a web page's copy give
+    # it: before the client dropped them, the en dash reached Cognito (the emulator answered 502; Cognito, a wrong
+    # code).
+    username = local_api.sign_up("kotlin-paste")
+    code = local_api.newest_code(username)
+    typed = f"\u200b{code[:3]}\u2013{code[3:]} "
+
+    result = subprocess.run(
+        [
+            "java",
+            "-Dsun.jnu.encoding=UTF-8",
+            "-Dfile.encoding=UTF-8",
+            "-cp",
+            _runtime_classpath(kotlin_classes),
+            "ResendCodeCheckKt",
+            local_api.url,
+            username,
+            typed,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "LC_ALL": "C.UTF-8"},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "Confirmed(message=Your account is confirmed. You can sign in now.)"
+    assert local_api.user_status(username)[0] == "CONFIRMED"

@@ -36,6 +36,11 @@ RESEND = "cognito-idp:ResendConfirmationCode"
 CONFIRM = "cognito-idp:ConfirmSignUp"
 USERNAME = "E-mail address or username"
 CODE = "Confirmation code"
+WRONG_CODE = (
+    "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in."
+)
+# Where keyboard focus is: the id of the focused element, or its tag when it has none ("BODY" when it was lost).
+FOCUSED = "document.activeElement ? (document.activeElement.id || document.activeElement.tagName) : null"
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright is installed by requirements-dev.txt")
 
@@ -314,7 +319,9 @@ def test_keyboard_alone_takes_a_new_user_from_resend_to_confirmed(page, local_ap
     playwright_sync.expect(page.locator("#resend")).to_be_disabled()
 
 
-def test_a_wrong_code_says_so_and_marks_the_field(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+def test_a_wrong_code_says_so_and_offers_retyping_the_resend_and_the_sign_in(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # code_mismatch will also answer expired and replaced codes, and it already answers an account that is
+    # confirmed: the message serves each case, the field is ready to type again, and the resend is one step away.
     username = local_api.sign_up()
     wrong = "000000" if local_api.newest_code(username) != "000000" else "111111"
 
@@ -322,11 +329,16 @@ def test_a_wrong_code_says_so_and_marks_the_field(page, local_api: LocalApi) -> 
     page.get_by_label(CODE).fill(wrong)
     page.get_by_role("button", name="Confirm").click()
 
-    playwright_sync.expect(page.get_by_role("status")).to_contain_text("That code is not right")
+    playwright_sync.expect(page.get_by_role("status")).to_have_text(WRONG_CODE)
     code = page.get_by_label(CODE)
     playwright_sync.expect(code).to_have_attribute("aria-invalid", "true")
     playwright_sync.expect(code).to_be_focused()
     playwright_sync.expect(page.locator("#confirm")).to_be_enabled()
+    # The resend it offers: enabled, and reached from the code field by keyboard (past Confirm).
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    playwright_sync.expect(page.get_by_role("button", name="Resend code")).to_be_focused()
+    playwright_sync.expect(page.get_by_role("button", name="Resend code")).to_be_enabled()
     assert local_api.user_status(username)[0] == "UNCONFIRMED"
 
 
@@ -354,7 +366,7 @@ def test_an_unknown_user_looks_exactly_like_a_wrong_code(page, local_api: LocalA
         page.get_by_label(CODE).fill(wrong)
         page.get_by_role("button", name="Confirm").click()
         status = page.get_by_role("status")
-        playwright_sync.expect(status).to_contain_text("That code is not right")
+        playwright_sync.expect(status).to_contain_text(WRONG_CODE)
         shown.append((status.get_attribute("data-kind"), status.inner_text()))
         page.evaluate("document.getElementById('status').textContent = ''")
 
@@ -411,6 +423,12 @@ def test_a_timed_out_confirm_cools_down_as_its_message_says(page, local_api: Loc
     confirm = page.locator("#confirm")
     playwright_sync.expect(confirm).to_be_disabled()
     playwright_sync.expect(confirm).to_have_text(re.compile(r"^Confirm \(\d+ s\)$"))
+    # The confirm route's own guidance (docs/api.md): the account may be confirmed already, so try signing in;
+    # not the resend's "a code may already be on its way".
+    playwright_sync.expect(status).to_contain_text("Your account may already be confirmed: try signing in.")
+    playwright_sync.expect(status).not_to_contain_text("on its way")
+    # Confirm is counting down: focus is on the message, not lost to <body>.
+    assert page.evaluate(FOCUSED) == "status"
 
 
 def test_an_empty_code_is_refused_without_a_request(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
@@ -442,7 +460,7 @@ def test_the_attempt_cap_counts_down_on_confirm_only(page, make_run_api: LocalAp
     for _ in range(5):
         page.get_by_label(CODE).fill(wrong)
         page.get_by_label(CODE).press("Enter")
-        playwright_sync.expect(status).to_contain_text("That code is not right")
+        playwright_sync.expect(status).to_contain_text(WRONG_CODE)
         page.evaluate("document.getElementById('status').textContent = ''")
 
     # When a sixth is sent
@@ -493,3 +511,93 @@ def test_done_when_the_seeded_user_goes_from_resend_to_confirmed_by_keyboard(bro
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "done_when_keyboard_confirmation.png"), full_page=True)
     context.close()
+
+
+def tab_to(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Press Tab until the control named `name` has focus (at most the page's few controls)."""
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED) == name:
+            return
+    raise AssertionError(f"Tab never reached #{name}")
+
+
+def test_a_throttled_resend_hands_focus_to_the_code_field(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Enter on "Resend code" disables it (in flight, then for Retry-After): focus fell to <body>, and the next Tab
+    # started again from the top of the page.
+    local_api.arm_fault(RESEND, "TooManyRequestsException", message="Rate exceeded")
+    page.get_by_label(USERNAME).fill(UNCONFIRMED_USER)
+    tab_to(page, "resend")
+
+    page.keyboard.press("Enter")
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Too many requests right now")
+    playwright_sync.expect(page.locator("#resend")).to_be_disabled()
+    # The field where a code already received can be typed, described by the message.
+    assert page.evaluate(FOCUSED) == "code"
+    assert page.get_by_label(CODE).get_attribute("aria-describedby") == "status"
+
+
+def test_a_failed_resend_gives_focus_back_to_the_button(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # A 500 carries no wait: the button is usable again at once, so focus goes back to it.
+    local_api.arm_fault(RESEND, "InternalErrorException", status=500, times=2)
+    page.get_by_label(USERNAME).fill(UNCONFIRMED_USER)
+    tab_to(page, "resend")
+
+    page.keyboard.press("Enter")
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("had a problem")
+    playwright_sync.expect(page.locator("#resend")).to_be_enabled()
+    assert page.evaluate(FOCUSED) == "resend"
+
+
+def test_a_throttled_confirm_hands_focus_to_the_message(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    local_api.arm_fault(CONFIRM, "TooManyRequestsException", message="Rate exceeded")
+    page.get_by_label(USERNAME).fill(local_api.sign_up("page-focus"))
+    page.get_by_label(CODE).fill("123456")
+    tab_to(page, "confirm")
+
+    page.keyboard.press("Enter")
+
+    status = page.get_by_role("status")
+    playwright_sync.expect(status).to_contain_text("Too many requests right now")
+    playwright_sync.expect(page.locator("#confirm")).to_be_disabled()
+    assert page.evaluate(FOCUSED) == "status"
+    # The message is read when it takes focus, and keeps announcing later results.
+    assert status.get_attribute("tabindex") == "-1" and status.get_attribute("aria-live") == "polite"
+
+
+def test_an_expired_code_while_resend_cools_down_hands_focus_to_the_message(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given a resend just sent (its button counts down) and the code it sent now past its 24 hours
+    username = local_api.sign_up("page-expired")
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_role("button", name="Resend code").click()
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("a new code is on its way")
+    local_api.age_codes(24 * 3600 + 60, username)
+    page.get_by_label(CODE).fill(local_api.newest_code(username))
+
+    # When the person confirms it from the Confirm button, by keyboard
+    tab_to(page, "confirm")
+    page.keyboard.press("Enter")
+
+    # Then the message (which offers the resend) has focus: Resend cannot take it while it cools down
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("has expired")
+    playwright_sync.expect(page.locator("#resend")).to_be_disabled()
+    assert page.evaluate(FOCUSED) == "status"
+
+
+def test_a_code_pasted_with_dashes_and_invisible_characters_confirms(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # "123\u2013456" (an en dash) from a message's typography, with a zero-width space and a soft hyphen from a
+    # copy: the page sends the six digits (before, the en dash reached Cognito, and the emulator answered 502).
+    username = local_api.sign_up("page-paste")
+    newest = local_api.newest_code(username)
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(CODE).fill(f"\u200b{newest[:2]}\u00ad{newest[2:3]}\u2013{newest[3:]}\ufeff")
+    tab_to(page, "confirm")
+
+    page.keyboard.press("Enter")
+
+    playwright_sync.expect(page.get_by_role("status")).to_contain_text("Your account is confirmed")
+    assert local_api.user_status(username)[0] == "CONFIRMED"
+    # Both buttons are disabled for good: focus goes to the message, not to <body>.
+    assert page.evaluate(FOCUSED) == "status"

@@ -7,7 +7,11 @@ one cannot be compiled here, so this file is what keeps it in step, by parsing b
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
+import subprocess
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,7 @@ from code_screens.operations.resend_confirmation_code import (
 )
 from code_screens.problems import CATALOG
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from tests.corpus.typed_codes import TYPED_CODES
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVASCRIPT = (ROOT / "web" / "resend-code.js").read_text(encoding="utf-8")
@@ -198,3 +203,80 @@ def test_mobile_snippets_share_the_pages_messages(snippet: str) -> None:
 
     for code in ("code_mismatch", "code_expired", "alias_exists", "attempt_limit_exceeded"):
         assert javascript[code] in text, code
+
+
+def _rule(typed: str) -> str:
+    """docs/clients.md's rule, written once more in Python to check the shared table itself."""
+    white_space = set("\t\n\v\f\r \x85\xa0\u1680\u2028\u2029\u202f\u205f\u3000") | set(map(chr, range(0x2000, 0x200B)))
+    kept = (c for c in typed if c not in white_space and unicodedata.category(c) not in ("Pd", "Cf"))
+    return "".join(str(unicodedata.decimal(c)) if unicodedata.category(c) == "Nd" else c for c in kept)
+
+
+def test_the_typed_codes_table_follows_the_rule() -> None:
+    assert [(typed, _rule(typed)) for typed, _ in TYPED_CODES] == TYPED_CODES
+
+
+def test_the_browser_client_sends_codes_as_the_rule_says(tmp_path: Path) -> None:
+    # Run the very module the page imports (copied as .mjs: Node reads it as an ES module without a warning).
+    if shutil.which("node") is None:
+        pytest.skip("no `node` on PATH")
+    module = tmp_path / "resend-code.mjs"
+    module.write_text(JAVASCRIPT, encoding="utf-8")
+    script = (
+        f"import {{ codeAsSent }} from {json.dumps(module.as_uri())};\n"
+        f"const typed = {json.dumps([typed for typed, _ in TYPED_CODES])};\n"
+        "console.log(JSON.stringify(typed.map(codeAsSent)));\n"
+    )
+
+    finished = subprocess.run(
+        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60, check=True
+    )
+
+    assert json.loads(finished.stdout) == [sent for _, sent in TYPED_CODES]
+
+
+def test_every_client_sends_the_code_through_its_rule() -> None:
+    # The confirm call sends codeAsSent(code), never the code as typed, and the page uses the client's function.
+    assert "confirmationCode: codeAsSent(confirmationCode)" in _code(JAVASCRIPT)
+    assert '.put("confirmationCode", codeAsSent(confirmationCode))' in _code(KOTLIN)
+    assert "confirmationCode: Self.codeAsSent(confirmationCode)" in _code(SWIFT)
+    page = _code((ROOT / "web" / "page.js").read_text(encoding="utf-8"))
+    assert "codeAsSent(code.value)" in page
+
+
+def test_the_swift_client_drops_and_converts_what_the_rule_names() -> None:
+    # Not compiled here: its codeAsSent must at least test the same Unicode properties as the others.
+    body = _block(_code(SWIFT), "public static func codeAsSent(", "\n    }\n")
+    for needed in (
+        "properties.isWhitespace",
+        "case .dashPunctuation, .format:",
+        "case .decimalNumber:",
+        "properties.numericValue",
+    ):
+        assert needed in body, needed
+    kotlin = _block(_code(KOTLIN), "fun codeAsSent(", "fun confirmMessageFor(")
+    for needed in ("Character.DASH_PUNCTUATION", "Character.FORMAT", "Character.DECIMAL_DIGIT_NUMBER", "0x85"):
+        assert needed in kotlin, needed
+    assert re.search(r"\[\\p\{White_Space\}\\p\{Pd\}\\p\{Cf\}\]", JAVASCRIPT)
+
+
+def test_every_client_has_the_confirm_routes_own_timeout_message() -> None:
+    # A confirm that timed out may have confirmed the account: not the resend's "a code may be on its way".
+    javascript = dict(re.findall(r'^\s+([a-z_]+): "([^"]*)",$', _block(JAVASCRIPT, "CONFIRM_MESSAGES", "});"), re.M))
+    kotlin = dict(
+        re.findall(r'^\s+"([a-z_]+)" -> "([^"]*)"$', _block(KOTLIN, "fun confirmMessageFor", "else ->"), re.M)
+    )
+    swift_block = _block(SWIFT, "static func confirmMessage(for", "default:")
+    swift = dict(re.findall(r'^\s+case "([a-z_]+)": return "([^"]*)"$', swift_block, re.MULTILINE))
+
+    assert set(javascript) == {"upstream_timeout"}
+    assert kotlin == swift == javascript
+    assert "try signing in" in javascript["upstream_timeout"]
+    assert "on its way" not in javascript["upstream_timeout"]
+
+
+def test_a_wrong_code_message_serves_every_case_it_covers() -> None:
+    # Expired and replaced codes will answer code_mismatch too, as will an account already confirmed.
+    assert javascript_messages()["code_mismatch"] == (
+        "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in."
+    )

@@ -38,3 +38,9 @@ def test_hashes_unicode_usernames_over_utf8_bytes() -> None:
 
     assert hashed == utf8 != latin1
     assert secret_hash_matches(SECRET, CLIENT_ID, "zoë@exämple.com", hashed)
+
+
+@pytest.mark.parametrize("given", ["\u00e9" * 44, "Ip32lPJd3JBWiGjMyzjLQELmvWpM7LYqtEMwts3bjv\u2013=", "\U0001f600"])
+def test_the_emulators_check_refuses_a_non_ascii_hash_without_raising(given: str) -> None:
+    # hmac.compare_digest raises TypeError for a non-ASCII str (a 500 from the emulator): it must be a mismatch.
+    assert not secret_hash_matches(SECRET, CLIENT_ID, "alice", given)
