@@ -66,14 +66,17 @@ def _client() -> BaseClient:
     return boto3.client("dynamodb", config=_CLIENT_CONFIG)
 
 
-def acquire(policy: LimitPolicy, subject: str) -> None:
-    """Record one acquisition for subject (the username's keyed pseudonym) under policy.
+def acquire(policy: LimitPolicy, subject: str, caller: str = "") -> None:
+    """Record one acquisition for subject (the username's keyed pseudonym) by caller (the keyed pseudonym of the
+    caller's network, pseudonym.caller_reference) under policy.
 
+    Each caller has its own cooldown and its own cap per window, so one network's attempts never use up another's;
+    all callers together have the username's ceiling (policy.max_per_username), which bounds distributed guessing.
     Raises Problem(ATTEMPT_LIMIT_EXCEEDED) with `Retry-After` = whole seconds until an acquisition would be
-    allowed, without recording anything, when the cooldown or the window's cap forbids it. The decision
-    depends only on earlier acquisitions for the same subject, never on whether an account exists. A no-op
-    (logged once per execution environment) when no table is configured; fails open (logged and counted as
-    LimiterUnavailable) when DynamoDB cannot be used.
+    allowed, without recording anything, when any of them forbids it. The decision depends only on earlier
+    acquisitions for the same subject, never on whether an account exists. A no-op (logged once per execution
+    environment) when no table is configured; fails open (logged and counted as LimiterUnavailable) when DynamoDB
+    cannot be used.
     """
     table_name = _CONFIGURATION.table_name
     if table_name is None:
@@ -89,15 +92,16 @@ def acquire(policy: LimitPolicy, subject: str) -> None:
         except (ClientError, BotoCoreError) as error:
             _unavailable(policy, error)
             return
-        version, sends = _read(item, now_ms, policy)
-        wait_ms = wait_milliseconds(policy, sends, now_ms)
+        version, attempts = _read(item, now_ms, policy)
+        wait_ms = wait_for_caller(policy, attempts, caller, now_ms)
         if wait_ms > 0:
             _refuse(policy, wait_ms)
         try:
-            _client().put_item(TableName=table_name, **_conditional_put(key, policy, version, [*sends, now_ms]))
+            put = _conditional_put(key, policy, version, [*attempts, (now_ms, caller)])
+            _client().put_item(TableName=table_name, **put)
             return
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            if error_code(error) != "ConditionalCheckFailedException":
                 _unavailable(policy, error)
                 return
             # Another acquisition for this subject landed between our read and our write: read it and decide
@@ -109,7 +113,8 @@ def acquire(policy: LimitPolicy, subject: str) -> None:
 
 
 def wait_milliseconds(policy: LimitPolicy, sends: list[int], now_ms: int) -> int:
-    """How long until policy allows one more acquisition, given earlier ones (epoch ms, oldest first); 0 = now."""
+    """How long until one caller may acquire once more, given its earlier acquisitions (epoch ms, oldest first):
+    the cooldown and the per-caller cap (policy.max_per_window); 0 = now."""
     wait = 0
     if sends and policy.cooldown_seconds:
         wait = max(wait, sends[-1] + policy.cooldown_seconds * 1000 - now_ms)
@@ -119,22 +124,40 @@ def wait_milliseconds(policy: LimitPolicy, sends: list[int], now_ms: int) -> int
     return max(wait, 0)
 
 
-def _read(item: dict[str, Any] | None, now_ms: int, policy: LimitPolicy) -> tuple[int | None, list[int]]:
+def wait_for_caller(policy: LimitPolicy, attempts: list[tuple[int, str]], caller: str, now_ms: int) -> int:
+    """How long until `caller` may acquire, given every caller's earlier acquisitions ((epoch ms, caller), oldest
+    first): its own cooldown and cap, and the username's ceiling over all callers; 0 = now."""
+    wait = wait_milliseconds(policy, [sent for sent, who in attempts if who == caller], now_ms)
+    ceiling = policy.ceiling
+    if len(attempts) >= ceiling:
+        wait = max(wait, attempts[-ceiling][0] + policy.window_seconds * 1000 - now_ms)
+    return max(wait, 0)
+
+
+def _read(item: dict[str, Any] | None, now_ms: int, policy: LimitPolicy) -> tuple[int | None, list[tuple[int, str]]]:
     if item is None:
         return None, []
     window_start = now_ms - policy.window_seconds * 1000
-    sends = sorted(int(value["N"]) for value in item.get("sends", {}).get("L", []))
-    return int(item["version"]["N"]), [sent for sent in sends if sent > window_start]
+    sends = [int(value["N"]) for value in item.get("sends", {}).get("L", [])]
+    # An item written before callers were recorded has none: its attempts count for the username's ceiling only.
+    callers = [value["S"] for value in item.get("callers", {}).get("L", [])] or ["?"] * len(sends)
+    attempts = sorted(zip(sends, callers, strict=False))
+    return int(item["version"]["N"]), [(sent, who) for sent, who in attempts if sent > window_start]
 
 
-def _conditional_put(key: dict[str, Any], policy: LimitPolicy, version: int | None, sends: list[int]) -> dict[str, Any]:
-    kept = sends[-policy.max_per_window :]
+def _conditional_put(
+    key: dict[str, Any], policy: LimitPolicy, version: int | None, attempts: list[tuple[int, str]]
+) -> dict[str, Any]:
+    # The ceiling's count needs the last `ceiling` attempts; a caller's own cap never needs older ones (were they
+    # older, the ceiling would refuse first).
+    kept = attempts[-max(policy.ceiling, policy.max_per_window) :]
     item = {
         **key,
-        "sends": {"L": [{"N": str(sent)} for sent in kept]},
+        "sends": {"L": [{"N": str(sent)} for sent, _ in kept]},
+        "callers": {"L": [{"S": who} for _, who in kept]},
         "version": {"N": str((version or 0) + 1)},
         # DynamoDB TTL is in epoch seconds; the item is useless once its newest acquisition leaves the window.
-        "expiresAt": {"N": str(math.ceil(kept[-1] / 1000) + policy.window_seconds)},
+        "expiresAt": {"N": str(math.ceil(kept[-1][0] / 1000) + policy.window_seconds)},
     }
     if version is None:
         return {"Item": item, "ConditionExpression": "attribute_not_exists(pk)"}

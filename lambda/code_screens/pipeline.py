@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -40,7 +41,7 @@ from code_screens.problems import (
     Problem,
     ProblemType,
 )
-from code_screens.pseudonym import user_reference
+from code_screens.pseudonym import caller_reference, user_reference
 from code_screens.settings import Settings
 
 JSON_MEDIA_TYPE = "application/json"
@@ -85,11 +86,17 @@ def serve(operation: Operation, request: DoorRequest, settings: Settings) -> Ans
     secret_id = settings.secret_id_for(client_id)
     if secret_id is None:
         raise Problem(UNKNOWN_CLIENT_ID)
-    subject = _pseudonym(settings, call.username)
+    check_username(call.username, settings)
+    pseudonym_key = _pseudonym_key(settings)
+    if pseudonym_key is not None:
+        # The username's keyed pseudonym: the limiter's key, and user_ref on every log line from here on.
+        subject = user_reference(call.username, pseudonym_key)
+        logger.append_keys(user_ref=subject)
     credentials = load_credentials(client_id, secret_id)
-    if subject is not None:
-        # Before Cognito, and keyed on the string alone: the same limit for every username, account or not.
-        limiter.acquire(operation.limit(settings), subject)
+    if pseudonym_key is not None:
+        # Before Cognito, and keyed on the string alone: the same limit for every username, account or not; per
+        # caller network, so a stranger's attempts never use up the user's own.
+        limiter.acquire(operation.limit(settings), subject, caller_reference(request.caller_ip, pseudonym_key))
 
     caller_ip = request.caller_ip if settings.forward_caller_ip else None
     client = cognito.cognito_client(settings.cognito_connect_timeout_seconds, settings.cognito_read_timeout_seconds)
@@ -136,13 +143,36 @@ def check_origin(settings: Settings, origin: str | None) -> None:
         raise Problem(ORIGIN_NOT_ALLOWED)
 
 
-def _pseudonym(settings: Settings, username: str) -> str | None:
-    """The username's keyed pseudonym, also added to every log line as user_ref; None when no key is set."""
+# An account's `sub` as Cognito writes it: a UUID, lower-case hex in 8-4-4-4-12 groups (any case accepted here).
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.IGNORECASE)
+USERNAME_IS_A_SUB = "username_is_a_sub"
+
+
+def check_username(username: str, settings: Settings) -> None:
+    """Refuse a UUID-shaped username unless the pool's usernames are UUIDs (USERNAMES_ARE_UUIDS).
+
+    Cognito accepts an account's `sub` as its username too, so each account would have a second limiter budget
+    under it; the same answer for every UUID, account or not. Raises Problem(INVALID_REQUEST).
+    """
+    if not settings.usernames_are_uuids and _UUID.fullmatch(username):
+        raise Problem(
+            INVALID_REQUEST,
+            errors=(
+                FieldError(
+                    "username",
+                    USERNAME_IS_A_SUB,
+                    "Send the username or e-mail address the user signed up with, not the account's sub",
+                ),
+            ),
+        )
+
+
+def _pseudonym_key(settings: Settings) -> str | None:
+    """The key of the username's and the caller's pseudonyms; None when none is configured (no user_ref, no
+    limiter)."""
     if settings.pseudonym_key_secret_id is None:
         return None
-    subject = user_reference(username, load_pseudonym_key(settings.pseudonym_key_secret_id))
-    logger.append_keys(user_ref=subject)
-    return subject
+    return load_pseudonym_key(settings.pseudonym_key_secret_id)
 
 
 # --- the body: size, media type, strict JSON, the request model ---

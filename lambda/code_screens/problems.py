@@ -39,16 +39,14 @@ SERVER_SUPPLIED_FIELD = ProblemType(
     "Field supplied by the server",
     "The secret hash, the client secret and the caller's IP address are supplied by the server; remove them.",
 )
-# ConfirmSignUp's answers a person acts on. An unknown, already-confirmed or disabled user answers
-# code_mismatch too (see operations/confirm_sign_up.py), so these tell nothing about who exists.
+# ConfirmSignUp's answer a person acts on. An unknown, already-confirmed or disabled user, an expired or superseded
+# code and a taken alias all answer it (see operations/confirm_sign_up.py), so it tells nothing about who exists,
+# and its message serves every case it covers.
 CODE_MISMATCH = ProblemType(
-    "code_mismatch", 400, "Wrong code", "The confirmation code is not the one that was sent; check it and try again."
-)
-CODE_EXPIRED = ProblemType(
-    "code_expired",
+    "code_mismatch",
     400,
-    "Code expired",
-    "The confirmation code has expired or was replaced by a newer one; ask for a new code.",
+    "Wrong or expired code",
+    "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in.",
 )
 UNKNOWN_CLIENT_ID = ProblemType(
     "unknown_client_id", 400, "Unknown app client", "clientId is not one of the app clients this endpoint serves."
@@ -62,13 +60,6 @@ REQUEST_BLOCKED = ProblemType(
 NOT_FOUND = ProblemType("not_found", 404, "Not found", "There is no such resource.")
 METHOD_NOT_ALLOWED = ProblemType(
     "method_not_allowed", 405, "Method not allowed", "This resource does not accept that method."
-)
-# Only the holder of the right code reaches this answer: Cognito checks the code before the alias.
-ALIAS_EXISTS = ProblemType(
-    "alias_exists",
-    409,
-    "Alias exists",
-    "Another account already uses this e-mail address or phone number; sign in to that account instead.",
 )
 PAYLOAD_TOO_LARGE = ProblemType("payload_too_large", 413, "Payload too large", "The body is larger than allowed.")
 UNSUPPORTED_MEDIA_TYPE = ProblemType(
@@ -124,13 +115,11 @@ CATALOG: tuple[ProblemType, ...] = (
     INVALID_REQUEST,
     SERVER_SUPPLIED_FIELD,
     CODE_MISMATCH,
-    CODE_EXPIRED,
     UNKNOWN_CLIENT_ID,
     ORIGIN_NOT_ALLOWED,
     REQUEST_BLOCKED,
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
-    ALIAS_EXISTS,
     PAYLOAD_TOO_LARGE,
     UNSUPPORTED_MEDIA_TYPE,
     RATE_LIMITED,

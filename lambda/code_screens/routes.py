@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from code_screens.operations import Operation, confirm_sign_up, resend_confirmation_code
-from code_screens.problems import ALIAS_EXISTS, CATALOG, CODE_EXPIRED, CODE_MISMATCH, ProblemType
+from code_screens.problems import CATALOG, CODE_MISMATCH, ProblemType
 
 # Every route is a POST of a JSON body.
 ROUTE_METHOD = "POST"
@@ -33,9 +33,9 @@ class Route:
         return self.operation_id[:1].upper() + self.operation_id[1:]
 
 
-# Problems only a code check answers; every other catalog entry (bad input, throttling, the per-username limit,
+# The problem only a code check answers; every other catalog entry (bad input, throttling, the per-username limit,
 # upstream faults) is shared.
-_CODE_CHECK_ONLY = (CODE_MISMATCH, CODE_EXPIRED, ALIAS_EXISTS)
+_CODE_CHECK_ONLY = (CODE_MISMATCH,)
 
 RESEND_CONFIRMATION_CODE = Route(
     path="/resend-confirmation-code",

@@ -29,14 +29,21 @@ class ConfigurationError(Exception):
 
 @dataclass(frozen=True)
 class LimitPolicy:
-    """A per-username limit: at most `max_per_window` acquisitions per rolling `window_seconds`, and at least
-    `cooldown_seconds` between two of them (0 = no cooldown). `name` keys the limiter's items and the
-    LimitReached metric's Policy dimension."""
+    """A per-username limit, counted per caller and for the username as a whole. Each caller (network) may acquire
+    at most `max_per_window` times per rolling `window_seconds`, at least `cooldown_seconds` apart (0 = no
+    cooldown); all callers together at most `max_per_username` times per window (None: `max_per_window`, one
+    budget for everybody). `name` keys the limiter's items and the LimitReached metric's Policy dimension."""
 
     name: str
     cooldown_seconds: int
     max_per_window: int
     window_seconds: int
+    max_per_username: int | None = None
+
+    @property
+    def ceiling(self) -> int:
+        """Acquisitions per window for the username from every caller together."""
+        return self.max_per_window if self.max_per_username is None else self.max_per_username
 
 
 @dataclass(frozen=True)
@@ -93,13 +100,24 @@ RESEND_COOLDOWN_SECONDS = Setting("RESEND_COOLDOWN_SECONDS", int, 60, 0, 86_400,
 # The item keeps one timestamp per acquisition in the window: 1000 of them stay under DynamoDB's 400 KB.
 RESEND_MAX_PER_WINDOW = Setting("RESEND_MAX_PER_WINDOW", int, 5, 1, 1_000, context_key="resendMaxPerWindow")
 RESEND_WINDOW_SECONDS = Setting("RESEND_WINDOW_SECONDS", int, 86_400, 1, 30 * 86_400, context_key="resendWindowSeconds")
-# Confirm attempts per username: a six-digit code has 1,000,000 values and lives 24 hours. Five attempts per 15
-# minutes allow at most 480 guesses a day, a 0.048 % chance of hitting one code in its lifetime, while a person who
-# mistypes waits 15 minutes at most. No cooldown: retyping a mistyped code at once is normal. Cognito's own attempt
-# limit is unpublished and only a real account reaches it; this cap counts every attempt before Cognito, for every
-# string alike, and is meant to be reached first.
+# The cooldown and RESEND_MAX_PER_WINDOW count per caller (network), so a stranger's resends never use up the
+# user's own; this ceiling counts every caller together, and bounds how many codes one inbox gets a window (mail
+# bombing). Reaching it takes 3 networks at their own cap: the price docs/api.md states for a day's lock-out.
+RESEND_MAX_PER_USERNAME = Setting("RESEND_MAX_PER_USERNAME", int, 15, 1, 1_000, context_key="resendMaxPerUsername")
+# Confirm attempts per username and caller (network): a six-digit code has 1,000,000 values and lives 24 hours.
+# Five attempts per 15 minutes from one network, while a person who mistypes waits 15 minutes at most. No
+# cooldown: retyping a mistyped code at once is normal. Cognito's own attempt limit is unpublished and only a real
+# account reaches it; these caps count every attempt before Cognito, for every string alike, and are meant to be
+# reached first.
 CONFIRM_MAX_PER_WINDOW = Setting("CONFIRM_MAX_PER_WINDOW", int, 5, 1, 100)
 CONFIRM_WINDOW_SECONDS = Setting("CONFIRM_WINDOW_SECONDS", int, 900, 60, 86_400)
+# Every caller together, per window: what bounds distributed guessing (20 per 15 minutes is 1,920 guesses a day,
+# a 0.192 % chance of hitting one code in its 24 hours) and what a lock-out costs (4 networks at their own cap,
+# without pause). docs/api.md states both, computed from these defaults (tests/unit/test_limits_doc.py).
+CONFIRM_MAX_PER_USERNAME = Setting("CONFIRM_MAX_PER_USERNAME", int, 20, 1, 1_000)
+# Cognito gives every account a `sub` (a UUID) that works as a username beside the one the user chose, so each
+# account would have two budgets. Refused on these routes unless the pool's own usernames are UUIDs.
+USERNAMES_ARE_UUIDS = Setting("USERNAMES_ARE_UUIDS", bool, False, context_key="usernamesAreUuids")
 # Milliseconds (the unit people think of response times in); the function's 10 s timeout must still cover the
 # floor, so it is capped at 5 s. Off unless set; the stack and make run set 500 ms. Chosen from the cost model
 # (bench/features.py prints it): Cognito's ResendConfirmationCode takes ~120 ms, a warm custom message trigger
@@ -116,12 +134,14 @@ DEFAULT_RESEND_LIMIT = LimitPolicy(
     cooldown_seconds=int(RESEND_COOLDOWN_SECONDS.default),
     max_per_window=int(RESEND_MAX_PER_WINDOW.default),
     window_seconds=int(RESEND_WINDOW_SECONDS.default),
+    max_per_username=int(RESEND_MAX_PER_USERNAME.default),
 )
 DEFAULT_CONFIRM_LIMIT = LimitPolicy(
     "confirm",
     cooldown_seconds=0,
     max_per_window=int(CONFIRM_MAX_PER_WINDOW.default),
     window_seconds=int(CONFIRM_WINDOW_SECONDS.default),
+    max_per_username=int(CONFIRM_MAX_PER_USERNAME.default),
 )
 
 
@@ -148,6 +168,8 @@ class Settings:
     """Minimum response time of an answer that reached Cognito; 0 = no floor."""
     allowed_client_metadata_keys: frozenset[str] | None = None
     """clientMetadata keys a caller may send; None = any key (within the request model's bounds)."""
+    usernames_are_uuids: bool = False
+    """True when the pool's usernames are UUIDs; otherwise a UUID-shaped username (an account's `sub`) is refused."""
     allowed_origins_error: str | None = None
     """Why ALLOWED_ORIGINS was refused. Kept apart from the other settings: requests without an Origin (native
     apps, servers) cannot be affected by it, so they are served; a request with an Origin is refused with a
@@ -184,18 +206,23 @@ class Settings:
             cognito_connect_timeout_seconds=COGNITO_CONNECT_TIMEOUT_SECONDS.read(env),
             cognito_read_timeout_seconds=COGNITO_READ_TIMEOUT_SECONDS.read(env),
             limiter_table_name=limiter_table_name,
-            resend_limit=LimitPolicy(
+            resend_limit=_limit(
+                env,
                 DEFAULT_RESEND_LIMIT.name,
-                cooldown_seconds=RESEND_COOLDOWN_SECONDS.read(env),
-                max_per_window=RESEND_MAX_PER_WINDOW.read(env),
-                window_seconds=RESEND_WINDOW_SECONDS.read(env),
+                RESEND_COOLDOWN_SECONDS.read(env),
+                RESEND_MAX_PER_WINDOW,
+                RESEND_WINDOW_SECONDS.read(env),
+                RESEND_MAX_PER_USERNAME,
             ),
-            confirm_limit=LimitPolicy(
+            confirm_limit=_limit(
+                env,
                 DEFAULT_CONFIRM_LIMIT.name,
-                cooldown_seconds=0,
-                max_per_window=CONFIRM_MAX_PER_WINDOW.read(env),
-                window_seconds=CONFIRM_WINDOW_SECONDS.read(env),
+                0,
+                CONFIRM_MAX_PER_WINDOW,
+                CONFIRM_WINDOW_SECONDS.read(env),
+                CONFIRM_MAX_PER_USERNAME,
             ),
+            usernames_are_uuids=USERNAMES_ARE_UUIDS.read(env),
             pseudonym_key_secret_id=pseudonym_key_secret_id,
             response_floor_seconds=RESPONSE_TIME_FLOOR_MS.read(env) / 1000,
             allowed_client_metadata_keys=_metadata_keys(env.get("ALLOWED_CLIENT_METADATA_KEYS")),
@@ -204,6 +231,20 @@ class Settings:
     def secret_id_for(self, client_id: str) -> str | None:
         """The secret that holds this app client's credentials, or None when the client is not served."""
         return self.app_clients.get(client_id)
+
+
+def _limit(
+    env: Mapping[str, str],
+    name: str,
+    cooldown_seconds: int,
+    per_caller: Setting,
+    window_seconds: int,
+    per_username: Setting,
+) -> LimitPolicy:
+    max_per_window, max_per_username = per_caller.read(env), per_username.read(env)
+    if max_per_username < max_per_window:
+        raise ConfigurationError(f"{per_username.name} must be at least {per_caller.name} (all callers together)")
+    return LimitPolicy(name, cooldown_seconds, max_per_window, window_seconds, max_per_username)
 
 
 def _app_clients(raw: str | None) -> dict[str, str]:

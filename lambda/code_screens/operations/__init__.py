@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from code_screens.problems import INTERNAL_ERROR, UPSTREAM_ERROR, ProblemType
@@ -66,6 +66,10 @@ class Outcome:
     setup: bool = False
     """True when the error points at the pool's, the app client's or the account's set-up rather than at one
     request (CognitoSetupRefusal, whose share of all requests an alarm watches)."""
+    not_setup_when: tuple[str, ...] = ()
+    """Fragments of Cognito's message (lower case) that make this error one anybody can cause at will for an
+    account (an already-confirmed or disabled user), not a set-up problem: an outsider must not be able to set off
+    the set-up alarm on a quiet endpoint."""
 
 
 SUCCEEDED = Outcome(None, Kind.SUCCEEDED)
@@ -120,4 +124,8 @@ class Operation:
         """The table's row for a Cognito error (a secret-hash rejection and an unlisted code have their own)."""
         if error.is_secret_hash_rejection:
             return SECRET_HASH_REJECTED
-        return self.outcomes.get(error.code, UNLISTED_ERROR)
+        outcome = self.outcomes.get(error.code, UNLISTED_ERROR)
+        message = error.message.lower()
+        if outcome.setup and any(fragment in message for fragment in outcome.not_setup_when):
+            return replace(outcome, setup=False)
+        return outcome

@@ -24,8 +24,6 @@ from code_screens.operations.models import (
     cognito_parameters,
 )
 from code_screens.problems import (
-    ALIAS_EXISTS,
-    CODE_EXPIRED,
     CODE_MISMATCH,
     INTERNAL_ERROR,
     RATE_LIMITED,
@@ -41,15 +39,15 @@ class ConfirmSignUpRequest(UserRequest):
     model_config = ConfigDict(title="ConfirmSignUpRequest")
 
     confirmation_code: ConfirmationCode = Field(
-        description="The code Cognito sent (six digits by default); whitespace around or inside it is ignored and "
-        "digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
+        description="The six-digit code Cognito sent; whitespace, dashes and invisible format characters around or "
+        "inside it are ignored and digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
         examples=["123456"],
     )
     client_metadata: dict[MetadataKey, MetadataValue] | None = client_metadata_field("post confirmation")
     force_alias_creation: bool | None = Field(
         default=None,
         description="When another user already has this e-mail address or phone number as an alias, move the "
-        "alias to this user instead of answering alias_exists.",
+        "alias to this user (without it, Cognito refuses the confirmation, which is answered like a wrong code).",
     )
 
 
@@ -67,20 +65,26 @@ CONFIRMED_MESSAGE = "Your account is confirmed. You can sign in now."
 # (TooManyFailedAttemptsException, LimitExceededException) answer a wrong code too: only a real account can reach
 # them, so a 429 for them would say the account exists. The endpoint's own per-username cap answers the 429
 # instead, the same for every string, and is meant to be reached first; the operator still sees them as account
-# faults. ExpiredCodeException and AliasExistsException need a code that was really sent to the account, so they
-# tell a guesser nothing; neither do the post confirmation trigger's faults, which only a right code reaches.
+# faults. So do an expired or superseded code and a taken alias (below). The post confirmation trigger's faults
+# tell nothing to a guesser: only the right code reaches the trigger.
 # Set-up (True): as on ResendConfirmationCode (a client that refuses the forwarded IP answers
 # InvalidParameterException to every confirm: a set-up fault behind a stream of code_mismatch answers).
 OUTCOMES: Mapping[str, Outcome] = {
     "CodeMismatchException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     "UserNotFoundException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     # Confirmed or disabled; a secret-hash rejection is its own row.
-    "NotAuthorizedException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),
+    "NotAuthorizedException": Outcome(
+        CODE_MISMATCH, Kind.REFUSED, setup=True, not_setup_when=("confirmed", "disabled")
+    ),
     "InvalidParameterException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),  # e.g. nothing to confirm
     "TooManyFailedAttemptsException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
     "LimitExceededException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
-    "ExpiredCodeException": Outcome(CODE_EXPIRED, Kind.REFUSED),  # older than 24 h, or replaced by a newer code
-    "AliasExistsException": Outcome(ALIAS_EXISTS, Kind.REFUSED),
+    # Older than 24 h or replaced by a newer code: only an account that was sent a code has one, and anybody can
+    # make an account's code superseded by asking for a new one, so an expired code answers like a wrong one.
+    "ExpiredCodeException": Outcome(CODE_MISMATCH, Kind.REFUSED),
+    # Only a real account can have its alias taken, and Cognito may say so before it checks the code: like a wrong
+    # code. An app that wants the alias moved sends forceAliasCreation.
+    "AliasExistsException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     "TooManyRequestsException": Outcome(RATE_LIMITED, Kind.FAILED, setup=True),
     "ForbiddenException": Outcome(REQUEST_BLOCKED, Kind.FAILED, setup=True),
     "ResourceNotFoundException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),

@@ -76,27 +76,37 @@ ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, patter
 MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_METADATA_KEY_MAX_LENGTH)]
 MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
 
-# ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`. Cognito sends six
-# ASCII digits; a code can hold no whitespace, so whitespace a person types or pastes around or inside it
-# ("123 456") is unambiguous and removed before the check. So are digits of other scripts: a phone keyboard set
-# to Arabic or Persian, or a Japanese or Chinese input method, types Arabic-Indic or full-width digits into a numeric
-# field, and Cognito, which compares the ASCII code it sent, would refuse the right code as a wrong one.
-CONFIRMATION_CODE_PATTERN = r"^\S+$"
+# ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`; Cognito sends six ASCII
+# digits. What a person types or pastes around them is unambiguous and dropped before the check, on the server as in
+# every client (docs/clients.md): whitespace ("123 456"), dashes of every kind (category Pd: "123-456", an en dash)
+# and invisible format characters (category Cf: a zero-width space or a direction mark a paste brings). Digits of
+# other scripts become ASCII: a phone keyboard set to Arabic or Persian, or a Japanese or Chinese input method,
+# types Arabic-Indic or full-width digits into a numeric field, and Cognito, which compares the ASCII code it sent,
+# would refuse the right code as a wrong one. Whatever remains must be the six digits: anything else is refused
+# with a 400 before Cognito, spending no attempt. The length bounds stay Cognito's, for what a gateway checks on
+# the value as typed.
+CONFIRMATION_CODE_PATTERN = r"^[0-9]{6}$"
 CONFIRMATION_CODE_MAX_LENGTH = 2048
+_DROPPED_FROM_CODES = frozenset({"Pd", "Cf"})
 
 
-def _as_sent(value: Any) -> Any:
-    """The code as Cognito sent it: whitespace removed, every Unicode decimal digit (category Nd) as ASCII."""
+def code_as_sent(value: Any) -> Any:
+    """The code as Cognito sent it: whitespace, dashes (Pd) and format characters (Cf) dropped, every Unicode
+    decimal digit (Nd) as ASCII, anything else kept for the pattern to refuse; a non-string is returned as it is."""
     if not isinstance(value, str):
         return value
-    return "".join(str(unicodedata.decimal(char)) if char.isdecimal() else char for char in "".join(value.split()))
+    return "".join(
+        str(unicodedata.decimal(char)) if char.isdecimal() else char
+        for char in value
+        if not char.isspace() and unicodedata.category(char) not in _DROPPED_FROM_CODES
+    )
 
 
 # The validator wraps the constrained string, so it runs first and the constraints check what Cognito will get.
 ConfirmationCode = Annotated[
     str,
     StringConstraints(min_length=1, max_length=CONFIRMATION_CODE_MAX_LENGTH, pattern=CONFIRMATION_CODE_PATTERN),
-    BeforeValidator(_as_sent),
+    BeforeValidator(code_as_sent),
 ]
 
 
@@ -189,7 +199,8 @@ USERNAME_RULE = (
 
 
 CONFIRMATION_CODE_RULE = (
-    "1-2048 characters other than whitespace once whitespace is removed and other scripts' digits made ASCII."
+    "Six digits once whitespace, dashes and invisible format characters are removed and other scripts' digits "
+    "made ASCII; anything else is refused with 400 before Cognito."
 )
 
 

@@ -57,7 +57,6 @@ class AcceptedResponse(ResponsePart):
 NEUTRAL_MESSAGE = "If this account exists and still needs confirming, a new code is on its way."
 
 _NEUTRAL = Outcome(None, Kind.REFUSED)
-_NEUTRAL_SETUP = Outcome(None, Kind.REFUSED, setup=True)
 _ACCOUNT_FAULT = Outcome(None, Kind.ACCOUNT_FAULT)
 _ACCOUNT_FAULT_SETUP = Outcome(None, Kind.ACCOUNT_FAULT, setup=True)
 
@@ -66,13 +65,15 @@ _ACCOUNT_FAULT_SETUP = Outcome(None, Kind.ACCOUNT_FAULT, setup=True)
 # unconfirmed one can reach Cognito's per-user attempt limit, fail a delivery or run the pool's Lambda triggers
 # (which a caller can steer with clientMetadata). Set-up (True): the pool's e-mail/SMS or trigger set-up, the app
 # client's settings (a client that refuses the forwarded caller IP answers InvalidParameterException to every
-# request), the secret or the account's quotas. InvalidParameterException is also the answer for an
-# already-confirmed user and NotAuthorizedException for a disabled one: a small share of healthy traffic, which is
-# why the alarm watches a share, not a count.
+# request), the secret or the account's quotas; not the already-confirmed or disabled user that the same error codes
+# also name, which anybody can ask about (not_setup_when).
 OUTCOMES: Mapping[str, Outcome] = {
     "UserNotFoundException": _NEUTRAL,
-    "InvalidParameterException": _NEUTRAL_SETUP,  # "User is already confirmed.", or no verified e-mail/phone
-    "NotAuthorizedException": _NEUTRAL_SETUP,  # a disabled user; a secret-hash rejection is its own row
+    # "User is already confirmed." (anybody can cause it), or no verified e-mail/phone, or a client that refuses the
+    # forwarded IP (set-up).
+    "InvalidParameterException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("already confirmed",)),
+    # A disabled user (anybody can cause it); a secret-hash rejection is its own row.
+    "NotAuthorizedException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("disabled",)),
     "LimitExceededException": _ACCOUNT_FAULT,
     "CodeDeliveryFailureException": _ACCOUNT_FAULT_SETUP,
     "InvalidLambdaResponseException": _ACCOUNT_FAULT_SETUP,
