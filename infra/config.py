@@ -84,6 +84,8 @@ class StackConfig:
     powertools_layer_version: str
     resend_cooldown_seconds: int = DEFAULT_RESEND_LIMIT.cooldown_seconds
     resend_max_per_window: int = DEFAULT_RESEND_LIMIT.max_per_window
+    resend_max_per_username: int = DEFAULT_RESEND_LIMIT.ceiling
+    usernames_are_uuids: bool = False
     resend_window_seconds: int = DEFAULT_RESEND_LIMIT.window_seconds
     response_time_floor_ms: int = DEFAULT_RESPONSE_TIME_FLOOR_MS
     allowed_client_metadata_keys: tuple[str, ...] = ()
@@ -123,7 +125,7 @@ class StackConfig:
         uncapped = raw_reserved is None or (isinstance(raw_reserved, str) and raw_reserved.lower() in ("", "none"))
         reserved_concurrency = None if uncapped else _int(context, "reservedConcurrency", 10, 1, 1000)
         provisioned_concurrency, snap_start = _cold_start_remedy(context, reserved_concurrency)
-        return cls(
+        config = cls(
             pool_mode=pool_mode,
             app_clients=app_clients,
             default_client_id=default_client_id,
@@ -150,6 +152,8 @@ class StackConfig:
             # which the function checks again.
             resend_cooldown_seconds=_shared(context, fn.RESEND_COOLDOWN_SECONDS),
             resend_max_per_window=_shared(context, fn.RESEND_MAX_PER_WINDOW),
+            resend_max_per_username=_shared(context, fn.RESEND_MAX_PER_USERNAME),
+            usernames_are_uuids=_shared(context, fn.USERNAMES_ARE_UUIDS),
             resend_window_seconds=_shared(context, fn.RESEND_WINDOW_SECONDS),
             response_time_floor_ms=_shared(context, fn.RESPONSE_TIME_FLOOR_MS),
             allowed_client_metadata_keys=_metadata_keys(context.get("allowedClientMetadataKeys")),
@@ -157,6 +161,10 @@ class StackConfig:
             snap_start=snap_start,
             runbook_url=_runbook_url(context.get("runbookUrl")),
         )
+        if config.resend_max_per_username < config.resend_max_per_window:
+            # The function would refuse this at INIT and answer every request with a 500.
+            raise ConfigError("resendMaxPerUsername must be at least resendMaxPerWindow (all callers together)")
+        return config
 
 
 _KEYS = (
@@ -180,6 +188,8 @@ _KEYS = (
     "powertoolsLayerVersion",
     "resendCooldownSeconds",
     "resendMaxPerWindow",
+    "resendMaxPerUsername",
+    "usernamesAreUuids",
     "resendWindowSeconds",
     "responseTimeFloorMs",
     "allowedClientMetadataKeys",

@@ -81,6 +81,7 @@ class ResendFunction(Construct):
         default_client_id: str | None,
         allowed_origins: Sequence[str],
         reveal_delivery_details: bool,
+        usernames_are_uuids: bool,
         forward_caller_ip: bool,
         memory_size: int,
         reserved_concurrency: int | None,
@@ -140,6 +141,7 @@ class ResendFunction(Construct):
             "APP_CLIENTS": Stack.of(self).to_json_string({c.client_id: c.secret_arn for c in clients}),
             "ALLOWED_ORIGINS": ",".join(allowed_origins),
             "REVEAL_DELIVERY_DETAILS": json.dumps(reveal_delivery_details),
+            "USERNAMES_ARE_UUIDS": json.dumps(usernames_are_uuids),
             "FORWARD_CALLER_IP": json.dumps(forward_caller_ip),
             "POWERTOOLS_SERVICE_NAME": self.service_name,
             "POWERTOOLS_METRICS_NAMESPACE": METRICS_NAMESPACE,
@@ -149,6 +151,7 @@ class ResendFunction(Construct):
             "PSEUDONYM_KEY_SECRET_ID": self.pseudonym_key.secret_arn,
             "RESEND_COOLDOWN_SECONDS": str(resend_limit.cooldown_seconds),
             "RESEND_MAX_PER_WINDOW": str(resend_limit.max_per_window),
+            "RESEND_MAX_PER_USERNAME": str(resend_limit.ceiling),
             "RESEND_WINDOW_SECONDS": str(resend_limit.window_seconds),
             "RESPONSE_TIME_FLOOR_MS": str(response_time_floor_ms),
         }
