@@ -263,7 +263,7 @@ def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
     monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
 ) -> None:
     """API Gateway base64-encodes a body it treats as binary and says so in isBase64Encoded: the function reads the
-    bytes, not the base64 text (kills request_pipeline.prepare's mutants that drop the flag)."""
+    bytes, not the base64 text."""
     module = load_handler(monkeypatch, function_env)
     raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
     event = build_event(
@@ -285,8 +285,7 @@ def test_prepare_gives_the_route_everything_its_cognito_call_needs(
 ) -> None:
     """request_pipeline.prepare's whole output for a valid request: the parsed request, the client's credentials,
     the pseudonym, the caller's IP, a Cognito client with the configured timeouts, a refresh that fetches the
-    same secret again, and the arrival time (kills prepare's mutants that drop the connect timeout or the
-    arrival time)."""
+    same secret again, and the arrival time; the connect timeout and the arrival time included."""
     env = {name: value for name, value in function_env.items() if value is not None}
     settings = Settings.from_env(
         {**env, "COGNITO_CONNECT_TIMEOUT_SECONDS": "0.7", "COGNITO_READ_TIMEOUT_SECONDS": "1.3"}
