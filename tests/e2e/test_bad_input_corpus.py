@@ -13,7 +13,7 @@ from local.seed import UNCONFIRMED_USER
 from resend_code.problems import CATALOG
 from resend_code.route import ROUTE_PATH
 from tests.corpus.bad_inputs import ACCEPTED_CONTENT_TYPES, CORPUS, BadInput
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 CONFIRM = "cognito-idp:ConfirmSignUp"

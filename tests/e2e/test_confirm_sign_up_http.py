@@ -8,7 +8,7 @@ import requests
 
 from local.seed import CONFIRMED_USER
 from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
 PER_REQUEST_HEADERS = {"date"}

@@ -9,7 +9,7 @@ import requests
 
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 JSON = {"Content-Type": "application/json"}

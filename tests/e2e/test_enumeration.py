@@ -11,7 +11,7 @@ import requests
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from resend_code.upstream_errors import ACCOUNT_FAULTS
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 # What Cognito itself answers for a user that is disabled (with PreventUserExistenceErrors LEGACY, also for an

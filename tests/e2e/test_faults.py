@@ -20,8 +20,8 @@ import requests
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from resend_code.upstream_errors import COGNITO_ERRORS
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.e2e.tcp_proxy import TcpProxy, free_port
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

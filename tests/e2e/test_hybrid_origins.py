@@ -10,7 +10,7 @@ import requests
 
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 # As an operator would type them: mixed case, a default port, a trailing slash.
 HYBRID_ORIGINS = "capacitor://localhost, ionic://localhost, http://localhost, HTTPS://App.Example.com:443/"

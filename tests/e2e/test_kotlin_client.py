@@ -16,7 +16,7 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from tests.conftest import ROOT
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 KOTLIN_LIB = ROOT / "node_modules" / "kotlin-compiler" / "lib"
 # Android's own org.json implementation, as Debian packages it (`make test` installs it when root).

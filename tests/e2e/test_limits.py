@@ -11,7 +11,7 @@ import requests
 
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 BURST = 12
 

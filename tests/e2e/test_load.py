@@ -21,7 +21,7 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 REQUESTS = 2000
 CONCURRENCY = 50

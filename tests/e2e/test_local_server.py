@@ -19,7 +19,7 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from tests.conftest import ROOT
-from tests.e2e.conftest import FUNCTION_SETTINGS, LocalApi
+from tests.local_stack import FUNCTION_SETTINGS, LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 

@@ -8,8 +8,8 @@ import requests
 
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
-from tests.e2e.conftest import LocalApi
 from tests.leak_scan import LeakWatch
+from tests.local_stack import LocalApi
 
 # A code a caller typed is theirs alone: it must not be echoed or logged either.
 WRONG_CODE = "424242"

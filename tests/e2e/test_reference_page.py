@@ -15,7 +15,7 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 pytestmark = pytest.mark.browser
 

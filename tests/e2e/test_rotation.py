@@ -12,8 +12,8 @@ import requests
 from local.seed import UNCONFIRMED_USER
 from resend_code.pseudonym import user_reference
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.leak_scan import WATCH
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from local.openapi import openapi_document
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 CONFIG = SchemathesisConfig.from_dict(
     {

@@ -13,7 +13,7 @@ import requests
 
 from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 SEND_DELAY_MS = 150  # what a real send costs in AWS on top of an unknown user's call (trigger, SES hand-off)
 FLOOR_MS = 400

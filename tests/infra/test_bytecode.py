@@ -11,7 +11,7 @@ import pytest
 from infra.asset import RUNTIME_VERSION, asset_files, shipped_files
 from infra.bytecode import BytecodeError, compile_for_runtime
 from infra.function_construct import RUNTIME
-from tests.infra.conftest import Synthesized
+from tests.synth import Synthesized
 
 CHECKED_HASH = 0b11  # PEP 552 flags: hash-based, check the source
 

@@ -16,7 +16,7 @@ from infra.config import ConfigError, StackConfig
 from infra.function_construct import LIVE_ALIAS
 from infra.stack import ResendConfirmationCodeStack
 from resend_code.routes import ROUTES
-from tests.infra.conftest import CDK_JSON, Synthesized, synthesize
+from tests.synth import CDK_JSON, Synthesized, synthesize
 
 
 @pytest.fixture(scope="module")

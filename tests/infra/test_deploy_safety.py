@@ -14,8 +14,8 @@ from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
 from resend_code import metric_names as names
 from resend_code.routes import ROUTES
-from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
+from tests.synth import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 
 
 def metric_nodes(node: Any) -> list[dict[str, Any]]:

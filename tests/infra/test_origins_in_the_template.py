@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from resend_code.settings import Settings
-from tests.infra.conftest import synthesize
+from tests.synth import synthesize
 
 TYPED = "capacitor://localhost, https://App.Example.com:443/, ionic://localhost"
 SERIALISED = ("capacitor://localhost", "https://app.example.com", "ionic://localhost")

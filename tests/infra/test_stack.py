@@ -21,7 +21,7 @@ from resend_code import metric_names
 from resend_code.route import CONFIRM_SIGN_UP_PATH, MAX_BODY_BYTES, ROUTE_PATH
 from resend_code.routes import ROUTES
 from resend_code.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
-from tests.infra.conftest import (
+from tests.synth import (
     CDK_JSON,
     EXISTING_KEY,
     EXISTING_SECRET,

@@ -13,7 +13,7 @@ from local.emulator import STATE, Fault
 from local.seed import UNCONFIRMED_USER
 from resend_code import metric_names as names
 from resend_code.upstream_errors import ACCOUNT_FAULTS
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 

@@ -17,7 +17,7 @@ from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from resend_code import request_pipeline
 from resend_code.resend_route import NEUTRAL_MESSAGE
 from resend_code.route import MAX_BODY_BYTES
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 ALLOWED = "https://app.example.com"  # the function_env fixture's ALLOWED_ORIGINS

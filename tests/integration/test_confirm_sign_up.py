@@ -18,7 +18,7 @@ from resend_code.request_model import ConfirmSignUpRequest
 from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from resend_code.secret_hash import compute_secret_hash
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
 GET_SECRET = "secretsmanager:GetSecretValue"

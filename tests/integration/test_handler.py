@@ -22,7 +22,7 @@ from resend_code.request_pipeline import prepare
 from resend_code.route import ROUTE_PATH
 from resend_code.settings import Settings
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, load_handler, problem_of
+from tests.invoke import Invoke, load_handler, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

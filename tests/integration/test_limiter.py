@@ -19,7 +19,7 @@ from resend_code.limiter import LimitPolicy
 from resend_code.problems import Problem
 from resend_code.route import CONFIRM_SIGN_UP_PATH
 from tests.conftest import SeededEmulator
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 POLICY = LimitPolicy("test", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
 RESEND = "cognito-idp:ResendConfirmationCode"

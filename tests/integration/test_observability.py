@@ -21,7 +21,7 @@ from resend_code.cognito_call import load_pseudonym_key
 from resend_code.pseudonym import user_reference
 from resend_code.route import CONFIRM_SIGN_UP_PATH, RESEND_CONFIRMATION_CODE_PATH
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

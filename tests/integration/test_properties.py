@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from local.emulator import STATE
 from resend_code.route import CONFIRM_SIGN_UP_PATH
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 FIELDS = ["username", "clientId", "clientMetadata", "analyticsMetadata", "userContextData", "secretHash", "extra"]

@@ -22,7 +22,7 @@ import botocore.endpoint
 import pytest
 
 from local.seed import UNCONFIRMED_USER
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 ROOT_ID = "1-6749a000-0123456789abcdef01234567"
 SAMPLED = f"Root={ROOT_ID};Parent=53995c3f42cd8ad8;Sampled=1"

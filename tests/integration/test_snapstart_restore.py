@@ -12,7 +12,7 @@ from local.emulator import STATE
 from local.seed import UNCONFIRMED_USER
 from resend_code import client_secrets, limiter, resend, snapstart
 from tests.conftest import SeededEmulator
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 GET_SECRET = "secretsmanager:GetSecretValue"
 

@@ -22,7 +22,7 @@ from infra.function_construct import powertools_layer_parameter
 from local.emulator import STATE, Fault, publish_public_parameter
 from ops.preflight import BOOTSTRAP_VERSION_PARAMETER, MIN_BOOTSTRAP_VERSION, Check, Preflight
 from tests.conftest import REGION, ROOT, SeededEmulator
-from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
+from tests.synth import Synthesized
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +112,7 @@ def test_an_unbootstrapped_or_old_bootstrap_fails(ready_account: SeededEmulator)
     assert not missing.passed and "cdk bootstrap" in missing.action
 
 
-def test_min_bootstrap_version_is_the_templates(demo: Synthesized) -> None:  # noqa: F811
+def test_min_bootstrap_version_is_the_templates(demo: Synthesized) -> None:
     rule = demo.template.to_json()["Rules"]["CheckBootstrapVersion"]["Assertions"][0]
     refused = rule["Assert"]["Fn::Not"][0]["Fn::Contains"][0]
 
