@@ -60,6 +60,7 @@ def test_a_native_client_without_origin_is_served(hybrid_api: LocalApi) -> None:
     assert resend(hybrid_api).status_code == 200
 
 
+@pytest.mark.slow  # starts a server process of its own per case
 @pytest.mark.parametrize("origins", ["*", "null"])
 def test_a_refused_origin_setting_spares_requests_without_origin(origins: str) -> None:
     local = start_local_api(f"local-api-origins-{'star' if origins == '*' else origins}", {"ALLOWED_ORIGINS": origins})

@@ -18,6 +18,8 @@ from resend_code.route import ROUTE_PATH
 from tests.conftest import ROOT
 from tests.local_stack import LocalApi
 
+pytestmark = pytest.mark.slow  # Kotlin: compiles the client and runs it on a JVM
+
 KOTLIN_LIB = ROOT / "node_modules" / "kotlin-compiler" / "lib"
 # Android's own org.json implementation, as Debian packages it (`make test` installs it when root).
 ANDROID_JSON = Path("/usr/share/java/json-android.jar")

@@ -23,6 +23,8 @@ from resend_code.route import ROUTE_PATH
 from tests.conftest import ARTIFACTS
 from tests.local_stack import LocalApi
 
+pytestmark = pytest.mark.slow  # a load test: thousands of requests over HTTP
+
 REQUESTS = 2000
 CONCURRENCY = 50
 DEADLINE_SECONDS = 180

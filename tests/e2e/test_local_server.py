@@ -287,6 +287,7 @@ def _start_with_port_taken(variable: str) -> tuple[int, float, str, int]:
         return finished.returncode, time.monotonic() - started, finished.stderr, busy
 
 
+@pytest.mark.slow  # starts a server process of its own per case
 @pytest.mark.parametrize("variable", ["PORT", "EMULATOR_PORT"])
 def test_a_taken_port_ends_the_run_at_once_naming_port_and_variable(variable: str) -> None:
     code, elapsed, stderr, busy = _start_with_port_taken(variable)

@@ -17,7 +17,7 @@ from resend_code.route import CONFIRM_SIGN_UP_PATH, ROUTE_PATH
 from tests.conftest import ARTIFACTS
 from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling out, which this sandbox refuses.

@@ -13,6 +13,8 @@ from infra.bytecode import BytecodeError, compile_for_runtime
 from infra.function_construct import RUNTIME
 from tests.synth import Synthesized
 
+pytestmark = pytest.mark.slow  # bytecode: CPython 3.14 through Pyodide, and a synthesized stack
+
 CHECKED_HASH = 0b11  # PEP 552 flags: hash-based, check the source
 
 

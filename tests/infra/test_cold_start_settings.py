@@ -18,6 +18,8 @@ from infra.stack import ResendConfirmationCodeStack
 from resend_code.routes import ROUTES
 from tests.synth import CDK_JSON, Synthesized, synthesize
 
+pytestmark = pytest.mark.slow  # synth: most tests here synthesize or build a stack of their own
+
 
 @pytest.fixture(scope="module")
 def provisioned(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:

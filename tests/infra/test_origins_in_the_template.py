@@ -11,6 +11,8 @@ import pytest
 from resend_code.settings import Settings
 from tests.synth import synthesize
 
+pytestmark = pytest.mark.slow  # synth: each test synthesizes a stack of its own
+
 TYPED = "capacitor://localhost, https://App.Example.com:443/, ionic://localhost"
 SERIALISED = ("capacitor://localhost", "https://app.example.com", "ionic://localhost")
 

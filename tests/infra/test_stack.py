@@ -507,6 +507,7 @@ def each_template(request: pytest.FixtureRequest) -> Synthesized:
     return synthesized
 
 
+@pytest.mark.slow  # synth: three stacks, through each_template
 def test_cdk_nag_finds_no_unsuppressed_errors_or_warnings(each_template: Synthesized) -> None:
     annotations = Annotations.from_stack(each_template.stack)
 
@@ -517,6 +518,7 @@ def test_cdk_nag_finds_no_unsuppressed_errors_or_warnings(each_template: Synthes
     assert [w.entry.data for w in warnings] == []
 
 
+@pytest.mark.slow  # synth: three stacks, through each_template, and cfn-lint
 def test_cfn_lint_finds_no_errors(each_template: Synthesized) -> None:
     template = next(each_template.assembly_dir.glob("*.template.json"))
 

@@ -256,6 +256,7 @@ def test_a_secret_holding_another_client_fails_without_printing_it(
     assert ready_account.client_secret not in capsys.readouterr().out
 
 
+@pytest.mark.slow  # runs `python -m ops.preflight` three times
 def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account: SeededEmulator) -> None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}"}
 
@@ -326,6 +327,7 @@ def not_aws(request: pytest.FixtureRequest) -> Iterator[str]:
     server.server_close()
 
 
+@pytest.mark.slow  # time-outs: waits out botocore's connect and read time-outs
 def test_an_endpoint_that_is_not_aws_is_a_failed_line_naming_the_network(not_aws: str) -> None:
     # Before: an empty 404 (a proxy, a wrong AWS_ENDPOINT_URL) crashed with botocore's ResponseParserError
     # traceback, and an endpoint that never answers kept the operator waiting over three minutes, then advised
