@@ -23,6 +23,8 @@ from resend_code.upstream_errors import COGNITO_ERRORS
 from tests.e2e.tcp_proxy import TcpProxy, free_port
 from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
+pytestmark = pytest.mark.slow  # servers of its own (behind TCP proxies, one per misconfiguration), time-outs waited out
+
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
 # Put in every injected AWS error message: it must never reach a caller.
@@ -97,7 +99,6 @@ def test_unreachable_service(stack: FaultStack, proxy: str) -> None:
 # --- Secrets Manager ---
 
 
-@pytest.mark.slow  # time-out: waits out the function's AWS client time-outs
 def test_secrets_manager_slower_than_the_timeout(stack: FaultStack) -> None:
     # Both attempts (read timeout 2 s each) outlast the client's patience.
     stack.local.arm_fault(GET_SECRET, None, delaySeconds=2.5, times=2)
@@ -139,7 +140,6 @@ def test_malformed_secret(stack: FaultStack, document: str, reason: str) -> None
 # --- Cognito ---
 
 
-@pytest.mark.slow  # time-out: waits out the function's AWS client time-outs
 def test_cognito_slower_than_the_timeout(stack: FaultStack) -> None:
     stack.local.arm_fault(RESEND, None, delaySeconds=3.5)
     before, sent_before = stack.local.calls(RESEND), len(stack.local.outbox())
@@ -182,7 +182,6 @@ def test_each_cognito_error(stack: FaultStack, error_code: str) -> None:
 # --- configuration ---
 
 
-@pytest.mark.slow  # starts a server process of its own per case
 @pytest.mark.parametrize(
     ("setting", "value"),
     [

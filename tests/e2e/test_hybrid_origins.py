@@ -12,6 +12,8 @@ from local.seed import UNCONFIRMED_USER
 from resend_code.route import ROUTE_PATH
 from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
+pytestmark = pytest.mark.slow  # server processes of its own, one per origin setting
+
 # As an operator would type them: mixed case, a default port, a trailing slash.
 HYBRID_ORIGINS = "capacitor://localhost, ionic://localhost, http://localhost, HTTPS://App.Example.com:443/"
 
@@ -60,7 +62,6 @@ def test_a_native_client_without_origin_is_served(hybrid_api: LocalApi) -> None:
     assert resend(hybrid_api).status_code == 200
 
 
-@pytest.mark.slow  # starts a server process of its own per case
 @pytest.mark.parametrize("origins", ["*", "null"])
 def test_a_refused_origin_setting_spares_requests_without_origin(origins: str) -> None:
     local = start_local_api(f"local-api-origins-{'star' if origins == '*' else origins}", {"ALLOWED_ORIGINS": origins})

@@ -15,6 +15,8 @@ from resend_code.route import ROUTE_PATH
 from tests.leak_scan import WATCH
 from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
+pytestmark = pytest.mark.slow  # a server process of its own, its secrets rotated
+
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
 
