@@ -16,7 +16,6 @@ from typing import Any
 
 from code_screens.routes import ROUTES
 from infra.api_schema import gateway_request_schema
-from tests.invoke import Invoke, function_env, make_invoke  # noqa: F401 (fixtures used here)
 from tests.synth import Synthesized
 
 Resources = dict[str, dict[str, Any]]
