@@ -1,6 +1,7 @@
 # The front door: every target does its own set-up, so each works on a fresh clone.
 #   make run    the endpoint on http://127.0.0.1:3000, on an embedded AWS emulator
 #   make test   lint, type checks and every test
+#   make check  lint, type checks and the fast tests (not marked slow), under a minute: the edit-test loop
 #   make synth  the CloudFormation template in cdk.out/ (no AWS credentials, no Docker), cdk-nag and cfn-lint
 #   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
 #   make mutate mutation testing of lambda/ against the unit and integration tests (a report); updates docs/testing.md
@@ -38,7 +39,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test lint format unit e2e synth openapi bench mutate chromium jvm valgrind clean preflight smoke
+.PHONY: run test check lint format unit e2e synth openapi bench mutate chromium jvm valgrind clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -60,6 +61,11 @@ run: $(RUNTIME_STAMP)
 
 test: lint chromium jvm $(NODE_STAMP)
 	$(BIN)/python -m pytest
+
+# The fast tier: every test but those marked slow (synthesis, load, timing, the browser, Kotlin, bytecode, time-outs,
+# servers of their own; pyproject.toml registers the marker). `make test` still runs them all.
+check: lint
+	$(BIN)/python -m pytest -m "not slow"
 
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot work offline). Installed
 # here when missing and we are root, as in CI; elsewhere the browser tests skip and say how to install it.

@@ -1,12 +1,16 @@
-"""Fixtures shared by every test layer: the embedded emulator, seeded like `make run` seeds it."""
+"""Fixtures shared by every test folder, and only here: the embedded emulator, seeded like `make run` seeds it; the
+handler fed API Gateway events (tests/invoke.py); the stack synthesized in each pool mode (tests/synth.py); `python -m
+local` as a process (tests/local_stack.py). Their helpers are imported when a fixture is first used, so a run that
+needs none of them loads neither the CDK nor the function."""
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import boto3
 import pytest
@@ -15,6 +19,11 @@ import requests
 from local.emulator import STATE, Emulator, aws_environment
 from local.seed import seed
 from tests.leak_scan import WATCH
+
+if TYPE_CHECKING:
+    from tests.invoke import Invoke
+    from tests.local_stack import LocalApi
+    from tests.synth import Synthesized
 
 ROOT = Path(__file__).resolve().parent.parent
 # Lambda sets the function's environment before it imports the code, and each module's Logger() takes its service
@@ -90,6 +99,91 @@ def disarm_faults() -> Iterator[None]:
     """Disarm faults after a test that armed some."""
     yield
     STATE.disarm()
+
+
+# --- the handler in this process (tests/invoke.py) ---
+
+
+@pytest.fixture
+def function_env(emulator: SeededEmulator) -> dict[str, str | None]:
+    """The environment the stack gives the function, pointed at the emulator's seeded client."""
+    from tests.invoke import function_environment
+
+    return function_environment(emulator)
+
+
+@pytest.fixture
+def make_invoke(
+    monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
+) -> Iterator[Callable[..., Invoke]]:
+    """make_invoke(**env overrides) loads the handler and returns invoke(body, method=, path=, headers=)."""
+    from tests.invoke import invokers
+
+    yield from invokers(monkeypatch, function_env)
+
+
+# --- the stack, synthesized once per pool mode and session (tests/synth.py) ---
+# Synthesis takes seconds: every test that asks for one of these is marked slow (SYNTHESIZED, below).
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    from tests.synth import synthesize
+
+    return synthesize({}, tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture(scope="session")
+def existing(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    from tests.synth import EXISTING_CONTEXT, synthesize
+
+    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("existing"))
+
+
+@pytest.fixture(scope="session")
+def agnostic_copy(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """A second copy of the existing-pool stack, under another name, with no Region known at synth."""
+    from tests.synth import EXISTING_CONTEXT, synthesize
+
+    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("agnostic"), stack_name="ResendCopy", region=None)
+
+
+@pytest.fixture(params=["demo", "existing"])
+def each_mode(request: pytest.FixtureRequest) -> Synthesized:
+    synthesized: Synthesized = request.getfixturevalue(request.param)
+    return synthesized
+
+
+SYNTHESIZED = frozenset({"demo", "existing", "agnostic_copy", "each_mode"})
+
+
+# --- `python -m local` as a process (tests/local_stack.py) ---
+
+
+@pytest.fixture(scope="session")
+def local_api() -> Iterator[LocalApi]:
+    from tests.local_stack import start_local_api, stop_local_api
+
+    local = start_local_api("local-api")
+    yield local
+    stop_local_api(local)
+
+
+@pytest.fixture(scope="session")
+def make_run_api() -> Iterator[LocalApi]:
+    """A second local stack with exactly make run's settings: the per-username limit at its defaults."""
+    from tests.local_stack import start_local_api, stop_local_api
+
+    local = start_local_api("local-api-make-run", make_run_defaults=True)
+    yield local
+    stop_local_api(local)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every test that synthesizes the stack through a fixture is slow (`make check` leaves it to `make test`)."""
+    for item in items:
+        if SYNTHESIZED.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 def secret_document(client_id: str, client_secret: str) -> str:

@@ -13,7 +13,7 @@ from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.openapi import openapi_document
 from local.seed import UNCONFIRMED_USER
 from tests.corpus.bad_inputs import ACCEPTED_CONTENT_TYPES, CORPUS, BadInput
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 CONFIRM = "cognito-idp:ConfirmSignUp"

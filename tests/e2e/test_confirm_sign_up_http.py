@@ -8,7 +8,7 @@ import requests
 
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
 PER_REQUEST_HEADERS = {"date"}
@@ -136,6 +136,7 @@ def test_cors_for_an_allowed_origin_and_refusal_for_others(local_api: LocalApi) 
     assert (refused.status_code, refused.json()["code"]) == (403, "origin_not_allowed")
 
 
+@pytest.mark.slow  # timing: a dozen answers, each held to make run's 500 ms floor
 def test_the_attempt_cap_is_the_same_for_every_username(make_run_api: LocalApi) -> None:
     # make run's own settings: 5 confirm attempts per username per 15 minutes, the response floor on.
     real = make_run_api.sign_up()

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from code_screens.routes import CONFIRM_SIGN_UP
 from local.seed import UNCONFIRMED_USER, compute_secret_hash
 from tests.conftest import REGION
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 TARGET = "AWSCognitoIdentityProviderService"
 # Codes a person may type or paste that are not the six ASCII digits Cognito sent: separators the clients drop

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 import socket
 
+import pytest
 import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 JSON = {"Content-Type": "application/json"}
@@ -84,6 +85,7 @@ def test_cors_answers_allowed_origins_only(local_api: LocalApi) -> None:
     assert "Retry-After" in posted.headers["Access-Control-Expose-Headers"]
 
 
+@pytest.mark.slow  # starts and stops a server process of its own
 def test_ctrl_c_stops_the_server_and_the_emulator() -> None:
     local = start_local_api("local-api-stop")
     port = int(local.url.rsplit(":", 1)[1])

@@ -12,7 +12,7 @@ from code_screens.operations import Kind
 from code_screens.operations.resend_confirmation_code import OUTCOMES as RESEND_OUTCOMES
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 # What Cognito itself answers for a user that is disabled (with PreventUserExistenceErrors LEGACY, also for an

@@ -20,8 +20,10 @@ import requests
 from code_screens.operations.resend_confirmation_code import OUTCOMES as RESEND_OUTCOMES
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.e2e.tcp_proxy import TcpProxy, free_port
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
+
+pytestmark = pytest.mark.slow  # servers of its own (behind TCP proxies, one per misconfiguration), time-outs waited out
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

@@ -10,7 +10,9 @@ import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
+
+pytestmark = pytest.mark.slow  # server processes of its own, one per origin setting
 
 # As an operator would type them: mixed case, a default port, a trailing slash.
 HYBRID_ORIGINS = "capacitor://localhost, ionic://localhost, http://localhost, HTTPS://App.Example.com:443/"

@@ -17,7 +17,9 @@ from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ROOT
 from tests.corpus.typed_codes import TYPED_CODES
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
+
+pytestmark = pytest.mark.slow  # Kotlin: compiles the client and runs it on a JVM
 
 KOTLIN_LIB = ROOT / "node_modules" / "kotlin-compiler" / "lib"
 # Android's own org.json implementation, as Debian packages it (`make test` installs it when root).

@@ -11,7 +11,7 @@ import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 BURST = 12
 

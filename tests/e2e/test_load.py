@@ -21,7 +21,9 @@ import requests
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
+
+pytestmark = pytest.mark.slow  # a load test: thousands of requests over HTTP
 
 REQUESTS = 2000
 CONCURRENCY = 50

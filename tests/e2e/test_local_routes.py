@@ -10,7 +10,7 @@ import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.openapi import render
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 DOCS_OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 

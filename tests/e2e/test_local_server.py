@@ -19,7 +19,7 @@ import requests
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ROOT
-from tests.e2e.conftest import FUNCTION_SETTINGS, LocalApi
+from tests.local_stack import FUNCTION_SETTINGS, LocalApi
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 
@@ -292,6 +292,7 @@ def _start_with_port_taken(variable: str) -> tuple[int, float, str, int]:
         return finished.returncode, time.monotonic() - started, finished.stderr, busy
 
 
+@pytest.mark.slow  # starts a server process of its own per case
 @pytest.mark.parametrize("variable", ["PORT", "EMULATOR_PORT"])
 def test_a_taken_port_ends_the_run_at_once_naming_port_and_variable(variable: str) -> None:
     code, elapsed, stderr, busy = _start_with_port_taken(variable)

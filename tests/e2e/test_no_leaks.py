@@ -8,8 +8,8 @@ import requests
 
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi
 from tests.leak_scan import LeakWatch
+from tests.local_stack import LocalApi
 
 # A code a caller typed is theirs alone: it must not be echoed or logged either.
 WRONG_CODE = "424242"

@@ -15,9 +15,9 @@ import requests
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ARTIFACTS
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps dialling out, which this sandbox refuses.

@@ -12,8 +12,10 @@ import requests
 from code_screens.pseudonym import user_reference
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
 from tests.leak_scan import WATCH
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
+
+pytestmark = pytest.mark.slow  # a server process of its own, its secrets rotated
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"

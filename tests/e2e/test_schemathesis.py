@@ -7,12 +7,13 @@ are rightly refused with 400; and an invalid body too large for the 8 KiB limit 
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
 
 from local.openapi import openapi_document
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 CONFIG = SchemathesisConfig.from_dict(
     {
@@ -25,6 +26,7 @@ CONFIG = SchemathesisConfig.from_dict(
 schema = schemathesis.openapi.from_dict(openapi_document(), config=CONFIG)
 
 
+@pytest.mark.slow  # property-based over HTTP: hundreds of generated requests
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_document(case: schemathesis.Case, local_api: LocalApi) -> None:

@@ -13,7 +13,9 @@ import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
-from tests.e2e.conftest import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi, start_local_api, stop_local_api
+
+pytestmark = pytest.mark.slow  # timing: rounds of requests against two servers of its own, timed
 
 SEND_DELAY_MS = 150  # what a real send costs in AWS on top of an unknown user's call (trigger, SES hand-off)
 FLOOR_MS = 400

@@ -12,7 +12,7 @@ from aws_cdk.assertions import Annotations, Match
 from code_screens.routes import ROUTES
 from code_screens.settings import DEFAULT_RESPONSE_TIME_FLOOR_MS
 from infra.monitoring import ALARMS_NOTIFY_NOBODY, LATENCY_P99_HEADROOM_MS
-from tests.infra.conftest import Synthesized
+from tests.synth import Synthesized
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 

@@ -11,7 +11,9 @@ import pytest
 from infra.asset import RUNTIME_VERSION, asset_files, shipped_files
 from infra.bytecode import BytecodeError, compile_for_runtime
 from infra.function_construct import RUNTIME
-from tests.infra.conftest import Synthesized
+from tests.synth import Synthesized
+
+pytestmark = pytest.mark.slow  # bytecode: CPython 3.14 through Pyodide, and a synthesized stack
 
 CHECKED_HASH = 0b11  # PEP 552 flags: hash-based, check the source
 

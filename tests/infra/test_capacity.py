@@ -10,7 +10,7 @@ import pytest
 from code_screens.routes import ROUTES
 from infra.capacity import UNFLOORED_REQUEST_MS, capacity
 from infra.config import StackConfig
-from tests.infra.conftest import EXISTING_CONTEXT, Synthesized
+from tests.synth import EXISTING_CONTEXT, Synthesized
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 

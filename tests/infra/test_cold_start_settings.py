@@ -17,7 +17,9 @@ from infra.config import ConfigError, StackConfig
 from infra.function_construct import LIVE_ALIAS
 from infra.monitoring import ALARMS_NOTIFY_NOBODY
 from infra.stack import ResendConfirmationCodeStack
-from tests.infra.conftest import CDK_JSON, Synthesized, synthesize
+from tests.synth import CDK_JSON, Synthesized, synthesize
+
+pytestmark = pytest.mark.slow  # synth: most tests here synthesize or build a stack of their own
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ from aws_cdk import aws_logs as logs
 
 from code_screens.settings import Settings
 from infra.config import ConfigError, StackConfig
-from tests.infra.conftest import EXISTING_CONTEXT, EXISTING_SECRET
+from tests.synth import EXISTING_CONTEXT, EXISTING_SECRET
 
 
 def test_defaults_are_a_demo_pool_with_safe_limits() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bench.cost_model import RESOURCE_PRICES, Measured, monthly_cost, stack_design, unpriced
-from tests.infra.conftest import Synthesized, synthesize
+from tests.synth import Synthesized, synthesize
 
 MEASURED = Measured(warm_valid_ms=1.0, cold_ms=500.0, log_bytes_per_request=800.0)
 

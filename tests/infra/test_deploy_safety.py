@@ -14,8 +14,8 @@ from code_screens import metric_names as names
 from code_screens.routes import ROUTES
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
-from tests.infra.conftest import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 from tests.infra.test_stack import the_function
+from tests.synth import EXISTING_CONTEXT, REGION, Synthesized, synthesize
 
 
 def metric_nodes(node: Any) -> list[dict[str, Any]]:
@@ -60,6 +60,7 @@ def test_the_account_wide_api_gateway_role_is_never_deleted_with_the_stack(tmp_p
     assert synth.resources[role_id]["DeletionPolicy"] == "Retain"
 
 
+@pytest.mark.slow  # synth: a stack of its own
 def test_the_api_gateway_account_role_can_be_left_alone(tmp_path: Path) -> None:
     synth = synthesize({"apiGatewayCloudWatchRole": "false"}, tmp_path)
 
@@ -149,6 +150,7 @@ def test_the_demo_custom_resource_provider_logs_to_a_group_with_a_retention(demo
 # --- regional references ---
 
 
+@pytest.mark.slow  # synth: a stack of its own
 def test_a_secret_from_another_region_fails_synth_naming_the_setting(tmp_path: Path) -> None:
     context = {**EXISTING_CONTEXT}
     assert REGION == "eu-west-1"  # the secrets in EXISTING_CONTEXT are there
@@ -157,6 +159,7 @@ def test_a_secret_from_another_region_fails_synth_naming_the_setting(tmp_path: P
         synthesize(context, tmp_path, region="us-east-1")
 
 
+@pytest.mark.slow  # synth: a stack of its own
 def test_an_alarm_topic_from_another_region_fails_synth(tmp_path: Path) -> None:
     # CloudWatch alarms may only notify a topic of their own Region: the deploy would roll back.
     context = {"alarmTopicArn": "arn:aws:sns:us-east-1:123456789012:ops-alarms"}

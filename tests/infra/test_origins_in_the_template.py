@@ -9,7 +9,9 @@ from pathlib import Path
 import pytest
 
 from code_screens.settings import Settings
-from tests.infra.conftest import synthesize
+from tests.synth import synthesize
+
+pytestmark = pytest.mark.slow  # synth: each test synthesizes a stack of its own
 
 TYPED = "capacitor://localhost, https://App.Example.com:443/, ionic://localhost"
 SERIALISED = ("capacitor://localhost", "https://app.example.com", "ionic://localhost")

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra.monitoring import ALARM_SERVICE_KEY_ACTIONS, ALARM_SERVICE_PRINCIPAL
-from tests.infra.conftest import Synthesized
+from tests.synth import Synthesized
 
 # Resource types whose policy property replaces the service's default policy, and that property. A template holding
 # any other resource policy fails test_every_resource_policy_is_a_reviewed_kind until it is reviewed and added here.

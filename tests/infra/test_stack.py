@@ -21,7 +21,7 @@ from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
 from infra.api_schema import gateway_request_schema
 from infra.asset import ASSET_BUDGET_BYTES, asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
-from tests.infra.conftest import (
+from tests.synth import (
     CDK_JSON,
     EXISTING_KEY,
     EXISTING_SECRET,
@@ -509,6 +509,7 @@ def each_template(request: pytest.FixtureRequest) -> Synthesized:
     return synthesized
 
 
+@pytest.mark.slow  # synth: three stacks, through each_template
 def test_cdk_nag_finds_no_unsuppressed_errors_or_warnings(each_template: Synthesized) -> None:
     annotations = Annotations.from_stack(each_template.stack)
 
@@ -519,6 +520,7 @@ def test_cdk_nag_finds_no_unsuppressed_errors_or_warnings(each_template: Synthes
     assert [w.entry.data for w in warnings] == []
 
 
+@pytest.mark.slow  # synth: three stacks, through each_template, and cfn-lint
 def test_cfn_lint_finds_no_errors(each_template: Synthesized) -> None:
     template = next(each_template.assembly_dir.glob("*.template.json"))
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from code_screens.routes import ROUTES
 from infra.api_schema import gateway_request_schema
-from tests.infra.conftest import Synthesized
-from tests.integration.conftest import Invoke, function_env, make_invoke  # noqa: F401 (fixtures used here)
+from tests.synth import Synthesized
 
 Resources = dict[str, dict[str, Any]]
 

@@ -14,7 +14,7 @@ from code_screens.operations import Kind
 from code_screens.operations.resend_confirmation_code import OUTCOMES as RESEND_OUTCOMES
 from local.emulator import STATE, Fault
 from local.seed import UNCONFIRMED_USER
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 

@@ -23,8 +23,8 @@ from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, sign_up
 from tests.conftest import SeededEmulator
-from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
+from tests.synth import Synthesized
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -118,7 +118,7 @@ def emitted(
     make_invoke: Callable[..., Invoke],
     emulator: SeededEmulator,
     capsys: pytest.CaptureFixture[str],
-    demo: Synthesized,  # noqa: F811
+    demo: Synthesized,
 ) -> Iterator[Emitted]:
     """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
     up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
@@ -198,7 +198,7 @@ def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict
         pytest.fail(f"an alarm or widget on {namespace}, which this test does not know")
 
 
-def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:  # noqa: F811
+def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:
     known = service_names(demo)
     seen_function_metrics = set()
 
@@ -227,7 +227,7 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
 SEARCH = re.compile(r"SEARCH\('\{([^}]*)\} MetricName=\"([^\"]+)\"(.*?)', 'Sum', 300\)")
 
 
-def test_every_dashboard_widget_shows_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:  # noqa: F811
+def test_every_dashboard_widget_shows_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:
     known = service_names(demo)
     checked = 0
 

@@ -17,7 +17,7 @@ from code_screens.operations.models import MAX_BODY_BYTES
 from code_screens.operations.resend_confirmation_code import NEUTRAL_MESSAGE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 ALLOWED = "https://app.example.com"  # the function_env fixture's ALLOWED_ORIGINS

@@ -14,9 +14,9 @@ from code_screens.routes import CONFIRM_SIGN_UP
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER
 from tests.conftest import SeededEmulator
-from tests.integration.conftest import Invoke, problem_of
 from tests.integration.test_confirm_sign_up import CONFIRM, new_user, newest_code
 from tests.integration.test_observability import SERVICE, Metric, log_line, metrics_in
+from tests.invoke import Invoke, problem_of
 
 
 @pytest.fixture

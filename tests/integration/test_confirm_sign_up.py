@@ -18,7 +18,7 @@ from code_screens.secret_hash import compute_secret_hash
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, sign_up
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -328,8 +328,7 @@ def test_outcomes_are_counted_with_the_catalogs_names(
 def test_the_handler_forwards_the_callers_ip_to_confirm_sign_up(
     make_invoke: Callable[..., Invoke], emulator: SeededEmulator
 ) -> None:
-    """The IP API Gateway saw reaches Cognito with the caller's fingerprint, as on resend (kills
-    confirm_route.handle's mutant that sends caller_ip=None)."""
+    """The IP API Gateway saw reaches Cognito with the caller's fingerprint, as on resend."""
     invoke = make_invoke()
     username = new_user(emulator)
 
@@ -346,8 +345,7 @@ def test_the_handler_forwards_the_callers_ip_to_confirm_sign_up(
 def test_a_rotated_secret_is_fetched_again_once_and_the_confirmation_retried(
     make_invoke: Callable[..., Invoke], emulator: SeededEmulator
 ) -> None:
-    """The confirm route refreshes a secret Cognito no longer accepts, as the resend route does (kills
-    confirm_route.handle's mutant that passes no refresh)."""
+    """The confirm route refreshes a secret Cognito no longer accepts, as the resend route does."""
     # Given a warm function whose cache holds a secret that Cognito no longer accepts
     sm = emulator.secretsmanager()
     current = secret_document(emulator.client_id, emulator.client_secret)

@@ -21,7 +21,7 @@ from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from local.server import resource_for
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, load_handler, problem_of
+from tests.invoke import Invoke, load_handler, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -262,7 +262,7 @@ def test_a_base64_encoded_body_is_decoded_before_it_is_parsed(
     monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
 ) -> None:
     """API Gateway base64-encodes a body it treats as binary and says so in isBase64Encoded: the function reads the
-    bytes, not the base64 text ."""
+    bytes, not the base64 text."""
     module = load_handler(monkeypatch, function_env)
     raw = json.dumps({"username": UNCONFIRMED_USER}).encode()
     event = build_event(

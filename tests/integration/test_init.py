@@ -7,7 +7,7 @@ import gc
 from collections.abc import Callable
 
 from local.seed import UNCONFIRMED_USER
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 
 def test_the_collector_is_back_on_after_init_with_the_imports_frozen(make_invoke: Callable[..., Invoke]) -> None:

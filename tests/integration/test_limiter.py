@@ -19,7 +19,7 @@ from code_screens.settings import LimitPolicy
 from local.emulator import STATE, Fault
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import SeededEmulator
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 POLICY = LimitPolicy("test", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
 RESEND = "cognito-idp:ResendConfirmationCode"
@@ -160,7 +160,7 @@ def test_no_table_is_a_no_op_logged_once(caplog: pytest.LogCaptureFixture) -> No
         limiter.acquire(POLICY, subject())
 
     assert caplog.text.count("per-username limits are off") == 1
-    # The whole record (kills acquire's mutants of its message and of its `policy` field).
+    # The whole record: its level, its message and its `policy` field.
     (record,) = [r for r in caplog.records if "limits are off" in r.getMessage().lower()]
     assert (record.levelname, record.getMessage(), getattr(record, "policy", None)) == (
         "WARNING",
@@ -207,8 +207,7 @@ def test_the_item_keeps_only_what_the_cap_needs(table: str, emulator: SeededEmul
 def test_the_handler_caps_confirm_attempts_per_username_before_cognito(
     make_invoke: Callable[..., Invoke], emulator: SeededEmulator
 ) -> None:
-    """Each username has its own cap of confirm attempts, and a refused attempt never reaches Cognito (kills
-    confirm_route.handle's mutants that skip the limiter when there is a pseudonym, or key it on None)."""
+    """Each username has its own cap of confirm attempts, and a refused attempt never reaches Cognito."""
     invoke = make_invoke(LIMITER_TABLE_NAME=emulator.limiter_table_name, CONFIRM_MAX_PER_WINDOW="2")
     first, second = (f"nobody-{uuid.uuid4().hex[:8]}@example.com" for _ in range(2))
 
@@ -230,8 +229,7 @@ def test_the_handler_caps_confirm_attempts_per_username_before_cognito(
 @pytest.mark.usefixtures("table")
 def test_every_read_is_strongly_consistent(monkeypatch: pytest.MonkeyPatch) -> None:
     """An eventually consistent read could miss the last acquisition and let two through within the cooldown:
-    each GetItem asks for ConsistentRead, the call still going to the emulator (kills acquire's mutants that drop
-    ConsistentRead=True or make it False)."""
+    each GetItem asks for ConsistentRead=True, the call still going to the emulator."""
     client = limiter._client()
     real_get_item = client.get_item
     sent: list[dict[str, Any]] = []
@@ -252,7 +250,7 @@ def test_every_read_is_strongly_consistent(monkeypatch: pytest.MonkeyPatch) -> N
 
 @pytest.mark.usefixtures("table")
 def test_a_wait_of_one_millisecond_still_refuses_with_retry_after_1(clock: list[float]) -> None:
-    """The cooldown's last millisecond is inside it (kills acquire's mutant `wait_ms > 1`)."""
+    """The cooldown's last millisecond is inside it: a wait of 1 ms still refuses, with Retry-After 1."""
     who = subject()
     limiter.acquire(POLICY, who)
 
@@ -270,8 +268,8 @@ def test_losing_every_round_refuses_with_the_cooldown_or_1_second(
     cooldown: int, retry_after: str, caplog: pytest.LogCaptureFixture
 ) -> None:
     """When each of the limiter's rounds reads, then loses its conditional write to another acquisition, it
-    stops after three and refuses, Retry-After = max(cooldown, 1 s), recording nothing (kills acquire's mutants
-    95-105 of the final `_refuse`: its policy, its wait, the max and its floor of 1, the unit)."""
+    stops after three and refuses, Retry-After = max(cooldown, 1 s) in seconds, recording nothing, and logs the
+    refusal with its policy and wait."""
     policy = LimitPolicy("busy", cooldown_seconds=cooldown, max_per_window=3, window_seconds=3600)
     who = subject()
     puts_before = STATE.calls().get("dynamodb:PutItem", 0)
@@ -291,8 +289,8 @@ def test_an_unreachable_table_on_the_write_fails_open_counted_and_logged(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
 ) -> None:
     """A connection error (botocore's BotoCoreError, not a ClientError) on the PutItem after a good read: the
-    request goes on, with the whole fail-open log line and the LimiterUnavailable metric (kills acquire's mutants
-    91-94, which pass None or nothing for the policy or the error)."""
+    request goes on, with the whole fail-open log line (its policy and the error's name) and the
+    LimiterUnavailable metric."""
     client = limiter._client()
     # A real client whose endpoint refuses connections at once; one attempt, so no retry back-off.
     unreachable = boto3.client(
@@ -318,7 +316,7 @@ def test_an_answer_without_an_aws_error_fails_open_as_unknown(
     """An HTTP 300 (say, from a proxy in front of the endpoint) is a ClientError for botocore (client.py raises
     one for any status >= 300) but its parser reads the body as the operation's output below 301
     (parsers.ResponseParser.parse), so the error has no "Error" entry at all. It still fails open, reason
-    "Unknown" (kills acquire's mutants that read `.get("Error", None)` or `.get("Error")`: AttributeError)."""
+    "Unknown", not an AttributeError."""
     STATE.arm(operation, Fault("ConditionalCheckFailedException", status=300))
     capsys.readouterr()
 

@@ -14,6 +14,8 @@ import pytest
 
 from local.server import LocalApiServer
 
+pytestmark = pytest.mark.slow  # time-outs: each test waits out the server's 1 s read timeout
+
 
 @pytest.fixture
 def server() -> Iterator[LocalApiServer]:

@@ -21,7 +21,7 @@ from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
 from tests.conftest import SeededEmulator, secret_document
-from tests.integration.conftest import Invoke, problem_of
+from tests.invoke import Invoke, problem_of
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
@@ -220,7 +220,7 @@ def test_a_malformed_secret_is_an_internal_error_that_names_what_is_wrong(
 def test_a_short_pseudonym_key_is_an_internal_error_that_says_the_rule(
     observe: Any, caplog: pytest.LogCaptureFixture, emulator: SeededEmulator
 ) -> None:
-    # The whole log record and metric an operator gets (kills client_secrets.get_pseudonym_key 6 and 9).
+    # The whole log record and metric an operator gets: the rule the key breaks, said in full.
     arn = emulator.secretsmanager().create_secret(Name="observability-short-pseudonym-key", SecretString="k" * 31)[
         "ARN"
     ]
@@ -372,8 +372,7 @@ def test_a_response_time_floor_every_call_overruns_is_counted_and_logged(
     status: int,
 ) -> None:
     """A 1 ms floor, measured from the request's arrival, is overrun by any Cognito call: the answer is unchanged,
-    the overrun counted and logged (kills request_pipeline.prepare's mutants without the arrival time, and
-    resend_route.handle's and confirm_route.handle's that pass the floor no start)."""
+    the overrun counted and logged, on both routes."""
     invoke = make_invoke(RESPONSE_TIME_FLOOR_MS="1")
     capsys.readouterr()
 
@@ -388,8 +387,8 @@ def test_a_response_time_floor_every_call_overruns_is_counted_and_logged(
 def test_every_log_line_of_a_request_carries_the_usernames_pseudonym(
     make_invoke: Callable[..., Invoke], caplog: pytest.LogCaptureFixture, emulator: SeededEmulator
 ) -> None:
-    """The JSON log line Lambda would print names the user by user_ref, the keyed pseudonym, never in clear (kills
-    request_pipeline._pseudonym's mutant that appends user_ref=None)."""
+    """The JSON log line Lambda would print names the user by user_ref, the keyed pseudonym (never empty), never
+    in clear."""
     invoke = make_invoke()
 
     assert invoke({"username": UNCONFIRMED_USER}).status == 200

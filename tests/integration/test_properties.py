@@ -6,12 +6,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from code_screens.routes import CONFIRM_SIGN_UP
 from local.emulator import STATE
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 FIELDS = ["username", "clientId", "clientMetadata", "analyticsMetadata", "userContextData", "secretHash", "extra"]
@@ -28,6 +29,13 @@ usernames = st.text(min_size=0, max_size=140)
 PROPERTY_SETTINGS = settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
+
+
+@pytest.fixture
+def invoke(make_invoke: Callable[..., Invoke]) -> Invoke:
+    """The handler loaded once per test, then fed every example: a warm function, as in Lambda. (Loading it per
+    example re-imported handler.py each time, most of these tests' run time.)"""
+    return make_invoke()
 
 
 def assert_answer(invoke: Invoke, body: bytes) -> None:
@@ -47,26 +55,26 @@ def assert_answer(invoke: Invoke, body: bytes) -> None:
 
 @PROPERTY_SETTINGS
 @given(document=json_values)
-def test_any_json_document(make_invoke: Callable[..., Invoke], document: object) -> None:
-    assert_answer(make_invoke(), json.dumps(document).encode())
+def test_any_json_document(invoke: Invoke, document: object) -> None:
+    assert_answer(invoke, json.dumps(document).encode())
 
 
 @PROPERTY_SETTINGS
 @given(document=request_like)
-def test_any_request_shaped_object(make_invoke: Callable[..., Invoke], document: dict[str, object]) -> None:
-    assert_answer(make_invoke(), json.dumps(document).encode())
+def test_any_request_shaped_object(invoke: Invoke, document: dict[str, object]) -> None:
+    assert_answer(invoke, json.dumps(document).encode())
 
 
 @PROPERTY_SETTINGS
 @given(username=usernames)
-def test_any_username(make_invoke: Callable[..., Invoke], username: str) -> None:
-    assert_answer(make_invoke(), json.dumps({"username": username}).encode())
+def test_any_username(invoke: Invoke, username: str) -> None:
+    assert_answer(invoke, json.dumps({"username": username}).encode())
 
 
 @PROPERTY_SETTINGS
 @given(body=st.binary(max_size=300))
-def test_any_bytes(make_invoke: Callable[..., Invoke], body: bytes) -> None:
-    assert_answer(make_invoke(), body)
+def test_any_bytes(invoke: Invoke, body: bytes) -> None:
+    assert_answer(invoke, body)
 
 
 CONFIRM = "cognito-idp:ConfirmSignUp"
@@ -80,8 +88,7 @@ COGNITO_VERDICTS = {"code_mismatch", "code_expired"}
     document=st.dictionaries(st.sampled_from(CONFIRM_FIELDS), json_values, max_size=4),
     code=st.text(max_size=30),
 )
-def test_any_confirm_request(make_invoke: Callable[..., Invoke], document: dict[str, object], code: str) -> None:
-    invoke = make_invoke()
+def test_any_confirm_request(invoke: Invoke, document: dict[str, object], code: str) -> None:
     before = STATE.calls().get(CONFIRM, 0)
     body = {"username": "nobody@example.com", "confirmationCode": code, **document}
 

@@ -22,7 +22,7 @@ import botocore.endpoint
 import pytest
 
 from local.seed import UNCONFIRMED_USER
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 ROOT_ID = "1-6749a000-0123456789abcdef01234567"
 SAMPLED = f"Root={ROOT_ID};Parent=53995c3f42cd8ad8;Sampled=1"
@@ -96,8 +96,8 @@ def invoke_traced(make_invoke: Callable[..., Invoke], monkeypatch: pytest.Monkey
 def test_a_sampled_cold_start_traces_the_handler_and_each_aws_call_without_the_response(
     xray_daemon: socket.socket, invoke_traced: Callable[[str], Any]
 ) -> None:
-    """Kills tracing.traced_when_sampled's mutants that miscount invocations or start with a built Tracer, and
-    _build_traced's that build none, patch every module, trace nothing, or record the response."""
+    """A sampled first invocation is traced as the cold start: one handler subsegment annotated ColdStart and
+    Service, without the response, and under it exactly the AWS calls the request made, botocore alone patched."""
     from aws_xray_sdk.core import patcher
 
     response = invoke_traced(SAMPLED)
@@ -118,8 +118,8 @@ def test_a_sampled_cold_start_traces_the_handler_and_each_aws_call_without_the_r
 def test_a_tracer_built_after_the_cold_start_does_not_call_its_first_trace_one(
     xray_daemon: socket.socket, invoke_traced: Callable[[str], Any]
 ) -> None:
-    """The environment's first invocation was not sampled, its second is: no cold start annotated (kills
-    tracing._build_traced's mutants that invert or skip resetting the cold-start flag)."""
+    """The environment's first invocation was not sampled, its second is: the second is not annotated as a
+    cold start, although its Tracer is built then."""
     assert invoke_traced(UNSAMPLED).status == 200
     assert received(xray_daemon) == []
 

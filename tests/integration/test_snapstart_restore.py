@@ -14,7 +14,7 @@ from code_screens.runtime import snapstart
 from local.emulator import STATE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import SeededEmulator
-from tests.integration.conftest import Invoke
+from tests.invoke import Invoke
 
 GET_SECRET = "secretsmanager:GetSecretValue"
 

@@ -121,7 +121,7 @@ def test_a_pseudonym_key_of_exactly_the_minimum_length_is_used(emulator: SeededE
     arn = emulator.secretsmanager().create_secret(Name="pseudonym-key-32", SecretString=key)["ARN"]
 
     assert PSEUDONYM_KEY_MIN_LENGTH == 32
-    assert get_pseudonym_key(arn) == key  # kills get_pseudonym_key 8 (<= refuses the 32-character key)
+    assert get_pseudonym_key(arn) == key  # exactly the minimum length is enough
 
 
 @pytest.mark.parametrize(
@@ -133,7 +133,7 @@ def test_a_short_or_binary_pseudonym_key_is_refused_with_the_rule(
     emulator: SeededEmulator, stored: dict[str, str | bytes]
 ) -> None:
     # The message is the reason the operator sees in the log and the SecretsManagerError metric: compared whole.
-    # Kills get_pseudonym_key 6 (`and` lets a short string or a long binary key through) and 9 (the message dropped).
+    # Either fault alone is refused: a string one character short, and a binary key however long.
     name = f"pseudonym-key-{next(iter(stored))}"
     arn = emulator.secretsmanager().create_secret(Name=name, **stored)["ARN"]
 

@@ -211,8 +211,8 @@ def test_the_portable_schema_moves_the_username_pattern_into_words() -> None:
 def test_client_metadata_field_whole(model: type[Any], trigger: str) -> None:
     """clientMetadata's field, built when the model is defined, whole: optional (default None), at most
     CLIENT_METADATA_MAX_ENTRIES entries, and the warning its description gives every API Gateway model and the
-    OpenAPI document. The field is built at import, where mutmut cannot switch a mutant on, so the builder is
-    called here at run time and compared with what the model holds (kills request_model._client_metadata 1-7)."""
+    OpenAPI document. The field is built at import, where mutation testing cannot change it, so the builder is
+    called here at run time and compared with what the model holds."""
     built = request_model.client_metadata_field(trigger)
     held = model.model_fields["client_metadata"]
 

@@ -228,8 +228,7 @@ WHOLE_NUMBER_IDS = [name for name, *_ in WHOLE_NUMBER_SETTINGS]
 def test_whole_number_settings_take_both_of_their_bounds(
     name: str, low: int, high: int, read: Callable[[Settings], int]
 ) -> None:
-    # Kills the settings survivors that move a bound by one: from_env 150 151, _resend_limit 23 36 37 50 52 53,
-    # _confirm_limit 23 37.
+    # Each bound is inclusive: a bound moved by one, in any whole-number setting, refuses one of these.
     for value in (low, high):
         assert read(Settings.from_env({**ONE_CLIENT, name: str(value)})) == value
 
@@ -262,8 +261,8 @@ def test_whole_number_settings_refuse_one_beyond_either_bound_and_say_the_bounds
     ],
 )
 def test_number_and_dependency_errors_say_what_is_wrong_in_full(name: str, raw: str, message: str) -> None:
-    # Compared whole, as the operator reads them in the log. Kills _number 15-20 (which kind of number) and
-    # from_env 55 57 (the limiter's dependency on the pseudonym key).
+    # Compared whole, as the operator reads them in the log: which kind of number is expected, and the limiter's
+    # dependency on the pseudonym key.
     with pytest.raises(ConfigurationError) as raised:
         Settings.from_env({**ONE_CLIENT, name: raw})
 

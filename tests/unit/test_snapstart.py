@@ -119,7 +119,7 @@ def test_register_hooks_registers_after_restore_with_the_clients_and_says_so() -
     registered.clear()
     clients = [boto3.client("sts", region_name="us-east-1")]
     try:
-        assert snapstart.register_hooks(clients) is True  # kills register_hooks 7 (`return False` after registering)
+        assert snapstart.register_hooks(clients) is True  # True once the hooks are registered
 
         assert registered == [(snapstart.after_restore, (tuple(clients),), {})]
     finally:

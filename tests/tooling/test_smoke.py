@@ -13,7 +13,7 @@ import pytest
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
 from tests.conftest import ROOT
-from tests.e2e.conftest import LocalApi
+from tests.local_stack import LocalApi
 
 
 def smoke(*args: str) -> subprocess.CompletedProcess[str]:

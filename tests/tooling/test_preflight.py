@@ -22,7 +22,7 @@ from infra.function_construct import powertools_layer_parameter
 from local.emulator import STATE, Fault, publish_public_parameter
 from ops.preflight import BOOTSTRAP_VERSION_PARAMETER, MIN_BOOTSTRAP_VERSION, Check, Preflight
 from tests.conftest import REGION, ROOT, SeededEmulator
-from tests.infra.conftest import Synthesized, demo  # noqa: F401  (the session fixture, shared with tests/infra)
+from tests.synth import Synthesized
 
 
 @pytest.fixture(scope="module")
@@ -116,7 +116,7 @@ def test_an_unbootstrapped_or_old_bootstrap_fails(ready_account: SeededEmulator)
     assert not missing.passed and "cdk bootstrap" in missing.action
 
 
-def test_min_bootstrap_version_is_the_templates(demo: Synthesized) -> None:  # noqa: F811
+def test_min_bootstrap_version_is_the_templates(demo: Synthesized) -> None:
     rule = demo.template.to_json()["Rules"]["CheckBootstrapVersion"]["Assertions"][0]
     refused = rule["Assert"]["Fn::Not"][0]["Fn::Contains"][0]
 
@@ -324,6 +324,7 @@ def test_a_secret_holding_another_client_fails_without_printing_it(
     assert ready_account.client_secret not in capsys.readouterr().out
 
 
+@pytest.mark.slow  # runs `python -m ops.preflight` three times
 def test_the_command_prints_one_line_per_check_and_exits_by_result(ready_account: SeededEmulator) -> None:
     env = {**os.environ, "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'lambda'}"}
 
@@ -395,6 +396,7 @@ def not_aws(request: pytest.FixtureRequest) -> Iterator[str]:
     server.server_close()
 
 
+@pytest.mark.slow  # time-outs: waits out botocore's connect and read time-outs
 def test_an_endpoint_that_is_not_aws_is_a_failed_line_naming_the_network(not_aws: str) -> None:
     # Before: an empty 404 (a proxy, a wrong AWS_ENDPOINT_URL) crashed with botocore's ResponseParserError
     # traceback, and an endpoint that never answers kept the operator waiting over three minutes, then advised

@@ -1,4 +1,6 @@
-"""The handler in this process, fed real API Gateway REST proxy events, talking to the emulator over HTTP."""
+"""The handler in this process, fed real API Gateway REST proxy events, talking to the emulator over HTTP.
+
+tests/conftest.py turns function_environment and invokers into the `function_env` and `make_invoke` fixtures."""
 
 from __future__ import annotations
 
@@ -40,8 +42,7 @@ def load_handler(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) ->
     return importlib.reload(handler)
 
 
-@pytest.fixture
-def function_env(emulator: SeededEmulator) -> dict[str, str | None]:
+def function_environment(emulator: SeededEmulator) -> dict[str, str | None]:
     """The environment the stack gives the function, pointed at the emulator's seeded client."""
     return {
         "APP_CLIENTS": json.dumps({emulator.client_id: emulator.secret_arn}),
@@ -59,10 +60,7 @@ def function_env(emulator: SeededEmulator) -> dict[str, str | None]:
     }
 
 
-@pytest.fixture
-def make_invoke(
-    monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]
-) -> Iterator[Callable[..., Invoke]]:
+def invokers(monkeypatch: pytest.MonkeyPatch, function_env: dict[str, str | None]) -> Iterator[Callable[..., Invoke]]:
     """make_invoke(**env overrides) loads the handler and returns invoke(body, method=, path=, headers=)."""
 
     def make(**overrides: str | None) -> Invoke:

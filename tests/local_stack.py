@@ -9,13 +9,11 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
-import pytest
 import requests
 
 from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, sign_up
@@ -176,18 +174,3 @@ def stop_local_api(local: LocalApi) -> int:
     except subprocess.TimeoutExpired:
         local.process.kill()
         raise
-
-
-@pytest.fixture(scope="session")
-def local_api() -> Iterator[LocalApi]:
-    local = start_local_api("local-api")
-    yield local
-    stop_local_api(local)
-
-
-@pytest.fixture(scope="session")
-def make_run_api() -> Iterator[LocalApi]:
-    """A second local stack with exactly make run's settings: the per-username limit at its defaults."""
-    local = start_local_api("local-api-make-run", make_run_defaults=True)
-    yield local
-    stop_local_api(local)

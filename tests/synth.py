@@ -1,4 +1,7 @@
-"""Synthesize the real stack (no Docker, no AWS credentials) once per pool mode, for template assertions."""
+"""Synthesize the real stack (no Docker, no AWS credentials), for template assertions.
+
+The session fixtures that synthesize each pool mode once (`demo`, `existing`, `agnostic_copy`, `each_mode`) are in
+tests/conftest.py, shared by every folder."""
 
 from __future__ import annotations
 
@@ -9,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
-import pytest
 from aws_cdk.assertions import Template
 from cdk_nag import AwsSolutionsChecks
 
@@ -18,7 +20,7 @@ from infra.stack import ResendConfirmationCodeStack
 
 os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
-CDK_JSON = json.loads((Path(__file__).resolve().parents[2] / "cdk.json").read_text())
+CDK_JSON = json.loads((Path(__file__).resolve().parents[1] / "cdk.json").read_text())
 ACCOUNT = "123456789012"
 REGION = "eu-west-1"
 EXISTING_SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/web-AbCdEf"
@@ -78,25 +80,3 @@ def synthesize(
     cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
     assembly = app.synth()
     return Synthesized(stack, Template.from_stack(stack), Path(assembly.directory))
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize({}, tmp_path_factory.mktemp("demo"))
-
-
-@pytest.fixture(scope="session")
-def existing(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("existing"))
-
-
-@pytest.fixture(scope="session")
-def agnostic_copy(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """A second copy of the existing-pool stack, under another name, with no Region known at synth."""
-    return synthesize(EXISTING_CONTEXT, tmp_path_factory.mktemp("agnostic"), stack_name="ResendCopy", region=None)
-
-
-@pytest.fixture(params=["demo", "existing"])
-def each_mode(request: pytest.FixtureRequest) -> Synthesized:
-    synthesized: Synthesized = request.getfixturevalue(request.param)
-    return synthesized
