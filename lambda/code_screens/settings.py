@@ -242,7 +242,10 @@ def _limit(
     per_username: Setting,
 ) -> LimitPolicy:
     max_per_window, max_per_username = per_caller.read(env), per_username.read(env)
-    if max_per_username < max_per_window:
+    if env.get(per_username.name) in (None, ""):
+        # Unset, the ceiling never sits below the per-caller cap someone raised.
+        max_per_username = max(max_per_username, max_per_window)
+    elif max_per_username < max_per_window:
         raise ConfigurationError(f"{per_username.name} must be at least {per_caller.name} (all callers together)")
     return LimitPolicy(name, cooldown_seconds, max_per_window, window_seconds, max_per_username)
 

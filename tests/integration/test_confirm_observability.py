@@ -70,16 +70,15 @@ def test_a_wrong_code_is_counted_and_logged_with_reason_and_problem_code(
     }
 
 
-def test_an_already_confirmed_user_counts_a_set_up_refusal_for_its_alarm(
+def test_an_already_confirmed_user_is_no_set_up_refusal_since_anybody_can_cause_it(
     observe_confirm: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    # Cognito answers NotAuthorizedException: neutral to the caller, but one of the set-up refusals whose share
-    # the alarm watches (refusal_kinds.py).
+    # Cognito answers NotAuthorizedException ("Current status is CONFIRMED"): anybody can confirm for a confirmed
+    # account, so counting it as a set-up refusal would let an outsider set the set-up alarm off.
     response, metrics = observe_confirm(CONFIRMED_USER, "123456")
 
     assert response.status == 400 and problem_of(response)["code"] == "code_mismatch"
     assert metrics == [
-        (names.COGNITO_SETUP_REFUSAL, SERVICE, [1.0], "Count"),
         (names.CONFIRMATION_REFUSED, {**SERVICE, names.REASON: "AlreadyConfirmed"}, [1.0], "Count"),
     ]
     assert log_line(caplog, "Confirmation refused")["reason"] == "AlreadyConfirmed"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -130,7 +131,16 @@ def test_unknown_confirmed_and_disabled_users_answer_exactly_like_a_wrong_code(
     assert not any(real in str(r.__dict__) for r in caplog.records)
 
 
-def test_an_older_code_after_a_resend_is_expired_and_the_newest_confirms(
+def wrong_code(*codes: str) -> str:
+    """Six digits that are none of `codes`."""
+    return next(code for code in ("000000", "111111", "222222") if code not in codes)
+
+
+def answer_of(response: Any) -> tuple[int, list[tuple[str, str]], str]:
+    return response.status, sorted(dict(response.headers).items()), response.body
+
+
+def test_an_older_code_after_a_resend_answers_like_a_wrong_code_and_the_newest_confirms(
     make_invoke: Callable[..., Invoke], emulator: SeededEmulator
 ) -> None:
     invoke = make_invoke()
@@ -142,20 +152,28 @@ def test_an_older_code_after_a_resend_is_expired_and_the_newest_confirms(
         pytest.skip("the emulator drew the same six digits twice (1 in a million)")
 
     older = confirm(invoke, username, first)
+    wrong = confirm(invoke, username, wrong_code(first, second))
     newer = confirm(invoke, username, second)
 
-    assert older.status == 400 and problem_of(older)["code"] == "code_expired"
+    # A superseded code is one only a real account can have: it must tell nothing a wrong code does not.
+    assert answer_of(older) == answer_of(wrong)
+    assert older.status == 400 and problem_of(older)["code"] == "code_mismatch"
     assert newer.status == 200
 
 
-def test_a_code_older_than_24_hours_is_expired(make_invoke: Callable[..., Invoke], emulator: SeededEmulator) -> None:
+def test_a_code_older_than_24_hours_answers_like_a_wrong_code(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
     invoke = make_invoke()
     username = new_user(emulator)
     STATE.age_codes(24 * 3600 + 1, username)
+    code = newest_code(username)
 
-    response = confirm(invoke, username, newest_code(username))
+    response = confirm(invoke, username, code)
+    wrong = confirm(invoke, username, wrong_code(code))
 
-    assert response.status == 400 and problem_of(response)["code"] == "code_expired"
+    assert answer_of(response) == answer_of(wrong)
+    assert response.status == 400 and problem_of(response)["code"] == "code_mismatch"
     assert status_of(emulator, username)[0] == "UNCONFIRMED"
 
 
@@ -244,7 +262,7 @@ def test_the_emulator_answers_cognitos_errors_for_confirmed_and_unknown_users(em
         ("TooManyFailedAttemptsException", 400, "code_mismatch", None),
         ("LimitExceededException", 400, "code_mismatch", None),
         ("TooManyRequestsException", 429, "rate_limited", "1"),
-        ("AliasExistsException", 409, "alias_exists", None),
+        ("AliasExistsException", 400, "code_mismatch", None),  # only a real account has a taken alias
         ("ForbiddenException", 403, "request_blocked", None),
         ("InternalErrorException", 502, "upstream_error", None),
         ("ResourceNotFoundException", 500, "internal_error", None),

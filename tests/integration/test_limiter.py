@@ -97,10 +97,11 @@ def test_the_item_holds_a_pseudonym_and_expires_with_the_window(
 ) -> None:
     who = subject()
 
-    limiter.acquire(POLICY, who)
+    limiter.acquire(POLICY, who, "c0ffee")
 
     item = emulator.dynamodb().get_item(TableName=table, Key={"pk": {"S": f"test#{who}"}})["Item"]
-    assert set(item) == {"pk", "sends", "version", "expiresAt"}
+    assert set(item) == {"pk", "sends", "callers", "version", "expiresAt"}
+    assert item["callers"] == {"L": [{"S": "c0ffee"}]}  # the caller's keyed pseudonym, never its address
     assert int(item["expiresAt"]["N"]) == 1_800_000_000 + 3600
     ttl = emulator.dynamodb().describe_time_to_live(TableName=table)["TimeToLiveDescription"]
     assert ttl == {"TimeToLiveStatus": "ENABLED", "AttributeName": "expiresAt"}
@@ -337,3 +338,58 @@ def limiter_unavailable_values(stdout: str) -> list[Any]:
     """The LimiterUnavailable values of each EMF line in stdout, as EMF lists them."""
     metrics = [json.loads(line) for line in stdout.splitlines() if '"_aws"' in line]
     return [m[names.LIMITER_UNAVAILABLE] for m in metrics if names.LIMITER_UNAVAILABLE in m]
+
+
+# Per caller: 3 an hour, 60 s apart, from one network; per username: 5 an hour from every network together.
+SHARED = LimitPolicy("shared", cooldown_seconds=60, max_per_window=3, window_seconds=3600, max_per_username=5)
+
+
+@pytest.mark.usefixtures("table")
+def test_one_callers_attempts_never_use_up_another_callers_budget(clock: list[float]) -> None:
+    # Given a stranger at its own cap for a username (three attempts, a minute apart)
+    who = subject()
+    for _ in range(3):
+        limiter.acquire(SHARED, who, "stranger")
+        clock[0] += 61
+
+    # When the stranger tries again, and the user tries from another network
+    refused = refusal_from(SHARED, who, "stranger")
+    limiter.acquire(SHARED, who, "user")
+
+    # Then the stranger waits for its oldest attempt to leave the window; the user was not held back
+    assert refused.headers["Retry-After"] == str(3600 - 3 * 61)
+
+
+@pytest.mark.usefixtures("table")
+def test_every_caller_together_stops_at_the_usernames_ceiling(clock: list[float]) -> None:
+    # Given five attempts for one username from three networks (none at its own cap)
+    who = subject()
+    for caller in ("a", "a", "b", "b", "c"):
+        limiter.acquire(SHARED, who, caller)
+        clock[0] += 61
+
+    # Then a sixth, from a network that has made none, is refused until the oldest leaves the window
+    refused = refusal_from(SHARED, who, "fresh")
+    assert refused.headers["Retry-After"] == str(3600 - 5 * 61)
+
+
+@pytest.mark.usefixtures("table")
+def test_an_item_written_before_callers_were_recorded_counts_for_the_ceiling(
+    emulator: SeededEmulator, table: str, clock: list[float]
+) -> None:
+    who = subject()
+    now_ms = int(clock[0] * 1000)
+    sends = [{"N": str(now_ms - 1000 * (60 + i))} for i in range(5)]
+    emulator.dynamodb().put_item(
+        TableName=table,
+        Item={"pk": {"S": f"shared#{who}"}, "sends": {"L": sends}, "version": {"N": "1"}, "expiresAt": {"N": "1"}},
+    )
+
+    refusal_from(SHARED, who, "anyone")
+
+
+def refusal_from(policy: LimitPolicy, who: str, caller: str) -> Problem:
+    with pytest.raises(Problem) as refused:
+        limiter.acquire(policy, who, caller)
+    assert refused.value.problem_type.code == "attempt_limit_exceeded"
+    return refused.value

@@ -98,14 +98,26 @@ def test_a_refusal_answered_neutrally_counts_by_cognitos_error_code(
 
 
 def test_a_neutral_refusal_that_points_at_the_set_up_is_counted_for_its_alarm(observe: Any) -> None:
-    # Cognito answers InvalidParameterException for a confirmed user and for a client that refuses the caller's
-    # IP: answered neutrally, and counted as a set-up refusal (refusal_kinds.py), whose share an alarm watches.
-    response, metrics = observe({"username": CONFIRMED_USER})
+    # Cognito answers InvalidParameterException for a client that refuses the caller's IP (or a user with no
+    # verified address): answered neutrally, and counted as a set-up refusal, whose share an alarm watches.
+    fault = Fault("InvalidParameterException", message="IpAddress is not accepted for this client")
+    response, metrics = observe({"username": UNCONFIRMED_USER}, fault=(RESEND, fault))
 
     assert response.status == 200
     assert metrics == [
         (names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: "InvalidParameterException"}, [1.0], "Count"),
         (names.COGNITO_SETUP_REFUSAL, SERVICE, [1.0], "Count"),
+    ]
+
+
+def test_an_already_confirmed_user_is_no_set_up_refusal_since_anybody_can_cause_it(observe: Any) -> None:
+    # "User is already confirmed.": anybody can resend for a confirmed account, so it must not count towards the
+    # set-up alarm, or an outsider could set it off on a quiet endpoint.
+    response, metrics = observe({"username": CONFIRMED_USER})
+
+    assert response.status == 200
+    assert metrics == [
+        (names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: "InvalidParameterException"}, [1.0], "Count"),
     ]
 
 

@@ -8,8 +8,9 @@ import pytest
 from pydantic import ValidationError
 
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
-from code_screens.operations.models import CONFIRMATION_CODE_RULE, USERNAME_RULE, portable_json_schema
+from code_screens.operations.models import CONFIRMATION_CODE_RULE, USERNAME_RULE, code_as_sent, portable_json_schema
 from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
+from tests.corpus.typed_codes import TYPED_CODES
 
 SHAPE = botocore.session.get_session().get_service_model("cognito-idp").operation_model("ConfirmSignUp").input_shape
 
@@ -51,12 +52,26 @@ def test_mirrors_every_sdk_field_but_what_the_server_supplies_or_the_passwordles
     assert schema["additionalProperties"] is False
 
 
-def test_the_code_limits_are_botocores() -> None:
+def test_the_code_length_bounds_are_botocores_and_what_remains_must_be_six_digits() -> None:
     code = SHAPE.members["ConfirmationCode"].metadata
 
     assert (code["min"], code["max"], code["pattern"]) == (1, 2048, "[\\S]+")
-    assert ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": "x" * 2048})
-    assert errors_of({"username": "a", "confirmationCode": "x" * 2049})[0]["type"] == "string_too_long"
+    assert errors_of({"username": "a", "confirmationCode": "1" * 2049})[0]["type"] == "string_too_long"
+    for refused in ("1" * 2048, "12345", "1234567", "abcdef", "12345x"):
+        assert errors_of({"username": "a", "confirmationCode": refused})[0]["type"] == "string_pattern_mismatch"
+
+
+@pytest.mark.parametrize(("typed", "sent"), TYPED_CODES)
+def test_every_client_s_rule_for_typed_codes_is_the_server_s(typed: str, sent: str) -> None:
+    """The table every client is checked against (tests/corpus/typed_codes.py): what the client sends is what the
+    server makes of the code as typed; what is not six digits then is refused, before Cognito."""
+    if len(sent) == 6 and sent.isascii() and sent.isdigit():
+        request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+        assert request.confirmation_code == sent
+    else:
+        refused = errors_of({"username": "a", "confirmationCode": typed})[0]["type"]
+        assert refused == ("string_too_short" if sent == "" else "string_pattern_mismatch")
+    assert code_as_sent(typed) == sent
 
 
 @pytest.mark.parametrize(
@@ -75,7 +90,6 @@ def test_whitespace_no_code_can_contain_is_removed(typed: str, sent: str) -> Non
         ("\u0661\u0662\u0663\u0664\u0665\u0666", "123456"),  # Arabic-Indic, from an Arabic phone keyboard
         ("\u06f1\u06f2\u06f3 \u06f4\u06f5\u06f6", "123456"),  # Persian, with a space
         ("\u0967\u0968\u0969456", "123456"),  # Devanagari and ASCII mixed
-        ("12\u00b3456", "12\u00b3456"),  # a superscript is not a decimal digit: left for Cognito to refuse
     ],
 )
 def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent: str) -> None:
@@ -90,6 +104,8 @@ def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent
     [
         ("", "string_too_short"),
         ("  ", "string_too_short"),
+        ("123\u2212456", "string_pattern_mismatch"),  # a minus sign is no dash: refused before Cognito
+        ("12\u00b3456", "string_pattern_mismatch"),  # a superscript is not a decimal digit
         (123456, "string_type"),
         (None, "string_type"),
     ],

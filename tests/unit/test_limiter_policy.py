@@ -2,7 +2,7 @@
 
 import pytest
 
-from code_screens.limiter import wait_milliseconds
+from code_screens.limiter import wait_for_caller, wait_milliseconds
 from code_screens.settings import LimitPolicy
 
 POLICY = LimitPolicy("resend", cooldown_seconds=60, max_per_window=3, window_seconds=3600)
@@ -38,3 +38,26 @@ def test_no_cooldown_means_only_the_cap() -> None:
 
     assert wait_milliseconds(policy, [NOW - 1], NOW) == 0
     assert wait_milliseconds(policy, [NOW - 2, NOW - 1], NOW) == 59_998
+
+
+SHARED = LimitPolicy("shared", cooldown_seconds=60, max_per_window=2, window_seconds=3600, max_per_username=3)
+
+
+def test_a_caller_waits_for_its_own_cooldown_and_cap_only() -> None:
+    attempts = [(0, "a"), (61_000, "a")]
+
+    assert wait_for_caller(SHARED, attempts, "a", 122_000) == 3_600_000 - 122_000  # "a" is at its cap of 2
+    assert wait_for_caller(SHARED, attempts, "b", 62_000) == 0  # "b" has made none: a's cooldown is not b's
+
+
+def test_every_caller_waits_once_the_username_ceiling_is_reached() -> None:
+    attempts = [(0, "a"), (10_000, "b"), (20_000, "c")]
+
+    assert wait_for_caller(SHARED, attempts, "d", 30_000) == 3_600_000 - 30_000  # until (0, "a") leaves the window
+
+
+def test_without_a_ceiling_every_caller_shares_the_per_caller_cap() -> None:
+    policy = LimitPolicy("one", cooldown_seconds=0, max_per_window=2, window_seconds=60)
+
+    assert policy.ceiling == 2
+    assert wait_for_caller(policy, [(0, "a"), (1_000, "b")], "c", 2_000) == 58_000

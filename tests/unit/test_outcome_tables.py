@@ -194,8 +194,9 @@ def test_confirm_refusals_that_could_reveal_the_account_answer_like_a_wrong_code
 @pytest.mark.parametrize(
     ("code", "status", "problem_code"),
     [
-        ("ExpiredCodeException", 400, "code_expired"),
-        ("AliasExistsException", 409, "alias_exists"),
+        # Only an account that was sent a code has an expired one, and only a real account a taken alias.
+        ("ExpiredCodeException", 400, "code_mismatch"),
+        ("AliasExistsException", 400, "code_mismatch"),
         ("TooManyRequestsException", 429, "rate_limited"),
         ("ForbiddenException", 403, "request_blocked"),
         ("ResourceNotFoundException", 500, "internal_error"),

@@ -39,7 +39,9 @@ def test_limit_floor_pseudonym_and_metadata_settings() -> None:
 
     assert settings.limiter_table_name == "limits"
     assert settings.pseudonym_key_secret_id == "pseudonym-key"
-    assert settings.resend_limit == LimitPolicy("resend", cooldown_seconds=0, max_per_window=3, window_seconds=3600)
+    assert settings.resend_limit == LimitPolicy(
+        "resend", cooldown_seconds=0, max_per_window=3, window_seconds=3600, max_per_username=15
+    )
     assert settings.response_floor_seconds == 0.75
     assert settings.allowed_client_metadata_keys == frozenset({"locale", "campaign"})
 
@@ -50,7 +52,45 @@ def test_limit_and_floor_are_off_when_absent() -> None:
     assert (settings.limiter_table_name, settings.pseudonym_key_secret_id) == (None, None)
     assert settings.response_floor_seconds == 0
     assert settings.allowed_client_metadata_keys is None
-    assert settings.resend_limit == LimitPolicy("resend", cooldown_seconds=60, max_per_window=5, window_seconds=86_400)
+    assert settings.resend_limit == LimitPolicy(
+        "resend", cooldown_seconds=60, max_per_window=5, window_seconds=86_400, max_per_username=15
+    )
+    assert settings.confirm_limit == LimitPolicy(
+        "confirm", cooldown_seconds=0, max_per_window=5, window_seconds=900, max_per_username=20
+    )
+    assert settings.usernames_are_uuids is False
+
+
+@pytest.mark.parametrize(
+    ("per_caller", "per_username"),
+    [("RESEND_MAX_PER_WINDOW", "RESEND_MAX_PER_USERNAME"), ("CONFIRM_MAX_PER_WINDOW", "CONFIRM_MAX_PER_USERNAME")],
+)
+def test_a_username_ceiling_below_the_per_caller_cap_is_refused_naming_both(per_caller: str, per_username: str) -> None:
+    with pytest.raises(ConfigurationError) as raised:
+        Settings.from_env({**ONE_CLIENT, per_caller: "5", per_username: "4"})
+
+    assert str(raised.value) == f"{per_username} must be at least {per_caller} (all callers together)"
+
+
+@pytest.mark.parametrize(
+    ("per_caller", "per_username", "read"),
+    [
+        ("RESEND_MAX_PER_WINDOW", "RESEND_MAX_PER_USERNAME", lambda s: s.resend_limit),
+        ("CONFIRM_MAX_PER_WINDOW", "CONFIRM_MAX_PER_USERNAME", lambda s: s.confirm_limit),
+    ],
+)
+def test_the_username_ceiling_takes_its_bounds_and_follows_a_raised_per_caller_cap_when_unset(
+    per_caller: str, per_username: str, read: Callable[[Settings], LimitPolicy]
+) -> None:
+    assert read(Settings.from_env({**ONE_CLIENT, per_username: "1000"})).ceiling == 1000
+    assert read(Settings.from_env({**ONE_CLIENT, per_caller: "5", per_username: "5"})).ceiling == 5
+    assert read(Settings.from_env({**ONE_CLIENT, per_caller: "40"})).ceiling == 40
+    with pytest.raises(ConfigurationError, match=f"{per_username} must be between 1 and 1000"):
+        Settings.from_env({**ONE_CLIENT, per_username: "1001"})
+
+
+def test_uuid_usernames_are_a_flag() -> None:
+    assert Settings.from_env({**ONE_CLIENT, "USERNAMES_ARE_UUIDS": "true"}).usernames_are_uuids is True
 
 
 def test_reads_every_setting() -> None:

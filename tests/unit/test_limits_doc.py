@@ -1,0 +1,39 @@
+"""docs/api.md's figures for the limits are computed from the defaults, not typed: the guessing odds per account per
+day, and what a lock-out costs."""
+
+import math
+from pathlib import Path
+
+from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT, LimitPolicy
+
+API_DOC = " ".join((Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8").split())
+CODES = 1_000_000  # six digits
+CODE_LIFETIME_SECONDS = 24 * 3600  # Cognito's sign-up confirmation codes
+
+
+def networks_to_lock_out(policy: LimitPolicy) -> int:
+    """How many networks, each at its own cap, it takes to use up the username's ceiling."""
+    return math.ceil(policy.ceiling / policy.max_per_window)
+
+
+def test_the_confirm_odds_and_lock_out_price_are_the_defaults() -> None:
+    limit = DEFAULT_CONFIRM_LIMIT
+    guesses_a_day = limit.ceiling * CODE_LIFETIME_SECONDS // limit.window_seconds
+    odds = f"{guesses_a_day / CODES * 100:.3f} %"
+
+    assert f"at most {guesses_a_day:,} guesses a day for one account" in API_DOC
+    assert f"a {odds} chance of hitting a given code in its 24-hour lifetime" in API_DOC
+    assert f"which takes {networks_to_lock_out(limit)} networks at their own cap without pause" in API_DOC
+    assert f"**{limit.max_per_window} attempts in {limit.window_seconds // 60} minutes from one network**" in API_DOC
+    assert (
+        f"**{limit.ceiling} attempts in {limit.window_seconds // 60} minutes from every network together**" in API_DOC
+    )
+    assert networks_to_lock_out(limit) > 1  # one network alone can never lock a user out
+
+
+def test_the_resend_ceiling_and_lock_out_price_are_the_defaults() -> None:
+    limit = DEFAULT_RESEND_LIMIT
+
+    assert f"one inbox gets at most {limit.ceiling} codes a day" in API_DOC
+    assert f"{networks_to_lock_out(limit)} networks at their own cap ({limit.ceiling} resends a day)" in API_DOC
+    assert networks_to_lock_out(limit) > 1
