@@ -1,7 +1,8 @@
 """Lambda entry point for every request of the API Gateway REST API (Lambda proxy integration).
 
 INIT, in order: the garbage collector off and three Powertools packages deferred (runtime/), Powertools and the
-settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`.
+settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`
+(logger context, then metrics).
 A request's story is told elsewhere: its door (code_screens/doors/), the pipeline every request goes through
 (code_screens/pipeline.py) and its operation (code_screens/operations/); docs/architecture.md is the map.
 """
@@ -35,7 +36,6 @@ from code_screens.doors import json_api
 from code_screens.observability import logger, metrics
 from code_screens.problems import INTERNAL_ERROR, Problem
 from code_screens.runtime import snapstart
-from code_screens.runtime.tracing import traced_when_sampled
 from code_screens.settings import ConfigurationError, Settings
 
 # Every count goes through single_metric (observability.py), so the decorator's flush has nothing of its own to
@@ -102,11 +102,10 @@ def _unexpected(error: Exception) -> Response[str]:
     return json_api.problem_response(Problem(INTERNAL_ERROR))
 
 
-# No @tracer.capture_method on the routes: it logs every exception with a stack trace, and a Problem is an answer,
-# not a fault. The handler's segment and Tracer's automatic boto3 subsegments already show where time goes.
+# Tracing is Lambda's and API Gateway's own active tracing (the stack turns it on), with no X-Ray SDK in the
+# function: the SDK reaches end of support on 2027-02-25 (docs/operations.md, "Tracing after the X-Ray SDK").
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@traced_when_sampled
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway REST proxy event in, proxy response out."""
     # The doors' routers read the settings from the resolver's context, which is cleared after every request.
