@@ -92,6 +92,8 @@ class StackConfig:
     runbook_url: str = DEFAULT_RUNBOOK_URL
     tags: tuple[tuple[str, str], ...] = ()
     """(key, value) pairs put on every resource that takes tags (and on the stack), sorted by key."""
+    waf_logging: bool = False
+    """WAF's request log into a CloudWatch Logs group `aws-waf-logs-<stack>` (body and credentials redacted)."""
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -159,6 +161,9 @@ class StackConfig:
             snap_start=snap_start,
             runbook_url=_runbook_url(context.get("runbookUrl")),
             tags=_tags(context.get("tags")),
+            # Off by default: every request is a log line billed as vended logs; the WAF's metrics and sampled
+            # requests, and the API's access log, already say who was blocked and who called.
+            waf_logging=_bool(context, "wafLogging"),
         )
 
 
@@ -190,6 +195,7 @@ _KEYS = (
     "snapStart",
     "runbookUrl",
     "tags",
+    "wafLogging",
 )
 
 

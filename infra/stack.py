@@ -66,6 +66,7 @@ class ResendConfirmationCodeStack(Stack):
             log_retention=config.log_retention,
             trace_sampling_rate=config.trace_sampling_rate,
             manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
+            waf_logging=config.waf_logging,
         )
         Monitoring(
             self,

@@ -22,12 +22,14 @@ TAGS = {"team": "identity", "cost-center": "CC 42/a@b.c", "env": "staging"}
 
 @pytest.fixture(scope="module")
 def tagged_demo(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize({"tags": json.dumps(TAGS)}, tmp_path_factory.mktemp("tagged-demo"))
+    # WAF logging on too, so its log group (and its untaggable logging configuration) is in the template.
+    return synthesize({"tags": json.dumps(TAGS), "wafLogging": "true"}, tmp_path_factory.mktemp("tagged-demo"))
 
 
 @pytest.fixture(scope="module")
 def tagged_existing(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    return synthesize({**EXISTING_CONTEXT, "tags": json.dumps(TAGS)}, tmp_path_factory.mktemp("tagged-existing"))
+    context = {**EXISTING_CONTEXT, "tags": json.dumps(TAGS), "wafLogging": "true"}
+    return synthesize(context, tmp_path_factory.mktemp("tagged-existing"))
 
 
 @pytest.fixture(params=["tagged_demo", "tagged_existing"])
