@@ -19,9 +19,9 @@ gc.disable()
 # Three Powertools packages import every module beside them (every resolver, every event class, every parameter
 # provider) where this function uses one or two of each: their names load on first use instead
 # (code_screens/runtime/lazy_packages.py). It must come before anything imports them.
-from code_screens.runtime.lazy_packages import DEFERRED_PACKAGES, defer_package_inits
+from code_screens.runtime.lazy_packages import defer_package_inits, imported_whole
 
-DEFERRED = defer_package_inits()
+defer_package_inits()
 
 import warnings
 from typing import Any
@@ -42,9 +42,9 @@ from code_screens.settings import ConfigurationError, Settings
 # publish but the cold start: that is expected here, not a mistake worth a warning on every request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-for package in sorted(set(DEFERRED_PACKAGES) - set(DEFERRED)):
+for package in imported_whole():
     # Its __init__ now does more than bind names (a newer layer): it was imported whole, which is correct, only
-    # slower to start. Said once per execution environment.
+    # slower to start. Said once per execution environment, at INIT.
     logger.warning("Powertools package imported whole", extra={"package": package})
 
 # Read once per execution environment. A bad setting must not crash the import (API Gateway would answer a
