@@ -40,7 +40,7 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 TEST_INPUTS = (
     *("tests", "local", "bench", "infra", "ops", "docs", "web"),
     *("requirements.txt", "requirements-dev.txt", "cdk.json", "app.py", "package.json", "package-lock.json"),
-    *("Makefile", "pyproject.toml"),
+    *("Makefile", "pyproject.toml", ".github"),
 )
 # The judges. test_properties.py is left out: its four hypothesis tests take ~85 % of the unit+integration run
 # time (600 random bodies through the handler), they assert only "never a 5xx, never an exception", and a
