@@ -37,6 +37,9 @@ COGNITO_SECRET_ACTIONS = (
 SECRET_ROTATION_ACTIONS = (
     "secretsmanager:DescribeSecret",
     "secretsmanager:GetSecretValue",
+    # createSecret reads when the rotation started (its pending version's CreatedDate), to tell its own secret
+    # from one a person added.
+    "secretsmanager:ListSecretVersionIds",
     "secretsmanager:PutSecretValue",
     "secretsmanager:UpdateSecretVersionStage",
 )

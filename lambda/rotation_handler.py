@@ -54,13 +54,15 @@ def user_pools() -> dict[str, str]:
 
 
 def _count(name: str) -> None:
+    # The alarm watches exactly this namespace, name and `service` dimension (infra/monitoring.py).
     namespace = os.environ.get(names.NAMESPACE_SETTING) or DEFAULT_NAMESPACE
+    service = os.environ.get("ROTATION_SERVICE_NAME", SERVICE)
     with single_metric(
         name=name,
         unit=MetricUnit.Count,
         value=1,
         namespace=namespace,
-        default_dimensions={names.SERVICE_DIMENSION: SERVICE},
+        default_dimensions={names.SERVICE_DIMENSION: service},
     ):
         pass
 

@@ -24,6 +24,7 @@ import json
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from botocore.client import BaseClient
@@ -164,14 +165,9 @@ def create_secret(secret_id: str, token: str, clients: Clients, user_pools: Mapp
             raise
     current = _read(clients.secretsmanager, secret_id, VersionStage=CURRENT)
     pool_id = _pool_of(current.client_id, user_pools)
-    ids = _listed_ids(clients.cognito, pool_id, current.client_id)
-    if len(ids) >= MAX_CLIENT_SECRETS:
-        if current.client_secret_id not in ids:
-            raise RotationError(
-                f"createSecret: app client {current.client_id} already has {len(ids)} secrets and the stored one's "
-                "id is unknown: delete the one nobody stores (docs/operations.md, 'A rotation that failed half-way')"
-            )
-        for orphan in (i for i in ids if i != current.client_secret_id):
+    listed = _cognito(clients.cognito, "list_user_pool_client_secrets", pool_id, current.client_id)["ClientSecrets"]
+    if len(listed) >= MAX_CLIENT_SECRETS:
+        for orphan in _orphans(listed, current, _started(clients.secretsmanager, secret_id, token)):
             _cognito(clients.cognito, "delete_user_pool_client_secret", pool_id, current.client_id, orphan)
     added = _cognito(clients.cognito, "add_user_pool_client_secret", pool_id, current.client_id)
     descriptor = added["ClientSecretDescriptor"]
@@ -180,6 +176,36 @@ def create_secret(secret_id: str, token: str, clients: Clients, user_pools: Mapp
         SecretId=secret_id, ClientRequestToken=token, SecretString=pending.document(), VersionStages=[PENDING]
     )
     return f"added client secret {pending.client_secret_id}"
+
+
+def _started(secretsmanager: BaseClient, secret_id: str, token: str) -> datetime:
+    """When Secrets Manager created the pending version `token`: this rotation's start."""
+    versions = secretsmanager.list_secret_version_ids(SecretId=secret_id, IncludeDeprecated=True)["Versions"]
+    created: datetime = next(v["CreatedDate"] for v in versions if v["VersionId"] == token)
+    return created
+
+
+def _orphans(listed: list[dict[str, Any]], current: StoredSecret, started: datetime) -> list[str]:
+    """The Cognito secrets nobody stores, which must go before one more can be added (Cognito keeps two at most).
+
+    With the stored secret's id known (every version this function stored), every other one. Without it (the first
+    rotation of a secret stored by hand), only secrets Cognito created after this rotation started: an earlier
+    attempt's createSecret added them and failed before storing them. Anything else may be in use (a manual rotation
+    half done): RotationError, and a person decides (docs/operations.md).
+    """
+    ids = [str(s["ClientSecretId"]) for s in listed]
+    if current.client_secret_id in ids:
+        return [i for i in ids if i != current.client_secret_id]
+    # Both clocks are AWS's; Secrets Manager's dates have whole seconds, so compare at that resolution.
+    mine = [
+        str(s["ClientSecretId"]) for s in listed if s["ClientSecretCreateDate"].timestamp() >= int(started.timestamp())
+    ]
+    if len(ids) - len(mine) != 1:
+        raise RotationError(
+            f"createSecret: app client {current.client_id} already has {len(ids)} secrets and the stored one's id is "
+            "unknown: delete the one nobody stores (docs/operations.md, 'A rotation that failed half-way')"
+        )
+    return mine
 
 
 def probe(credentials: AppClientCredentials) -> dict[str, Any]:
@@ -246,6 +272,7 @@ def finish_secret(
 
 
 def _cognito(cognito: BaseClient, method: str, pool_id: str, client_id: str, secret_id: str = "") -> Any:
+    """One Cognito secret call; a refusal becomes RotationError (AWS's code only); deleting one gone is done."""
     parameters = {"UserPoolId": pool_id, "ClientId": client_id}
     if secret_id:
         parameters["ClientSecretId"] = secret_id
