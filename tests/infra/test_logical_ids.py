@@ -43,6 +43,8 @@ SHARED = {
     "ResendLogs29425030": "AWS::Logs::LogGroup",
     "EdgeAccessLogsC159D9EF": "AWS::Logs::LogGroup",
     "EdgeExecutionLogsE5730A2B": "AWS::Logs::LogGroup",
+    # The client-secret rotation function's log group (issue 23: added, nothing replaced).
+    "SecretRotationLogs0111C49F": "AWS::Logs::LogGroup",
     # API Gateway's account-wide CloudWatch role, kept when the stack is deleted.
     "EdgeApiAccount2023DF05": "AWS::ApiGateway::Account",
     "EdgeApiCloudWatchRoleE366BB14": "AWS::IAM::Role",
