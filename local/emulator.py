@@ -662,7 +662,8 @@ def _rotate_secret(
     token = client_request_token or str(uuid.uuid4())
     # Secrets Manager creates the new version, labelled AWSPENDING and without a value, before the first step.
     secret.remove_version_stages_from_old_versions([PENDING])
-    pending: dict[str, Any] = {"createdate": int(time.time()), "version_id": token, "version_stages": [PENDING]}
+    # Its CreatedDate to the millisecond, as AWS gives it (moto's own versions keep whole seconds).
+    pending: dict[str, Any] = {"createdate": time.time(), "version_id": token, "version_stages": [PENDING]}
     if rotate_immediately:
         versions[token] = pending
         if _run_steps(function, secret.arn, token, ROTATION_STEPS):
@@ -694,6 +695,18 @@ def _update_secret_version_stage(
     if version_stage == CURRENT and move_to_version_id and isinstance(secret, FakeSecret):
         secret.default_version_id = move_to_version_id
     return answer
+
+
+_original_list_secret_version_ids = SecretsManagerBackend.list_secret_version_ids
+
+
+def _list_secret_version_ids(self: SecretsManagerBackend, secret_id: str) -> str:
+    """moto's ListSecretVersionIds, with each version's own CreatedDate (moto gives the time of the call)."""
+    answer = json.loads(_original_list_secret_version_ids(self, secret_id))
+    versions = self.secrets[secret_id].versions
+    for entry in answer["Versions"]:
+        entry["CreatedDate"] = versions[entry["VersionId"]]["createdate"]
+    return json.dumps(answer)
 
 
 def get_account_settings(self: LambdaResponse) -> ActionResult:
@@ -743,6 +756,7 @@ def install() -> None:
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
     SecretsManagerBackend.rotate_secret = _rotate_secret  # type: ignore[method-assign]
     SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage  # type: ignore[method-assign]
+    SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids  # type: ignore[method-assign]
     CognitoIdpResponse.setup_class = _setup_class  # type: ignore[method-assign]
     LambdaResponse.get_account_settings = get_account_settings  # type: ignore[attr-defined]
     lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = LambdaResponse.dispatch

@@ -196,10 +196,8 @@ def _orphans(listed: list[dict[str, Any]], current: StoredSecret, started: datet
     ids = [str(s["ClientSecretId"]) for s in listed]
     if current.client_secret_id in ids:
         return [i for i in ids if i != current.client_secret_id]
-    # Both clocks are AWS's; Secrets Manager's dates have whole seconds, so compare at that resolution.
-    mine = [
-        str(s["ClientSecretId"]) for s in listed if s["ClientSecretCreateDate"].timestamp() >= int(started.timestamp())
-    ]
+    # Both clocks are AWS's, and createSecret adds its secret several calls after Secrets Manager created the version.
+    mine = [str(s["ClientSecretId"]) for s in listed if s["ClientSecretCreateDate"] >= started]
     if len(ids) - len(mine) != 1:
         raise RotationError(
             f"createSecret: app client {current.client_id} already has {len(ids)} secrets and the stored one's id is "

@@ -86,7 +86,8 @@ def test_code_asset_is_the_lambda_folder_alone(demo: Synthesized) -> None:
 
     sources = [str(p) for p in asset_files()]
     assert "handler.py" in sources and "rotation_handler.py" in sources
-    assert all(f in ("handler.py", "rotation_handler.py") or re.fullmatch(r"code_screens/([a-z_]+/)?[a-z_]+\.py", f) for f in sources), sources
+    entry_points = ("handler.py", "rotation_handler.py")
+    assert all(f in entry_points or re.fullmatch(r"code_screens/([a-z_]+/)?[a-z_]+\.py", f) for f in sources), sources
     # Each source and its bytecode for the runtime's Python (tests/infra/test_bytecode.py), nothing else.
     bytecode = [re.sub(r"([a-z_]+)\.py$", r"__pycache__/\1.cpython-314.pyc", f) for f in sources]
     assert files == sorted(sources + bytecode)
