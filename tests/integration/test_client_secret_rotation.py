@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -42,9 +43,11 @@ def rotation_log() -> Iterator[io.StringIO]:
 
     buffer = io.StringIO()
     handler = rotation_handler.logger.registered_handler
-    previous = handler.setStream(buffer)  # type: ignore[attr-defined]
+    # Assigned, not setStream(): that flushes the old stream, which may be an earlier test's closed capture.
+    previous = handler.stream  # type: ignore[attr-defined]
+    handler.stream = buffer  # type: ignore[attr-defined]
     yield buffer
-    handler.setStream(previous)  # type: ignore[attr-defined]
+    handler.stream = sys.stdout if getattr(previous, "closed", False) else previous  # type: ignore[attr-defined]
 
 
 def client_for(
