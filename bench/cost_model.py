@@ -75,6 +75,8 @@ RESOURCE_PRICES: dict[str, str] = {
     "AWS::SNS::Topic": "free",
     "AWS::SNS::TopicPolicy": "free",
     "AWS::SecretsManager::Secret": "Secrets Manager",
+    # One rotation a month: four invocations of a small function and a dozen API calls, cents a year.
+    "AWS::SecretsManager::RotationSchedule": "free",
     "AWS::WAFv2::WebACL": "WAF",
     "AWS::WAFv2::WebACLAssociation": "free",
     "AWS::XRay::SamplingRule": "X-Ray",
@@ -100,10 +102,11 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-# Each alarm is billed per metric it watches: thirteen single-metric alarms, the set-up refusal share (two metrics) and
+# Each alarm is billed per metric it watches: fourteen single-metric alarms (a failed client-secret rotation step
+# included), the set-up refusal share (two metrics) and
 # the 4xx share (four with ALLOWED_ORIGINS set: CORS preflights are left out of it). tests/infra/test_stack.py
 # counts them in the synthesized template of a deployment that serves browsers.
-ALARM_METRICS = 19
+ALARM_METRICS = 20
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
 SECRETS = 2  # the app client's secret (the demo pool's, or one of yours) and the pseudonym key
 RESPONSE_TIME_FLOOR_MS = 500  # the stack's default: answers that reached Cognito are billed at least this long

@@ -24,8 +24,9 @@ STAGING_DIR = ROOT / ".build" / "lambda-asset"
 # The zipped asset's budget, one figure for the bench's target and the template test. Lambda fetches 150 KB inside
 # AWS in well under a millisecond, so this is a tripwire for something that should not be there (a vendored
 # boto3, a data file), not a latency budget: the sources of two routes and the limiter, each beside its bytecode
-# for the runtime's Python (about twice the sources alone), zip to about 130 KB.
-ASSET_BUDGET_BYTES = 150_000
+# for the runtime's Python (about twice the sources alone), zip to about 150 KB, and the client-secret rotation
+# function (rotation_handler.py, code_screens/rotation.py), which ships in the same asset, adds about 20 KB.
+ASSET_BUDGET_BYTES = 180_000
 
 
 def _excluded(relative: str) -> bool:

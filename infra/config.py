@@ -29,6 +29,8 @@ _TOPIC_ARN = re.compile(r"^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,
 # makes it an absolute link to wherever the operator publishes the docs (e.g. the repository's page of the file).
 DEFAULT_RUNBOOK_URL = "docs/operations.md"
 _CLIENT_ID = re.compile(r"^[\w+]{1,128}$")
+# Cognito's UserPoolId (botocore's model: 1-55 characters, [\w-]+_[0-9a-zA-Z]+); the part before "_" is its Region.
+_USER_POOL_ID = re.compile(r"^[\w-]+_[0-9a-zA-Z]+$")
 
 
 # CloudWatch Logs accepts only these retention periods.
@@ -58,6 +60,8 @@ class ExistingAppClient:
     client_id: str
     secret_arn: str
     kms_key_arn: str | None = None
+    # The client's user pool: what the rotation function's Cognito calls and IAM need (rotation off without it).
+    user_pool_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,10 @@ class StackConfig:
     """(key, value) pairs put on every resource that takes tags (and on the stack), sorted by key."""
     waf_logging: bool = False
     """WAF's request log into a CloudWatch Logs group `aws-waf-logs-<stack>` (body and credentials redacted)."""
+    # Secrets Manager rotates each app client secret this often (1-1000 days, its RotationRules' bounds); in
+    # existing-pool mode only when rotate_existing_client_secrets (opt-out) and each client names its userPoolId.
+    secret_rotation_days: int = 30
+    rotate_existing_client_secrets: bool = True
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -168,6 +176,8 @@ class StackConfig:
             # Off by default: every request is a log line billed as vended logs; the WAF's metrics and sampled
             # requests, and the API's access log, already say who was blocked and who called.
             waf_logging=_bool(context, "wafLogging"),
+            secret_rotation_days=_int(context, "secretRotationDays", 30, 1, 1000),
+            rotate_existing_client_secrets=_bool(context, "rotateExistingClientSecrets", default=True),
         )
         if config.resend_max_per_username < config.resend_max_per_window:
             # The function would refuse this at INIT and answer every request with a 500.
@@ -206,6 +216,8 @@ _KEYS = (
     "runbookUrl",
     "tags",
     "wafLogging",
+    "secretRotationDays",
+    "rotateExistingClientSecrets",
 )
 
 
@@ -226,6 +238,24 @@ def _cold_start_remedy(context: dict[str, Any], reserved_concurrency: int | None
     return provisioned, snap_start
 
 
+def clients_without_pool(config: StackConfig) -> list[str]:
+    """The existing-pool clients whose secret the stack is to rotate but that name no userPoolId (rotation needs it)."""
+    if config.pool_mode != "existing" or not config.rotate_existing_client_secrets:
+        return []
+    return [c.client_id for c in config.app_clients if not c.user_pool_id]
+
+
+def check_rotation_targets(config: StackConfig) -> None:
+    """ConfigError when a client's secret is to rotate and its userPoolId is missing (checked at synth, and by
+    `make preflight` as a FAIL line, so the read-only checks still run on such a configuration)."""
+    unnamed = clients_without_pool(config)
+    if unnamed:
+        raise ConfigError(
+            f"appClients: {', '.join(unnamed)} has no userPoolId, which rotating its secret needs: add "
+            '"userPoolId" to each client, or set rotateExistingClientSecrets=false and rotate by hand'
+        )
+
+
 def arn_region(arn: str) -> str:
     """The Region field of an ARN (`arn:partition:service:region:account:...`)."""
     return arn.split(":")[3]
@@ -243,6 +273,8 @@ def regional_references(config: StackConfig) -> list[tuple[str, str]]:
         references.append((f"appClients[{client.client_id}].secretArn", arn_region(client.secret_arn)))
         if client.kms_key_arn:
             references.append((f"appClients[{client.client_id}].kmsKeyArn", arn_region(client.kms_key_arn)))
+        if client.user_pool_id:
+            references.append((f"appClients[{client.client_id}].userPoolId", client.user_pool_id.split("_")[0]))
     return references
 
 
@@ -259,7 +291,7 @@ def check_regions(config: StackConfig, region: str) -> None:
 def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
     if raw in (None, "", []):
         return ()
-    shape = 'appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?}'
+    shape = 'appClients must be a JSON list of {"clientId", "secretArn", "kmsKeyArn"?, "userPoolId"?}'
     try:
         items = json.loads(raw) if isinstance(raw, str) else raw
     except ValueError:
@@ -269,7 +301,8 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
     clients = []
     for item in items:
         client_id, secret_arn, kms = item.get("clientId", ""), item.get("secretArn", ""), item.get("kmsKeyArn")
-        if not all(isinstance(value, str) for value in (client_id, secret_arn, kms or "")):
+        pool_id = item.get("userPoolId")
+        if not all(isinstance(value, str) for value in (client_id, secret_arn, kms or "", pool_id or "")):
             raise ConfigError(f"{shape}, each value a string")
         if not _CLIENT_ID.match(client_id):
             raise ConfigError("appClients: clientId is not a valid app client id")
@@ -277,7 +310,9 @@ def _app_clients(raw: Any) -> tuple[ExistingAppClient, ...]:
             raise ConfigError("appClients: secretArn must be the secret's full ARN, with its 6-character suffix")
         if kms is not None and not _KMS_KEY_ARN.match(kms):
             raise ConfigError("appClients: kmsKeyArn must be a KMS key ARN")
-        clients.append(ExistingAppClient(client_id, secret_arn, kms))
+        if pool_id is not None and (len(pool_id) > 55 or not _USER_POOL_ID.match(pool_id)):
+            raise ConfigError("appClients: userPoolId must be a user pool id such as eu-west-1_AbCdEfGhI")
+        clients.append(ExistingAppClient(client_id, secret_arn, kms, pool_id))
     return tuple(clients)
 
 

@@ -82,16 +82,6 @@ class DemoUserPool(Construct):
                 },
             ],
         )
-        NagSuppressions.add_resource_suppressions(
-            self.client_secret,
-            [
-                {
-                    "id": "AwsSolutions-SMG4",
-                    "reason": "A Cognito client secret rotates through Cognito (AddUserPoolClientSecret), not a "
-                    "Secrets Manager rotation function; the README's rotation runbook covers it.",
-                }
-            ],
-        )
         # The custom resource that reads the generated secret at deploy time is CDK's own singleton function.
         NagSuppressions.add_resource_suppressions_by_path(
             Stack.of(self),

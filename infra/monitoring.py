@@ -105,6 +105,11 @@ ALARM_GUIDE: dict[str, tuple[str, str]] = {
         "Clients over the WAF's per-IP rate rule: SMS pumping or mail bombing, or a shared IP",
         "the WAF console's sampled requests for PerIpRateLimit; block the source or raise wafRateLimit",
     ),
+    "ClientSecretRotationFailed": (
+        "A step of the app client secret's rotation failed; the endpoint still works on the current secret",
+        "the rotation function's Rotation step failed lines give the step and reason; see A rotation that failed "
+        "half-way",
+    ),
 }
 
 
@@ -194,9 +199,11 @@ class Monitoring(Construct):
         alarm_topic_arn: str | None,
         response_time_floor_ms: int,
         runbook_url: str = DEFAULT_RUNBOOK_URL,
+        rotation_service_name: str | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.service_name = service_name
+        self.rotation_service_name = rotation_service_name
         self.runbook_url = runbook_url
         self.topic = self._topic(alarm_email, alarm_topic_arn)
         if self.topic is None:
@@ -307,6 +314,15 @@ class Monitoring(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=2,
         )
+        if rotation_service_name:
+            # Any failed step (the rotation function counts each one, under its own service): Secrets Manager
+            # retries, but a rotation stuck half-way stops the schedule until someone looks.
+            self._alarm(
+                "ClientSecretRotationFailed",
+                function_metric(rotation_service_name, names.CLIENT_SECRET_ROTATION_FAILED),
+                1,
+                cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            )
         self.dashboard = self._dashboard(function, api, web_acl_name)
 
     def _alarm(
@@ -419,6 +435,15 @@ class Monitoring(Construct):
                 width=12,
             ),
         )
+        if self.rotation_service_name:
+            dashboard.add_widgets(
+                cloudwatch.GraphWidget(
+                    title="App client secret: rotations finished; rotation steps failed",
+                    left=[function_metric(self.rotation_service_name, names.CLIENT_SECRET_ROTATED)],
+                    right=[function_metric(self.rotation_service_name, names.CLIENT_SECRET_ROTATION_FAILED)],
+                    width=24,
+                )
+            )
         for route in ROUTES:
             dashboard.add_widgets(*self._route_widgets(api, route.method, route.path))
         dashboard.add_widgets(

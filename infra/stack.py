@@ -8,10 +8,11 @@ from constructs import Construct
 from code_screens.routes import CONFIRM_SIGN_UP
 from code_screens.settings import DEFAULT_RESEND_LIMIT, LimitPolicy
 from infra.api_construct import ResendApi
-from infra.config import StackConfig, check_regions, regional_references
+from infra.config import StackConfig, check_regions, check_rotation_targets, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
+from infra.rotation_construct import ClientSecretRotation, RotationTarget
 
 
 class ResendConfirmationCodeStack(Stack):
@@ -21,15 +22,41 @@ class ResendConfirmationCodeStack(Stack):
     def __init__(self, scope: Construct, construct_id: str, *, config: StackConfig, **kwargs: object) -> None:
         super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
         self._check_regions(config)
+        check_rotation_targets(config)
 
         if config.pool_mode == "demo":
             pool = DemoUserPool(self, "DemoPool", log_retention=config.log_retention)
             clients = [ClientSecretGrant(pool.client.user_pool_client_id, pool.client_secret.secret_arn)]
+            targets = [
+                RotationTarget(
+                    pool.client.user_pool_client_id, pool.user_pool.user_pool_id, pool.client_secret.secret_arn
+                )
+            ]
             CfnOutput(self, "UserPoolId", value=pool.user_pool.user_pool_id)
             CfnOutput(self, "AppClientId", value=pool.client.user_pool_client_id)
             CfnOutput(self, "AppClientSecretArn", value=pool.client_secret.secret_arn)
         else:
             clients = [ClientSecretGrant(c.client_id, c.secret_arn, c.kms_key_arn) for c in config.app_clients]
+            # Each client that names its pool can be rotated (on demand at least); scheduled unless opted out.
+            targets = [
+                RotationTarget(
+                    c.client_id, c.user_pool_id, c.secret_arn, c.kms_key_arn, config.rotate_existing_client_secrets
+                )
+                for c in config.app_clients
+                if c.user_pool_id
+            ]
+        rotation = (
+            ClientSecretRotation(
+                self,
+                "SecretRotation",
+                targets=targets,
+                schedule_days=config.secret_rotation_days,
+                log_retention=config.log_retention,
+                powertools_layer_version=config.powertools_layer_version,
+            )
+            if targets
+            else None
+        )
 
         function = ResendFunction(
             self,
@@ -81,7 +108,10 @@ class ResendConfirmationCodeStack(Stack):
             alarm_topic_arn=config.alarm_topic_arn,
             response_time_floor_ms=config.response_time_floor_ms,
             runbook_url=config.runbook_url,
+            rotation_service_name=rotation.service_name if rotation else None,
         )
+        if rotation is not None:
+            CfnOutput(self, "ClientSecretRotationFunctionArn", value=rotation.function.function_arn)
         CfnOutput(self, "EndpointUrl", value=api.endpoint_url, description='POST a JSON {"username": ...} here')
         CfnOutput(
             self,

@@ -24,6 +24,7 @@ from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from code_screens.settings import DEFAULT_RESPONSE_TIME_FLOOR_MS
 from local.emulator import Emulator, aws_environment
 from local.loopback import PortInUseError
+from local.rotation import install as install_rotation
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
 
@@ -76,6 +77,10 @@ def main() -> None:
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
     server.lambda_handler = importlib.import_module("handler").lambda_handler
+    # The rotation function, attached to the seeded secret as the stack attaches it: rotate-secret runs it here.
+    install_rotation(
+        endpoint, REGION, user_pool_id=pool.user_pool_id, client_id=pool.client_id, secret_arn=pool.secret_arn
+    )
 
     print(
         f"Emulator (moto): {endpoint}  region {REGION}, any credentials\n"
@@ -87,6 +92,8 @@ def main() -> None:
         f"  curl -s -X POST {url}{CONFIRM_SIGN_UP.path} -H 'Content-Type: application/json' "
         f'-d \'{{"username": "{UNCONFIRMED_USER}", "confirmationCode": "<the newest code>"}}\'\n'
         f"  codes sent: {url}/_local/outbox\n"
+        f"  rotate the client secret: aws --endpoint-url {endpoint} secretsmanager rotate-secret "
+        f"--secret-id {pool.secret_arn}\n"
         f"  the confirmation screen: {url}/\n"
         "Ctrl-C stops.",
         flush=True,

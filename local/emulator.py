@@ -11,6 +11,10 @@ request dispatch, so boto3 sees real HTTP answers either way.
 Every Cognito request is first checked against botocore's service model, as Cognito checks it (so malformed input
 is a 400, never a 500 from a Python exception), and Cognito calls are served one at a time under COGNITO_LOCK.
 
+Secrets Manager's RotateSecret runs a rotation function registered here (register_rotation_function) in this
+process, step by step as Secrets Manager invokes one in AWS, instead of moto's Lambda (which needs Docker); and
+moving AWSCURRENT with UpdateSecretVersionStage changes what GetSecretValue returns, as in AWS.
+
 For `make preflight` it also answers Lambda's GetAccountSettings (moto has no such route) from a concurrency
 limit tests can set, and can publish parameters in AWS's reserved `/aws/service/` tree (PutParameter refuses
 those names, as AWS does).
@@ -27,7 +31,9 @@ import re
 import secrets
 import threading
 import time
+import uuid
 from collections import Counter
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from dataclasses import replace as replace_fields
 from datetime import UTC, datetime, timedelta
@@ -55,9 +61,13 @@ from moto.cognitoidp.models import (
     UserStatus,
 )
 from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.exceptions import JsonRESTError
 from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto.core.responses import ActionResult, BaseResponse
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
+from moto.secretsmanager.exceptions import InvalidParameterException as SecretsInvalidParameterException
+from moto.secretsmanager.exceptions import InvalidRequestException, ResourceNotFoundException, SecretNotFoundException
+from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
 from moto.ssm.models import Parameter, ssm_backends
 from werkzeug.serving import BaseWSGIServer, make_server
 
@@ -233,6 +243,13 @@ def same_text(expected: str, given: str) -> bool:
 MAX_CLIENT_SECRETS = 2  # Cognito allows two active secrets per app client, for rotation
 
 
+class LimitExceededException(JsonRESTError):
+    """Cognito's LimitExceededException (moto has none)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(error_type="LimitExceededException", message=message)
+
+
 def client_secrets(client: CognitoIdpUserPoolClient) -> list[dict[str, Any]]:
     """The client's active secrets, oldest first; moto's single `secret` is the first."""
     if not hasattr(client, "rotation_secrets"):
@@ -264,14 +281,22 @@ def add_client_secret(backend: CognitoIdpBackend, params: dict[str, Any]) -> dic
     client = _find_client(backend, params.get("ClientId", ""))
     active = client_secrets(client)
     if len(active) >= MAX_CLIENT_SECRETS:
-        raise InvalidParameterException("The app client already has the maximum number of client secrets.")
+        # LimitExceededException is among the operation's errors in botocore's model; AWS does not document which
+        # one a third secret gets (unverified): the rotation function treats any refusal as a failed step.
+        raise LimitExceededException("The app client already has the maximum number of client secrets (2).")
     descriptor = {
         "ClientSecretId": f"{client.id}--{secrets.token_hex(4)}",
-        "ClientSecretValue": params.get("ClientSecret") or secrets.token_urlsafe(38),
+        "ClientSecretValue": params.get("ClientSecret") or _generated_client_secret(),
         "ClientSecretCreateDate": time.time(),
     }
     active.append(descriptor)
     return {"ClientSecretDescriptor": descriptor}
+
+
+def _generated_client_secret() -> str:
+    # The service model's ClientSecretValue: 24-64 characters of [\w+]; token_urlsafe's '-' is outside it.
+    alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(51))
 
 
 def list_client_secrets(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
@@ -565,6 +590,127 @@ def _call_action(self: BaseResponse) -> Any:
     return _error(fault.status, fault.error_code, fault.message)
 
 
+# --- Secrets Manager rotation, run in this process ---
+
+# A rotation function's ARN → the callable that runs one invocation of it with Secrets Manager's event
+# ({"Step", "SecretId", "ClientRequestToken"}); raising is a failed invocation.
+RotationFunction = Callable[[dict[str, str]], object]
+ROTATION_FUNCTIONS: dict[str, RotationFunction] = {}
+ROTATION_STEPS = ("createSecret", "setSecret", "testSecret", "finishSecret")
+PENDING, CURRENT = "AWSPENDING", "AWSCURRENT"
+# What AWS answers RotateSecret while an earlier rotation's AWSPENDING version is not yet AWSCURRENT; it then
+# reattempts that rotation (https://docs.aws.amazon.com/secretsmanager/latest/userguide/troubleshoot_rotation.html).
+PREVIOUS_ROTATION_INCOMPLETE = "A previous rotation isn't complete. That rotation will be reattempted."
+
+_original_rotate_secret = SecretsManagerBackend.rotate_secret
+_original_update_secret_version_stage = SecretsManagerBackend.update_secret_version_stage
+
+
+def register_rotation_function(arn: str, function: RotationFunction) -> None:
+    """Make `arn` a rotation function RotateSecret can name: each step runs `function(event)` in this process."""
+    ROTATION_FUNCTIONS[arn] = function
+
+
+def _run_steps(function: RotationFunction, secret_arn: str, token: str, steps: Sequence[str]) -> bool:
+    """Invoke the steps in order, as Secrets Manager does; stop at the first that fails. True when all succeeded.
+
+    In AWS the rotation runs asynchronously after RotateSecret answers, so a failed step is not RotateSecret's
+    error: it shows in the rotation function's log and metrics, and its AWSPENDING version stays behind.
+    """
+    for step in steps:
+        try:
+            function({"Step": step, "SecretId": secret_arn, "ClientRequestToken": token})
+        except Exception:  # any failure of the function is a failed invocation, as in Lambda
+            logging.getLogger(__name__).warning("rotation step %s failed for version %s", step, token)
+            return False
+    return True
+
+
+def _rotate_secret(
+    self: SecretsManagerBackend,
+    secret_id: str,
+    client_request_token: str | None = None,
+    rotation_lambda_arn: str | None = None,
+    rotation_rules: dict[str, Any] | None = None,
+    rotate_immediately: bool = True,
+) -> str:
+    """RotateSecret for a secret whose rotation function is registered here; moto's own for any other."""
+    if not self._is_valid_identifier(secret_id):
+        raise SecretNotFoundException()
+    secret = self.secrets[secret_id]
+    arn = rotation_lambda_arn or getattr(secret, "rotation_lambda_arn", "") or ""
+    function = ROTATION_FUNCTIONS.get(arn)
+    if function is None or not isinstance(secret, FakeSecret):
+        if rotation_lambda_arn and rotation_lambda_arn.startswith("arn:aws:lambda:"):
+            raise ResourceNotFoundException(f"Resource not found for ARN '{rotation_lambda_arn}'.")
+        return _original_rotate_secret(
+            self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
+        )
+    versions: dict[str, dict[str, Any]] = secret.versions
+    stuck = next(
+        (v for v, d in versions.items() if PENDING in d["version_stages"] and CURRENT not in d["version_stages"]), None
+    )
+    if stuck is not None:
+        _run_steps(function, secret.arn, stuck, ROTATION_STEPS)
+        raise InvalidRequestException(PREVIOUS_ROTATION_INCOMPLETE)
+    if rotation_rules and "AutomaticallyAfterDays" in rotation_rules:
+        days = int(rotation_rules["AutomaticallyAfterDays"])
+        if not 1 <= days <= 1000:
+            raise SecretsInvalidParameterException("RotationRules.AutomaticallyAfterDays must be within 1-1000.")
+        secret.auto_rotate_after_days = days
+        secret.next_rotation_date = int(time.time()) + days * 86400
+    secret.rotation_lambda_arn = arn
+    secret.rotation_enabled = secret.rotation_requested = True
+    token = client_request_token or str(uuid.uuid4())
+    # Secrets Manager creates the new version, labelled AWSPENDING and without a value, before the first step.
+    secret.remove_version_stages_from_old_versions([PENDING])
+    # Its CreatedDate to the millisecond, as AWS gives it (moto's own versions keep whole seconds).
+    pending: dict[str, Any] = {"createdate": time.time(), "version_id": token, "version_stages": [PENDING]}
+    if rotate_immediately:
+        versions[token] = pending
+        if _run_steps(function, secret.arn, token, ROTATION_STEPS):
+            secret.last_rotation_date = int(time.time())
+    else:
+        # "Secrets Manager tests the rotation configuration by running the testSecret step ... The test creates an
+        # AWSPENDING version of the secret and then removes it" (RotateSecret's RotateImmediately).
+        current = next(d for d in versions.values() if CURRENT in d["version_stages"])
+        versions[token] = {**pending, "secret_string": current.get("secret_string")}
+        _run_steps(function, secret.arn, token, ("testSecret",))
+        versions.pop(token, None)
+    answer: str = secret.to_short_dict(version_id=token)
+    return answer
+
+
+def _update_secret_version_stage(
+    self: SecretsManagerBackend,
+    secret_id: str,
+    version_stage: str,
+    remove_from_version_id: str,
+    move_to_version_id: str,
+) -> tuple[str, str]:
+    """moto's UpdateSecretVersionStage; moving AWSCURRENT also makes that version what GetSecretValue returns by
+    default, as in AWS (moto keeps a separate default version that only PutSecretValue moves)."""
+    answer = _original_update_secret_version_stage(
+        self, secret_id, version_stage, remove_from_version_id, move_to_version_id
+    )
+    secret = self.secrets[secret_id]
+    if version_stage == CURRENT and move_to_version_id and isinstance(secret, FakeSecret):
+        secret.default_version_id = move_to_version_id
+    return answer
+
+
+_original_list_secret_version_ids = SecretsManagerBackend.list_secret_version_ids
+
+
+def _list_secret_version_ids(self: SecretsManagerBackend, secret_id: str) -> str:
+    """moto's ListSecretVersionIds, with each version's own CreatedDate (moto gives the time of the call)."""
+    answer = json.loads(_original_list_secret_version_ids(self, secret_id))
+    versions = self.secrets[secret_id].versions
+    for entry in answer["Versions"]:
+        entry["CreatedDate"] = versions[entry["VersionId"]]["createdate"]
+    return json.dumps(answer)
+
+
 def get_account_settings(self: LambdaResponse) -> ActionResult:
     """Lambda's GetAccountSettings: the quota, and what is left unreserved (no function here reserves any)."""
     limit = STATE.lambda_concurrency_limit
@@ -610,6 +756,9 @@ def install() -> None:
     CognitoIdpResponse.list_user_pool_client_secrets = _action(list_client_secrets)  # type: ignore[attr-defined]
     CognitoIdpResponse.delete_user_pool_client_secret = _action(delete_client_secret)  # type: ignore[attr-defined]
     BaseResponse.call_action = _call_action  # type: ignore[method-assign]
+    SecretsManagerBackend.rotate_secret = _rotate_secret  # type: ignore[method-assign]
+    SecretsManagerBackend.update_secret_version_stage = _update_secret_version_stage  # type: ignore[method-assign]
+    SecretsManagerBackend.list_secret_version_ids = _list_secret_version_ids  # type: ignore[method-assign]
     CognitoIdpResponse.setup_class = _setup_class  # type: ignore[method-assign]
     LambdaResponse.get_account_settings = get_account_settings  # type: ignore[attr-defined]
     lambda_urls.url_paths[r"{0}/(?P<api_version>[^/]+)/account-settings/?$"] = LambdaResponse.dispatch

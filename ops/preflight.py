@@ -393,6 +393,61 @@ class Preflight:
                     else "turn it on in the app client's advanced settings, or deploy with -c forwardCallerIp=false",
                 )
         yield from self.secret(client, description)
+        yield from self.rotation(client, description)
+
+    def rotation(self, client: ExistingAppClient, description: dict[str, Any] | None) -> Iterator[Check]:
+        """What the stack's rotation of this client's secret needs: its pool named, room for a second Cognito secret
+        (or a stored id that tells the function which one to revoke), and the key to write the secret with."""
+        name = f"app client {client.client_id} rotation"
+        if not self.config.rotate_existing_client_secrets:
+            yield Check(name, True, "not scheduled (rotateExistingClientSecrets=false): rotate on demand")
+            return
+        if not client.user_pool_id:
+            yield Check(
+                name, False, "no userPoolId", 'add "userPoolId" to the client, or rotateExistingClientSecrets=false'
+            )
+            return
+        if description is None:
+            return
+        if description["UserPoolId"] != client.user_pool_id:
+            yield Check(name, False, f"the client is in {description['UserPoolId']}", "correct its userPoolId")
+            return
+        listed = self.client("cognito-idp").list_user_pool_client_secrets(
+            UserPoolId=client.user_pool_id, ClientId=client.client_id
+        )["ClientSecrets"]
+        if len(listed) >= 2:
+            stored_id = self._stored_secret_id(client) if self.compare_secret_values else None
+            known = stored_id in {s["ClientSecretId"] for s in listed}
+            yield Check(
+                name,
+                known,
+                "two Cognito secrets; the stored one's id is "
+                + ("known, so the first rotation revokes the other" if known else "unknown"),
+                ""
+                if known
+                else "delete the secret nobody stores (docs/operations.md, 'A rotation that failed half-way'); "
+                "--compare-secret-values reads the stored clientSecretId",
+            )
+        else:
+            yield Check(name, True, f"{len(listed)} Cognito secret: room for the rotation's second")
+        described = self.client("secretsmanager").describe_secret(SecretId=client.secret_arn)
+        key = described.get("KmsKeyId")
+        if key and "alias/aws/secretsmanager" not in key and not client.kms_key_arn:
+            yield Check(
+                f"{name} key",
+                False,
+                "the secret is encrypted with a customer-managed key the stack was not given",
+                'add its "kmsKeyArn", so the rotation function may write the new version',
+            )
+
+    def _stored_secret_id(self, client: ExistingAppClient) -> str | None:
+        try:
+            document = json.loads(
+                self.client("secretsmanager").get_secret_value(SecretId=client.secret_arn)["SecretString"]
+            )
+        except (ClientError, ValueError, KeyError, TypeError):
+            return None
+        return document.get("clientSecretId") if isinstance(document, dict) else None
 
     def _find_client(self, client_id: str) -> dict[str, Any] | None:
         cognito = self.client("cognito-idp")

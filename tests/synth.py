@@ -26,13 +26,20 @@ REGION = "eu-west-1"
 EXISTING_SECRET = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/web-AbCdEf"
 EXISTING_SECRET_2 = f"arn:aws:secretsmanager:eu-west-1:{ACCOUNT}:secret:resend/mobile-GhIjKl"
 EXISTING_KEY = f"arn:aws:kms:eu-west-1:{ACCOUNT}:key/0b4bd5b8-7b7e-4a36-9a57-6a1f1b0c2f11"
+# Both clients in one pool (the secret rotation's Cognito calls and IAM need it).
+EXISTING_POOL = "eu-west-1_AbCdEfGhI"
 
 EXISTING_CONTEXT: dict[str, Any] = {
     "poolMode": "existing",
     "appClients": json.dumps(
         [
-            {"clientId": "webclient123", "secretArn": EXISTING_SECRET},
-            {"clientId": "mobileclient456", "secretArn": EXISTING_SECRET_2, "kmsKeyArn": EXISTING_KEY},
+            {"clientId": "webclient123", "secretArn": EXISTING_SECRET, "userPoolId": EXISTING_POOL},
+            {
+                "clientId": "mobileclient456",
+                "secretArn": EXISTING_SECRET_2,
+                "kmsKeyArn": EXISTING_KEY,
+                "userPoolId": EXISTING_POOL,
+            },
         ]
     ),
     "defaultClientId": "webclient123",

@@ -47,3 +47,10 @@ RESPONSE_TIME_FLOOR_EXCEEDED = "ResponseTimeFloorExceeded"
 # can take its share of all requests: when it rises, codes have stopped going out while callers still read the
 # neutral 200.
 COGNITO_SETUP_REFUSAL = "CognitoSetupRefusal"
+
+# The client-secret rotation function (rotation_handler.py), under its own `service` (ROTATION_SERVICE_NAME):
+# a step of a rotation failed (Secrets Manager retries it; the endpoint still works on the current secret), for
+# one alarm; the step and AWS's error code are in the log line.
+CLIENT_SECRET_ROTATION_FAILED = "ClientSecretRotationFailed"
+# finishSecret completed: the app client has a new secret and the old one is revoked.
+CLIENT_SECRET_ROTATED = "ClientSecretRotated"

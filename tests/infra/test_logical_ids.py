@@ -44,6 +44,8 @@ SHARED = {
     "ResendLogs29425030": "AWS::Logs::LogGroup",
     "EdgeAccessLogsC159D9EF": "AWS::Logs::LogGroup",
     "EdgeExecutionLogsE5730A2B": "AWS::Logs::LogGroup",
+    # The client-secret rotation function's log group (added with secret rotation, nothing replaced).
+    "SecretRotationLogs0111C49F": "AWS::Logs::LogGroup",
 }
 # API Gateway's account-wide CloudWatch role, kept when the stack is deleted: made only with
 # apiGatewayCloudWatchRole=true (the default leaves an account's shared setting alone). A stack deployed before

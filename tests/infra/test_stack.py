@@ -87,8 +87,9 @@ def test_code_asset_is_the_lambda_folder_alone(demo: Synthesized) -> None:
     files = sorted(str(p.relative_to(asset_dir)) for p in asset_dir.rglob("*") if p.is_file())
 
     sources = [str(p) for p in asset_files()]
-    assert "handler.py" in sources
-    assert all(f == "handler.py" or re.fullmatch(r"code_screens/([a-z_]+/)?[a-z_]+\.py", f) for f in sources), sources
+    assert "handler.py" in sources and "rotation_handler.py" in sources
+    entry_points = ("handler.py", "rotation_handler.py")
+    assert all(f in entry_points or re.fullmatch(r"code_screens/([a-z_]+/)?[a-z_]+\.py", f) for f in sources), sources
     # Each source and its bytecode for the runtime's Python (tests/infra/test_bytecode.py), nothing else.
     bytecode = [re.sub(r"([a-z_]+)\.py$", r"__pycache__/\1.cpython-314.pyc", f) for f in sources]
     assert files == sorted(sources + bytecode)
@@ -405,8 +406,8 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     names = json.dumps(alarms)
 
     # 7 for the function, the API as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
-    # the confirm cap; the API's p99 latency; one 5XX per route
-    assert len(alarms) == 13 + len(ROUTES)
+    # the confirm cap; the API's p99 latency; a failed client-secret rotation step (issue 23); one 5XX per route
+    assert len(alarms) == 14 + len(ROUTES)
     for metric in (
         "Errors",
         "Throttles",
@@ -419,14 +420,15 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
         "LimiterUnavailable",
         "LimitReached",
         "ResponseTimeFloorExceeded",
+        "ClientSecretRotationFailed",
     ):
         assert f'"{metric}"' in names
     # All but the per-route 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
-    assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 13
+    assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 14
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 13 + len(ROUTES)
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 14 + len(ROUTES)
     (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
     (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
     # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.

@@ -24,6 +24,7 @@ from local.emulator import STATE, Fault
 from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, sign_up
 from tests.conftest import SeededEmulator
 from tests.invoke import Invoke
+from tests.rotation_helpers import attach, fresh_client
 from tests.synth import Synthesized
 
 RESEND = "cognito-idp:ResendConfirmationCode"
@@ -113,12 +114,32 @@ def _limited_and_confirm_outcomes(
     assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP.path).status == 200
 
 
+def _rotation_outcomes(emulator: SeededEmulator, synth: Synthesized, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rotation function, set up as the template sets it up: a rotation that finishes and one whose step fails."""
+    (function,) = [
+        f
+        for f in synth.of_type("AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "rotation_handler.lambda_handler"
+    ]
+    variables = function["Properties"]["Environment"]["Variables"]
+    monkeypatch.setenv("ROTATION_SERVICE_NAME", variables["ROTATION_SERVICE_NAME"])
+    monkeypatch.setenv(names.NAMESPACE_SETTING, variables[names.NAMESPACE_SETTING])
+    client = fresh_client(emulator)
+    monkeypatch.setenv("ROTATION_USER_POOLS", json.dumps({client.client_id: client.user_pool_id}))
+    attach(emulator, client)
+    emulator.secretsmanager().rotate_secret(SecretId=client.secret_arn)  # ClientSecretRotated
+    STATE.arm("cognito-idp:AddUserPoolClientSecret", Fault("InternalErrorException"))
+    emulator.secretsmanager().rotate_secret(SecretId=client.secret_arn)  # ClientSecretRotationFailed
+    STATE.disarm()
+
+
 @pytest.fixture
 def emitted(
     make_invoke: Callable[..., Invoke],
     emulator: SeededEmulator,
     capsys: pytest.CaptureFixture[str],
     demo: Synthesized,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[Emitted]:
     """The metrics real invocations print, one fresh execution environment per outcome, set up as the template sets
     up the function (so the alarms are checked against the very service name and namespace the stack deploys)."""
@@ -132,6 +153,7 @@ def emitted(
         assert invoke(body).status == status, scenario
         STATE.disarm()
     _limited_and_confirm_outcomes(make_invoke, emulator, settings)
+    _rotation_outcomes(emulator, demo, monkeypatch)
     yield emf_metrics(capsys.readouterr().out)
     STATE.disarm()
 
@@ -219,6 +241,7 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
         names.LIMITER_UNAVAILABLE,
         names.LIMIT_REACHED,
         names.RESPONSE_TIME_FLOOR_EXCEEDED,
+        names.CLIENT_SECRET_ROTATION_FAILED,
     } <= seen_function_metrics
     # The WAF alarm is on the rate rule, by the very name the web ACL gives it.
     assert RATE_RULE_NAME in known["Rules"]

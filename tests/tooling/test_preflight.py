@@ -37,7 +37,7 @@ def ready_account(emulator: SeededEmulator) -> Iterator[SeededEmulator]:
 
 
 def existing(emulator: SeededEmulator, **overrides: Any) -> dict[str, Any]:
-    client = {"clientId": emulator.client_id, "secretArn": emulator.secret_arn}
+    client = {"clientId": emulator.client_id, "secretArn": emulator.secret_arn, "userPoolId": emulator.user_pool_id}
     return {"poolMode": "existing", "appClients": json.dumps([client]), **overrides}
 
 
@@ -66,6 +66,7 @@ def test_a_ready_account_passes_every_check(ready_account: SeededEmulator) -> No
         f"app client {ready_account.client_id} secret",
         f"app client {ready_account.client_id} secretArn",
         f"app client {ready_account.client_id} secretArn value",
+        f"app client {ready_account.client_id} rotation",
     }
     assert "20 reservable" in checks["lambda concurrency"].detail
 
@@ -424,3 +425,28 @@ def test_an_endpoint_that_is_not_aws_is_a_failed_line_naming_the_network(not_aws
     assert "Traceback" not in result.stderr, result.stderr
     first = result.stdout.splitlines()[0]
     assert first.startswith("FAIL  ") and "AWS_ENDPOINT_URL" in first and "aws configure" not in first, first
+
+
+def test_rotation_needs_the_pool_and_room_for_a_second_secret(ready_account: SeededEmulator) -> None:
+    # Given the seeded client (one Cognito secret), then a second secret nobody stores
+    name = f"app client {ready_account.client_id} rotation"
+    no_pool = {"clientId": ready_account.client_id, "secretArn": ready_account.secret_arn}
+    ready = run(existing(ready_account))[name]
+    unnamed = run({"poolMode": "existing", "appClients": json.dumps([no_pool])})[name]
+    opted_out = run({**existing(ready_account), "rotateExistingClientSecrets": "false"})[name]
+    cognito = boto3.client("cognito-idp")
+    added = cognito.add_user_pool_client_secret(UserPoolId=ready_account.user_pool_id, ClientId=ready_account.client_id)
+    try:
+        crowded = run(existing(ready_account), compare=True)[name]
+    finally:
+        cognito.delete_user_pool_client_secret(
+            UserPoolId=ready_account.user_pool_id,
+            ClientId=ready_account.client_id,
+            ClientSecretId=added["ClientSecretDescriptor"]["ClientSecretId"],
+        )
+
+    # Then only a pool named and room (or a known stored id) pass
+    assert ready.passed and "room" in ready.detail
+    assert not unnamed.passed and "userPoolId" in unnamed.action
+    assert opted_out.passed and "on demand" in opted_out.detail
+    assert not crowded.passed and "nobody stores" in crowded.action
