@@ -279,7 +279,7 @@ def test_rest_api_is_regional_with_one_validated_proxy_method_per_route(each_mod
         assert post["Integration"]["Type"] == "AWS_PROXY"
         assert post["AuthorizationType"] == "NONE"
         assert post["RequestValidatorId"] == {"Ref": validator_id}
-        (model_id,) = [i for i, name in models.items() if name == route.operation.request_model.model_config["title"]]
+        (model_id,) = [i for i, name in models.items() if name == route.operation.request_model.SCHEMA.title]
         assert post["RequestModels"] == {"application/json": {"Ref": model_id}}
     validator = each_mode.of_type("AWS::ApiGateway::RequestValidator")[validator_id]
     assert validator["Properties"]["ValidateRequestBody"] is True
@@ -291,7 +291,7 @@ def test_validator_models_are_generated_from_each_routes_request_model(each_mode
 
     assert len(models) == len(ROUTES)
     for route in ROUTES:
-        model = models[route.operation.request_model.model_config["title"]]
+        model = models[route.operation.request_model.SCHEMA.title]
         assert model["ContentType"] == "application/json"
         assert model["Schema"] == gateway_request_schema(route.operation.request_model)
 
