@@ -1,11 +1,11 @@
 """What every request goes through, whichever door it came in by and whichever operation it asks for.
 
 In order, cheapest refusal first: the browser origin; the body's size, media type and strict JSON; the operation's
-request model; the clientMetadata allow-list; the app client and its credentials; the username's pseudonym (the
-log's user_ref and the limiter's key); the per-username limit; then the Cognito call under the response-time floor,
-its outcome read from the operation's table, logged and counted. A door turns HTTP into a `DoorRequest` and the
-`Answer` back into HTTP; a refusal before Cognito is a raised Problem (or UpstreamProblem, when Secrets Manager
-failed), which the door renders.
+request schema (validate_request, the one place of validation); the clientMetadata allow-list; the app client and its
+credentials; the username's pseudonym (the log's user_ref and the limiter's key); the per-username limit; then the
+Cognito call under the response-time floor, its outcome read from the operation's table, logged and counted. A door
+turns HTTP into a `DoorRequest` and the `Answer` back into HTTP; a refusal before Cognito is a raised Problem (or
+UpstreamProblem, when Secrets Manager failed), which the door renders.
 """
 
 from __future__ import annotations
@@ -174,7 +174,7 @@ def _pseudonym_key(settings: Settings) -> str | None:
     return load_pseudonym_key(settings.pseudonym_key_secret_id)
 
 
-# --- the body: size, media type, strict JSON, the request model ---
+# --- the body: size, media type, strict JSON, the request schema ---
 
 
 def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
@@ -190,7 +190,7 @@ def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
 
 
 def parse_request(body: bytes, content_type: str | None, model: Any) -> Any:
-    """Size, content type, JSON, the request model: in that order, so the cheapest refusal comes first.
+    """Size, content type, JSON, the request schema: in that order, so the cheapest refusal comes first.
 
     `model` is an operation's request type (Operation.request_model). Returns an instance of it; raises Problem
     with the first check that fails."""

@@ -1,6 +1,6 @@
 """The Cognito operations the endpoint serves, one module each, and the shape every one of them fills in.
 
-An operation module tells its whole story and nothing about HTTP: its request model, the Cognito parameters it
+An operation module tells its whole story and nothing about HTTP: its request schema, the Cognito parameters it
 sends (the caller's fields plus what only the server supplies: ClientId, SecretHash, the caller's IP), its success
 answer, and one outcome table that says, for every error Cognito can answer (botocore's service model lists them;
 a unit test keeps each table complete), what the caller is told, whether it is an account fault answered
