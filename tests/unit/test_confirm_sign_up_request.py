@@ -145,3 +145,13 @@ def test_the_portable_schema_says_in_words_what_the_rules_check() -> None:
     assert portable["username"]["description"].endswith(USERNAME_RULE)
     assert portable["confirmationCode"] == {k: v for k, v in full["confirmationCode"].items() if not k.startswith("x-")}
     assert portable["confirmationCode"]["description"].endswith(CONFIRMATION_CODE_RULE)
+
+
+def test_the_ascii_shortcut_of_code_as_sent_is_the_rule_itself() -> None:
+    # code_as_sent takes a C-speed path for ASCII input; every ASCII character must come out as the rule says.
+    import unicodedata
+
+    for char in map(chr, range(128)):
+        typed = f"1{char}2"
+        kept = "" if char.isspace() or unicodedata.category(char) in ("Pd", "Cf") else char
+        assert code_as_sent(typed) == f"1{kept}2", repr(char)

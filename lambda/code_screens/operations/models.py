@@ -95,6 +95,10 @@ def code_as_sent(value: Any) -> Any:
     it is."""
     if not isinstance(value, str):
         return value
+    if value.isascii():
+        # The common case, in C: ASCII's only dash is "-", it has no format characters, and its digits are ASCII.
+        # str.split() splits on exactly what str.isspace() calls whitespace.
+        return "".join(value.split()).replace("-", "")
     return "".join(
         str(unicodedata.decimal(char)) if char.isdecimal() else char
         for char in value

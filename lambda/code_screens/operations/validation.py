@@ -151,22 +151,27 @@ class RequestSchema:
         metadata = prepared.get("clientMetadata")
         if metadata and any(models.is_server_supplied(key) for key in metadata):
             return False
-        return not _holds_a_lone_surrogate(prepared)
+        # The schema held, so the top level's names are its own and its values strings, booleans, None or objects
+        # of strings (one level down): a plain loop, no recursion, on the warm path.
+        for value in prepared.values():
+            if type(value) is dict:
+                for key, item in value.items():
+                    if _holds_a_lone_surrogate(key) or (type(item) is str and _holds_a_lone_surrogate(item)):
+                        return False
+            elif type(value) is str and _holds_a_lone_surrogate(value):
+                return False
+        return True
 
 
-def _holds_a_lone_surrogate(value: Any) -> bool:
-    """True when any string in value (keys included) holds a lone surrogate: JSON's \\ud800 escape decodes to one,
-    no UTF-8 text can carry it, and Cognito could not read it."""
-    if isinstance(value, str):
-        if value.isascii():
-            return False
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
+def _holds_a_lone_surrogate(value: str) -> bool:
+    """True when value holds a lone surrogate: JSON's \\ud800 escape decodes to one, no UTF-8 text can carry it,
+    and Cognito could not read it."""
+    if value.isascii():
         return False
-    if isinstance(value, dict):
-        return any(_holds_a_lone_surrogate(key) or _holds_a_lone_surrogate(item) for key, item in value.items())
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
     return False
 
 
