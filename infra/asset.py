@@ -21,11 +21,17 @@ ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.*"]
 RUNTIME_VERSION = "3.14"
 # Staged assets, one folder per content hash (git-ignored); a synth reuses the one that matches the sources.
 STAGING_DIR = ROOT / ".build" / "lambda-asset"
-# The zipped asset's budget, one figure for the bench's target and the template test. Lambda fetches 150 KB inside
+# The zipped asset's budget, one figure for the bench's target and the template test. Lambda fetches 200 KB inside
 # AWS in well under a millisecond, so this is a tripwire for something that should not be there (a vendored
 # boto3, a data file), not a latency budget: the sources of two routes and the limiter, each beside its bytecode
-# for the runtime's Python (about twice the sources alone), zip to about 130 KB.
-ASSET_BUDGET_BYTES = 150_000
+# for the runtime's Python (about twice the sources alone), zipped to 149.2 KB. Raised from 150 KB by issue 19:
+# the validators generated from the request schemas (operations/generated/, about 15 KB zipped with their
+# bytecode) and the rules and explanation beside them (operations/validation.py, about 13 KB) replaced pydantic,
+# which the layer provided outside the asset (schemas and descriptions in the operation modules are the rest);
+# the asset zips to 185.9 KB, and in exchange the cold start lost pydantic's import and model build, about 275 M of
+# its instructions (1,419 M -> 1,145 M through INIT in
+# `python -m bench.imports` on 3.11; docs/performance.md).
+ASSET_BUDGET_BYTES = 200_000
 
 
 def _excluded(relative: str) -> bool:
