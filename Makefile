@@ -39,7 +39,7 @@ CDK := node_modules/.bin/cdk
 # for synthesis (Node 22 or 24 is better, and needs nothing of this).
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 
-.PHONY: run test check lint format unit e2e synth openapi bench mutate chromium jvm valgrind clean preflight smoke
+.PHONY: run test check lint format unit e2e synth openapi validators bench mutate chromium jvm valgrind clean preflight smoke
 
 $(RUNTIME_STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -119,6 +119,11 @@ mutate: $(DEV_STAMP)
 # Regenerate the committed OpenAPI document from the code (a test fails when it is stale).
 openapi: $(RUNTIME_STAMP)
 	$(BIN)/python -m local.openapi > docs/openapi.json
+
+# Regenerate the function's validators from the operations' request schemas (fastjsonschema, a dev dependency; a
+# test fails when they are stale).
+validators: $(DEV_STAMP)
+	$(BIN)/python -m local.validators
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

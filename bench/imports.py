@@ -3,7 +3,7 @@
 Each step imports one more part of what lambda/handler.py imports, in the handler's order, in a fresh process of the
 function side's interpreter, with the variables Lambda sets and the asset as shipped (bench/lambda_env.py), under
 callgrind (valgrind). A step's figure is what it adds to the one before: instructions do not move with the machine's
-load, so one run of each is the measurement. Parts that share modules (boto3 and pydantic both load typing,
+load, so one run of each is the measurement. Parts that share modules (boto3 and Powertools both load typing,
 dataclasses, email...) are charged to whichever comes first, as in the handler. docs/performance.md quotes it.
 """
 
@@ -26,9 +26,8 @@ STEPS: tuple[tuple[str, str | None], ...] = (
     ("Powertools Logger and Metrics (already there)", "from aws_lambda_powertools import Logger, Metrics"),
     ("Powertools REST resolver", "from aws_lambda_powertools.event_handler import APIGatewayRestResolver"),
     ("Powertools Secrets Manager provider", "from aws_lambda_powertools.utilities.parameters import SecretsProvider"),
-    ("pydantic (BaseModel)", "from pydantic import BaseModel"),
     (
-        "this project's modules (models, settings, the routes and their operations)",
+        "this project's modules (schemas and their generated validators, settings, the routes and their operations)",
         "from code_screens.doors import json_api",
     ),
     ("handler.py: settings, resolver and both AWS clients", "import handler"),

@@ -1,16 +1,14 @@
-"""The API Gateway request models, each derived from the one pydantic request model the Lambda validates its route
-with.
+"""The API Gateway request models, each derived from the one JSON Schema the Lambda validates its route with
+(the operation's REQUEST_SCHEMA, whose generated validator the function runs).
 
-API Gateway validates with JSON Schema draft 4, so the portable schema (no Unicode-class pattern, see
-operations.models.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4 does not know
-are dropped, and so are descriptive keywords that only make the model larger.
+API Gateway validates with JSON Schema draft 4, so the portable schema (without the rules the function applies
+itself, see operations.models.portable_json_schema) is translated: `$defs` become `definitions`, keywords draft 4
+does not know are dropped, and so are descriptive keywords that only make the model larger.
 """
 
 from __future__ import annotations
 
 from typing import Any
-
-from pydantic import BaseModel
 
 from code_screens.operations.models import portable_json_schema
 from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
@@ -32,12 +30,12 @@ def _translate(node: Any) -> Any:
     return node
 
 
-def gateway_request_schema(model: type[BaseModel] = ResendConfirmationCodeRequest) -> dict[str, Any]:
-    """A route's request body schema as an API Gateway (draft 4) model."""
-    schema = portable_json_schema(ref_template="#/definitions/{model}", model=model)
+def gateway_request_schema(model: Any = ResendConfirmationCodeRequest) -> dict[str, Any]:
+    """A route's request body schema as an API Gateway (draft 4) model; `model` is an operation's request type."""
+    schema = portable_json_schema(model.SCHEMA.schema, ref_template="#/definitions/{model}")
     definitions = schema.pop("$defs", {})
     translated: dict[str, Any] = {"$schema": DRAFT_4, **_translate(schema)}
-    translated["title"] = str(model.model_config.get("title") or model.__name__)
+    translated["title"] = model.SCHEMA.title
     if definitions:
         translated["definitions"] = _translate(definitions)
     return translated

@@ -379,7 +379,7 @@ def _metadata_keys(raw: Any) -> tuple[str, ...]:
     values = raw if isinstance(raw, list) else str(raw or "").split(",")
     keys = tuple(sorted({str(v).strip() for v in values if str(v).strip()}))
     for key in keys:
-        # The request model's own bound on clientMetadata keys; a comma would split the function's setting.
+        # The request schema's own bound on clientMetadata keys; a comma would split the function's setting.
         if len(key) > 64 or "," in key:
             raise ConfigError("allowedClientMetadataKeys must be clientMetadata keys of at most 64 characters")
     return keys

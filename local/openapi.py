@@ -1,5 +1,5 @@
 """The OpenAPI 3.1 document of the endpoint, generated from the code: the route table, each route's request and
-response models, and the problem catalog. `python -m local.openapi` prints it; `make openapi` writes
+response schemas, and the problem catalog. `python -m local.openapi` prints it; `make openapi` writes
 docs/openapi.json, and a test fails when that file is stale. The local server serves it at GET /openapi.json.
 """
 
@@ -10,8 +10,6 @@ import sys
 from collections import defaultdict
 from http import HTTPStatus
 from typing import Any
-
-from pydantic import BaseModel
 
 from code_screens.doors.problem_details import ProblemDocument
 from code_screens.operations.models import MAX_BODY_BYTES, portable_json_schema
@@ -38,10 +36,11 @@ CORS_HEADERS: dict[str, Any] = {
 _OTHER_ROUTES = {404, 405}
 
 
-def _schema(model: type[BaseModel], mode: str, into: dict[str, Any]) -> dict[str, Any]:
-    schema = model.model_json_schema(by_alias=True, ref_template=REF, mode=mode)  # type: ignore[arg-type]
-    into.update(schema.pop("$defs", {}))
-    return schema
+def _schema(schema: dict[str, Any], into: dict[str, Any]) -> dict[str, Any]:
+    """A schema with its $refs pointed at the components, its $defs moved into `into`."""
+    portable = portable_json_schema(schema, ref_template=REF)
+    into.update(portable.pop("$defs", {}))
+    return portable
 
 
 def _problem_response(problems: list[ProblemType]) -> dict[str, Any]:
@@ -58,15 +57,11 @@ def _problem_response(problems: list[ProblemType]) -> dict[str, Any]:
     return response
 
 
-def _title(model: type[BaseModel]) -> str:
-    return str(model.model_config.get("title") or model.__name__)
-
-
 def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
-    request = portable_json_schema(ref_template=REF, model=route.operation.request_model)
-    schemas.update(request.pop("$defs", {}))
-    schemas[_title(route.operation.request_model)] = request
-    schemas[_title(route.operation.response_model)] = _schema(route.operation.response_model, "serialization", schemas)
+    request_title = route.operation.request_model.SCHEMA.title
+    response_title = route.operation.response_model.SCHEMA["title"]
+    schemas[request_title] = _schema(route.operation.request_model.SCHEMA.schema, schemas)
+    schemas[response_title] = _schema(route.operation.response_model.SCHEMA, schemas)
 
     by_status: dict[int, list[ProblemType]] = defaultdict(list)
     for problem_type in route.problems:
@@ -75,9 +70,7 @@ def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
         "200": {
             "description": route.success,
             "headers": CORS_HEADERS,
-            "content": {
-                "application/json": {"schema": {"$ref": REF.format(model=_title(route.operation.response_model))}}
-            },
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=response_title)}}},
         }
     }
     for status in sorted(by_status):
@@ -91,9 +84,7 @@ def _path_item(route: Route, schemas: dict[str, Any]) -> dict[str, Any]:
             "requestBody": {
                 "required": True,
                 "description": f"UTF-8 JSON, at most {MAX_BODY_BYTES} bytes.",
-                "content": {
-                    "application/json": {"schema": {"$ref": REF.format(model=_title(route.operation.request_model))}}
-                },
+                "content": {"application/json": {"schema": {"$ref": REF.format(model=request_title)}}},
             },
             "responses": responses,
         },
@@ -115,7 +106,7 @@ def openapi_document() -> dict[str, Any]:
     """The whole document, as a JSON-ready dict."""
     schemas: dict[str, Any] = {}
     paths = {route.path: _path_item(route, schemas) for route in ROUTES}
-    problem = _schema(ProblemDocument, "serialization", schemas)
+    problem = _schema(ProblemDocument.SCHEMA, schemas)
     problem["properties"]["code"]["enum"] = [p.code for p in CATALOG]
     schemas["Problem"] = problem
 

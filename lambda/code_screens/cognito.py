@@ -27,7 +27,7 @@ def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     # One attempt, no SDK retries: each resend sends an e-mail or SMS, so a retry after a timeout or a 5xx can
     # send the user two codes; each confirm counts against Cognito's per-user attempt limit; and botocore's
     # standard mode would retry LimitExceededException, which AWS says not to retry. The caller retries, guided
-    # by Retry-After. No client-side parameter validation: each operation's request model has already checked
+    # by Retry-After. No client-side parameter validation: each operation's request schema has already checked
     # every field against Cognito's own constraints (operations/), and botocore's second pass is most of a warm
     # request's CPU.
     config = Config(

@@ -1,10 +1,10 @@
 """What every request goes through, whichever door it came in by and whichever operation it asks for.
 
 In order, cheapest refusal first: the browser origin; the body's size, media type and strict JSON; the operation's
-request model; the clientMetadata allow-list; the app client; no account `sub` as a username; the username's
-pseudonym (the log's user_ref and the limiter's key); the client's credentials; the per-username limit, per caller
-network; then the Cognito call under the response-time floor,
-its outcome read from the operation's table, logged and counted. A door turns HTTP into a `DoorRequest` and the
+request schema (validate_request, the one place of validation); the clientMetadata allow-list; the app client; no
+account `sub` as a username; the username's pseudonym (the log's user_ref and the limiter's key); the client's
+credentials; the per-username limit, per caller network; then the Cognito call under the response-time floor, its
+outcome read from the operation's table, logged and counted. A door turns HTTP into a `DoorRequest` and the
 `Answer` back into HTTP; a refusal before Cognito is a raised Problem (or UpstreamProblem, when Secrets Manager
 failed), which the door renders.
 """
@@ -21,13 +21,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
-
 from code_screens import cognito, limiter
 from code_screens.app_secrets import load_credentials, load_pseudonym_key
 from code_screens.observability import logger, record_floor_exceeded, record_outcome
 from code_screens.operations import SUCCEEDED, Kind, Operation, Outcome
-from code_screens.operations.models import MAX_BODY_BYTES
+from code_screens.operations.models import MAX_BODY_BYTES, ResponseBody
+from code_screens.operations.validation import SERVER_SUPPLIED, Refused, code_and_message
 from code_screens.origins import origin_of_request
 from code_screens.problems import (
     INTERNAL_ERROR,
@@ -69,7 +68,7 @@ class DoorRequest:
 class Answer:
     """What the caller is told: the operation's success body, or a problem from the catalog."""
 
-    body: BaseModel | None = None
+    body: ResponseBody | None = None
     problem: ProblemType | None = None
 
 
@@ -176,7 +175,7 @@ def _pseudonym_key(settings: Settings) -> str | None:
     return load_pseudonym_key(settings.pseudonym_key_secret_id)
 
 
-# --- the body: size, media type, strict JSON, the request model ---
+# --- the body: size, media type, strict JSON, the request schema ---
 
 
 def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
@@ -191,10 +190,11 @@ def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
     return body.encode("utf-8", errors="surrogatepass")
 
 
-def parse_request(body: bytes, content_type: str | None, model: type[BaseModel]) -> Any:
-    """Size, content type, JSON, the request model: in that order, so the cheapest refusal comes first.
+def parse_request(body: bytes, content_type: str | None, model: Any) -> Any:
+    """Size, content type, JSON, the request schema: in that order, so the cheapest refusal comes first.
 
-    Returns an instance of `model`; raises Problem with the first check that fails."""
+    `model` is an operation's request type (Operation.request_model). Returns an instance of it; raises Problem
+    with the first check that fails."""
     check_size(body)
     check_content_type(content_type)
     return validate_request(parse_json(body), model)
@@ -240,26 +240,18 @@ def parse_json(body: bytes) -> Any:
         raise Problem(INVALID_JSON) from error
 
 
-def _field_path(location: tuple[str | int, ...], context: dict[str, Any] | None) -> str:
-    parts = [str(part) for part in location]
-    if context and "field" in context:  # a server-supplied field: name it, not the object holding it
-        parts.append(str(context["field"]))
-    return ".".join(parts) or "(body)"
+def validate_request(document: Any, model: Any) -> Any:
+    """Validate a parsed document against an operation's request (Operation.request_model: its SCHEMA, the
+    validator generated from it and the rules beside it, operations/validation.py); never echo the input back.
 
-
-def validate_request(document: Any, model: type[BaseModel]) -> Any:
-    """Validate a parsed document against an operation's request model; never echo the input back.
-
-    Raises Problem server_supplied_field or invalid_request, with one FieldError per violation.
+    The one place every door's request is validated. Returns the typed request; raises Problem
+    server_supplied_field or invalid_request, with one FieldError per violation.
     """
     try:
-        return model.model_validate(document)
-    except ValidationError as error:
-        details = error.errors(include_url=False, include_input=False)
-        errors = tuple(
-            FieldError(_field_path(item["loc"], item.get("ctx")), item["type"], item["msg"]) for item in details
-        )
-        if any(item["type"] == "server_supplied_field" for item in details):
+        return model.from_document(model.SCHEMA.accept(document))
+    except Refused as refused:
+        errors = tuple(FieldError(v.path, *code_and_message(v)) for v in refused.violations)
+        if any(v.rule == SERVER_SUPPLIED for v in refused.violations):
             raise Problem(SERVER_SUPPLIED_FIELD, errors=errors) from None
         raise Problem(INVALID_REQUEST, errors=errors) from None
 

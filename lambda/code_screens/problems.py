@@ -129,7 +129,8 @@ CATALOG: tuple[ProblemType, ...] = (
 
 @dataclass(frozen=True)
 class FieldError:
-    """One schema violation: where (a dotted JSON path), a pydantic error type and a message without the input."""
+    """One schema violation: where (a dotted JSON path), a stable error type and a message without the input (both
+    from operations/validation.py's table)."""
 
     field: str
     code: str

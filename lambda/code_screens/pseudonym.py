@@ -12,7 +12,7 @@ def username_key(username: str) -> str:
 
     Unicode compatibility normalization with case folding (NFKC_Casefold): an NFC and an NFD spelling, full-width
     letters and any case are one key, as they are one username in a case-insensitive pool. Whitespace around it was
-    already trimmed by the request model. Two different usernames that fold together only share a tighter limit.
+    already trimmed by the request schema's rule. Two different usernames that fold together only share a tighter limit.
     """
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
 

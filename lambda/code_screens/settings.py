@@ -168,7 +168,7 @@ class Settings:
     response_floor_seconds: float = 0.0
     """Minimum response time of an answer that reached Cognito; 0 = no floor."""
     allowed_client_metadata_keys: frozenset[str] | None = None
-    """clientMetadata keys a caller may send; None = any key (within the request model's bounds)."""
+    """clientMetadata keys a caller may send; None = any key (within the request schema's bounds)."""
     usernames_are_uuids: bool = False
     """True when the pool's usernames are UUIDs; otherwise a UUID-shaped username (an account's `sub`) is refused."""
     allowed_origins_error: str | None = None

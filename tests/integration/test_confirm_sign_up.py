@@ -11,6 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from code_screens import metric_names as names
+from code_screens import pipeline as request_pipeline
 from code_screens.app_secrets import AppClientCredentials
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
 from code_screens.operations.confirm_sign_up import parameters as build_confirm_sign_up_request
@@ -290,14 +291,15 @@ def test_cognito_faults_are_answered_as_documented_after_one_call(
 
 
 def test_forwards_the_callers_ip_and_what_the_caller_may_set(emulator: SeededEmulator) -> None:
-    request = ConfirmSignUpRequest.model_validate(
+    request = request_pipeline.validate_request(
         {
             "username": "a@example.com",
             "confirmationCode": "123 456",
             "forceAliasCreation": False,
             "clientMetadata": {"k": "v"},
             "userContextData": {"encodedData": "fp"},
-        }
+        },
+        ConfirmSignUpRequest,
     )
     params = build_confirm_sign_up_request(request, AppClientCredentials("client1", "s3cret"), "198.51.100.4")
 

@@ -12,12 +12,14 @@ import re
 import shutil
 import subprocess
 import unicodedata
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from code_screens.doors.problem_details import FieldErrorDocument, ProblemDocument
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.models import camel
 from code_screens.operations.resend_confirmation_code import (
     AcceptedResponse,
     CodeDeliveryDetails,
@@ -91,23 +93,21 @@ def test_kotlin_and_swift_send_the_same_request_fields_the_models_accept(
 ) -> None:
     # Route by route, and from code only: a field one client drops from one request (or comments out) is caught
     # even when the other route's request still has a field of that name.
-    model_fields = {field.alias or name for name, field in model.model_fields.items()}
+    model_fields = set(model.SCHEMA.fields)
     kotlin = set(re.findall(r'\.put\("(\w+)"', _block(_code(KOTLIN), kotlin_function, "\n    }")))
     swift = set(re.findall(r"let (\w+):", _block(_code(SWIFT), swift_body, "}")))
 
     assert kotlin == swift
     assert {"username", "clientId"} <= kotlin <= model_fields
-    assert model.model_json_schema()["required"] == [
-        name for name in ("username", "confirmationCode") if name in kotlin
-    ]
+    assert model.SCHEMA.schema["required"] == [name for name in ("username", "confirmationCode") if name in kotlin]
 
 
 def test_kotlin_and_swift_read_the_same_answer_fields_the_endpoint_sends() -> None:
     sent = {
-        *(f.alias or n for n, f in AcceptedResponse.model_fields.items()),
-        *(f.alias or n for n, f in CodeDeliveryDetails.model_fields.items()),
-        *(f.alias or n for n, f in ProblemDocument.model_fields.items()),
-        *(f.alias or n for n, f in FieldErrorDocument.model_fields.items()),
+        *(camel(f.name) for f in fields(AcceptedResponse)),
+        *(camel(f.name) for f in fields(CodeDeliveryDetails)),
+        *(camel(f.name) for f in fields(ProblemDocument)),
+        *(camel(f.name) for f in fields(FieldErrorDocument)),
     }
     kotlin = set(re.findall(r'\.opt(?:String|JSONObject|JSONArray)\("(\w+)"\)', _code(KOTLIN)))
     swift_structs = [

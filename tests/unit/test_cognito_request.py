@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 
+from code_screens import pipeline
 from code_screens.app_secrets import AppClientCredentials
 from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
 from code_screens.operations.resend_confirmation_code import parameters as build_cognito_request
@@ -14,7 +15,10 @@ ALICE_HASH = "yYA/PVBNbSwNRrM3kLv28tJ24AsDWSS32GC725/gFb8="
 
 
 def request(**fields: Any) -> ResendConfirmationCodeRequest:
-    return ResendConfirmationCodeRequest.model_validate({"username": "alice@example.com", **fields})
+    validated: ResendConfirmationCodeRequest = pipeline.validate_request(
+        {"username": "alice@example.com", **fields}, ResendConfirmationCodeRequest
+    )
+    return validated
 
 
 def test_every_field_the_caller_may_send_plus_the_hash_and_the_ip() -> None:

@@ -5,24 +5,27 @@ from typing import Any
 
 import botocore.session
 import pytest
-from pydantic import ValidationError
 
-from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.confirm_sign_up import REQUEST_SCHEMA, ConfirmSignUpRequest
 from code_screens.operations.models import CONFIRMATION_CODE_RULE, USERNAME_RULE, code_as_sent, portable_json_schema
-from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
+from code_screens.operations.resend_confirmation_code import REQUEST_SCHEMA as RESEND_SCHEMA
+from tests import request_errors
 from tests.corpus.typed_codes import TYPED_CODES
 
 SHAPE = botocore.session.get_session().get_service_model("cognito-idp").operation_model("ConfirmSignUp").input_shape
 
 
 def errors_of(document: Any) -> list[dict[str, Any]]:
-    with pytest.raises(ValidationError) as raised:
-        ConfirmSignUpRequest.model_validate(document)
-    return raised.value.errors()
+    return request_errors.errors_of(ConfirmSignUpRequest, document)
+
+
+def model_validate(document: Any) -> ConfirmSignUpRequest:
+    request: ConfirmSignUpRequest = request_errors.validated(ConfirmSignUpRequest, document)
+    return request
 
 
 def test_accepts_the_sdk_shape_in_camel_case() -> None:
-    request = ConfirmSignUpRequest.model_validate(
+    request = model_validate(
         {
             "username": "alice@example.com",
             "confirmationCode": "123456",
@@ -45,7 +48,7 @@ def test_mirrors_every_sdk_field_but_what_the_server_supplies_or_the_passwordles
     # SecretHash and ClientId's secret come from the server; Session (passwordless sign-in after sign-up) is not
     # offered by this endpoint (docs/api.md).
     sdk = {name[:1].lower() + name[1:] for name in SHAPE.members} - {"secretHash", "session"}
-    schema = ConfirmSignUpRequest.model_json_schema(by_alias=True)
+    schema = REQUEST_SCHEMA
 
     assert set(schema["properties"]) == sdk
     assert schema["required"] == ["username", "confirmationCode"]
@@ -66,7 +69,7 @@ def test_every_client_s_rule_for_typed_codes_is_the_server_s(typed: str, sent: s
     """The table every client is checked against (tests/corpus/typed_codes.py): what the client sends is what the
     server makes of the code as typed; what is not six digits then is refused, before Cognito."""
     if len(sent) == 6 and sent.isascii() and sent.isdigit():
-        request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+        request = model_validate({"username": "a", "confirmationCode": typed})
         assert request.confirmation_code == sent
     else:
         refused = errors_of({"username": "a", "confirmationCode": typed})[0]["type"]
@@ -78,7 +81,7 @@ def test_every_client_s_rule_for_typed_codes_is_the_server_s(typed: str, sent: s
     ("typed", "sent"), [("123456", "123456"), (" 123456 ", "123456"), ("123 456", "123456"), ("12\t34\n56", "123456")]
 )
 def test_whitespace_no_code_can_contain_is_removed(typed: str, sent: str) -> None:
-    request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+    request = model_validate({"username": "a", "confirmationCode": typed})
 
     assert request.confirmation_code == sent
 
@@ -94,7 +97,7 @@ def test_whitespace_no_code_can_contain_is_removed(typed: str, sent: str) -> Non
 )
 def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent: str) -> None:
     # A numeric field on a phone set to another script types the right code in that script's digits.
-    request = ConfirmSignUpRequest.model_validate({"username": "a", "confirmationCode": typed})
+    request = model_validate({"username": "a", "confirmationCode": typed})
 
     assert request.confirmation_code == sent
 
@@ -122,28 +125,36 @@ def test_names_fields_only_the_server_may_supply(field: str) -> None:
     assert errors[0]["type"] == "server_supplied_field"
 
 
-def test_the_username_rule_is_the_same_type_as_resends() -> None:
-    confirm = ConfirmSignUpRequest.model_fields["username"]
-    resend = ResendConfirmationCodeRequest.model_fields["username"]
-
-    assert (confirm.annotation, confirm.metadata) == (resend.annotation, resend.metadata)
+def test_the_username_rule_is_the_same_as_resends() -> None:
+    assert REQUEST_SCHEMA["properties"]["username"] == RESEND_SCHEMA["properties"]["username"]
 
 
-def test_the_portable_schema_drops_the_patterns_the_lambda_checks_itself() -> None:
-    schema = portable_json_schema("#/$defs/{model}", ConfirmSignUpRequest)
+def test_the_portable_schema_drops_the_rules_the_lambda_applies_itself() -> None:
+    schema = portable_json_schema(REQUEST_SCHEMA)
 
     assert "pattern" not in schema["properties"]["username"]
     assert "pattern" not in schema["properties"]["confirmationCode"]
+    assert "x-check" not in schema["properties"]["confirmationCode"]
     assert schema["properties"]["confirmationCode"]["maxLength"] == 2048
     assert "whitespace" in schema["properties"]["confirmationCode"]["description"]
 
 
-def test_the_portable_schema_says_in_words_what_the_dropped_patterns_checked() -> None:
-    full = ConfirmSignUpRequest.model_json_schema(by_alias=True)["properties"]
-    portable = portable_json_schema("#/$defs/{model}", ConfirmSignUpRequest)["properties"]
+def test_the_portable_schema_says_in_words_what_the_rules_check() -> None:
+    full = REQUEST_SCHEMA["properties"]
+    portable = portable_json_schema(REQUEST_SCHEMA)["properties"]
 
-    assert portable["username"]["description"] == f"{full['username']['description']} {USERNAME_RULE}"
-    assert portable["confirmationCode"] == {
-        **{k: v for k, v in full["confirmationCode"].items() if k != "pattern"},
-        "description": f"{full['confirmationCode']['description']} {CONFIRMATION_CODE_RULE}",
-    }
+    assert portable["username"]["description"].endswith(USERNAME_RULE)
+    assert portable["confirmationCode"] == {k: v for k, v in full["confirmationCode"].items() if not k.startswith("x-")}
+    assert portable["confirmationCode"]["description"].endswith(CONFIRMATION_CODE_RULE)
+
+
+def test_the_ascii_shortcut_of_code_as_sent_is_the_rule_itself() -> None:
+    # code_as_sent takes a C-speed path for ASCII input; every ASCII character must come out as the rule says.
+    import unicodedata
+
+    for char in map(chr, range(128)):
+        typed = f"1{char}2"
+        # Unicode's White_Space: Python's isspace() less the information separators U+001C-U+001F.
+        white_space = char.isspace() and not "\x1c" <= char <= "\x1f"
+        kept = "" if white_space or unicodedata.category(char) in ("Pd", "Cf") else char
+        assert code_as_sent(typed) == f"1{kept}2", repr(char)

@@ -3,23 +3,26 @@
 from typing import Any
 
 import pytest
-from annotated_types import MaxLen
-from pydantic import ValidationError
 
 from code_screens.operations import models as request_model
+from code_screens.operations.confirm_sign_up import REQUEST_SCHEMA as CONFIRM_SCHEMA
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
 from code_screens.operations.models import CLIENT_METADATA_MAX_ENTRIES, USERNAME_RULE, portable_json_schema
-from code_screens.operations.resend_confirmation_code import ResendConfirmationCodeRequest
+from code_screens.operations.resend_confirmation_code import REQUEST_SCHEMA, ResendConfirmationCodeRequest
+from tests import request_errors
 
 
 def errors_of(document: Any) -> list[dict[str, Any]]:
-    with pytest.raises(ValidationError) as raised:
-        ResendConfirmationCodeRequest.model_validate(document)
-    return raised.value.errors()
+    return request_errors.errors_of(ResendConfirmationCodeRequest, document)
+
+
+def model_validate(document: Any) -> ResendConfirmationCodeRequest:
+    request: ResendConfirmationCodeRequest = request_errors.validated(ResendConfirmationCodeRequest, document)
+    return request
 
 
 def test_accepts_the_full_sdk_shape_in_camel_case() -> None:
-    request = ResendConfirmationCodeRequest.model_validate(
+    request = model_validate(
         {
             "username": "alice@example.com",
             "clientId": "abc123",
@@ -40,15 +43,15 @@ def test_accepts_the_full_sdk_shape_in_camel_case() -> None:
 
 @pytest.mark.parametrize("username", ["a", "x" * 128, "zoë+tag@exämple.com", "+14255550100", "用户"])
 def test_accepts_usernames_within_cognitos_limits(username: str) -> None:
-    assert ResendConfirmationCodeRequest.model_validate({"username": username}).username == username
+    assert model_validate({"username": username}).username == username
 
 
 @pytest.mark.parametrize("typed", [" alice@example.com", "alice@example.com\n", "\talice@example.com\u00a0"])
 def test_whitespace_around_a_username_is_removed(typed: str) -> None:
     # No username holds whitespace: a pasted address with its newline means that address, on both routes (and so
     # one limiter key and one SECRET_HASH over what Cognito receives).
-    assert ResendConfirmationCodeRequest.model_validate({"username": typed}).username == "alice@example.com"
-    confirm = ConfirmSignUpRequest.model_validate({"username": typed, "confirmationCode": "123456"})
+    assert model_validate({"username": typed}).username == "alice@example.com"
+    confirm = request_errors.validated(ConfirmSignUpRequest, {"username": typed, "confirmationCode": "123456"})
     assert confirm.username == "alice@example.com"
 
 
@@ -125,15 +128,13 @@ def test_bounds_client_metadata() -> None:
 
 def test_treats_null_optional_fields_as_absent() -> None:
     # Mobile JSON encoders often write null for an unset optional; that is not an error.
-    request = ResendConfirmationCodeRequest.model_validate(
-        {"username": "a", "clientId": None, "clientMetadata": None, "userContextData": None}
-    )
+    request = model_validate({"username": "a", "clientId": None, "clientMetadata": None, "userContextData": None})
 
     assert request.client_id is None and request.client_metadata is None and request.user_context_data is None
 
 
 def test_json_schema_forbids_extra_fields_at_every_level() -> None:
-    schema = ResendConfirmationCodeRequest.model_json_schema(by_alias=True)
+    schema = REQUEST_SCHEMA
 
     assert schema["additionalProperties"] is False
     assert schema["required"] == ["username"]
@@ -166,12 +167,12 @@ SURROUNDING_WHITESPACE = [
 @pytest.mark.parametrize("space", SURROUNDING_WHITESPACE)
 def test_whitespace_around_the_username_is_removed(space: str) -> None:
     for typed in (f"alice@example.com{space}", f"{space}alice@example.com", f"{space}alice@example.com{space}{space}"):
-        assert ResendConfirmationCodeRequest.model_validate({"username": typed}).username == "alice@example.com"
+        assert model_validate({"username": typed}).username == "alice@example.com"
 
 
 @pytest.mark.parametrize("username", ["Alice@Example.com", "zoe\u0301@example.com", "zo\u00eb@example.com"])
 def test_case_and_unicode_normalization_are_left_as_typed(username: str) -> None:
-    assert ResendConfirmationCodeRequest.model_validate({"username": f" {username}\t"}).username == username
+    assert model_validate({"username": f" {username}\t"}).username == username
 
 
 @pytest.mark.parametrize(
@@ -188,39 +189,37 @@ def test_stripping_does_not_make_a_bad_username_good(username: str, error_type: 
     assert [e["type"] for e in errors_of({"username": username})] == [error_type]
 
 
-def test_the_portable_schema_moves_the_username_pattern_into_words() -> None:
-    schema = portable_json_schema(ref_template="#/components/schemas/{model}", model=ResendConfirmationCodeRequest)
-    original = ResendConfirmationCodeRequest.model_json_schema(
-        by_alias=True, ref_template="#/components/schemas/{model}"
-    )
+def test_the_portable_schema_drops_the_functions_own_rules_and_keeps_their_words() -> None:
+    schema = portable_json_schema(REQUEST_SCHEMA, ref_template="#/components/schemas/{model}")
 
     username = schema["properties"]["username"]
-    assert "pattern" not in username
-    assert username["description"] == f"{original['properties']['username']['description']} {USERNAME_RULE}"
-    # Everything else is the model's own schema, untouched.
-    del original["properties"]["username"]["pattern"], original["properties"]["username"]["description"]
-    del username["description"]
-    assert schema == original
-    assert schema["properties"]["userContextData"]["anyOf"][0]["$ref"].startswith("#/components/schemas/")
+    assert "x-normalize" not in username and "x-check" not in username
+    assert username["description"].endswith(USERNAME_RULE)
+    # Everything else is the schema's own, untouched.
+    original = {k: v for k, v in REQUEST_SCHEMA["properties"]["username"].items() if not k.startswith("x-")}
+    assert username == original
+    assert schema["properties"]["userContextData"]["anyOf"][0]["$ref"] == "#/components/schemas/UserContextData"
+    assert "x-" not in str(schema)
 
 
 @pytest.mark.parametrize(
-    ("model", "trigger"),
-    [(ResendConfirmationCodeRequest, "custom message"), (ConfirmSignUpRequest, "post confirmation")],
+    ("schema", "trigger"),
+    [(REQUEST_SCHEMA, "custom message"), (CONFIRM_SCHEMA, "post confirmation")],
 )
-def test_client_metadata_field_whole(model: type[Any], trigger: str) -> None:
-    """clientMetadata's field, built when the model is defined, whole: optional (default None), at most
+def test_client_metadata_field_whole(schema: dict[str, Any], trigger: str) -> None:
+    """clientMetadata's property, built when the schema is defined, whole: optional (default None), at most
     CLIENT_METADATA_MAX_ENTRIES entries, and the warning its description gives every API Gateway model and the
-    OpenAPI document. The field is built at import, where mutation testing cannot change it, so the builder is
-    called here at run time and compared with what the model holds."""
-    built = request_model.client_metadata_field(trigger)
-    held = model.model_fields["client_metadata"]
+    OpenAPI document. The property is built at import, where mutation testing cannot change it, so the builder is
+    called here at run time and compared with what the schema holds."""
+    built = request_model.client_metadata(trigger)
+    held = schema["properties"]["clientMetadata"]
 
-    for field in (built, held):
-        assert (field.default, field.is_required(), field.metadata, field.description) == (
+    for prop in (built, held):
+        assert "clientMetadata" not in schema["required"]
+        assert (prop["default"], prop["anyOf"][0]["maxProperties"], prop["anyOf"][1], prop["description"]) == (
             None,
-            False,
-            [MaxLen(CLIENT_METADATA_MAX_ENTRIES)],
+            CLIENT_METADATA_MAX_ENTRIES,
+            {"type": "null"},
             f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor encrypts it, so it must "
             "not carry sensitive data.",
         )

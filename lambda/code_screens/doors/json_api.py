@@ -12,11 +12,11 @@ from collections.abc import Callable
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.router import APIGatewayRouter
-from pydantic import BaseModel
 
 from code_screens import pipeline
 from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
 from code_screens.observability import logger, record_rejection, record_upstream_failure
+from code_screens.operations.models import ResponseBody
 from code_screens.problems import (
     INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
@@ -33,12 +33,12 @@ COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosnif
 router = APIGatewayRouter()  # type: ignore[no-untyped-call]
 
 
-def json_response(body: BaseModel, status: int = 200) -> Response[str]:
+def json_response(body: ResponseBody, status: int = 200) -> Response[str]:
     """A JSON answer from a response model, camelCase, without null fields."""
     return Response(
         status_code=status,
         content_type="application/json",
-        body=body.model_dump_json(by_alias=True, exclude_none=True),
+        body=body.to_json(),
         headers=dict(COMMON_HEADERS),
     )
 
@@ -56,11 +56,7 @@ def problem_response(problem: Problem) -> Response[str]:
 
 # Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
 # rejections log only the request's own top-level field names.
-REQUEST_FIELDS = frozenset(
-    model_field.alias or name
-    for route in ROUTES
-    for name, model_field in route.operation.request_model.model_fields.items()
-)
+REQUEST_FIELDS = frozenset(name for route in ROUTES for name in route.operation.request_model.SCHEMA.fields)
 
 
 def _logged_fields(problem: Problem) -> list[str]:

@@ -7,27 +7,57 @@ in the same shape, which is why it lives apart from the door: the stack imports 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
-from pydantic import ConfigDict, Field
-
-from code_screens.operations.models import ResponsePart
+from code_screens.operations.models import ResponseBody
 from code_screens.problems import PROBLEM_TYPE_PREFIX, Problem
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
-class FieldErrorDocument(ResponsePart):
+@dataclass(frozen=True)
+class FieldErrorDocument(ResponseBody):
     """One schema violation; never echoes the value that was sent."""
 
-    field: str = Field(description="Dotted JSON path of the field, or (body).")
-    code: str = Field(description="The validation error type, such as string_too_long.")
+    field: str
+    code: str
     message: str
 
 
-class ProblemDocument(ResponsePart):
+@dataclass(frozen=True)
+class ProblemDocument(ResponseBody):
     """An RFC 9457 problem with this API's stable `code`."""
 
-    model_config = ConfigDict(title="Problem")
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        "$defs": {
+            "FieldErrorDocument": {
+                "description": "One schema violation; never echoes the value that was sent.",
+                "properties": {
+                    "field": {"description": "Dotted JSON path of the field, or (body).", "type": "string"},
+                    "code": {"description": "The validation error type, such as string_too_long.", "type": "string"},
+                    "message": {"type": "string"},
+                },
+                "required": ["field", "code", "message"],
+                "title": "FieldErrorDocument",
+                "type": "object",
+            }
+        },
+        "description": "An RFC 9457 problem with this API's stable `code`.",
+        "properties": {
+            "type": {"type": "string"},
+            "title": {"type": "string"},
+            "status": {"type": "integer"},
+            "detail": {"type": "string"},
+            "code": {"type": "string"},
+            "errors": {
+                "anyOf": [{"items": {"$ref": "#/$defs/FieldErrorDocument"}, "type": "array"}, {"type": "null"}],
+                "default": None,
+            },
+        },
+        "required": ["type", "title", "status", "detail", "code"],
+        "title": "Problem",
+        "type": "object",
+    }
 
     type: str
     title: str
@@ -63,4 +93,4 @@ def render_problem(problem: Problem) -> ProblemBody:
     if problem_type.retry_after_seconds is not None:
         # A computed wait (the limiter's) wins over the type's default.
         headers.setdefault("Retry-After", str(problem_type.retry_after_seconds))
-    return ProblemBody(body=document.model_dump_json(by_alias=True, exclude_none=True), headers=headers)
+    return ProblemBody(body=document.to_json(), headers=headers)

@@ -1,6 +1,6 @@
 """The Cognito operations the endpoint serves, one module each, and the shape every one of them fills in.
 
-An operation module tells its whole story and nothing about HTTP: its request model, the Cognito parameters it
+An operation module tells its whole story and nothing about HTTP: its request schema, the Cognito parameters it
 sends (the caller's fields plus what only the server supplies: ClientId, SecretHash, the caller's IP), its success
 answer, and one outcome table that says, for every error Cognito can answer (botocore's service model lists them;
 a unit test keeps each table complete), what the caller is told, whether it is an account fault answered
@@ -8,7 +8,7 @@ neutrally, whether it points at a set-up problem, and so how it is counted and l
 doors render what it says, observability.py counts and logs it. Adding an operation is one module here and one
 row in routes.py.
 
-Nothing here imports boto3 or Powertools: the stack reads these modules (request models, names) at synth time.
+Nothing here imports boto3 or Powertools: the stack reads these modules (request schemas, names) at synth time.
 """
 
 from __future__ import annotations
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 from code_screens.problems import INTERNAL_ERROR, UPSTREAM_ERROR, ProblemType
 
 if TYPE_CHECKING:
-    from pydantic import BaseModel
-
+    from code_screens.operations.models import ResponseBody
     from code_screens.secret_hash import AppClientCredentials
     from code_screens.settings import LimitPolicy, Settings
 
@@ -96,14 +95,16 @@ class Operation:
     """Cognito's action, as the AWS SDKs, the emulator and X-Ray name it (e.g. "ConfirmSignUp")."""
     client_method: str
     """botocore's method for it (e.g. "confirm_sign_up")."""
-    request_model: type[BaseModel]
-    response_model: type[BaseModel]
-    """The JSON body of the success answer."""
+    request_model: Any
+    """The request's type: a frozen dataclass with SCHEMA (its JSON Schema and generated validator,
+    operations/validation.RequestSchema) and from_document(); pipeline.validate_request is the one way in."""
+    response_model: type[ResponseBody]
+    """The JSON body of the success answer (its SCHEMA is what OpenAPI publishes)."""
     limit: Callable[[Settings], LimitPolicy]
     """The per-username limit the pipeline counts the request against before Cognito."""
     parameters: Callable[[Any, AppClientCredentials, str | None], dict[str, Any]]
     """(request, credentials, caller IP or None) -> the Cognito call's parameters."""
-    answer: Callable[[Mapping[str, Any] | None, Settings], BaseModel]
+    answer: Callable[[Mapping[str, Any] | None, Settings], ResponseBody]
     """(Cognito's response, or None for a neutral refusal; settings) -> the success body."""
     outcomes: Mapping[str, Outcome]
     """Cognito error code -> outcome: every error the service model lists for the operation."""

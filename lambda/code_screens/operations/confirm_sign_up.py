@@ -8,21 +8,24 @@ exactly like a wrong code: anything else would tell a caller with any six digits
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from pydantic import ConfigDict, Field
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from code_screens import metric_names as names
 from code_screens.operations import CognitoError, Kind, Operation, Outcome, Success
+from code_screens.operations.generated import confirm_sign_up_request
 from code_screens.operations.models import (
-    ConfirmationCode,
-    MetadataKey,
-    MetadataValue,
-    ResponsePart,
-    UserRequest,
-    client_metadata_field,
+    CONFIRMATION_CODE,
+    AnalyticsMetadata,
+    ResponseBody,
+    UserContextData,
+    analytics_metadata,
+    client_metadata,
     cognito_parameters,
+    request_schema,
+    user_context_data,
 )
+from code_screens.operations.validation import RequestSchema
 from code_screens.problems import (
     CODE_MISMATCH,
     INTERNAL_ERROR,
@@ -32,29 +35,64 @@ from code_screens.problems import (
 )
 from code_screens.settings import Settings
 
+# The request, as the function, the gateway model and OpenAPI all read it (operations/models.py has the shared
+# fields and what `x-normalize` and `x-check` name).
+REQUEST_SCHEMA = request_schema(
+    "ConfirmSignUpRequest",
+    "Confirm a user's sign-up with the code Cognito sent them.",
+    {
+        "confirmationCode": CONFIRMATION_CODE,
+        "clientMetadata": client_metadata("post confirmation"),
+        "forceAliasCreation": {
+            "anyOf": [{"type": "boolean"}, {"type": "null"}],
+            "default": None,
+            "description": "When another user already has this e-mail address or phone number as an alias, move the "
+            "alias to this user (without it, Cognito refuses the confirmation, which is answered like a wrong code).",
+        },
+    },
+    ["username", "confirmationCode"],
+)
 
-class ConfirmSignUpRequest(UserRequest):
-    """Confirm a user's sign-up with the code Cognito sent them."""
 
-    model_config = ConfigDict(title="ConfirmSignUpRequest")
+@dataclass(frozen=True)
+class ConfirmSignUpRequest:
+    """Confirm a user's sign-up with the code Cognito sent them (a request the schema accepted)."""
 
-    confirmation_code: ConfirmationCode = Field(
-        description="The six-digit code Cognito sent; whitespace, dashes and invisible format characters around or "
-        "inside it are ignored and digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits.",
-        examples=["123456"],
-    )
-    client_metadata: dict[MetadataKey, MetadataValue] | None = client_metadata_field("post confirmation")
-    force_alias_creation: bool | None = Field(
-        default=None,
-        description="When another user already has this e-mail address or phone number as an alias, move the "
-        "alias to this user (without it, Cognito refuses the confirmation, which is answered like a wrong code).",
-    )
+    SCHEMA: ClassVar[RequestSchema] = RequestSchema(REQUEST_SCHEMA, confirm_sign_up_request.validate)
+
+    username: str
+    confirmation_code: str
+    client_id: str | None = None
+    analytics_metadata: AnalyticsMetadata | None = None
+    user_context_data: UserContextData | None = None
+    client_metadata: Mapping[str, str] | None = None
+    force_alias_creation: bool | None = None
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> ConfirmSignUpRequest:
+        """The typed request from a document the schema accepted (SCHEMA.accept)."""
+        return cls(
+            username=document["username"],
+            confirmation_code=document["confirmationCode"],
+            client_id=document.get("clientId"),
+            analytics_metadata=analytics_metadata(document.get("analyticsMetadata")),
+            user_context_data=user_context_data(document.get("userContextData")),
+            client_metadata=document.get("clientMetadata"),
+            force_alias_creation=document.get("forceAliasCreation"),
+        )
 
 
-class ConfirmedResponse(ResponsePart):
+@dataclass(frozen=True)
+class ConfirmedResponse(ResponseBody):
     """The sign-up is confirmed: the user can sign in."""
 
-    model_config = ConfigDict(title="ConfirmedResponse")
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        "description": "The sign-up is confirmed: the user can sign in.",
+        "properties": {"message": {"type": "string"}},
+        "required": ["message"],
+        "title": "ConfirmedResponse",
+        "type": "object",
+    }
 
     message: str
 

@@ -1,29 +1,21 @@
-"""What every operation's models are built from: the request fields Cognito's code-screen operations share, their
-rules, the Cognito parameters built from them, and the base of the answers' bodies.
+"""What every operation's request and answer are built from: the request fields Cognito's code-screen operations
+share, as JSON Schema, the rules JSON Schema cannot say (small named functions), the typed objects the code reads,
+the Cognito parameters built from them, and how an answer's body is written as JSON.
 
-Each operation's model (operations/<operation>.py) mirrors the SDKs' request minus what the server supplies: the
+Each operation's schema (operations/<operation>.py) mirrors the SDKs' request minus what the server supplies: the
 secret hash (computed from the secret), the client secret (never leaves Secrets Manager) and the caller's IP
-address (taken from API Gateway's request context, never from the body). The models are the single source of
-truth for the function's validation, the API Gateway models and OpenAPI.
+address (taken from API Gateway's request context, never from the body). The schemas are the single source of truth
+for the function's validation (operations/generated/, made from them by `make validators`), the API Gateway models
+(infra/api_schema.py) and OpenAPI (local/openapi.py). Nothing here imports pydantic: its import and model build
+were a quarter of a cold start (docs/performance.md).
 """
 
 from __future__ import annotations
 
-import re
+import json
 import unicodedata
-from typing import Annotated, Any
-
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    field_validator,
-    model_validator,
-)
-from pydantic.alias_generators import to_camel
-from pydantic_core import PydanticCustomError
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
 
 from code_screens.secret_hash import AppClientCredentials, compute_secret_hash
 
@@ -32,9 +24,11 @@ from code_screens.secret_hash import AppClientCredentials, compute_secret_hash
 MAX_BODY_BYTES = 8 * 1024
 
 # Cognito's own limits for Username (botocore service model): 1-128 characters that are letters, marks,
-# symbols, numbers or punctuation, so no whitespace, control or zero-width characters. pydantic checks
-# patterns with Rust's regex engine, which knows these Unicode classes (Python's `re` does not).
+# symbols, numbers or punctuation, so no whitespace, control or zero-width characters. Python's `re` (and so the
+# generated validators) knows no Unicode classes: printable_username checks it, and this pattern is only the text
+# the field error quotes, as it always has.
 USERNAME_PATTERN = r"^[\p{L}\p{M}\p{S}\p{N}\p{P}]+$"
+USERNAME_MAX_LENGTH = 128
 CLIENT_ID_PATTERN = r"^[\w+]+$"
 
 # ClientMetadata has no count limit in Cognito's model; it only reaches the pool's Lambda triggers. These
@@ -52,13 +46,17 @@ def is_server_supplied(name: str) -> bool:
     """True when name is, up to case, compatibility forms and separators, one of SERVER_SUPPLIED_FIELDS.
 
     Compared as a trigger that normalizes keys could read them: NFKC, then case folded or upper-cased, so a long
-    s, a dotless i and full-width letters spell the field as well as ASCII does."""
+    s, a dotless i and full-width letters spell the field as well as ASCII does. Only ASCII letters and digits
+    count, without loading a regex."""
     compatible = unicodedata.normalize("NFKC", name)
     spellings = (compatible.casefold(), compatible.upper().lower())
     return any(
-        re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", spelling)) in SERVER_SUPPLIED_FIELDS
+        "".join(char for char in unicodedata.normalize("NFKC", spelling) if char in _ALNUM) in SERVER_SUPPLIED_FIELDS
         for spelling in spellings
     )
+
+
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 
 def strip_surrounding_whitespace(value: Any) -> Any:
@@ -67,22 +65,23 @@ def strip_surrounding_whitespace(value: Any) -> Any:
     A phone keyboard's autocomplete adds a trailing space, a paste brings a tab or a line break. Cognito's
     Username pattern admits no whitespace at all, so no valid username changes; case and Unicode normalization
     are left alone (a user may have signed up with either form). Anything else is returned as it is, for the
-    strict type check to refuse.
+    type check to refuse.
     """
     return value.strip() if isinstance(value, str) else value
 
 
-# The secret hash and the Cognito call both use the stripped value, since both read the validated model.
-# The constraints come first so they stay on the string schema (pydantic's string_* error types); the
-# BeforeValidator wraps that schema and so runs before it.
-Username = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=128, pattern=USERNAME_PATTERN),
-    BeforeValidator(strip_surrounding_whitespace),
-]
-ClientId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=CLIENT_ID_PATTERN)]
-MetadataKey = Annotated[str, StringConstraints(min_length=1, max_length=CLIENT_METADATA_KEY_MAX_LENGTH)]
-MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALUE_MAX_LENGTH)]
+# Unicode general categories a username's characters may have: letters, marks, symbols, numbers, punctuation.
+_PRINTABLE_CATEGORIES = frozenset("LMSNP")
+
+
+def printable_username(value: str) -> bool:
+    """True when every character is a letter, mark, symbol, number or punctuation (Cognito's Username pattern)."""
+    # ASCII first: a typical address or phone number is all printable ASCII, and str methods are C loops.
+    if value.isascii():
+        return value.isprintable() and " " not in value
+    category = unicodedata.category
+    return all(category(char)[0] in _PRINTABLE_CATEGORIES for char in value)
+
 
 # ConfirmSignUp's ConfirmationCode (botocore service model): 1-2048 characters of `[\S]+`; Cognito sends six ASCII
 # digits. What a person types or pastes around them is unambiguous and dropped before the check, on the server as in
@@ -96,6 +95,7 @@ MetadataValue = Annotated[str, StringConstraints(max_length=CLIENT_METADATA_VALU
 CONFIRMATION_CODE_PATTERN = r"^[0-9]{6}$"
 CONFIRMATION_CODE_MAX_LENGTH = 2048
 _DROPPED_FROM_CODES = frozenset({"Pd", "Cf"})
+_ASCII_DROPPED_FROM_CODES = str.maketrans("", "", "\t\n\x0b\x0c\r -")
 
 
 def _is_white_space(char: str) -> bool:
@@ -106,9 +106,14 @@ def _is_white_space(char: str) -> bool:
 
 def code_as_sent(value: Any) -> Any:
     """The code as Cognito sent it: whitespace, dashes (Pd) and format characters (Cf) dropped, every Unicode
-    decimal digit (Nd) as ASCII, anything else kept for the pattern to refuse; a non-string is returned as it is."""
+    decimal digit (Nd) as ASCII, anything else kept for the six-digit check to refuse; a non-string is returned as
+    it is."""
     if not isinstance(value, str):
         return value
+    if value.isascii():
+        # The common case, in C: ASCII's only dash is "-", it has no format characters, and its digits are ASCII;
+        # its White_Space is tab, line feed, vertical tab, form feed, carriage return and space.
+        return value.translate(_ASCII_DROPPED_FROM_CODES)
     return "".join(
         str(unicodedata.decimal(char)) if char.isdecimal() else char
         for char in value
@@ -116,137 +121,179 @@ def code_as_sent(value: Any) -> Any:
     )
 
 
-# The validator wraps the constrained string, so it runs first and the constraints check what Cognito will get.
-ConfirmationCode = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=CONFIRMATION_CODE_MAX_LENGTH, pattern=CONFIRMATION_CODE_PATTERN),
-    BeforeValidator(code_as_sent),
-]
+def six_ascii_digits(value: str) -> bool:
+    """True when value is exactly six ASCII digits (CONFIRMATION_CODE_PATTERN)."""
+    return len(value) == 6 and value.isascii() and value.isdigit()
 
 
-def _reject_server_supplied_fields(data: Any) -> Any:
-    """Name the field when a caller sends something the server supplies, instead of a bare 'extra field'."""
-    if isinstance(data, dict):
-        for key in data:
-            if isinstance(key, str) and is_server_supplied(key):
-                raise PydanticCustomError(
-                    "server_supplied_field",
-                    "{field} is supplied by the server; remove it from the request",
-                    {"field": key},
-                )
-    return data
-
-
-class _RequestPart(BaseModel):
-    # strict: no silent coercion (123 is not a username); forbid: an unknown field is an error, not ignored.
-    model_config = ConfigDict(
-        extra="forbid",
-        strict=True,
-        frozen=True,
-        alias_generator=to_camel,
-    )
-
-    @model_validator(mode="before")
-    @classmethod
-    def _server_supplied(cls, data: Any) -> Any:
-        return _reject_server_supplied_fields(data)
-
-    # On every model that has clientMetadata (every operation's request); check_fields=False lets the parts without it
-    # share this base.
-    @field_validator("client_metadata", mode="before", check_fields=False)
-    @classmethod
-    def _no_server_supplied_metadata(cls, value: Any) -> Any:
-        # The trigger would read a "secretHash" key as if the server had put it there: refuse it as at the top.
-        return _reject_server_supplied_fields(value)
-
-
-class AnalyticsMetadata(_RequestPart):
-    """Amazon Pinpoint analytics for the call."""
-
-    analytics_endpoint_id: str | None = Field(
-        default=None, min_length=1, max_length=256, description="The Amazon Pinpoint endpoint id."
-    )
-
-
-class UserContextData(_RequestPart):
-    """Context data for Cognito's threat protection; the server adds the caller's IP address."""
-
-    encoded_data: str | None = Field(
-        default=None,
-        min_length=1,
-        max_length=MAX_BODY_BYTES,
-        description="The device fingerprint from Cognito's context-data library, passed through untouched.",
-    )
-
-
-class UserRequest(_RequestPart):
-    """What every operation's request holds: the user, the app client and Cognito's optional context."""
-
-    username: Username = Field(
-        description="The identifier the user signed up with; docs/api.md says which one works for which pool set-up "
-        "(an e-mail alias is not resolved before the user is confirmed).",
-        examples=["someone@example.com"],
-    )
-    client_id: ClientId | None = Field(
-        default=None,
-        description="One of the app clients the server is configured for; the server's default when absent.",
-    )
-    analytics_metadata: AnalyticsMetadata | None = None
-    user_context_data: UserContextData | None = None
-
-
-def client_metadata_field(trigger: str) -> Any:
-    """The clientMetadata field of a request whose metadata reaches the pool's `trigger` trigger."""
-    return Field(
-        default=None,
-        max_length=CLIENT_METADATA_MAX_ENTRIES,
-        description=f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor "
-        "encrypts it, so it must not carry sensitive data.",
-    )
-
+# --- the schemas' shared parts, as the person reading them and the generator see them ---
+# `x-normalize` and `x-check` name the rules JSON Schema cannot say (operations/validation.py applies them, in the
+# pipeline's one place of validation); the gateway and OpenAPI forms drop them and say the rule in the description.
 
 USERNAME_RULE = (
     "Whitespace around it (any Unicode space or line break) is removed first; what remains must be "
     "1-128 characters, each a letter, mark, symbol, number or punctuation (Unicode categories L, M, S, N, P): "
     "no whitespace, control or zero-width characters."
 )
-
-
 CONFIRMATION_CODE_RULE = (
     "Six digits once whitespace, dashes and invisible format characters are removed and other scripts' digits "
     "made ASCII; anything else is refused with 400 before Cognito."
 )
 
+USERNAME: dict[str, Any] = {
+    "description": "The identifier the user signed up with; docs/api.md says which one works for which pool set-up "
+    f"(an e-mail alias is not resolved before the user is confirmed). {USERNAME_RULE}",
+    "examples": ["someone@example.com"],
+    "maxLength": USERNAME_MAX_LENGTH,
+    "minLength": 1,
+    "type": "string",
+    "x-normalize": "strip_surrounding_whitespace",
+    "x-check": "printable_username",
+}
+CLIENT_ID: dict[str, Any] = {
+    "anyOf": [{"maxLength": 128, "minLength": 1, "pattern": CLIENT_ID_PATTERN, "type": "string"}, {"type": "null"}],
+    "default": None,
+    "description": "One of the app clients the server is configured for; the server's default when absent.",
+}
+CONFIRMATION_CODE: dict[str, Any] = {
+    "description": "The six-digit code Cognito sent; whitespace, dashes and invisible format characters around or "
+    "inside it are ignored and digits of any script (full-width, Arabic-Indic, ...) count as ASCII digits. "
+    f"{CONFIRMATION_CODE_RULE}",
+    "examples": ["123456"],
+    "maxLength": CONFIRMATION_CODE_MAX_LENGTH,
+    "minLength": 1,
+    "type": "string",
+    "x-normalize": "code_as_sent",
+    "x-check": "six_ascii_digits",
+}
+ANALYTICS_METADATA: dict[str, Any] = {
+    "additionalProperties": False,
+    "description": "Amazon Pinpoint analytics for the call.",
+    "properties": {
+        "analyticsEndpointId": {
+            "anyOf": [{"maxLength": 256, "minLength": 1, "type": "string"}, {"type": "null"}],
+            "default": None,
+            "description": "The Amazon Pinpoint endpoint id.",
+        }
+    },
+    "title": "AnalyticsMetadata",
+    "type": "object",
+}
+USER_CONTEXT_DATA: dict[str, Any] = {
+    "additionalProperties": False,
+    "description": "Context data for Cognito's threat protection; the server adds the caller's IP address.",
+    "properties": {
+        "encodedData": {
+            "anyOf": [{"maxLength": MAX_BODY_BYTES, "minLength": 1, "type": "string"}, {"type": "null"}],
+            "default": None,
+            "description": "The device fingerprint from Cognito's context-data library, passed through untouched.",
+        }
+    },
+    "title": "UserContextData",
+    "type": "object",
+}
 
-def portable_json_schema(ref_template: str, model: type[BaseModel]) -> dict[str, Any]:
-    """A request model's JSON Schema for tools whose regex dialect has no Unicode property classes.
 
-    API Gateway's validator, OpenAPI validators and Schemathesis compile `pattern` with engines that lack
-    `\\p{L}`; for them the username pattern becomes words in its description. The Lambda still checks it.
-    The confirmation code's pattern goes too: the Lambda removes whitespace before checking it, so a gateway
-    checking the raw value would refuse a pasted " 123456".
-    """
-    schema = model.model_json_schema(by_alias=True, ref_template=ref_template)
-    properties = schema["properties"]
-    properties["username"].pop("pattern")
-    properties["username"]["description"] = f"{properties['username']['description']} {USERNAME_RULE}"
-    if "confirmationCode" in properties:
-        code = properties["confirmationCode"]
-        code.pop("pattern")
-        code["description"] = f"{code['description']} {CONFIRMATION_CODE_RULE}"
-    return schema
+def client_metadata(trigger: str) -> dict[str, Any]:
+    """The clientMetadata property of a request whose metadata reaches the pool's `trigger` trigger."""
+    return {
+        "anyOf": [
+            {
+                "additionalProperties": {"maxLength": CLIENT_METADATA_VALUE_MAX_LENGTH, "type": "string"},
+                "maxProperties": CLIENT_METADATA_MAX_ENTRIES,
+                "propertyNames": {"maxLength": CLIENT_METADATA_KEY_MAX_LENGTH, "minLength": 1},
+                "type": "object",
+            },
+            {"type": "null"},
+        ],
+        "default": None,
+        "description": f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor "
+        "encrypts it, so it must not carry sensitive data.",
+    }
 
 
-class ResponsePart(BaseModel):
-    """The base of every answer's JSON body: camelCase fields, frozen."""
+def request_schema(
+    title: str, description: str, properties: dict[str, Any], required: list[str], ref: str = "#/$defs/{model}"
+) -> dict[str, Any]:
+    """A request's whole JSON Schema: the shared fields first (username, clientId, analyticsMetadata,
+    userContextData), then the operation's own `properties`; no other field, at any level."""
+    return {
+        "$defs": {"AnalyticsMetadata": ANALYTICS_METADATA, "UserContextData": USER_CONTEXT_DATA},
+        "additionalProperties": False,
+        "description": description,
+        "properties": {
+            "username": USERNAME,
+            "clientId": CLIENT_ID,
+            "analyticsMetadata": {
+                "anyOf": [{"$ref": ref.format(model="AnalyticsMetadata")}, {"type": "null"}],
+                "default": None,
+            },
+            "userContextData": {
+                "anyOf": [{"$ref": ref.format(model="UserContextData")}, {"type": "null"}],
+                "default": None,
+            },
+            **properties,
+        },
+        "required": required,
+        "title": title,
+        "type": "object",
+    }
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+
+def portable_json_schema(schema: dict[str, Any], ref_template: str = "#/$defs/{model}") -> dict[str, Any]:
+    """A schema as tools outside the function read it (API Gateway, OpenAPI, Schemathesis): the rule names the
+    function applies itself (`x-normalize`, `x-check`) dropped, their rule said in the description, and the
+    `$ref`s pointed at `ref_template`."""
+    text = json.dumps(_without_rules(schema)).replace('"#/$defs/', '"' + ref_template.replace("{model}", ""))
+    portable: dict[str, Any] = json.loads(text)
+    return portable
+
+
+def _without_rules(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {key: _without_rules(value) for key, value in node.items() if key not in ("x-normalize", "x-check")}
+    if isinstance(node, list):
+        return [_without_rules(item) for item in node]
+    return node
+
+
+# --- the typed objects the code reads ---
+
+
+@dataclass(frozen=True)
+class AnalyticsMetadata:
+    """Amazon Pinpoint analytics for the call."""
+
+    analytics_endpoint_id: str | None = None
+
+
+@dataclass(frozen=True)
+class UserContextData:
+    """Context data for Cognito's threat protection; the server adds the caller's IP address."""
+
+    encoded_data: str | None = None
+
+
+def camel(name: str) -> str:
+    """snake_case as the JSON names it: camelCase."""
+    head, *rest = name.split("_")
+    return head + "".join(part.capitalize() for part in rest)
+
+
+def analytics_metadata(document: dict[str, Any] | None) -> AnalyticsMetadata | None:
+    """The typed analyticsMetadata of a validated request (None when absent or null)."""
+    return None if document is None else AnalyticsMetadata(document.get("analyticsEndpointId"))
+
+
+def user_context_data(document: dict[str, Any] | None) -> UserContextData | None:
+    """The typed userContextData of a validated request (None when absent or null)."""
+    return None if document is None else UserContextData(document.get("encodedData"))
 
 
 def cognito_parameters(request: Any, credentials: AppClientCredentials, caller_ip: str | None) -> dict[str, Any]:
     """The parameters every operation takes: the caller's fields plus what only the server may supply (ClientId,
-    SecretHash over the exact Username sent, UserContextData.IpAddress). `request` is a UserRequest with a
-    `client_metadata` field."""
+    SecretHash over the exact Username sent, UserContextData.IpAddress). `request` is an operation's request
+    object (username, client_metadata, analytics_metadata, user_context_data)."""
     params: dict[str, Any] = {
         "ClientId": credentials.client_id,
         "Username": request.username,
@@ -264,3 +311,43 @@ def cognito_parameters(request: Any, credentials: AppClientCredentials, caller_i
     if user_context:
         params["UserContextData"] = user_context
     return params
+
+
+# --- the answers' bodies ---
+
+
+class ResponseBody:
+    """The base of every answer's JSON body (a frozen dataclass): camelCase fields in declaration order, null
+    fields left out, compact UTF-8 JSON, as the pydantic models wrote them. SCHEMA is its JSON Schema, for
+    OpenAPI."""
+
+    SCHEMA: ClassVar[dict[str, Any]]
+
+    def to_document(self) -> dict[str, Any]:
+        """The body as a JSON-ready dict."""
+        document: dict[str, Any] = {}
+        for field in fields(self):  # type: ignore[arg-type]
+            value = getattr(self, field.name)
+            if value is None:
+                continue
+            if isinstance(value, ResponseBody):
+                value = value.to_document()
+            elif isinstance(value, list | tuple):
+                value = [item.to_document() if isinstance(item, ResponseBody) else item for item in value]
+            document[camel(field.name)] = value
+        return document
+
+    def to_json(self) -> str:
+        """The body as the caller reads it."""
+        return json_text(self.to_document())
+
+
+def json_text(document: Any) -> str:
+    """Compact JSON, non-ASCII as it is; a lone surrogate (only a caller-invented key in a field path can hold one)
+    written as U+FFFD per byte of its UTF-8 form, as the pydantic serializer did, so the body is valid UTF-8."""
+    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", errors="surrogatepass").decode("utf-8", errors="replace")
+    return text

@@ -10,44 +10,99 @@ this deployment's configuration (500, which reveals nothing). The operator sees 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-from pydantic import ConfigDict, Field
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from code_screens import metric_names as names
 from code_screens.operations import Kind, Operation, Outcome, Success
+from code_screens.operations.generated import resend_confirmation_code_request
 from code_screens.operations.models import (
-    MetadataKey,
-    MetadataValue,
-    ResponsePart,
-    UserRequest,
-    client_metadata_field,
+    AnalyticsMetadata,
+    ResponseBody,
+    UserContextData,
+    analytics_metadata,
+    client_metadata,
     cognito_parameters,
+    request_schema,
+    user_context_data,
 )
+from code_screens.operations.validation import RequestSchema
 from code_screens.problems import INTERNAL_ERROR, RATE_LIMITED, REQUEST_BLOCKED, UPSTREAM_ERROR
 from code_screens.settings import Settings
 
+# The request, as the function, the gateway model and OpenAPI all read it (operations/models.py has the shared
+# fields and what `x-normalize` and `x-check` name).
+REQUEST_SCHEMA = request_schema(
+    "ResendConfirmationCodeRequest",
+    "Ask Cognito to send a new sign-up confirmation code to a user.",
+    {"clientMetadata": client_metadata("custom message")},
+    ["username"],
+)
 
-class ResendConfirmationCodeRequest(UserRequest):
-    """Ask Cognito to send a new sign-up confirmation code to a user."""
 
-    model_config = ConfigDict(title="ResendConfirmationCodeRequest")
+@dataclass(frozen=True)
+class ResendConfirmationCodeRequest:
+    """Ask Cognito to send a new sign-up confirmation code to a user (a request the schema accepted)."""
 
-    client_metadata: dict[MetadataKey, MetadataValue] | None = client_metadata_field("custom message")
+    SCHEMA: ClassVar[RequestSchema] = RequestSchema(REQUEST_SCHEMA, resend_confirmation_code_request.validate)
+
+    username: str
+    client_id: str | None = None
+    analytics_metadata: AnalyticsMetadata | None = None
+    user_context_data: UserContextData | None = None
+    client_metadata: Mapping[str, str] | None = None
+
+    @classmethod
+    def from_document(cls, document: dict[str, Any]) -> ResendConfirmationCodeRequest:
+        """The typed request from a document the schema accepted (SCHEMA.accept)."""
+        return cls(
+            username=document["username"],
+            client_id=document.get("clientId"),
+            analytics_metadata=analytics_metadata(document.get("analyticsMetadata")),
+            user_context_data=user_context_data(document.get("userContextData")),
+            client_metadata=document.get("clientMetadata"),
+        )
 
 
-class CodeDeliveryDetails(ResponsePart):
+@dataclass(frozen=True)
+class CodeDeliveryDetails(ResponseBody):
     """Where Cognito sent the code, masked by Cognito (only with REVEAL_DELIVERY_DETAILS=true)."""
 
-    destination: str = Field(examples=["u***@e***"])
-    delivery_medium: str = Field(examples=["EMAIL"], description="EMAIL or SMS")
-    attribute_name: str = Field(examples=["email"])
+    destination: str
+    delivery_medium: str
+    attribute_name: str
 
 
-class AcceptedResponse(ResponsePart):
+@dataclass(frozen=True)
+class AcceptedResponse(ResponseBody):
     """The same answer whether or not the account exists, is already confirmed, or made Cognito fail."""
 
-    model_config = ConfigDict(title="AcceptedResponse")
+    SCHEMA: ClassVar[dict[str, Any]] = {
+        "$defs": {
+            "CodeDeliveryDetails": {
+                "description": CodeDeliveryDetails.__doc__,
+                "properties": {
+                    "destination": {"examples": ["u***@e***"], "type": "string"},
+                    "deliveryMedium": {"description": "EMAIL or SMS", "examples": ["EMAIL"], "type": "string"},
+                    "attributeName": {"examples": ["email"], "type": "string"},
+                },
+                "required": ["destination", "deliveryMedium", "attributeName"],
+                "title": "CodeDeliveryDetails",
+                "type": "object",
+            }
+        },
+        "description": "The same answer whether or not the account exists, is already confirmed, or made Cognito fail.",
+        "properties": {
+            "message": {"type": "string"},
+            "codeDeliveryDetails": {
+                "anyOf": [{"$ref": "#/$defs/CodeDeliveryDetails"}, {"type": "null"}],
+                "default": None,
+            },
+        },
+        "required": ["message"],
+        "title": "AcceptedResponse",
+        "type": "object",
+    }
 
     message: str
     code_delivery_details: CodeDeliveryDetails | None = None
