@@ -35,6 +35,9 @@ from infra.api_schema import gateway_request_schema
 from infra.capacity import capacity
 
 RATE_RULE_NAME = "PerIpRateLimit"
+# The methods the whole-API throttle is shared among: each JSON route, and the Cognito door's POST / (its own REST
+# API, infra/cognito_api.py), so adding the door did not raise the total.
+THROTTLED_METHODS = len(ROUTES) + 1
 RATE_WINDOW_SECONDS = 300
 
 # Answers API Gateway gives itself, before or instead of the Lambda, in the same problem+json shape.
@@ -102,7 +105,8 @@ class ResendApi(Construct):
         manage_account_cloudwatch_role: bool,
     ) -> None:
         super().__init__(scope, construct_id)
-        route_share = capacity(throttle_rate_limit, throttle_burst_limit, len(ROUTES), response_time_floor_ms=0)
+        route_share = capacity(throttle_rate_limit, throttle_burst_limit, THROTTLED_METHODS, response_time_floor_ms=0)
+        self.route_share = route_share
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
 

@@ -92,6 +92,9 @@ class StackConfig:
     provisioned_concurrency: int = 0
     snap_start: bool = False
     runbook_url: str = DEFAULT_RUNBOOK_URL
+    # The Cognito door's own host (infra/cognito_api.py): both or neither.
+    cognito_domain_name: str | None = None
+    cognito_certificate_arn: str | None = None
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -160,6 +163,7 @@ class StackConfig:
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
             runbook_url=_runbook_url(context.get("runbookUrl")),
+            **_cognito_domain(context),
         )
         if config.resend_max_per_username < config.resend_max_per_window:
             # The function would refuse this at INIT and answer every request with a 500.
@@ -196,7 +200,28 @@ _KEYS = (
     "provisionedConcurrency",
     "snapStart",
     "runbookUrl",
+    "cognitoDomainName",
+    "cognitoCertificateArn",
 )
+
+_DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+
+
+def _cognito_domain(context: dict[str, Any]) -> dict[str, str | None]:
+    """cognitoDomainName and cognitoCertificateArn: a host of its own for the Cognito door (an ACM certificate of the
+    stack's Region covering the name), both or neither."""
+    name, arn = context.get("cognitoDomainName") or None, context.get("cognitoCertificateArn") or None
+    if (name is None) != (arn is None):
+        raise ConfigError("cognitoDomainName and cognitoCertificateArn go together: set both or neither")
+    if name is not None and not _DOMAIN_NAME.match(str(name).lower()):
+        raise ConfigError("cognitoDomainName must be a host name such as cognito.example.com (no scheme, path or port)")
+    if arn is not None and not _CERTIFICATE_ARN.match(str(arn)):
+        raise ConfigError("cognitoCertificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:...)")
+    return {
+        "cognito_domain_name": str(name).lower() if name else None,
+        "cognito_certificate_arn": str(arn) if arn else None,
+    }
 
 
 def _cold_start_remedy(context: dict[str, Any], reserved_concurrency: int | None) -> tuple[int, bool]:

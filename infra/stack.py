@@ -8,6 +8,7 @@ from constructs import Construct
 from code_screens.routes import CONFIRM_SIGN_UP
 from code_screens.settings import DEFAULT_RESEND_LIMIT, LimitPolicy
 from infra.api_construct import ResendApi
+from infra.cognito_api import CognitoProtocolApi
 from infra.config import StackConfig, check_regions, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
@@ -69,6 +70,19 @@ class ResendConfirmationCodeStack(Stack):
             trace_sampling_rate=config.trace_sampling_rate,
             manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
         )
+        cognito_api = CognitoProtocolApi(
+            self,
+            "CognitoDoor",
+            function=function.invocation_target,
+            allowed_origins=config.allowed_origins,
+            stage_name=config.stage_name,
+            throttle_rate=api.route_share.route_rate,
+            throttle_burst=api.route_share.route_burst,
+            web_acl_arn=api.web_acl.attr_arn,
+            log_retention=config.log_retention,
+            domain_name=config.cognito_domain_name,
+            certificate_arn=config.cognito_certificate_arn,
+        )
         Monitoring(
             self,
             "Monitoring",
@@ -88,6 +102,20 @@ class ResendConfirmationCodeStack(Stack):
             value=api.url_for(CONFIRM_SIGN_UP.path),
             description='POST a JSON {"username": ..., "confirmationCode": ...} here',
         )
+
+        CfnOutput(
+            self,
+            "CognitoEndpointUrl",
+            value=f"https://{config.cognito_domain_name}/" if config.cognito_domain_name else cognito_api.url,
+            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp): the SDKs' endpoint",
+        )
+        if cognito_api.domain is not None:
+            CfnOutput(
+                self,
+                "CognitoDomainTarget",
+                value=cognito_api.domain.domain_name_alias_domain_name,
+                description="Point the custom domain's DNS (CNAME or alias) here",
+            )
 
     def _check_regions(self, config: StackConfig) -> None:
         # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it

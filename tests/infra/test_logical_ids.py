@@ -43,6 +43,8 @@ SHARED = {
     "ResendLogs29425030": "AWS::Logs::LogGroup",
     "EdgeAccessLogsC159D9EF": "AWS::Logs::LogGroup",
     "EdgeExecutionLogsE5730A2B": "AWS::Logs::LogGroup",
+    # The Cognito door's API's access logs (issue 20).
+    "CognitoDoorAccessLogsDBFB3E07": "AWS::Logs::LogGroup",
     # API Gateway's account-wide CloudWatch role, kept when the stack is deleted.
     "EdgeApiAccount2023DF05": "AWS::ApiGateway::Account",
     "EdgeApiCloudWatchRoleE366BB14": "AWS::IAM::Role",
