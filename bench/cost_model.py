@@ -67,6 +67,10 @@ RESOURCE_PRICES: dict[str, str] = {
     "AWS::Lambda::Permission": "free",
     "AWS::Lambda::Version": "free",  # a SnapStart snapshot of it: cold_start_remedy_cost
     "AWS::Logs::LogGroup": "CloudWatch Logs",
+    "AWS::Logs::ResourcePolicy": "free",  # wafLogging's permission for log delivery
+    # wafLogging (off by default): the configuration is free; its lines are vended logs in their log group, billed
+    # by volume (about 1-2 KB a request), which the default bill leaves out.
+    "AWS::WAFv2::LoggingConfiguration": "free",
     "AWS::SNS::Subscription": "free",  # e-mail notifications: the first 1,000 a month are free
     "AWS::SNS::Topic": "free",
     "AWS::SNS::TopicPolicy": "free",

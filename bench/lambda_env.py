@@ -3,7 +3,7 @@ environment, the asset laid out as the stack packages it, and the variables Lamb
 
 - **Interpreter environment**: a separate virtual environment (bench/.venv-function, git-ignored, built here on
   first use) with only what the Lambda runtime and the Powertools layer give the function: boto3/botocore (the
-  runtime), aws-lambda-powertools[tracer] and pydantic (the layer), at the versions requirements.txt pins. Dev-only
+  runtime), aws-lambda-powertools and pydantic (the layer), at the versions requirements.txt pins. Dev-only
   packages (requests, moto, pytest...) are absent, so X-Ray has nothing extra to patch and nothing extra loads.
 - **Asset**: the staged asset infra/asset.py gives the stack (sources and their bytecode for the runtime's Python),
   copied into a task root that the process does not write bytecode into (/var/task is read-only in Lambda).
@@ -33,7 +33,7 @@ FUNCTION_NAME = "resend-confirmation-code-bench"
 
 
 def pinned_function_requirements(requirements: Path = ROOT / "requirements.txt") -> list[str]:
-    """The requirements.txt lines for the packages Lambda provides, e.g. ["aws-lambda-powertools[tracer]==3.37.0"].
+    """The requirements.txt lines for the packages Lambda provides, e.g. ["aws-lambda-powertools==3.37.0"].
 
     Raises LookupError when one of FUNCTION_PACKAGES is not pinned there (the bench must not guess a version).
     """

@@ -26,23 +26,6 @@ def _without_gc_pause(source: str) -> str:
     return re.sub(r"^gc\.(disable|freeze|enable)\(\)$", "", source, flags=re.MULTILINE)
 
 
-def _eager_tracer(patch_modules: str) -> Callable[[str], str]:
-    """The Tracer as before: built during INIT for every request, patching `patch_modules` (None: all)."""
-
-    def edit(source: str) -> str:
-        source = source.replace(
-            "@traced_when_sampled\ndef lambda_handler",
-            "@_tracer.capture_lambda_handler(capture_response=False)\ndef lambda_handler",
-        )
-        return source.replace(
-            "\nCORS = _cors(SETTINGS)",
-            f"\nfrom aws_lambda_powertools import Tracer\n_tracer = Tracer(patch_modules={patch_modules})\n"
-            "CORS = _cors(SETTINGS)",
-        )
-
-    return edit
-
-
 def _eager_packages(source: str) -> str:
     """Powertools' packages imported whole, each __init__ importing every module beside it (as before)."""
     return source.replace("\ndefer_package_inits()\n", "\n")
@@ -51,8 +34,6 @@ def _eager_packages(source: str) -> str:
 VARIANTS: dict[str, Callable[[str], str]] = {
     "without GC paused during INIT": _without_gc_pause,
     "Powertools packages imported whole (every resolver, event class and provider)": _eager_packages,
-    "Tracer built during INIT, patching every library (as before)": _eager_tracer("None"),
-    "Tracer built during INIT, patching botocore alone": _eager_tracer('["botocore"]'),
 }
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import ArnFormat, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_wafv2 as wafv2
@@ -38,6 +39,12 @@ RATE_RULE_NAME = "PerIpRateLimit"
 # The methods the whole-API throttle is shared among: each JSON route, and the Cognito door's POST / (its own REST
 # API, infra/cognito_api.py), so adding the door did not raise the total.
 THROTTLED_METHODS = len(ROUTES) + 1
+# AWS WAF delivers only to log groups whose name starts with this.
+WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
+# The service that writes vended logs (WAF's among them) into CloudWatch Logs, on WAF's behalf.
+LOG_DELIVERY_PRINCIPAL = "delivery.logs.amazonaws.com"
+# Headers that can carry a caller's credentials; kept out of WAF's logs (the API needs neither).
+WAF_REDACTED_HEADERS = ("authorization", "cookie")
 RATE_WINDOW_SECONDS = 300
 
 # Answers API Gateway gives itself, before or instead of the Lambda, in the same problem+json shape.
@@ -103,6 +110,7 @@ class ResendApi(Construct):
         log_retention: logs.RetentionDays,
         trace_sampling_rate: float,
         manage_account_cloudwatch_role: bool,
+        waf_logging: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
         route_share = capacity(throttle_rate_limit, throttle_burst_limit, THROTTLED_METHODS, response_time_floor_ms=0)
@@ -194,7 +202,7 @@ class ResendApi(Construct):
         # The first route's method, under the name the stack used before there were two.
         self.method = self.methods[RESEND_CONFIRMATION_CODE.path]
         self._problem_gateway_responses(allowed_origins)
-        self.web_acl = self._web_acl(waf_rate_limit, allowed_origins)
+        self.web_acl = self._web_acl(waf_rate_limit, allowed_origins, protect_logged_data=waf_logging)
         wafv2.CfnWebACLAssociation(
             self,
             "WebAclAssociation",
@@ -202,6 +210,7 @@ class ResendApi(Construct):
             web_acl_arn=self.web_acl.attr_arn,
         )
         self._execution_logs(stage_name, log_retention)
+        self.waf_log_group: logs.LogGroup | None = self._waf_logging(log_retention) if waf_logging else None
         self._sampling_rule(trace_sampling_rate, stage_name)
 
         NagSuppressions.add_resource_suppressions(
@@ -249,6 +258,66 @@ class ResendApi(Construct):
         )
         self.api.deployment_stage.node.add_dependency(group)
 
+    def _waf_logging(self, retention: logs.RetentionDays) -> logs.LogGroup:
+        """WAF's request log into `aws-waf-logs-<stack>`, with no credential and no body in it (wafLogging=true)."""
+        stack = Stack.of(self)
+        # Stack names are unique in the account and Region (and at most 128 characters of the group's 512).
+        group_name = WAF_LOG_GROUP_PREFIX + stack.stack_name
+        group = logs.LogGroup(
+            self,
+            "WafLogs",
+            log_group_name=group_name,
+            retention=retention,
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        # WAF wants the group's ARN without the ":*" that CloudFormation's Arn attribute ends with.
+        group_arn = stack.format_arn(
+            service="logs",
+            resource="log-group",
+            resource_name=group_name,
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+        # Log delivery needs a CloudWatch Logs resource policy letting it write to the group. Without one in the
+        # stack, enabling logging makes AWS write its own (an account-wide policy that stays after `cdk destroy`,
+        # and needs logs:PutResourcePolicy of whoever deploys): this one is the stack's, scoped to this group and
+        # to deliveries of this account (AWS's documented statement for vended logs), and goes with the stack.
+        policy = logs.ResourcePolicy(
+            self,
+            "WafLogsDelivery",
+            policy_statements=[
+                iam.PolicyStatement(
+                    sid="WafLogDelivery",
+                    principals=[iam.ServicePrincipal(LOG_DELIVERY_PRINCIPAL)],
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[f"{group_arn}:log-stream:*"],
+                    conditions={
+                        "StringEquals": {"aws:SourceAccount": stack.account},
+                        "ArnLike": {
+                            "aws:SourceArn": stack.format_arn(
+                                service="logs", resource="*", arn_format=ArnFormat.NO_RESOURCE_NAME
+                            )
+                        },
+                    },
+                )
+            ],
+        )
+        logging = wafv2.CfnLoggingConfiguration(
+            self,
+            "WafLogging",
+            resource_arn=self.web_acl.attr_arn,
+            log_destination_configs=[group_arn],
+            # Belt and braces with the web ACL's data protection (_web_acl): these headers read REDACTED.
+            redacted_fields=[
+                # single_header is typed as free JSON here, so CDK writes its keys as given: "Name", not "name".
+                wafv2.CfnLoggingConfiguration.FieldToMatchProperty(single_header={"Name": name})
+                for name in WAF_REDACTED_HEADERS
+            ],
+        )
+        # The permission exists before WAF first delivers (and checks for it).
+        logging.node.add_dependency(policy)
+        logging.node.add_dependency(group)
+        return group
+
     def _problem_gateway_responses(self, allowed_origins: Sequence[str]) -> None:
         for response_type, problem_type in GATEWAY_PROBLEMS.items():
             headers = static_error_headers(allowed_origins, problem_type.retry_after_seconds)
@@ -261,7 +330,9 @@ class ResendApi(Construct):
                 templates={PROBLEM_CONTENT_TYPE: _problem_body(problem_type)},
             )
 
-    def _web_acl(self, rate_limit: int, allowed_origins: Sequence[str]) -> wafv2.CfnWebACL:
+    def _web_acl(
+        self, rate_limit: int, allowed_origins: Sequence[str], *, protect_logged_data: bool = False
+    ) -> wafv2.CfnWebACL:
         def visibility(name: str) -> wafv2.CfnWebACL.VisibilityConfigProperty:
             return wafv2.CfnWebACL.VisibilityConfigProperty(
                 cloud_watch_metrics_enabled=True, metric_name=name, sampled_requests_enabled=True
@@ -309,6 +380,7 @@ class ResendApi(Construct):
                 )
                 for problem_type in (PAYLOAD_TOO_LARGE, RATE_LIMITED)
             },
+            data_protection_config=self._data_protection() if protect_logged_data else None,
             rules=[
                 # The Lambda refuses anything over the same limit; refusing here costs no invocation.
                 wafv2.CfnWebACL.RuleProperty(
@@ -344,6 +416,30 @@ class ResendApi(Construct):
                 managed("AWSManagedRulesCommonRuleSet", 3),
                 managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
             ],
+        )
+
+    @staticmethod
+    def _data_protection() -> wafv2.CfnWebACL.DataProtectionConfigProperty:
+        # The body holds the username and the confirmation code (a password too, should a client ever send one),
+        # and a logging configuration cannot redact a body: its RedactedFields take only the URI, the query, the
+        # method and single headers. WAF logs no body as such, but the match details of a cross-site-scripting or
+        # SQL-injection match (the common rule set inspects the body) quote the matched part of it. The web ACL's
+        # data protection replaces the body, and the credential headers, with a fixed string wherever WAF would
+        # show them: logs, rule match details (ExcludeRuleMatchDetails left false) and sampled requests.
+        def protect(field: wafv2.CfnWebACL.FieldToProtectProperty) -> wafv2.CfnWebACL.DataProtectProperty:
+            return wafv2.CfnWebACL.DataProtectProperty(
+                field=field, action="SUBSTITUTION", exclude_rule_match_details=False, exclude_rate_based_details=False
+            )
+
+        return wafv2.CfnWebACL.DataProtectionConfigProperty(
+            data_protections=[
+                protect(wafv2.CfnWebACL.FieldToProtectProperty(field_type="BODY")),
+                protect(
+                    wafv2.CfnWebACL.FieldToProtectProperty(
+                        field_type="SINGLE_HEADER", field_keys=list(WAF_REDACTED_HEADERS)
+                    )
+                ),
+            ]
         )
 
     def _sampling_rule(self, rate: float, stage_name: str) -> None:

@@ -95,6 +95,10 @@ class StackConfig:
     # The Cognito door's own host (infra/cognito_api.py): both or neither.
     cognito_domain_name: str | None = None
     cognito_certificate_arn: str | None = None
+    tags: tuple[tuple[str, str], ...] = ()
+    """(key, value) pairs put on every resource that takes tags (and on the stack), sorted by key."""
+    waf_logging: bool = False
+    """WAF's request log into a CloudWatch Logs group `aws-waf-logs-<stack>` (body and credentials redacted)."""
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -164,6 +168,10 @@ class StackConfig:
             snap_start=snap_start,
             runbook_url=_runbook_url(context.get("runbookUrl")),
             **_cognito_domain(context),
+            tags=_tags(context.get("tags")),
+            # Off by default: every request is a log line billed as vended logs; the WAF's metrics and sampled
+            # requests, and the API's access log, already say who was blocked and who called.
+            waf_logging=_bool(context, "wafLogging"),
         )
         if config.resend_max_per_username < config.resend_max_per_window:
             # The function would refuse this at INIT and answer every request with a 500.
@@ -202,6 +210,8 @@ _KEYS = (
     "runbookUrl",
     "cognitoDomainName",
     "cognitoCertificateArn",
+    "tags",
+    "wafLogging",
 )
 
 _DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -318,6 +328,41 @@ def _runbook_url(raw: Any) -> str:
     if len(url) > 300 or re.search(r"[\s#]", url):
         raise ConfigError("runbookUrl must be the address of docs/operations.md, without spaces or '#', at most 300")
     return url
+
+
+# What every AWS service that takes tags accepts (IAM's and CloudWatch's rules are the strictest): letters, digits,
+# spaces and _ . : / = + - @. https://docs.aws.amazon.com/tag-editor/latest/userguide/best-practices-and-strats.html
+_TAG_TEXT = re.compile(r"[\w .:/=+\-@]*")
+# AWS's limit per resource; CloudFormation's own aws:cloudformation:* tags do not count against it.
+MAX_TAGS = 50
+
+
+def _tags(raw: Any) -> tuple[tuple[str, str], ...]:
+    """The `tags` setting: a JSON object of tag key -> value, checked against the rules every service applies, so
+    a wrong tag stops synth naming it instead of failing the deploy on whichever resource is created first."""
+    if raw in (None, "", {}):
+        return ()
+    shape = 'tags must be a JSON object of tag key to value, e.g. {"team": "identity", "env": "prod"}'
+    try:
+        tags = json.loads(raw) if isinstance(raw, str) else raw
+    except ValueError:
+        raise ConfigError(f"{shape}: it is not JSON (mind the shell's quoting)") from None
+    if not isinstance(tags, dict):
+        raise ConfigError(shape)
+    if len(tags) > MAX_TAGS:
+        raise ConfigError(f"tags: at most {MAX_TAGS} tags (AWS's limit per resource), not {len(tags)}")
+    for key, value in tags.items():
+        if not isinstance(value, str):
+            raise ConfigError(f"tags: the value of {key!r} must be a string")
+        if not 1 <= len(key) <= 128 or not _TAG_TEXT.fullmatch(key):
+            raise ConfigError(f"tags: the key {key!r} must be 1-128 letters, digits, spaces or _ . : / = + - @")
+        if key.lower().startswith("aws:"):
+            raise ConfigError(f"tags: the key {key!r} starts with 'aws:', which AWS reserves for itself")
+        if len(value) > 256 or not _TAG_TEXT.fullmatch(value):
+            raise ConfigError(
+                f"tags: the value of {key!r} must be at most 256 letters, digits, spaces or _ . : / = + - @"
+            )
+    return tuple(sorted(tags.items()))
 
 
 def _metadata_keys(raw: Any) -> tuple[str, ...]:

@@ -11,6 +11,7 @@ from aws_cdk import Duration, RemovalPolicy, SecretValue, Stack
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import custom_resources as cr
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
@@ -116,3 +117,9 @@ class DemoUserPool(Construct):
         assert isinstance(log_group, logs.CfnLogGroup)
         log_group.retention_in_days = next(days for days, value in RETENTION_DAYS.items() if value == retention)
         log_group.apply_removal_policy(RemovalPolicy.DESTROY)
+        # The provider may log only once its group exists, and the group may go only after its last call: else the
+        # function's first call creates the group itself (and the stack's then fails to create it), or the delete
+        # call writes into a group it creates again, with no retention, after the stack is gone.
+        for construct in Stack.of(self).node.find_all():
+            if isinstance(construct, cr.AwsCustomResource):
+                construct.node.add_dependency(group)

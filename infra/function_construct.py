@@ -19,6 +19,7 @@ from constructs import Construct
 
 from code_screens.settings import LimitPolicy
 from infra.asset import RUNTIME_VERSION, staged_asset
+from infra.timeout_budget import timeout_budget
 
 # Powertools' `service` dimension on every metric is this, prefixed with the stack's name (service_name below).
 SERVICE_NAME = "resend-confirmation-code"
@@ -27,9 +28,6 @@ METRICS_NAMESPACE = "ResendConfirmationCode"
 # The newest runtime both aws-cdk-lib and the Powertools public layer support; arm64 is ~20 % cheaper per GB-s.
 RUNTIME = lambda_.Runtime.PYTHON_3_14
 ARCHITECTURE = lambda_.Architecture.ARM_64
-# Worst case inside the function: a secret read (2 attempts of 1 s + 2 s) and one Cognito attempt (1 s + 3 s);
-# 10 s covers it and stays far below API Gateway's 29 s, so the caller gets our answer, not the gateway's.
-TIMEOUT = Duration.seconds(10)
 # The alias API Gateway invokes when provisioned concurrency or SnapStart is on.
 LIVE_ALIAS = "live"
 
@@ -172,7 +170,9 @@ class ResendFunction(Construct):
             code=lambda_.Code.from_asset(str(staged_asset(RUNTIME_VERSION))),
             layers=[lambda_.LayerVersion.from_layer_version_arn(self, "Powertools", layer_arn)],
             memory_size=memory_size,
-            timeout=TIMEOUT,
+            # The worst case of every call one request can make, computed from the clients' bounds and the
+            # settings (infra/timeout_budget.py): a request is never cut mid-call with its outcome unlogged.
+            timeout=Duration.seconds(timeout_budget(response_time_floor_ms).timeout_seconds),
             role=self.role,
             log_group=self.log_group,
             tracing=lambda_.Tracing.ACTIVE,

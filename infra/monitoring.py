@@ -43,7 +43,7 @@ SETUP_REFUSAL_SHARE = 0.2
 MIN_REQUESTS = 20
 # The API's p99 latency alarm sits this far above the response-time floor (every answer that reached Cognito takes
 # at least the floor): room for a cold start and a slow send, while a hanging Cognito or Secrets Manager (the
-# function waits up to its 10 s timeout) is above it in every period.
+# function waits up to every call's bound: infra/timeout_budget.py) is above it in every period.
 LATENCY_P99_HEADROOM_MS = 2500
 
 # What each alarm means and what to do, in its AlarmDescription; the details are in its section of the runbook.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Token
+from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Tags, Token
 from constructs import Construct
 
 from code_screens.routes import CONFIRM_SIGN_UP
@@ -69,6 +69,7 @@ class ResendConfirmationCodeStack(Stack):
             log_retention=config.log_retention,
             trace_sampling_rate=config.trace_sampling_rate,
             manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
+            waf_logging=config.waf_logging,
         )
         cognito_api = CognitoProtocolApi(
             self,
@@ -102,6 +103,10 @@ class ResendConfirmationCodeStack(Stack):
             value=api.url_for(CONFIRM_SIGN_UP.path),
             description='POST a JSON {"username": ..., "confirmationCode": ...} here',
         )
+        # On every resource of the stack that takes tags (CDK knows each type's tag property, UserPoolTags
+        # included) and on the stack itself; added last, but an aspect, so it reaches constructs made anywhere.
+        for key, value in config.tags:
+            Tags.of(self).add(key, value)
 
         CfnOutput(
             self,

@@ -1,7 +1,8 @@
 """Lambda entry point for every request of the API Gateway REST API (Lambda proxy integration).
 
 INIT, in order: the garbage collector off and three Powertools packages deferred (runtime/), Powertools and the
-settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`.
+settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`
+(logger context, then metrics).
 A request's story is told elsewhere: its door (code_screens/doors/), the pipeline every request goes through
 (code_screens/pipeline.py) and its operation (code_screens/operations/); docs/architecture.md is the map.
 """
@@ -18,9 +19,9 @@ gc.disable()
 # Three Powertools packages import every module beside them (every resolver, every event class, every parameter
 # provider) where this function uses one or two of each: their names load on first use instead
 # (code_screens/runtime/lazy_packages.py). It must come before anything imports them.
-from code_screens.runtime.lazy_packages import DEFERRED_PACKAGES, defer_package_inits
+from code_screens.runtime.lazy_packages import defer_package_inits, imported_whole
 
-DEFERRED = defer_package_inits()
+defer_package_inits()
 
 import warnings
 from typing import Any
@@ -35,16 +36,15 @@ from code_screens.doors import cognito_protocol, json_api
 from code_screens.observability import logger, metrics
 from code_screens.problems import INTERNAL_ERROR, NOT_FOUND, Problem
 from code_screens.runtime import snapstart
-from code_screens.runtime.tracing import traced_when_sampled
 from code_screens.settings import ConfigurationError, Settings
 
 # Every count goes through single_metric (observability.py), so the decorator's flush has nothing of its own to
 # publish but the cold start: that is expected here, not a mistake worth a warning on every request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
-for package in sorted(set(DEFERRED_PACKAGES) - set(DEFERRED)):
+for package in imported_whole():
     # Its __init__ now does more than bind names (a newer layer): it was imported whole, which is correct, only
-    # slower to start. Said once per execution environment.
+    # slower to start. Said once per execution environment, at INIT.
     logger.warning("Powertools package imported whole", extra={"package": package})
 
 # Read once per execution environment. A bad setting must not crash the import (API Gateway would answer a
@@ -126,11 +126,10 @@ def _unexpected(error: Exception) -> Response[str]:
     return json_api.problem_response(Problem(INTERNAL_ERROR))
 
 
-# No @tracer.capture_method on the routes: it logs every exception with a stack trace, and a Problem is an answer,
-# not a fault. The handler's segment and Tracer's automatic boto3 subsegments already show where time goes.
+# Tracing is Lambda's and API Gateway's own active tracing (the stack turns it on), with no X-Ray SDK in the
+# function: the SDK reaches end of support on 2027-02-25 (docs/operations.md, "Tracing after the X-Ray SDK").
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
 @metrics.log_metrics(capture_cold_start_metric=True)
-@traced_when_sampled
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """API Gateway REST proxy event in, proxy response out."""
     # The doors' routers read the settings from the resolver's context, which is cleared after every request.

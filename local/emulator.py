@@ -349,6 +349,8 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
     user = pool._get_user(username)
     if user is None:
         raise UserNotFoundError("Username/client id combination not found.")
+    if not user.enabled:
+        raise NotAuthorizedError("User is disabled.")
     if user.status == UserStatus.CONFIRMED:
         raise InvalidParameterException("User is already confirmed.")
     return {"CodeDeliveryDetails": _send_code(user, username, params)}

@@ -70,6 +70,7 @@ def _static(name: str) -> ProxyResponse | None:
 
 # Longer than any timeout the function or the ops tools set, short enough that a forgotten fault ends.
 MAX_FAULT_DELAY_SECONDS = 300
+MAX_CODE_AGE_SECONDS = 366 * 86_400
 FAULT_SHAPE = "expected {operation, errorCode, message?, status?, delaySeconds?, times?}"
 
 
@@ -115,6 +116,9 @@ def _age_codes(body: bytes) -> ProxyResponse:
         username = request.get("username")
     except (ValueError, KeyError, TypeError) as error:
         return _json(400, {"message": f"expected {{seconds, username?}}: {error}"})
+    if not (math.isfinite(seconds) and 0 <= seconds <= MAX_CODE_AGE_SECONDS):
+        # Codes only ever grow older; a year is far past every lifetime the emulator knows.
+        return _json(400, {"message": f"seconds must be a number from 0 to {MAX_CODE_AGE_SECONDS}"})
     return _json(200, {"aged": STATE.age_codes(seconds, None if username is None else str(username))})
 
 

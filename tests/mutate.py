@@ -237,12 +237,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "source = get_source(None) if get_source is not None else None",
         "importlib's file loaders read a name of None as their own module's (_check_name): the same source.",
     ),
-    Equivalent(
-        "code_screens.runtime.tracing.x__build_traced",
-        "tracer_module.is_cold_start = None",
-        "Powertools reads the flag only in _is_cold_start, as `if not is_cold_start: return False`: None and False "
-        "are read alike (checked: ColdStart is False either way).",
-    ),
 )
 
 

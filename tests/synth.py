@@ -80,3 +80,33 @@ def synthesize(
     cdk.Aspects.of(app).add(AwsSolutionsChecks(verbose=True))
     assembly = app.synth()
     return Synthesized(stack, Template.from_stack(stack), Path(assembly.directory))
+
+
+def policy_document(value: Any) -> dict[str, Any]:
+    """A policy property as a document, whether the template holds it as an object or as the JSON string CDK writes
+    for some types (AWS::Logs::ResourcePolicy: an Fn::Join of text and references). References come back as the
+    objects the template holds ({"Ref": "AWS::AccountId"}), or, inside a longer string, as an Fn::Join."""
+    if isinstance(value, dict) and "Fn::Join" not in value:
+        return value
+    if isinstance(value, str):
+        parsed: dict[str, Any] = json.loads(value)
+        return parsed
+    separator, parts = value["Fn::Join"]
+    assert separator == ""
+    tokens = [part for part in parts if not isinstance(part, str)]
+    # A marker (a private-use character, legal in JSON text) per reference, put back after parsing.
+    text = "".join(part if isinstance(part, str) else f"\ue000{tokens.index(part)}\ue000" for part in parts)
+
+    def restore(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {key: restore(item) for key, item in node.items()}
+        if isinstance(node, list):
+            return [restore(item) for item in node]
+        if isinstance(node, str) and "\ue000" in node:
+            pieces = node.split("\ue000")
+            joined = [tokens[int(p)] if i % 2 else p for i, p in enumerate(pieces) if p or i % 2]
+            return joined[0] if len(joined) == 1 else {"Fn::Join": ["", joined]}
+        return node
+
+    restored: dict[str, Any] = restore(json.loads(text))
+    return restored

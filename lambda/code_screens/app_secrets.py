@@ -20,6 +20,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from code_screens.aws_errors import error_code, transport_problem
+from code_screens.call_limits import SECRETS_MANAGER
 from code_screens.problems import INTERNAL_ERROR, UpstreamProblem
 from code_screens.secret_hash import AppClientCredentials
 
@@ -46,9 +47,8 @@ def forget_cached_secrets() -> None:
 
 @cache
 def _provider() -> SecretsProvider:
-    # Secrets Manager answers in tens of milliseconds; short timeouts keep a stalled call from eating the
-    # function's whole timeout. Reading is idempotent, so one retry (standard mode, jittered) is safe.
-    config = Config(connect_timeout=1, read_timeout=2, retries={"total_max_attempts": 2, "mode": "standard"})
+    # Short timeouts and one retry (call_limits.py says why); the stack's timeout budget reads the same numbers.
+    config = Config(**SECRETS_MANAGER.botocore_config())
     # A client from boto3's default session, which the Cognito client shares: given only a config, Powertools
     # would build a second session and load botocore's data files twice during the cold start.
     return SecretsProvider(boto3_client=boto3.client("secretsmanager", config=config))

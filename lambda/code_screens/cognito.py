@@ -15,6 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from code_screens.aws_errors import error_code, error_message, transport_problem
+from code_screens.call_limits import COGNITO_ATTEMPTS
 from code_screens.operations import CognitoError
 from code_screens.problems import UPSTREAM_ERROR, ProblemType
 from code_screens.secret_hash import AppClientCredentials
@@ -32,7 +33,7 @@ def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     config = Config(
         connect_timeout=connect_timeout,
         read_timeout=read_timeout,
-        retries={"total_max_attempts": 1, "mode": "standard"},
+        retries={"total_max_attempts": COGNITO_ATTEMPTS, "mode": "standard"},
         parameter_validation=False,
     )
     return boto3.client("cognito-idp", config=config)

@@ -32,15 +32,15 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from code_screens import metric_names as names
 from code_screens.aws_errors import error_code
+from code_screens.call_limits import DYNAMODB, LIMITER_MAX_ROUNDS
 from code_screens.observability import count, logger
 from code_screens.problems import ATTEMPT_LIMIT_EXCEEDED, Problem
 from code_screens.settings import LimitPolicy
 
-# DynamoDB answers in single-digit milliseconds; short timeouts keep an unreachable table from holding the
-# request for long before failing open. Standard retries (2 attempts) absorb a throttled or dropped call.
-_CLIENT_CONFIG = Config(connect_timeout=0.5, read_timeout=1, retries={"total_max_attempts": 2, "mode": "standard"})
-# Rounds of read-then-conditional-write before giving up on a subject that others keep acquiring.
-_MAX_ROUNDS = 3
+# Short timeouts and standard retries, and the rounds of read-then-conditional-write before giving up on a subject
+# that others keep acquiring: call_limits.py, where the stack's timeout budget reads them too.
+_CLIENT_CONFIG = Config(**DYNAMODB.botocore_config())
+_MAX_ROUNDS = LIMITER_MAX_ROUNDS
 
 
 @dataclass

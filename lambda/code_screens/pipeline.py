@@ -1,8 +1,9 @@
 """What every request goes through, whichever door it came in by and whichever operation it asks for.
 
 In order, cheapest refusal first: the browser origin; the body's size, media type and strict JSON; the operation's
-request model; the clientMetadata allow-list; the app client and its credentials; the username's pseudonym (the
-log's user_ref and the limiter's key); the per-username limit; then the Cognito call under the response-time floor,
+request model; the clientMetadata allow-list; the app client; no account `sub` as a username; the username's
+pseudonym (the log's user_ref and the limiter's key); the client's credentials; the per-username limit, per caller
+network; then the Cognito call under the response-time floor,
 its outcome read from the operation's table, logged and counted. A door turns HTTP into a `DoorRequest` and the
 `Answer` back into HTTP; a refusal before Cognito is a raised Problem (or UpstreamProblem, when Secrets Manager
 failed), which the door renders.

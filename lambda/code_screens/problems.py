@@ -22,10 +22,6 @@ class ProblemType:
     detail: str
     retry_after_seconds: int | None = None
 
-    @property
-    def type_uri(self) -> str:
-        return PROBLEM_TYPE_PREFIX + self.code
-
 
 INVALID_JSON = ProblemType(
     "invalid_json", 400, "Malformed JSON", "The body is not a valid UTF-8 JSON document without duplicate keys."

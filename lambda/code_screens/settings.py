@@ -92,7 +92,8 @@ def _flag(name: str, raw: str) -> bool:
 # The settings table.
 REVEAL_DELIVERY_DETAILS = Setting("REVEAL_DELIVERY_DETAILS", bool, False, context_key="revealDeliveryDetails")
 FORWARD_CALLER_IP = Setting("FORWARD_CALLER_IP", bool, True, context_key="forwardCallerIp")
-# Tight by default: the function's 10 s timeout must cover a secret read and this one attempt.
+# Tight by default: a slow Cognito holds the request (and its execution environment) this long; the function's
+# timeout is computed from them (infra/timeout_budget.py).
 COGNITO_CONNECT_TIMEOUT_SECONDS = Setting("COGNITO_CONNECT_TIMEOUT_SECONDS", float, 1.0, 0.1, 10.0)
 COGNITO_READ_TIMEOUT_SECONDS = Setting("COGNITO_READ_TIMEOUT_SECONDS", float, 3.0, 0.1, 10.0)
 # The resend limit's defaults: a code a minute at most, five a day, per username.
@@ -118,8 +119,8 @@ CONFIRM_MAX_PER_USERNAME = Setting("CONFIRM_MAX_PER_USERNAME", int, 20, 1, 1_000
 # Cognito gives every account a `sub` (a UUID) that works as a username beside the one the user chose, so each
 # account would have two budgets. Refused on these routes unless the pool's own usernames are UUIDs.
 USERNAMES_ARE_UUIDS = Setting("USERNAMES_ARE_UUIDS", bool, False, context_key="usernamesAreUuids")
-# Milliseconds (the unit people think of response times in); the function's 10 s timeout must still cover the
-# floor, so it is capped at 5 s. Off unless set; the stack and make run set 500 ms. Chosen from the cost model
+# Milliseconds (the unit people think of response times in); capped at 5 s, well inside the function's
+# timeout (infra/timeout_budget.py). Off unless set; the stack and make run set 500 ms. Chosen from the cost model
 # (bench/features.py prints it): Cognito's ResendConfirmationCode takes ~120 ms, a warm custom message trigger
 # and the SES hand-off add a few hundred more, so 500 ms covers a typical real send, and the padding it bills
 # (~350 ms at 256 MB, arm64) costs about $1.2 per million requests. A pool whose trigger cold-starts needs more

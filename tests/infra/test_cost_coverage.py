@@ -12,8 +12,14 @@ MEASURED = Measured(warm_valid_ms=1.0, cold_ms=500.0, log_bytes_per_request=800.
 
 @pytest.fixture(scope="module")
 def with_remedy(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """A stack with every optional resource type on: provisioned concurrency (alias, version), the logging role."""
-    context = {"provisionedConcurrency": "1", "apiGatewayCloudWatchRole": "true", "alarmEmail": "ops@example.com"}
+    """A stack with every optional resource type on: provisioned concurrency (alias, version), the logging role,
+    WAF logging (its logging configuration and log delivery's resource policy)."""
+    context = {
+        "provisionedConcurrency": "1",
+        "apiGatewayCloudWatchRole": "true",
+        "alarmEmail": "ops@example.com",
+        "wafLogging": "true",
+    }
     return synthesize(context, tmp_path_factory.mktemp("remedy"))
 
 

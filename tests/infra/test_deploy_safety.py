@@ -293,3 +293,20 @@ def test_the_4xx_rate_leaves_out_the_cors_preflights_the_gateway_answers(existin
         route.path for route in ROUTES
     )
     assert all(f"- FILL({options_id}, 0)" in expressions for options_id in options_ids)
+
+
+def test_the_demo_secret_readers_log_group_exists_before_it_runs_and_outlives_its_last_call(
+    demo: Synthesized,
+) -> None:
+    # Otherwise its first call makes the group itself (and the stack's then fails to be created), or its delete call
+    # makes it again, with no retention, after the stack has deleted it.
+    provider = "AWS679f53fac002430cb0da5b7982bd2287"
+    readers = {
+        logical_id: resource
+        for logical_id, resource in demo.resources.items()
+        if resource["Type"].startswith("Custom::") and provider in json.dumps(resource["Properties"]["ServiceToken"])
+    }
+    (group_id,) = [i for i in demo.of_type("AWS::Logs::LogGroup") if i.startswith(provider)]
+
+    assert readers
+    assert all(group_id in reader.get("DependsOn", []) for reader in readers.values())

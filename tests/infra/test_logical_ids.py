@@ -12,11 +12,12 @@ replaces and how to keep the data, then update the literal.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.synth import Synthesized
+from tests.synth import Synthesized, synthesize
 
 # Types that hold data or identity a user would lose on replacement.
 STATEFUL_TYPES = frozenset(
@@ -45,7 +46,12 @@ SHARED = {
     "EdgeExecutionLogsE5730A2B": "AWS::Logs::LogGroup",
     # The Cognito door's API's access logs (issue 20).
     "CognitoDoorAccessLogsDBFB3E07": "AWS::Logs::LogGroup",
-    # API Gateway's account-wide CloudWatch role, kept when the stack is deleted.
+}
+# API Gateway's account-wide CloudWatch role, kept when the stack is deleted: made only with
+# apiGatewayCloudWatchRole=true (the default leaves an account's shared setting alone). A stack deployed before
+# that default changed keeps both in the account, since they are retained; with the setting on they must keep
+# these IDs, or the update would make a second account setting and role.
+API_GATEWAY_ACCOUNT = {
     "EdgeApiAccount2023DF05": "AWS::ApiGateway::Account",
     "EdgeApiCloudWatchRoleE366BB14": "AWS::IAM::Role",
 }
@@ -84,3 +90,12 @@ def test_stateful_resources_keep_their_logical_ids(each_mode: Synthesized, reque
     mode = request.node.callspec.params["each_mode"]
 
     assert stateful(each_mode.resources) == TODAY[mode]
+
+
+@pytest.mark.slow  # synthesizes a stack of its own
+def test_the_account_wide_api_gateway_role_keeps_its_logical_ids_when_the_stack_makes_it(
+    tmp_path: Path,
+) -> None:
+    synthesized = synthesize({"apiGatewayCloudWatchRole": "true"}, tmp_path)
+
+    assert stateful(synthesized.resources) == {**TODAY["demo"], **API_GATEWAY_ACCOUNT}

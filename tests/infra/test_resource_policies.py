@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from infra.monitoring import ALARM_SERVICE_KEY_ACTIONS, ALARM_SERVICE_PRINCIPAL
-from tests.synth import Synthesized
+from tests.synth import Synthesized, policy_document, synthesize
 
 # Resource types whose policy property replaces the service's default policy, and that property. A template holding
 # any other resource policy fails test_every_resource_policy_is_a_reviewed_kind until it is reviewed and added here.
@@ -25,8 +25,8 @@ IDENTITY_POLICY_TYPES = {"AWS::IAM::Policy", "AWS::IAM::Role", "AWS::IAM::Manage
 POLICY_PROPERTIES = {"PolicyDocument", "KeyPolicy", "ResourcePolicy", "Policy", "PolicyText", "AccessPolicies"}
 
 
-def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
-    statements = document["Statement"]
+def _statements(document: Any) -> list[dict[str, Any]]:
+    statements = policy_document(document)["Statement"]
     return statements if isinstance(statements, list) else [statements]
 
 
@@ -50,7 +50,13 @@ def _scoped_to_this_account(statement: dict[str, Any]) -> bool:
     ]
 
 
-@pytest.fixture(params=["demo", "existing", "agnostic_copy"])
+@pytest.fixture(scope="module")
+def waf_logging(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The stack with WAF logging, whose CloudWatch Logs resource policy lets log delivery write."""
+    return synthesize({"wafLogging": "true"}, tmp_path_factory.mktemp("policies-waf-logging"))
+
+
+@pytest.fixture(params=["demo", "existing", "agnostic_copy", "waf_logging"])
 def each_template(request: pytest.FixtureRequest) -> Synthesized:
     synthesized: Synthesized = request.getfixturevalue(request.param)
     return synthesized

@@ -283,7 +283,11 @@ def test_the_outcomes_emitted_every_metric_the_catalog_names(emitted: Emitted) -
     [
         ("UserNotFoundException", False),  # an unknown user: healthy traffic
         ("InvalidParameterException", True),  # e.g. a client that refuses the forwarded IP, answered neutrally
-        ("UserLambdaValidationException", True),  # the pool's trigger, answered neutrally too (issue 10)
+        ("CodeDeliveryFailureException", False),  # one undeliverable address: anybody can sign one up
+        # The pool's trigger, answered neutrally: a caller can make it fail with clientMetadata, so it is counted in
+        # CognitoFailureAnsweredNeutrally, not as a set-up refusal an outsider could push over the alarm's share.
+        ("UserLambdaValidationException", False),
+        ("ResourceNotFoundException", True),  # the app client or pool is gone: configuration
         ("LimitExceededException", False),  # one user's own attempt limit
     ],
 )

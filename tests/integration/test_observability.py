@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -19,7 +20,7 @@ from code_screens.app_secrets import load_pseudonym_key
 from code_screens.pseudonym import user_reference
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
 from local.emulator import STATE, Fault
-from local.seed import CONFIRMED_USER, UNCONFIRMED_USER
+from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, sign_up
 from tests.conftest import SeededEmulator, secret_document
 from tests.invoke import Invoke, problem_of
 
@@ -321,12 +322,13 @@ def test_a_configuration_fault_is_no_rejected_request(observe: Any, caplog: pyte
 
 @pytest.mark.parametrize(
     ("error_code", "set_up_refusal"),
-    [("LimitExceededException", False), ("CodeDeliveryFailureException", True)],
+    [("LimitExceededException", False), ("CodeDeliveryFailureException", False)],
 )
 def test_a_cognito_failure_for_one_account_is_a_warning_answered_neutrally(
     observe: Any, caplog: pytest.LogCaptureFixture, error_code: str, set_up_refusal: bool
 ) -> None:
-    # Codes not going out (the pool's delivery set-up) is a set-up refusal; the account's own limit is not.
+    # Neither is a set-up refusal: anybody can sign up an address that cannot be delivered to, and reach one
+    # account's own limit; both are failures the operator sees in CognitoFailureAnsweredNeutrally.
     response, metrics = observe({"username": UNCONFIRMED_USER}, fault=(RESEND, Fault(error_code, times=1)))
 
     assert response.status == 200
@@ -419,3 +421,20 @@ def test_every_log_line_of_a_request_carries_the_usernames_pseudonym(
         "user_ref": expected_ref,
     }
     assert UNCONFIRMED_USER not in printed
+
+
+def test_a_disabled_user_gets_no_code_and_is_no_set_up_refusal(observe: Any, emulator: SeededEmulator) -> None:
+    # Cognito answers NotAuthorizedException ("User is disabled."): the neutral answer, no code sent, and not a
+    # set-up refusal, since anybody can resend for a disabled account.
+    username = f"disabled-{uuid.uuid4().hex[:8]}@example.com"
+    sign_up(emulator.cognito(), emulator.client_id, emulator.client_secret, username)
+    emulator.cognito().admin_disable_user(UserPoolId=emulator.user_pool_id, Username=username)
+    sent_before = sum(m["username"] == username for m in STATE.outbox())
+
+    response, metrics = observe({"username": username})
+
+    assert response.status == 200
+    assert sum(m["username"] == username for m in STATE.outbox()) == sent_before
+    assert metrics == [
+        (names.COGNITO_ERROR, {**SERVICE, names.ERROR_CODE: "NotAuthorizedException"}, [1.0], "Count"),
+    ]

@@ -39,7 +39,7 @@ def test_the_function_side_gets_exactly_the_pinned_runtime_and_layer_packages(tm
     pins = pinned_function_requirements()
 
     assert [pin.split("==")[0] for pin in pins] == [
-        "aws-lambda-powertools[tracer]",
+        "aws-lambda-powertools",
         "boto3",
         "pydantic",
         "snapshot-restore-py",

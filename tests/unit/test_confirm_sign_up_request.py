@@ -106,6 +106,7 @@ def test_digits_of_any_script_are_the_ascii_digits_cognito_sent(typed: str, sent
         ("  ", "string_too_short"),
         ("123\u2212456", "string_pattern_mismatch"),  # a minus sign is no dash: refused before Cognito
         ("12\u00b3456", "string_pattern_mismatch"),  # a superscript is not a decimal digit
+        ("123\x1c456", "string_pattern_mismatch"),  # an information separator: Python's whitespace, not Unicode's
         (123456, "string_type"),
         (None, "string_type"),
     ],

@@ -11,6 +11,7 @@ import ast
 import importlib
 import importlib.util
 import json
+import os
 import py_compile
 import subprocess
 import sys
@@ -30,7 +31,8 @@ from code_screens.runtime.lazy_packages import (
     read_package_init,
 )
 
-LAMBDA_DIR = Path(__file__).resolve().parents[2] / "lambda"
+ROOT = Path(__file__).resolve().parents[2]
+LAMBDA_DIR = ROOT / "lambda"
 MODULES = ("alpha", "beta", "gamma", "delta", "epsilon")
 
 INIT = """\
@@ -333,3 +335,32 @@ def test_a_cold_start_of_the_handler_loads_only_the_powertools_modules_it_uses(t
         "aws_lambda_powertools.utilities.parameters.appconfig",
     }
     assert never & loaded == set()
+
+
+INIT_PROBE = """
+import json, sys
+sys.path[:0] = ["lambda"]
+from code_screens.runtime import lazy_packages
+if sys.argv[1] == "busier-init":
+    lazy_packages.read_package_init = lambda package, source: None  # as if a layer's __init__ did more
+import handler
+"""
+
+
+@pytest.mark.parametrize(("case", "expected"), [("as-shipped", []), ("busier-init", list(DEFERRED_PACKAGES))])
+def test_init_says_once_which_powertools_packages_were_imported_whole(case: str, expected: list[str]) -> None:
+    env = {
+        **os.environ,
+        "APP_CLIENTS": json.dumps({"client1": "secret1"}),
+        "POWERTOOLS_SERVICE_NAME": "resend-confirmation-code",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+
+    result = subprocess.run(
+        [sys.executable, "-c", INIT_PROBE, case], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+    assert result.returncode == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
+    warned = [line["package"] for line in lines if line.get("message") == "Powertools package imported whole"]
+    assert warned == expected

@@ -54,8 +54,9 @@ def test_refusals_about_the_one_request_are_not_setup_refusals(operation: Operat
     assert not operation.outcomes["UserNotFoundException"].setup
     assert not operation.outcomes["LimitExceededException"].setup
     assert not operation.outcomes["InternalErrorException"].setup  # Cognito's own fault: CognitoFailure covers it
+    assert not operation.outcomes["UserLambdaValidationException"].setup  # a trigger a caller can steer
     assert operation.outcomes["InvalidParameterException"].setup
-    assert operation.outcomes["UserLambdaValidationException"].setup
+    assert operation.outcomes["ResourceNotFoundException"].setup
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
@@ -215,3 +216,28 @@ def test_a_secret_hash_rejection_on_confirm_is_a_configuration_fault_not_a_wrong
     error = client_error("NotAuthorizedException", "Unable to verify secret hash for client abc")
 
     assert confirm_sign_up_problem(error).code == "internal_error"
+
+
+def test_a_confirm_refused_for_a_status_other_than_confirmed_is_no_already_confirmed_user() -> None:
+    # "Current status is CONFIRMED" names a confirmed user, which anybody can ask about; another status in the same
+    # sentence does not, and stays a set-up refusal.
+    other = client_error("NotAuthorizedException", "User cannot be confirmed. Current status is RESET_REQUIRED")
+    confirmed = client_error("NotAuthorizedException", "User cannot be confirmed. Current status is CONFIRMED")
+
+    assert (confirm_refusal_reason(other), CONFIRM.outcome_of(other).setup) == ("NotAuthorizedException", True)
+    assert (confirm_refusal_reason(confirmed), CONFIRM.outcome_of(confirmed).setup) == ("AlreadyConfirmed", False)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+def test_no_outcome_a_caller_with_an_account_of_its_own_can_cause_is_a_set_up_refusal(operation: Operation) -> None:
+    # Delivery to an address anybody can sign up, triggers steered by clientMetadata, one account's own limits:
+    # counted as failures, never in the set-up share an outsider could push over the alarm's threshold.
+    caller_caused = {
+        "CodeDeliveryFailureException",
+        "InvalidLambdaResponseException",
+        "UnexpectedLambdaException",
+        "UserLambdaValidationException",
+        "LimitExceededException",
+        "TooManyFailedAttemptsException",
+    }
+    assert not [code for code in caller_caused & set(operation.outcomes) if operation.outcomes[code].setup]

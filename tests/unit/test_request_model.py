@@ -224,3 +224,18 @@ def test_client_metadata_field_whole(model: type[Any], trigger: str) -> None:
             f"Passed to the user pool's {trigger} trigger only; Cognito neither stores nor encrypts it, so it must "
             "not carry sensitive data.",
         )
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "\u017fecretHash",  # a long s: "S" upper-cased, "s" case folded
+        "\uff53\uff45\uff43\uff52\uff45\uff54\uff28\uff41\uff53\uff48",  # full-width letters
+        "\u0131pAddress",  # a dotless i: "I" upper-cased
+        "CLIENT\u2010SECRET",  # a hyphen of another script is a separator too
+    ],
+)
+def test_server_supplied_names_are_refused_in_every_spelling_a_trigger_could_read(key: str) -> None:
+    # A trigger that normalizes or upper-cases clientMetadata keys would read these as the server's own fields.
+    for document in ({"username": "a", key: "x"}, {"username": "a", "clientMetadata": {key: "x"}}):
+        assert errors_of(document)[0]["type"] == "server_supplied_field"

@@ -74,7 +74,7 @@ OUTCOMES: Mapping[str, Outcome] = {
     "UserNotFoundException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     # Confirmed or disabled; a secret-hash rejection is its own row.
     "NotAuthorizedException": Outcome(
-        CODE_MISMATCH, Kind.REFUSED, setup=True, not_setup_when=("confirmed", "disabled")
+        CODE_MISMATCH, Kind.REFUSED, setup=True, not_setup_when=("status is confirmed", "user is disabled")
     ),
     "InvalidParameterException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),  # e.g. nothing to confirm
     "TooManyFailedAttemptsException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
@@ -89,9 +89,11 @@ OUTCOMES: Mapping[str, Outcome] = {
     "ForbiddenException": Outcome(REQUEST_BLOCKED, Kind.FAILED, setup=True),
     "ResourceNotFoundException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),
     "OperationNotEnabledException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),
-    "InvalidLambdaResponseException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
-    "UnexpectedLambdaException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
-    "UserLambdaValidationException": Outcome(UPSTREAM_ERROR, Kind.FAILED, setup=True),
+    # The post confirmation trigger's faults: counted in CognitoFailure; not set-up refusals, since the holder of
+    # an account's right code can steer the trigger with clientMetadata.
+    "InvalidLambdaResponseException": Outcome(UPSTREAM_ERROR, Kind.FAILED),
+    "UnexpectedLambdaException": Outcome(UPSTREAM_ERROR, Kind.FAILED),
+    "UserLambdaValidationException": Outcome(UPSTREAM_ERROR, Kind.FAILED),
     "InternalErrorException": Outcome(UPSTREAM_ERROR, Kind.FAILED),
 }
 
@@ -111,9 +113,10 @@ def refusal_reason(error: CognitoError) -> str:
     if error.code != "NotAuthorizedException":
         return error.code
     message = error.message.lower()
-    if "confirmed" in message:
+    # "User cannot be confirmed. Current status is CONFIRMED"; another status named there is not this case.
+    if "status is confirmed" in message:
         return "AlreadyConfirmed"
-    if "disabled" in message:
+    if "user is disabled" in message:
         return "UserDisabled"
     return error.code
 

@@ -49,8 +49,16 @@ SERVER_SUPPLIED_FIELDS = frozenset({"secrethash", "clientsecret", "ipaddress", "
 
 
 def is_server_supplied(name: str) -> bool:
-    """True when name is, up to case and separators, one of SERVER_SUPPLIED_FIELDS."""
-    return re.sub(r"[^a-z0-9]", "", name.lower()) in SERVER_SUPPLIED_FIELDS
+    """True when name is, up to case, compatibility forms and separators, one of SERVER_SUPPLIED_FIELDS.
+
+    Compared as a trigger that normalizes keys could read them: NFKC, then case folded or upper-cased, so a long
+    s, a dotless i and full-width letters spell the field as well as ASCII does."""
+    compatible = unicodedata.normalize("NFKC", name)
+    spellings = (compatible.casefold(), compatible.upper().lower())
+    return any(
+        re.sub(r"[^a-z0-9]", "", unicodedata.normalize("NFKC", spelling)) in SERVER_SUPPLIED_FIELDS
+        for spelling in spellings
+    )
 
 
 def strip_surrounding_whitespace(value: Any) -> Any:
@@ -90,6 +98,12 @@ CONFIRMATION_CODE_MAX_LENGTH = 2048
 _DROPPED_FROM_CODES = frozenset({"Pd", "Cf"})
 
 
+def _is_white_space(char: str) -> bool:
+    # Unicode's White_Space, as every client reads it: str.isspace() less the four information separators
+    # (U+001C-U+001F), which Python counts as whitespace and Unicode does not.
+    return char.isspace() and not "\x1c" <= char <= "\x1f"
+
+
 def code_as_sent(value: Any) -> Any:
     """The code as Cognito sent it: whitespace, dashes (Pd) and format characters (Cf) dropped, every Unicode
     decimal digit (Nd) as ASCII, anything else kept for the pattern to refuse; a non-string is returned as it is."""
@@ -98,7 +112,7 @@ def code_as_sent(value: Any) -> Any:
     return "".join(
         str(unicodedata.decimal(char)) if char.isdecimal() else char
         for char in value
-        if not char.isspace() and unicodedata.category(char) not in _DROPPED_FROM_CODES
+        if not _is_white_space(char) and unicodedata.category(char) not in _DROPPED_FROM_CODES
     )
 
 

@@ -58,15 +58,17 @@ NEUTRAL_MESSAGE = "If this account exists and still needs confirming, a new code
 
 _NEUTRAL = Outcome(None, Kind.REFUSED)
 _ACCOUNT_FAULT = Outcome(None, Kind.ACCOUNT_FAULT)
-_ACCOUNT_FAULT_SETUP = Outcome(None, Kind.ACCOUNT_FAULT, setup=True)
 
 # Every error botocore's service model lists for ResendConfirmationCode. A None answer is the neutral success:
 # only an existing account can be already confirmed, disabled or without an address, and only an existing,
 # unconfirmed one can reach Cognito's per-user attempt limit, fail a delivery or run the pool's Lambda triggers
-# (which a caller can steer with clientMetadata). Set-up (True): the pool's e-mail/SMS or trigger set-up, the app
-# client's settings (a client that refuses the forwarded caller IP answers InvalidParameterException to every
-# request), the secret or the account's quotas; not the already-confirmed or disabled user that the same error codes
-# also name, which anybody can ask about (not_setup_when).
+# (which a caller can steer with clientMetadata). Set-up (True): what no caller can cause, only the pool's, the app
+# client's or the account's configuration (a client that refuses the forwarded caller IP answers
+# InvalidParameterException to every request; a role the pool cannot use; the account's quotas). Not the
+# already-confirmed or disabled user that the same error codes also name (not_setup_when), and not the account
+# faults: anybody with an account of their own can cause those at will (an address that cannot be delivered to, a
+# trigger made to fail with clientMetadata), so they count in CognitoFailureAnsweredNeutrally, whose alarm pages
+# when codes stop going out for delivery or trigger reasons.
 OUTCOMES: Mapping[str, Outcome] = {
     "UserNotFoundException": _NEUTRAL,
     # "User is already confirmed." (anybody can cause it), or no verified e-mail/phone, or a client that refuses the
@@ -75,10 +77,10 @@ OUTCOMES: Mapping[str, Outcome] = {
     # A disabled user (anybody can cause it); a secret-hash rejection is its own row.
     "NotAuthorizedException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("disabled",)),
     "LimitExceededException": _ACCOUNT_FAULT,
-    "CodeDeliveryFailureException": _ACCOUNT_FAULT_SETUP,
-    "InvalidLambdaResponseException": _ACCOUNT_FAULT_SETUP,
-    "UnexpectedLambdaException": _ACCOUNT_FAULT_SETUP,
-    "UserLambdaValidationException": _ACCOUNT_FAULT_SETUP,
+    "CodeDeliveryFailureException": _ACCOUNT_FAULT,
+    "InvalidLambdaResponseException": _ACCOUNT_FAULT,
+    "UnexpectedLambdaException": _ACCOUNT_FAULT,
+    "UserLambdaValidationException": _ACCOUNT_FAULT,
     "TooManyRequestsException": Outcome(RATE_LIMITED, Kind.FAILED, setup=True),
     "ForbiddenException": Outcome(REQUEST_BLOCKED, Kind.FAILED, setup=True),
     "ResourceNotFoundException": Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True),

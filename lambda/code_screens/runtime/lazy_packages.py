@@ -156,12 +156,23 @@ def defer_package_init(package: str) -> bool:
         module.__all__ = init.all_names  # type: ignore[attr-defined]
     sys.modules[package] = module
     _bind_to_parent(package, module)
+    _REGISTERED.add(package)
     return True
 
 
 def defer_package_inits(packages: tuple[str, ...] = DEFERRED_PACKAGES) -> list[str]:
     """defer_package_init for each of packages; returns the ones registered."""
     return [package for package in packages if defer_package_init(package)]
+
+
+# The packages this process registered without their __init__, whichever call did it.
+_REGISTERED: set[str] = set()
+
+
+def imported_whole(packages: tuple[str, ...] = DEFERRED_PACKAGES) -> list[str]:
+    """Those of `packages` that are imported with their __init__ run (the fallback: an __init__ that does more than
+    bind names, or something imported them first), in the order given."""
+    return [package for package in packages if package in sys.modules and package not in _REGISTERED]
 
 
 def _bind_to_parent(package: str, module: ModuleType) -> None:
