@@ -21,11 +21,15 @@ ASSET_EXCLUDES = ["**/__pycache__", "**/*.pyc", "**/.*"]
 RUNTIME_VERSION = "3.14"
 # Staged assets, one folder per content hash (git-ignored); a synth reuses the one that matches the sources.
 STAGING_DIR = ROOT / ".build" / "lambda-asset"
-# The zipped asset's budget, one figure for the bench's target and the template test. Lambda fetches 150 KB inside
+# The zipped asset's budget, one figure for the bench's target and the template test. Lambda fetches 200 KB inside
 # AWS in well under a millisecond, so this is a tripwire for something that should not be there (a vendored
-# boto3, a data file), not a latency budget: the sources of two routes and the limiter, each beside its bytecode
-# for the runtime's Python (about twice the sources alone), zip to about 130 KB.
-ASSET_BUDGET_BYTES = 150_000
+# boto3 is megabytes, a data file), not a latency budget. The sources of two routes and the limiter, each beside
+# its bytecode for the runtime's Python (about twice the sources alone), zipped to about 136 KB; the Cognito door
+# (issue 20: doors/cognito_protocol.py and doors/cognito_shape.py, about 21 KB of source and 32 KB of bytecode)
+# brought it to 175,330 bytes measured (test_the_asset_zips_small's archive). Nothing in it is unused: every file
+# is imported by the handler, and checked-hash bytecode needs its source beside it. Hence 200 KB: room for the
+# forgot-password routes, still far below anything vendored.
+ASSET_BUDGET_BYTES = 200_000
 
 
 def _excluded(relative: str) -> bool:

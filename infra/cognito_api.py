@@ -26,7 +26,7 @@ from constructs import Construct
 from code_screens.doors.cognito_shape import COGNITO_ERRORS, MEDIA_TYPE, error_body
 from code_screens.problems import ProblemType
 from code_screens.routes import ROUTES
-from infra.api_construct import GATEWAY_PROBLEMS, stack_unique_name
+from infra.api_construct import GATEWAY_PROBLEMS, execution_logs, sampling_rule, stack_unique_name
 from infra.api_schema import gateway_request_schema
 
 # The request headers Amplify JS and the AWS SDK for JavaScript send (a browser's preflight asks for them).
@@ -107,6 +107,7 @@ class CognitoProtocolApi(Construct):
         throttle_burst: int,
         web_acl_arn: str,
         log_retention: logs.RetentionDays,
+        trace_sampling_rate: float,
         domain_name: str | None,
         certificate_arn: str | None,
     ) -> None:
@@ -184,6 +185,10 @@ class CognitoProtocolApi(Construct):
         wafv2.CfnWebACLAssociation(
             self, "WebAclAssociation", resource_arn=self.api.deployment_stage.stage_arn, web_acl_arn=web_acl_arn
         )
+        # Its stage logs errors too (logging_level above): the group API Gateway would otherwise make itself.
+        execution_logs(self, self.api, stage_name, log_retention)
+        # The same share of the door's requests traced as of the JSON routes', by a rule naming this API's stage only.
+        sampling_rule(self, "TraceSampling", self.api_name, stage_name, trace_sampling_rate, "cognito-sampling")
         self.domain: apigw.DomainName | None = None
         if domain_name and certificate_arn:
             # The door at the root of a host of its own: `https://<domain>/` (an empty base path), which is what

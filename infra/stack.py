@@ -81,6 +81,7 @@ class ResendConfirmationCodeStack(Stack):
             throttle_burst=api.route_share.route_burst,
             web_acl_arn=api.web_acl.attr_arn,
             log_retention=config.log_retention,
+            trace_sampling_rate=config.trace_sampling_rate,
             domain_name=config.cognito_domain_name,
             certificate_arn=config.cognito_certificate_arn,
         )
