@@ -91,6 +91,7 @@ class ResendConfirmationCodeStack(Stack):
             function=function.function,
             service_name=function.service_name,
             api=api.api,
+            cognito_api=cognito_api.api,
             web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,

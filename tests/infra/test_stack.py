@@ -29,6 +29,7 @@ from tests.synth import (
     EXISTING_SECRET,
     EXISTING_SECRET_2,
     Synthesized,
+    cognito_api_id,
     json_api_id,
     of_api,
     rest_apis,
@@ -441,9 +442,9 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     names = json.dumps(alarms)
 
-    # 7 for the function, the API as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
-    # the confirm cap; the API's p99 latency; one 5XX per route
-    assert len(alarms) == 13 + len(ROUTES)
+    # 7 for the function, the APIs as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
+    # the confirm cap; the API's p99 latency; one 5XX per route and one for the Cognito door's API
+    assert len(alarms) == 13 + len(ROUTES) + 1
     for metric in (
         "Errors",
         "Throttles",
@@ -458,12 +459,12 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
         "ResponseTimeFloorExceeded",
     ):
         assert f'"{metric}"' in names
-    # All but the per-route 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
+    # All but the per-route and the door's 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
     assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 13
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 13 + len(ROUTES)
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 13 + len(ROUTES) + 1
     (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
     (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
     # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.
@@ -506,6 +507,14 @@ def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesiz
         for metric in metrics_in(alarm["Properties"])
         if metric["MetricName"] == "5XXError" and any(d["Name"] == "Resource" for d in metric.get("Dimensions", []))
     ]
+    # The Cognito door's API has its one method's alarm too, on its own name and stage (POST /).
+    door_api = existing.resources[cognito_api_id(existing)]
+    door_stage_id, _ = stage_of(existing, cognito_api_id(existing))
+    door = [m for m in per_route if {"Name": "ApiName", "Value": door_api["Properties"]["Name"]} in m["Dimensions"]]
+    assert [{d["Name"]: d["Value"] for d in m["Dimensions"]} for m in door] == [
+        {"ApiName": door_api["Properties"]["Name"], "Method": "POST", "Resource": "/", "Stage": {"Ref": door_stage_id}}
+    ]
+    per_route = [m for m in per_route if m not in door]
 
     # The dimensions must be exactly those API Gateway publishes, or the alarm watches nothing.
     assert sorted({d["Name"]: d["Value"] for d in alarm["Dimensions"]}["Resource"] for alarm in per_route) == sorted(
