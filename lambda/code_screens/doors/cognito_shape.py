@@ -36,7 +36,6 @@ from code_screens.problems import (
 
 TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 MEDIA_TYPE = "application/x-amz-json-1.1"
-TARGET_PREFIX = "AWSCognitoIdentityProviderService."
 
 # Any other target: Cognito's own name for an operation a service does not have, which no SDK retries.
 UNKNOWN_OPERATION = ProblemType(
