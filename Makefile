@@ -6,7 +6,8 @@
 #   make bench  speed and cost against the naive handler (a report, not a test); updates docs/performance.md
 #   make mutate mutation testing of lambda/ against the unit and integration tests (a report); updates docs/testing.md
 #   make preflight [CONTEXT='-c key=value ...']   read-only checks of the AWS account before `cdk deploy`
-#   make smoke ENDPOINT_URL=https://... [ORIGIN=https://app.example.com]   probes a deployed endpoint
+#   make smoke ENDPOINT_URL=https://... [ORIGIN=https://app.example.com] [COGNITO_ENDPOINT=<CognitoEndpointUrl>]
+#               probes a deployed endpoint (and the Cognito door)
 # PYTHON picks the interpreter for the virtual environment (3.11 or newer).
 
 PYTHON ?= python3
@@ -96,7 +97,7 @@ preflight: $(RUNTIME_STAMP)
 
 smoke: $(RUNTIME_STAMP)
 	@test -n "$(ENDPOINT_URL)" || { echo "usage: make smoke ENDPOINT_URL=<the stack's EndpointUrl> [ORIGIN=<an allowed origin>]"; exit 2; }
-	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)")
+	$(BIN)/python -m ops.smoke "$(ENDPOINT_URL)" $(if $(ORIGIN),--origin "$(ORIGIN)") $(if $(COGNITO_ENDPOINT),--cognito-endpoint "$(COGNITO_ENDPOINT)")
 
 bench: $(DEV_STAMP) $(NODE_STAMP) valgrind
 	$(BIN)/python -m bench.run

@@ -36,6 +36,9 @@ from infra.api_schema import gateway_request_schema
 from infra.capacity import capacity
 
 RATE_RULE_NAME = "PerIpRateLimit"
+# The methods the whole-API throttle is shared among: each JSON route, and the Cognito door's POST / (its own REST
+# API, infra/cognito_api.py), so adding the door did not raise the total.
+THROTTLED_METHODS = len(ROUTES) + 1
 # AWS WAF delivers only to log groups whose name starts with this.
 WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 # The service that writes vended logs (WAF's among them) into CloudWatch Logs, on WAF's behalf.
@@ -90,6 +93,59 @@ def static_error_headers(allowed_origins: Sequence[str], retry_after: int | None
     return headers
 
 
+def sampling_rule(
+    scope: Construct, construct_id: str, api_name: str, stage_name: str, rate: float, rule_suffix: str
+) -> xray.CfnSamplingRule:
+    """The X-Ray sampling rule of one REST API's stage: `rate` of its POST requests, no reservoir.
+
+    A fixed share of requests and no per-second reservoir: a reservoir of one trace a second samples every request up
+    to ~2.6 million a month ($5 per million past the free 100,000); 5 % keeps 10 million requests at 500,000 traces
+    (docs/performance.md). Sampling rules are account-wide: the rule names this API's stage (X-Ray's service name
+    for API Gateway is "{api name}/{stage}"), so it samples nothing else, and within it every route (all POST) alike.
+    One rule per API rather than a wildcard across both: `<stack>-*` would also match another stack whose name
+    starts with this one's.
+    """
+    service_name = f"{api_name}/{stage_name}"
+    if len(service_name) > 64:  # X-Ray's limit; the rule then matches by prefix
+        service_name = service_name[:63] + "*"
+    return xray.CfnSamplingRule(
+        scope,
+        construct_id,
+        sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
+            rule_name=stack_unique_name(scope, rule_suffix, max_length=32),
+            priority=100,
+            fixed_rate=rate,
+            reservoir_size=0,
+            service_name=service_name,
+            service_type="AWS::ApiGateway::Stage",
+            host="*",
+            http_method=ROUTE_METHOD,
+            url_path="*",
+            resource_arn="*",
+            version=1,
+        ),
+    )
+
+
+def execution_logs(
+    scope: Construct, api: apigw.RestApi, stage_name: str, retention: logs.RetentionDays
+) -> logs.LogGroup:
+    """The execution log group of `api`'s stage, made by the stack before the stage (which waits for it).
+
+    API Gateway creates this group itself, with no retention and outside the stack, on first use; created here
+    first, it gets the retention and goes with `cdk destroy`. Every REST API of the stack needs its own.
+    """
+    group = logs.LogGroup(
+        scope,
+        "ExecutionLogs",
+        log_group_name=f"API-Gateway-Execution-Logs_{api.rest_api_id}/{stage_name}",
+        retention=retention,
+        removal_policy=RemovalPolicy.DESTROY,
+    )
+    api.deployment_stage.node.add_dependency(group)
+    return group
+
+
 class ResendApi(Construct):
     """Each route of ROUTES → the function, behind its validator model, the stage's throttles and a web ACL."""
 
@@ -110,7 +166,8 @@ class ResendApi(Construct):
         waf_logging: bool = False,
     ) -> None:
         super().__init__(scope, construct_id)
-        route_share = capacity(throttle_rate_limit, throttle_burst_limit, len(ROUTES), response_time_floor_ms=0)
+        route_share = capacity(throttle_rate_limit, throttle_burst_limit, THROTTLED_METHODS, response_time_floor_ms=0)
+        self.route_share = route_share
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
 
@@ -243,16 +300,7 @@ class ResendApi(Construct):
         return self.api.url_for_path(path)
 
     def _execution_logs(self, stage_name: str, retention: logs.RetentionDays) -> None:
-        # API Gateway creates this group itself, with no retention and outside the stack, on first use; created
-        # here first (the stage waits for it), it gets the retention and goes with `cdk destroy`.
-        group = logs.LogGroup(
-            self,
-            "ExecutionLogs",
-            log_group_name=f"API-Gateway-Execution-Logs_{self.api.rest_api_id}/{stage_name}",
-            retention=retention,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        self.api.deployment_stage.node.add_dependency(group)
+        execution_logs(self, self.api, stage_name, retention)
 
     def _waf_logging(self, retention: logs.RetentionDays) -> logs.LogGroup:
         """WAF's request log into `aws-waf-logs-<stack>`, with no credential and no body in it (wafLogging=true)."""
@@ -439,28 +487,4 @@ class ResendApi(Construct):
         )
 
     def _sampling_rule(self, rate: float, stage_name: str) -> None:
-        # A fixed share of requests and no per-second reservoir: a reservoir of one trace a second samples every
-        # request up to ~2.6 million a month ($5 per million past the free 100,000); 5 % keeps 10 million
-        # requests at 500,000 traces (docs/performance.md). Sampling rules are account-wide: the rule names this
-        # API's stage (X-Ray's service name for API Gateway is "{api name}/{stage}"), so it samples nothing else,
-        # and within it every route of the route table (all POST) alike.
-        service_name = f"{self.api_name}/{stage_name}"
-        if len(service_name) > 64:  # X-Ray's limit; the rule then matches by prefix
-            service_name = service_name[:63] + "*"
-        xray.CfnSamplingRule(
-            self,
-            "TraceSampling",
-            sampling_rule=xray.CfnSamplingRule.SamplingRuleProperty(
-                rule_name=stack_unique_name(self, "sampling", max_length=32),
-                priority=100,
-                fixed_rate=rate,
-                reservoir_size=0,
-                service_name=service_name,
-                service_type="AWS::ApiGateway::Stage",
-                host="*",
-                http_method=ROUTE_METHOD,
-                url_path="*",
-                resource_arn="*",
-                version=1,
-            ),
-        )
+        sampling_rule(self, "TraceSampling", self.api_name, stage_name, rate, "sampling")

@@ -96,6 +96,9 @@ class StackConfig:
     provisioned_concurrency: int = 0
     snap_start: bool = False
     runbook_url: str = DEFAULT_RUNBOOK_URL
+    # The Cognito door's own host (infra/cognito_api.py): both or neither.
+    cognito_domain_name: str | None = None
+    cognito_certificate_arn: str | None = None
     tags: tuple[tuple[str, str], ...] = ()
     """(key, value) pairs put on every resource that takes tags (and on the stack), sorted by key."""
     waf_logging: bool = False
@@ -172,6 +175,7 @@ class StackConfig:
             provisioned_concurrency=provisioned_concurrency,
             snap_start=snap_start,
             runbook_url=_runbook_url(context.get("runbookUrl")),
+            **_cognito_domain(context),
             tags=_tags(context.get("tags")),
             # Off by default: every request is a log line billed as vended logs; the WAF's metrics and sampled
             # requests, and the API's access log, already say who was blocked and who called.
@@ -214,11 +218,32 @@ _KEYS = (
     "provisionedConcurrency",
     "snapStart",
     "runbookUrl",
+    "cognitoDomainName",
+    "cognitoCertificateArn",
     "tags",
     "wafLogging",
     "secretRotationDays",
     "rotateExistingClientSecrets",
 )
+
+_DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")
+
+
+def _cognito_domain(context: dict[str, Any]) -> dict[str, str | None]:
+    """cognitoDomainName and cognitoCertificateArn: a host of its own for the Cognito door (an ACM certificate of the
+    stack's Region covering the name), both or neither."""
+    name, arn = context.get("cognitoDomainName") or None, context.get("cognitoCertificateArn") or None
+    if (name is None) != (arn is None):
+        raise ConfigError("cognitoDomainName and cognitoCertificateArn go together: set both or neither")
+    if name is not None and not _DOMAIN_NAME.match(str(name).lower()):
+        raise ConfigError("cognitoDomainName must be a host name such as cognito.example.com (no scheme, path or port)")
+    if arn is not None and not _CERTIFICATE_ARN.match(str(arn)):
+        raise ConfigError("cognitoCertificateArn must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:...)")
+    return {
+        "cognito_domain_name": str(name).lower() if name else None,
+        "cognito_certificate_arn": str(arn) if arn else None,
+    }
 
 
 def _cold_start_remedy(context: dict[str, Any], reserved_concurrency: int | None) -> tuple[int, bool]:

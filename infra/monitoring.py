@@ -30,6 +30,9 @@ from infra.api_construct import RATE_RULE_NAME
 from infra.config import DEFAULT_RUNBOOK_URL
 from infra.function_construct import METRICS_NAMESPACE
 
+# The construct id part of the Cognito door's quiet 5XX alarm (Api5xxCognitoDoor), beside the routes' own.
+COGNITO_DOOR = "CognitoDoor"
+
 FIVE_MINUTES = Duration.minutes(5)
 # The synth warning's id when no alarm has anywhere to go.
 ALARMS_NOTIFY_NOBODY = "resend:alarmsNotifyNobody"
@@ -59,10 +62,12 @@ ALARM_GUIDE: dict[str, tuple[str, str]] = {
     ),
     "Api5xx": (
         "Callers got 5xx answers from the API",
-        "the dashboard's per-route rows say which route; CognitoFailures and Secrets Manager errors say whose fault",
+        "the dashboard's per-route and Cognito door rows say which; CognitoFailures and Secrets Manager errors say "
+        "whose fault",
     ),
     "Api5xxRoute": (
-        "One route's callers got 5xx answers (diagnostic: it notifies nobody, Api5xx pages for the same fault)",
+        "One route's (or the Cognito door's) callers got 5xx answers (diagnostic: it notifies nobody, Api5xx pages "
+        "for the same fault)",
         "see Api5xx; this alarm names the route",
     ),
     "Api4xxRate": (
@@ -194,6 +199,7 @@ class Monitoring(Construct):
         function: lambda_.Function,
         service_name: str,
         api: apigw.RestApi,
+        cognito_api: apigw.RestApi,
         web_acl_name: str,
         alarm_email: str | None,
         alarm_topic_arn: str | None,
@@ -232,7 +238,18 @@ class Monitoring(Construct):
             # The handler answers every failure itself, so any Lambda error is a crash or a timeout.
             "FunctionErrors": function.metric_errors(period=FIVE_MINUTES, statistic="Sum"),
             "FunctionThrottles": function.metric_throttles(period=FIVE_MINUTES, statistic="Sum"),
-            "Api5xx": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
+            # Both APIs' 5xx in one alarm: the doors share one function, so a fault behind them (Cognito, Secrets
+            # Manager, a crash) fails both at once, and two alarms would page twice for it. AWS/ApiGateway keys each
+            # API's metric by its own name; FILL: an API with no request in a period has no datapoint at all.
+            "Api5xx": cloudwatch.MathExpression(
+                expression="FILL(json, 0) + FILL(cognito, 0)",
+                using_metrics={
+                    "json": rest_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
+                    "cognito": cognito_api.metric_server_error(period=FIVE_MINUTES, statistic="Sum"),
+                },
+                label="5XXError, both APIs",
+                period=FIVE_MINUTES,
+            ),
             # Cognito failures the caller saw as 429/5xx (throttling, Cognito's own faults, configuration).
             "CognitoFailures": function_metric(self.service_name, names.COGNITO_FAILURE),
             # IPs hitting the per-IP WAF rate rule: abuse (SMS pumping, mail bombing) in progress.
@@ -264,6 +281,15 @@ class Monitoring(Construct):
                 guide_key="Api5xxRoute",
                 notify=False,
             )
+        # The Cognito door's API (its one method, POST /) the same way: it names the door, Api5xx pages.
+        self._alarm(
+            f"Api5xx{COGNITO_DOOR}",
+            route_metric(cognito_api, "POST", "/", "5XXError", "Sum"),
+            5,
+            cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+            guide_key="Api5xxRoute",
+            notify=False,
+        )
         # Slow answers: p99 of the whole API, far enough above the floor that cold starts alone stay below it.
         self._alarm(
             "ApiLatencyP99",
@@ -323,7 +349,7 @@ class Monitoring(Construct):
                 1,
                 cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
             )
-        self.dashboard = self._dashboard(function, api, web_acl_name)
+        self.dashboard = self._dashboard(function, api, cognito_api, web_acl_name)
 
     def _alarm(
         self,
@@ -363,7 +389,9 @@ class Monitoring(Construct):
             statistic="Sum",
         )
 
-    def _dashboard(self, function: lambda_.Function, api: apigw.RestApi, web_acl_name: str) -> cloudwatch.Dashboard:
+    def _dashboard(
+        self, function: lambda_.Function, api: apigw.RestApi, cognito_api: apigw.RestApi, web_acl_name: str
+    ) -> cloudwatch.Dashboard:
         # Dashboard names are account-wide (not per Region): the Region keeps two copies apart.
         dashboard = cloudwatch.Dashboard(self, "Dashboard", dashboard_name=f"{Stack.of(self).stack_name}-{Aws.REGION}")
         dashboard.add_widgets(
@@ -446,6 +474,9 @@ class Monitoring(Construct):
             )
         for route in ROUTES:
             dashboard.add_widgets(*self._route_widgets(api, route.method, route.path))
+        # The Cognito door's row: its API's one method, POST / (both operations; the function's metrics above say
+        # which operation, whichever door it came in by).
+        dashboard.add_widgets(*self._route_widgets(cognito_api, "POST", "/", title="Cognito door: POST /"))
         dashboard.add_widgets(
             cloudwatch.GraphWidget(
                 title="Function: duration (p50, p99), errors, throttles",
@@ -462,19 +493,22 @@ class Monitoring(Construct):
         )
         return dashboard
 
-    def _route_widgets(self, api: apigw.RestApi, method: str, path: str) -> list[cloudwatch.IWidget]:
+    def _route_widgets(
+        self, api: apigw.RestApi, method: str, path: str, title: str | None = None
+    ) -> list[cloudwatch.IWidget]:
         def metric(metric_name: str, statistic: str) -> cloudwatch.Metric:
             return route_metric(api, method, path, metric_name, statistic)
 
+        title = title or f"{method} {path}"
         return [
             cloudwatch.GraphWidget(
-                title=f"{method} {path}: requests, 4xx, 5xx",
+                title=f"{title}: requests, 4xx, 5xx",
                 left=[metric("Count", "Sum")],
                 right=[metric("4XXError", "Sum"), metric("5XXError", "Sum")],
                 width=12,
             ),
             cloudwatch.GraphWidget(
-                title=f"{method} {path}: latency (ms)",
+                title=f"{title}: latency (ms)",
                 left=[
                     metric("Latency", "p50"),
                     metric("Latency", "p99"),

@@ -8,6 +8,7 @@ from constructs import Construct
 from code_screens.routes import CONFIRM_SIGN_UP
 from code_screens.settings import DEFAULT_RESEND_LIMIT, LimitPolicy
 from infra.api_construct import ResendApi
+from infra.cognito_api import CognitoProtocolApi
 from infra.config import StackConfig, check_regions, check_rotation_targets, regional_references
 from infra.demo_pool import DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
@@ -97,12 +98,27 @@ class ResendConfirmationCodeStack(Stack):
             manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
             waf_logging=config.waf_logging,
         )
+        cognito_api = CognitoProtocolApi(
+            self,
+            "CognitoDoor",
+            function=function.invocation_target,
+            allowed_origins=config.allowed_origins,
+            stage_name=config.stage_name,
+            throttle_rate=api.route_share.route_rate,
+            throttle_burst=api.route_share.route_burst,
+            web_acl_arn=api.web_acl.attr_arn,
+            log_retention=config.log_retention,
+            trace_sampling_rate=config.trace_sampling_rate,
+            domain_name=config.cognito_domain_name,
+            certificate_arn=config.cognito_certificate_arn,
+        )
         Monitoring(
             self,
             "Monitoring",
             function=function.function,
             service_name=function.service_name,
             api=api.api,
+            cognito_api=cognito_api.api,
             web_acl_name=api.web_acl_name,
             alarm_email=config.alarm_email,
             alarm_topic_arn=config.alarm_topic_arn,
@@ -123,6 +139,20 @@ class ResendConfirmationCodeStack(Stack):
         # included) and on the stack itself; added last, but an aspect, so it reaches constructs made anywhere.
         for key, value in config.tags:
             Tags.of(self).add(key, value)
+
+        CfnOutput(
+            self,
+            "CognitoEndpointUrl",
+            value=f"https://{config.cognito_domain_name}/" if config.cognito_domain_name else cognito_api.url,
+            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp): the SDKs' endpoint",
+        )
+        if cognito_api.domain is not None:
+            CfnOutput(
+                self,
+                "CognitoDomainTarget",
+                value=cognito_api.domain.domain_name_alias_domain_name,
+                description="Point the custom domain's DNS (CNAME or alias) here",
+            )
 
     def _check_regions(self, config: StackConfig) -> None:
         # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it

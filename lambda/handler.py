@@ -32,9 +32,9 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from code_screens import app_secrets, cognito, limiter
-from code_screens.doors import json_api
+from code_screens.doors import cognito_protocol, json_api
 from code_screens.observability import logger, metrics
-from code_screens.problems import INTERNAL_ERROR, Problem
+from code_screens.problems import INTERNAL_ERROR, NOT_FOUND, Problem
 from code_screens.runtime import snapstart
 from code_screens.settings import ConfigurationError, Settings
 
@@ -63,13 +63,31 @@ def _cors(settings: Settings | None) -> CORSConfig | None:
     if settings is None or not settings.allowed_origins:
         return None
     first, *others = settings.allowed_origins
-    # Retry-After must be exposed, or a cross-origin page cannot read how long to wait after a 429.
-    return CORSConfig(allow_origin=first, extra_origins=others, expose_headers=["Retry-After"], max_age=600)
+    # Retry-After must be exposed, or a cross-origin page cannot read how long to wait after a 429; x-amzn-ErrorType
+    # too, or Amplify in a browser cannot read the Cognito door's error names. The request headers are the ones
+    # Amplify JS and the AWS SDK for JavaScript send to the Cognito door.
+    return CORSConfig(
+        allow_origin=first,
+        extra_origins=others,
+        allow_headers=list(COGNITO_REQUEST_HEADERS),
+        expose_headers=["Retry-After", "x-amzn-ErrorType", "x-amzn-RequestId"],
+        max_age=600,
+    )
+
+
+COGNITO_REQUEST_HEADERS = (
+    "x-amz-target",
+    "x-amz-user-agent",
+    "amz-sdk-invocation-id",
+    "amz-sdk-request",
+    "cache-control",
+)
 
 
 CORS = _cors(SETTINGS)
 app = APIGatewayRestResolver(cors=CORS)
 app.include_router(json_api.router)
+app.include_router(cognito_protocol.router)
 
 # The AWS clients are built during INIT, with no network call: loading botocore's service models is most of a
 # cold start's CPU work, and INIT runs before the first caller waits (and, where Lambda initialises ahead of
@@ -92,6 +110,10 @@ gc.enable()
 
 @app.not_found
 def _not_found(_: NotFoundError) -> Response[str]:
+    event = app.current_event
+    if cognito_protocol.speaks_cognito(event.headers):
+        # A Cognito client at a wrong path or with a wrong method: answered in the shape it parses.
+        return cognito_protocol.refused(Problem(NOT_FOUND), [], event.request_context.request_id)
     return json_api.not_found(app.current_event.path, cors=CORS is not None)
 
 
@@ -99,6 +121,8 @@ def _not_found(_: NotFoundError) -> Response[str]:
 def _unexpected(error: Exception) -> Response[str]:
     # The stack trace goes to the log only; the caller gets the generic problem.
     logger.exception("Unhandled error", extra={"error_type": type(error).__name__})
+    if cognito_protocol.speaks_cognito(app.current_event.headers):
+        return cognito_protocol.error_response(Problem(INTERNAL_ERROR))
     return json_api.problem_response(Problem(INTERNAL_ERROR))
 
 

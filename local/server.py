@@ -124,6 +124,8 @@ def _age_codes(body: bytes) -> ProxyResponse:
 
 def resource_for(path: str) -> str:
     """The API Gateway `resource` of a request: its route's path, or the catch-all for any other path."""
+    if path == "/":  # the Cognito door (code_screens/doors/cognito_protocol.py) is the API's root
+        return "/"
     route = route_for(path)
     return route.path if route else "/{proxy+}"
 

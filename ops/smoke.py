@@ -1,8 +1,8 @@
 """`make smoke ENDPOINT_URL=...`: probe a deployed endpoint without sending any code.
 
-Usage: python -m ops.smoke ENDPOINT_URL [--origin https://app.example.com]
+Usage: python -m ops.smoke ENDPOINT_URL [--origin https://app.example.com] [--cognito-endpoint URL]
 
-ENDPOINT_URL is the stack's `EndpointUrl` output (the resend route's full URL). Five probes, one line each, exit
+ENDPOINT_URL is the stack's `EndpointUrl` output (the resend route's full URL). Six probes, one line each, exit
 code 1 on any mismatch:
 - a random username no account can have gets the neutral 200 with the documented headers (nothing is sent:
   there is no such user);
@@ -10,7 +10,10 @@ code 1 on any mismatch:
   code_mismatch, problem+json): the route is deployed and reaches Cognito with a hash it accepts;
 - a CORS preflight from `--origin` (one of allowedOrigins) is allowed for that origin (skipped without one);
 - an unknown route gets the gateway's problem+json 404;
-- a body of the wrong shape gets a problem+json 4xx.
+- a body of the wrong shape gets a problem+json 4xx;
+- the Cognito door (`--cognito-endpoint`, the stack's `CognitoEndpointUrl` output; skipped without one) refuses an
+  operation it does not serve (`InitiateAuth`) in Cognito's shape: 400, `x-amzn-ErrorType` and a body `__type`
+  `UnknownOperationException`, no `code` field. Nothing reaches Cognito: the door refuses the target first.
 Only the standard library: it runs wherever Python does.
 """
 
@@ -33,6 +36,11 @@ TIMEOUT_SECONDS = 15
 # The confirm route's path (code_screens.routes.CONFIRM_SIGN_UP.path; a test keeps them equal): this file uses the
 # standard library only.
 CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
+# The Cognito door's protocol (code_screens.doors.cognito_shape; a test keeps them equal).
+COGNITO_MEDIA_TYPE = "application/x-amz-json-1.1"
+COGNITO_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+# An operation the door never serves (forwarding it with the secret hash would publish the secret).
+REFUSED_OPERATION = "InitiateAuth"
 
 
 @dataclass(frozen=True)
@@ -136,11 +144,36 @@ def bad_body(endpoint: str) -> tuple[bool, str]:
     return _line(ok, "bad body", f"status {answer.status}, code {answer.json().get('code')!r}")
 
 
+def cognito_door_refuses(cognito_endpoint: str | None) -> tuple[bool, str]:
+    """The Cognito door refuses an operation it does not serve, in Cognito's error shape, before any AWS call."""
+    if not cognito_endpoint:
+        return True, "SKIP  cognito door: no --cognito-endpoint given (the stack's CognitoEndpointUrl output)"
+    answer = request(
+        cognito_endpoint,
+        "POST",
+        b'{"ClientId": "smoke", "AuthFlow": "USER_PASSWORD_AUTH"}',
+        {"Content-Type": COGNITO_MEDIA_TYPE, "X-Amz-Target": COGNITO_TARGET_PREFIX + REFUSED_OPERATION},
+    )
+    body = answer.json()
+    error_type = answer.headers.get("x-amzn-ErrorType")
+    # botocore reads only __type, Amplify reads `code` before __type: Cognito's shape is the header and __type only.
+    ok = (
+        answer.status == 400
+        and error_type == "UnknownOperationException"
+        and body.get("__type") == "UnknownOperationException"
+        and "code" not in body
+    )
+    return _line(
+        ok, "cognito door", f"status {answer.status}, x-amzn-ErrorType {error_type!r}, __type {body.get('__type')!r}"
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the probes and print one line each; 0 when all pass, 1 otherwise."""
     parser = argparse.ArgumentParser(prog="python -m ops.smoke", description=__doc__.splitlines()[0])
     parser.add_argument("endpoint_url", help="the stack's EndpointUrl output")
     parser.add_argument("--origin", help="one of the stack's allowedOrigins, for the CORS probe")
+    parser.add_argument("--cognito-endpoint", help="the stack's CognitoEndpointUrl output, for the Cognito door probe")
     args = parser.parse_args(argv)
     if not args.endpoint_url.startswith(("https://", "http://")):
         print("FAIL  endpoint: ENDPOINT_URL must be the stack's EndpointUrl output (https://...)")
@@ -152,6 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         partial(cors_preflight, args.endpoint_url, args.origin),
         partial(unknown_route, args.endpoint_url),
         partial(bad_body, args.endpoint_url),
+        partial(cognito_door_refuses, args.cognito_endpoint),
     ]
     for probe in probes:
         try:

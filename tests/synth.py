@@ -117,3 +117,46 @@ def policy_document(value: Any) -> dict[str, Any]:
 
     restored: dict[str, Any] = restore(json.loads(text))
     return restored
+
+
+# The stack's two REST APIs, by the names infra/ gives them (stack_unique_name): the JSON routes' and the Cognito
+# door's (issue 20). A test of a rule every API must keep loops over `rest_apis`; a test of one API's specifics
+# picks it by name, so a third API can never pass for the first.
+JSON_API_SUFFIX = "-api"
+COGNITO_API_SUFFIX = "-cognito-api"
+
+
+def rest_apis(synthesized: Synthesized) -> dict[str, Any]:
+    """Every AWS::ApiGateway::RestApi of the template, by logical ID."""
+    return synthesized.of_type("AWS::ApiGateway::RestApi")
+
+
+def _api_named(synthesized: Synthesized, suffix: str) -> str:
+    name = f"{synthesized.stack.stack_name}{suffix}"
+    (api_id,) = [k for k, v in rest_apis(synthesized).items() if v["Properties"]["Name"] == name]
+    return api_id
+
+
+def json_api_id(synthesized: Synthesized) -> str:
+    """The logical ID of the JSON routes' REST API (`<stack>-api`)."""
+    return _api_named(synthesized, JSON_API_SUFFIX)
+
+
+def cognito_api_id(synthesized: Synthesized) -> str:
+    """The logical ID of the Cognito door's REST API (`<stack>-cognito-api`)."""
+    return _api_named(synthesized, COGNITO_API_SUFFIX)
+
+
+def of_api(synthesized: Synthesized, resource_type: str, api_id: str) -> dict[str, Any]:
+    """The resources of `resource_type` whose RestApiId is `api_id`."""
+    return {
+        k: v
+        for k, v in synthesized.of_type(resource_type).items()
+        if v["Properties"].get("RestApiId") == {"Ref": api_id}
+    }
+
+
+def stage_of(synthesized: Synthesized, api_id: str) -> tuple[str, dict[str, Any]]:
+    """The one stage of `api_id`: (logical ID, resource)."""
+    ((stage_id, stage),) = of_api(synthesized, "AWS::ApiGateway::Stage", api_id).items()
+    return stage_id, stage

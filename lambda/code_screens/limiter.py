@@ -60,6 +60,14 @@ def configure(table_name: str | None) -> BaseClient | None:
     return _client() if _CONFIGURATION.table_name else None
 
 
+def table() -> tuple[BaseClient, str] | None:
+    """The limiter's table name and client, for other short-lived records kept there under a prefix of their own
+    (the Cognito door's first answers); None when no table is configured."""
+    if _CONFIGURATION.table_name is None:
+        return None
+    return _client(), _CONFIGURATION.table_name
+
+
 @cache
 def _client() -> BaseClient:
     # From boto3's default session, shared with the Cognito and Secrets Manager clients (one botocore load).

@@ -16,7 +16,7 @@ import binascii
 import json
 import re
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -62,6 +62,13 @@ class DoorRequest:
     """API Gateway's sourceIp (never a header or the body)."""
     started: float
     """time.monotonic() when the request arrived, for the response-time floor."""
+    media_type: str = JSON_MEDIA_TYPE
+    """The one media type the door accepts (application/json; the Cognito door's application/x-amz-json-1.1)."""
+    field_names: Callable[[Any], Any] | None = None
+    """The door's field names → the request model's, applied to the parsed body before the one validation."""
+    before_limit: Callable[[str], None] | None = None
+    """Called with the username's keyed pseudonym once the request is valid, before the limiter and Cognito; it may
+    raise to answer at once (the Cognito door replays a retry's first answer this way)."""
 
 
 @dataclass(frozen=True)
@@ -80,7 +87,7 @@ def serve(operation: Operation, request: DoorRequest, settings: Settings) -> Ans
     """
     check_origin(settings, request.origin)
     body = raw_body(request.body, request.is_base64_encoded)
-    call = parse_request(body, request.content_type, operation.request_model)
+    call = parse_request(body, request.content_type, operation.request_model, request.media_type, request.field_names)
     check_client_metadata_keys(call, settings.allowed_client_metadata_keys)
     client_id = call.client_id or settings.default_client_id
     secret_id = settings.secret_id_for(client_id)
@@ -92,6 +99,8 @@ def serve(operation: Operation, request: DoorRequest, settings: Settings) -> Ans
         # The username's keyed pseudonym: the limiter's key, and user_ref on every log line from here on.
         subject = user_reference(call.username, pseudonym_key)
         logger.append_keys(user_ref=subject)
+        if request.before_limit is not None:
+            request.before_limit(subject)
     credentials = load_credentials(client_id, secret_id)
     if pseudonym_key is not None:
         # Before Cognito, and keyed on the string alone: the same limit for every username, account or not; per
@@ -190,25 +199,34 @@ def raw_body(body: str | None, is_base64_encoded: bool) -> bytes:
     return body.encode("utf-8", errors="surrogatepass")
 
 
-def parse_request(body: bytes, content_type: str | None, model: Any) -> Any:
+def parse_request(
+    body: bytes,
+    content_type: str | None,
+    model: Any,
+    media_type: str = JSON_MEDIA_TYPE,
+    field_names: Callable[[Any], Any] | None = None,
+) -> Any:
     """Size, content type, JSON, the request schema: in that order, so the cheapest refusal comes first.
 
-    `model` is an operation's request type (Operation.request_model). Returns an instance of it; raises Problem
-    with the first check that fails."""
+    `model` is an operation's request type (Operation.request_model); `field_names` turns a door's field names into
+    the schema's before validation. Returns an instance of `model`; raises Problem with the first check that
+    fails."""
     check_size(body)
-    check_content_type(content_type)
-    return validate_request(parse_json(body), model)
+    check_content_type(content_type, media_type)
+    document = parse_json(body)
+    return validate_request(field_names(document) if field_names else document, model)
 
 
-def check_content_type(content_type: str | None) -> None:
-    """Accept application/json, with no charset or charset=utf-8 only (RFC 8259 says JSON is UTF-8)."""
+def check_content_type(content_type: str | None, expected: str = JSON_MEDIA_TYPE) -> None:
+    """Accept `expected` (application/json by default), with no charset or charset=utf-8 only (RFC 8259 says JSON
+    is UTF-8)."""
     media_type, _, parameters = (content_type or "").partition(";")
-    if media_type.strip().lower() != JSON_MEDIA_TYPE:
+    if media_type.strip().lower() != expected:
         raise Problem(UNSUPPORTED_MEDIA_TYPE)
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):
-            raise Problem(UNSUPPORTED_MEDIA_TYPE, "Only the UTF-8 charset is accepted for application/json.")
+            raise Problem(UNSUPPORTED_MEDIA_TYPE, f"Only the UTF-8 charset is accepted for {expected}.")
 
 
 def check_size(body: bytes) -> None:

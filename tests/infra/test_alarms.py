@@ -11,8 +11,8 @@ from aws_cdk.assertions import Annotations, Match
 
 from code_screens.routes import ROUTES
 from code_screens.settings import DEFAULT_RESPONSE_TIME_FLOOR_MS
-from infra.monitoring import ALARMS_NOTIFY_NOBODY, LATENCY_P99_HEADROOM_MS
-from tests.synth import Synthesized
+from infra.monitoring import ALARMS_NOTIFY_NOBODY, COGNITO_DOOR, LATENCY_P99_HEADROOM_MS
+from tests.synth import Synthesized, rest_apis
 
 OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
@@ -58,10 +58,10 @@ def test_every_notifying_alarm_tells_of_the_recovery_too(existing: Synthesized) 
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     notifying = {k: a for k, a in alarms.items() if a["Properties"].get("AlarmActions")}
 
-    # The per-route 5XX alarms are the only ones that stay quiet (Api5xx pages for them).
+    # The per-route 5XX alarms and the Cognito door's are the only ones that stay quiet (Api5xx pages for them).
     quiet = set(alarms) - set(notifying)
-    prefixes = tuple(f"MonitoringApi5xx{route.construct_id}" for route in ROUTES)
-    assert len(quiet) == len(ROUTES) and all(k.startswith(prefixes) for k in quiet)
+    prefixes = tuple(f"MonitoringApi5xx{name}" for name in [*(route.construct_id for route in ROUTES), COGNITO_DOOR])
+    assert len(quiet) == len(ROUTES) + 1 and all(k.startswith(prefixes) for k in quiet)
     for logical_id, alarm in notifying.items():
         assert alarm["Properties"]["OKActions"] == alarm["Properties"]["AlarmActions"], logical_id
     for logical_id in quiet:
@@ -104,3 +104,22 @@ def test_a_stack_whose_alarms_notify_nobody_warns_at_synth(demo: Synthesized, ex
 
     assert any(ALARMS_NOTIFY_NOBODY in str(w) for w in warnings(demo))
     assert warnings(existing) == []
+
+
+def test_the_paging_5xx_alarm_watches_every_api_of_the_stack(existing: Synthesized) -> None:
+    # The Cognito door is a REST API of its own, with its own ApiName in AWS/ApiGateway: an Api5xx on the JSON API
+    # alone would never hear of the door's 5xx. One alarm for both, each API's whole-API metric (no route dimension).
+    # The one 5XX alarm that pages (the per-route and door ones carry a label, so a Metrics list too, but page nobody).
+    (api5xx,) = [
+        a["Properties"]
+        for k, a in existing.of_type("AWS::CloudWatch::Alarm").items()
+        if k.startswith("MonitoringApi5xx") and a["Properties"].get("AlarmActions")
+    ]
+    watched = [m for m in _metrics(api5xx) if m[1] == "5XXError"]
+    names = sorted(dict(dimensions)["ApiName"] for _, _, dimensions in watched)
+
+    assert names == sorted(repr(api["Properties"]["Name"]) for api in rest_apis(existing).values())
+    assert all({name for name, _ in dimensions} == {"ApiName"} for _, _, dimensions in watched)
+    (expression,) = [m["Expression"] for m in api5xx["Metrics"] if "Expression" in m]
+    assert expression == "FILL(json, 0) + FILL(cognito, 0)"
+    assert api5xx["AlarmActions"] and api5xx["OKActions"] == api5xx["AlarmActions"]

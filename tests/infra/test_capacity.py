@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from code_screens.routes import ROUTES
+from infra.api_construct import THROTTLED_METHODS
 from infra.capacity import UNFLOORED_REQUEST_MS, capacity
 from infra.config import StackConfig
 from tests.synth import EXISTING_CONTEXT, Synthesized
@@ -17,14 +17,15 @@ OPERATIONS = Path(__file__).resolve().parents[2] / "docs" / "operations.md"
 
 def test_the_routes_throttles_add_up_to_the_whole_api_figure(each_mode: Synthesized) -> None:
     # Given the stage's per-method throttle (API Gateway applies it to each method alone)
-    (stage,) = each_mode.of_type("AWS::ApiGateway::Stage").values()
+    # (the JSON API's; the Cognito door's stage has the same per-method figures: tests/infra/test_cognito_api.py)
+    (stage,) = [s for k, s in each_mode.of_type("AWS::ApiGateway::Stage").items() if "CognitoDoor" not in k]
     (settings,) = stage["Properties"]["MethodSettings"]
     context = EXISTING_CONTEXT if "webclient123" in str(each_mode.resources) else {}
     config = StackConfig.from_mapping(context)
 
-    # Then the routes together get the configured whole-API rate, and at most its burst
-    assert settings["ThrottlingRateLimit"] * len(ROUTES) == pytest.approx(config.throttle_rate_limit)
-    assert settings["ThrottlingBurstLimit"] * len(ROUTES) <= config.throttle_burst_limit
+    # Then the routes and the Cognito door together get the configured whole-API rate, and at most its burst
+    assert settings["ThrottlingRateLimit"] * THROTTLED_METHODS == pytest.approx(config.throttle_rate_limit)
+    assert settings["ThrottlingBurstLimit"] * THROTTLED_METHODS <= config.throttle_burst_limit
 
 
 def test_concurrency_is_rate_times_the_floor_and_a_burst_on_top() -> None:
@@ -42,12 +43,12 @@ def test_the_docs_capacity_figures_are_the_computed_ones() -> None:
     # Given the default settings
     config = StackConfig.from_mapping({})
     computed = capacity(
-        config.throttle_rate_limit, config.throttle_burst_limit, len(ROUTES), config.response_time_floor_ms
+        config.throttle_rate_limit, config.throttle_burst_limit, THROTTLED_METHODS, config.response_time_floor_ms
     )
     text = " ".join(OPERATIONS.read_text().split())
 
     # Then docs/operations.md states exactly those figures (a changed default or route count fails until updated)
-    (sentence,) = re.findall(r"Capacity at the defaults: [^.]*\.", text)
+    (sentence,) = re.findall(r"Capacity at the defaults: .*?\.(?=\s|$)", text)  # a decimal point is not the end
     assert f"{config.throttle_rate_limit} requests a second for the whole API" in sentence
     assert f"{computed.route_rate:g} per route" in sentence
     assert f"{computed.steady_concurrency} concurrent executions" in sentence

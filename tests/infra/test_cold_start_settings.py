@@ -17,7 +17,7 @@ from infra.config import ConfigError, StackConfig
 from infra.function_construct import LIVE_ALIAS
 from infra.monitoring import ALARMS_NOTIFY_NOBODY
 from infra.stack import ResendConfirmationCodeStack
-from tests.synth import CDK_JSON, Synthesized, synthesize
+from tests.synth import CDK_JSON, Synthesized, cognito_api_id, json_api_id, synthesize
 
 pytestmark = pytest.mark.slow  # synth: most tests here synthesize or build a stack of their own
 
@@ -42,15 +42,21 @@ def resend_function(synth: Synthesized) -> tuple[str, dict[str, Any]]:
 
 
 def post_integration_target(synth: Synthesized) -> Any:
-    """What every route's POST invokes: one target, the same for all of them."""
-    targets = []
+    """What every POST of both APIs invokes (each JSON route, and the Cognito door's POST /): one target, the same for
+    all of them, so a remedy for cold starts reaches the door too."""
+    targets: dict[str, list[Any]] = {}
     for method in synth.of_type("AWS::ApiGateway::Method").values():
         if method["Properties"]["HttpMethod"] == "POST":
             parts = method["Properties"]["Integration"]["Uri"]["Fn::Join"][1]
             (target,) = [p for p in parts if isinstance(p, dict)]
-            targets.append(target)
-    assert len(targets) == len(ROUTES) and all(t == targets[0] for t in targets)
-    return targets[0]
+            targets.setdefault(method["Properties"]["RestApiId"]["Ref"], []).append(target)
+    assert {api_id: len(found) for api_id, found in targets.items()} == {
+        json_api_id(synth): len(ROUTES),
+        cognito_api_id(synth): 1,
+    }
+    every = [t for found in targets.values() for t in found]
+    assert all(t == every[0] for t in every)
+    return every[0]
 
 
 def invoke_permission_targets(synth: Synthesized) -> list[Any]:

@@ -15,7 +15,7 @@ from code_screens.routes import ROUTES
 from infra.api_construct import stack_unique_name
 from infra.config import ConfigError
 from tests.infra.test_stack import the_function
-from tests.synth import EXISTING_CONTEXT, REGION, Synthesized, synthesize
+from tests.synth import EXISTING_CONTEXT, REGION, Synthesized, rest_apis, stage_of, synthesize
 
 
 def metric_nodes(node: Any) -> list[dict[str, Any]]:
@@ -26,11 +26,6 @@ def metric_nodes(node: Any) -> list[dict[str, Any]]:
         return []
     own = [node] if "MetricName" in node and "Namespace" in node else []
     return own + [found for value in node.values() for found in metric_nodes(value)]
-
-
-def one(synth: Synthesized, resource_type: str) -> tuple[str, dict[str, Any]]:
-    (item,) = synth.of_type(resource_type).items()
-    return item
 
 
 # --- defaults that only a mature account satisfies ---
@@ -65,37 +60,43 @@ def test_the_api_gateway_account_role_can_be_left_alone(tmp_path: Path) -> None:
     synth = synthesize({"apiGatewayCloudWatchRole": "false"}, tmp_path)
 
     assert synth.of_type("AWS::ApiGateway::Account") == {}
-    # Access and execution logs still work: they use whatever role the account already has.
-    (stage,) = synth.of_type("AWS::ApiGateway::Stage").values()
-    assert "AccessLogSetting" in stage["Properties"]
+    # Access and execution logs still work on every API's stage: they use whatever role the account already has.
+    stages = synth.of_type("AWS::ApiGateway::Stage").values()
+    assert len(stages) == len(rest_apis(synth)) == 2
+    for stage in stages:
+        assert "AccessLogSetting" in stage["Properties"]
 
 
 def test_trace_sampling_rule_applies_to_this_api_only(each_mode: Synthesized) -> None:
-    # X-Ray sampling rules are account-wide: "*" would sample every other service's POSTs to the same path.
-    (rule,) = each_mode.of_type("AWS::XRay::SamplingRule").values()
-    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
-    (stage,) = each_mode.of_type("AWS::ApiGateway::Stage").values()
-    properties = rule["Properties"]["SamplingRule"]
+    # X-Ray sampling rules are account-wide: "*" would sample every other service's POSTs to the same path. One rule
+    # per API of this stack, each naming exactly that API's stage.
+    rules = [r["Properties"]["SamplingRule"] for r in each_mode.of_type("AWS::XRay::SamplingRule").values()]
+    expected = []
+    for api_id, api in rest_apis(each_mode).items():
+        _, stage = stage_of(each_mode, api_id)
+        expected.append(f"{api['Properties']['Name']}/{stage['Properties']['StageName']}")
 
-    assert properties["ServiceName"] == f"{api['Properties']['Name']}/{stage['Properties']['StageName']}"
-    assert properties["ServiceType"] == "AWS::ApiGateway::Stage"
+    assert sorted(properties["ServiceName"] for properties in rules) == sorted(expected)
+    for properties in rules:
+        assert properties["ServiceType"] == "AWS::ApiGateway::Stage"
 
 
 # --- names that collide ---
 
 
 def test_api_and_web_acl_names_are_explicit_and_stack_unique(existing: Synthesized, agnostic_copy: Synthesized) -> None:
-    def names(synth: Synthesized) -> tuple[str, str]:
-        (api,) = synth.of_type("AWS::ApiGateway::RestApi").values()
+    # Every API's name (AWS/ApiGateway metrics are keyed by it) and the web ACL's, in two copies of the stack.
+    def names(synth: Synthesized) -> list[str]:
+        apis = [api["Properties"]["Name"] for api in rest_apis(synth).values()]
         (acl,) = synth.of_type("AWS::WAFv2::WebACL").values()
-        return api["Properties"]["Name"], acl["Properties"]["Name"]
+        assert len(apis) == 2
+        return [*apis, acl["Properties"]["Name"]]
 
-    api_name, acl_name = names(existing)
-    copy_api_name, copy_acl_name = names(agnostic_copy)
+    own, copy = names(existing), names(agnostic_copy)
 
-    assert api_name.startswith("ResendConfirmationCode") and acl_name.startswith("ResendConfirmationCode")
-    assert copy_api_name.startswith("ResendCopy") and copy_acl_name.startswith("ResendCopy")
-    assert len({api_name, acl_name, copy_api_name, copy_acl_name}) == 4
+    assert all(name.startswith("ResendConfirmationCode") for name in own)
+    assert all(name.startswith("ResendCopy") for name in copy)
+    assert len({*own, *copy}) == 6
 
 
 def test_waf_metric_names_equal_the_names_cloudwatch_reports(each_mode: Synthesized) -> None:
@@ -112,23 +113,26 @@ def test_waf_metric_names_equal_the_names_cloudwatch_reports(each_mode: Synthesi
 
 
 def test_api_gateway_execution_logs_are_managed_with_a_retention(each_mode: Synthesized) -> None:
-    api_id, _ = one(each_mode, "AWS::ApiGateway::RestApi")
-    stage_id, stage = one(each_mode, "AWS::ApiGateway::Stage")
-    expected = {"Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": api_id}, "/v1"]]}
+    # Every API of the stack logs errors on its stage, so every one needs its group made by the stack.
+    assert len(rest_apis(each_mode)) == 2
+    for api_id in rest_apis(each_mode):
+        stage_id, stage = stage_of(each_mode, api_id)
+        assert stage["Properties"]["MethodSettings"][0]["LoggingLevel"] == "ERROR"
+        expected = {"Fn::Join": ["", ["API-Gateway-Execution-Logs_", {"Ref": api_id}, "/v1"]]}
 
-    groups = {
-        k: v
-        for k, v in each_mode.of_type("AWS::Logs::LogGroup").items()
-        if v["Properties"].get("LogGroupName") == expected
-    }
+        groups = {
+            k: v
+            for k, v in each_mode.of_type("AWS::Logs::LogGroup").items()
+            if v["Properties"].get("LogGroupName") == expected
+        }
 
-    assert len(groups) == 1, "one log group named as API Gateway names its execution logs"
-    (group_id, group), *_ = groups.items()
-    assert group["Properties"]["RetentionInDays"] == 30
-    assert group["DeletionPolicy"] == "Delete"
-    # Created before the stage starts logging, or API Gateway creates it first and the deploy fails.
-    assert group_id in stage.get("DependsOn", [])
-    assert stage_id
+        assert len(groups) == 1, f"one log group named as API Gateway names {api_id}'s execution logs"
+        (group_id, group), *_ = groups.items()
+        assert group["Properties"]["RetentionInDays"] == 30
+        assert group["DeletionPolicy"] == "Delete"
+        # Created before the stage starts logging, or API Gateway creates it first and the deploy fails.
+        assert group_id in stage.get("DependsOn", [])
+        assert stage_id
 
 
 def test_the_demo_custom_resource_provider_logs_to_a_group_with_a_retention(demo: Synthesized) -> None:

@@ -46,6 +46,9 @@ SHARED = {
     "EdgeExecutionLogsE5730A2B": "AWS::Logs::LogGroup",
     # The client-secret rotation function's log group (added with secret rotation, nothing replaced).
     "SecretRotationLogs0111C49F": "AWS::Logs::LogGroup",
+    # The Cognito door's API's access and execution logs (issue 20).
+    "CognitoDoorAccessLogsDBFB3E07": "AWS::Logs::LogGroup",
+    "CognitoDoorExecutionLogs5AA3D5DE": "AWS::Logs::LogGroup",
 }
 # API Gateway's account-wide CloudWatch role, kept when the stack is deleted: made only with
 # apiGatewayCloudWatchRole=true (the default leaves an account's shared setting alone). A stack deployed before

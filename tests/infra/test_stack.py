@@ -18,6 +18,7 @@ from code_screens import metric_names
 from code_screens.operations.models import MAX_BODY_BYTES
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES
 from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
+from infra.api_construct import THROTTLED_METHODS
 from infra.api_schema import gateway_request_schema
 from infra.asset import ASSET_BUDGET_BYTES, asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
@@ -28,6 +29,11 @@ from tests.synth import (
     EXISTING_SECRET,
     EXISTING_SECRET_2,
     Synthesized,
+    cognito_api_id,
+    json_api_id,
+    of_api,
+    rest_apis,
+    stage_of,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -266,16 +272,19 @@ def test_existing_mode_creates_no_pool_and_no_client_secret(existing: Synthesize
 
 
 def test_rest_api_is_regional_with_one_validated_proxy_method_per_route(each_mode: Synthesized) -> None:
-    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
-    resources = each_mode.of_type("AWS::ApiGateway::Resource")
-    methods = [m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Method").values()]
+    # The JSON API's routes (the Cognito door's POST / is tests/infra/test_cognito_api.py's); both are regional.
+    api_id = json_api_id(each_mode)
+    resources = of_api(each_mode, "AWS::ApiGateway::Resource", api_id)
+    methods = [m["Properties"] for m in of_api(each_mode, "AWS::ApiGateway::Method", api_id).values()]
     posts = [m for m in methods if m["HttpMethod"] == "POST"]
-    (validator_id,) = each_mode.of_type("AWS::ApiGateway::RequestValidator")
+    (validator_id,) = of_api(each_mode, "AWS::ApiGateway::RequestValidator", api_id)
     models = {
-        logical_id: m["Properties"]["Name"] for logical_id, m in each_mode.of_type("AWS::ApiGateway::Model").items()
+        logical_id: m["Properties"]["Name"]
+        for logical_id, m in of_api(each_mode, "AWS::ApiGateway::Model", api_id).items()
     }
 
-    assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    for api in rest_apis(each_mode).values():
+        assert api["Properties"]["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
     assert sorted(r["Properties"]["PathPart"] for r in resources.values()) == sorted(r.path.strip("/") for r in ROUTES)
     assert len(posts) == len(ROUTES)
     for route in ROUTES:
@@ -286,13 +295,20 @@ def test_rest_api_is_regional_with_one_validated_proxy_method_per_route(each_mod
         assert post["RequestValidatorId"] == {"Ref": validator_id}
         (model_id,) = [i for i, name in models.items() if name == route.operation.request_model.SCHEMA.title]
         assert post["RequestModels"] == {"application/json": {"Ref": model_id}}
-    validator = each_mode.of_type("AWS::ApiGateway::RequestValidator")[validator_id]
-    assert validator["Properties"]["ValidateRequestBody"] is True
-    assert validator["Properties"]["ValidateRequestParameters"] is True
+    # Every API's validators check bodies and parameters (the door's too).
+    validators = each_mode.of_type("AWS::ApiGateway::RequestValidator")
+    assert len(validators) == len(rest_apis(each_mode))
+    for validator in validators.values():
+        assert validator["Properties"]["ValidateRequestBody"] is True
+        assert validator["Properties"]["ValidateRequestParameters"] is True
 
 
 def test_validator_models_are_generated_from_each_routes_request_model(each_mode: Synthesized) -> None:
-    models = {m["Properties"]["Name"]: m["Properties"] for m in each_mode.of_type("AWS::ApiGateway::Model").values()}
+    # The JSON API's models; the door's one model is tests/infra/test_cognito_api.py's.
+    models = {
+        m["Properties"]["Name"]: m["Properties"]
+        for m in of_api(each_mode, "AWS::ApiGateway::Model", json_api_id(each_mode)).values()
+    }
 
     assert len(models) == len(ROUTES)
     for route in ROUTES:
@@ -313,27 +329,45 @@ def test_the_first_routes_model_keeps_its_logical_id(each_mode: Synthesized) -> 
 
 
 def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synthesized) -> None:
-    (stage,) = existing.of_type("AWS::ApiGateway::Stage").values()
-    settings = stage["Properties"]["MethodSettings"][0]
-    (demo_stage,) = demo.of_type("AWS::ApiGateway::Stage").values()
+    stages = existing.of_type("AWS::ApiGateway::Stage")
+    assert len(stages) == len(rest_apis(existing)) == 2
 
-    # The whole-API 15 / 30 shared out among the routes (API Gateway throttles each method alone).
-    assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (15 / len(ROUTES), 30 // len(ROUTES))
-    assert settings["DataTraceEnabled"] is False
-    assert settings["LoggingLevel"] == "ERROR"
-    assert stage["Properties"]["TracingEnabled"] is True
-    assert json.loads(stage["Properties"]["AccessLogSetting"]["Format"])["status"] == "$context.status"
-    # Defaults stay below Cognito's ~50 RPS account-wide quota for this operation's category.
-    demo_settings = demo_stage["Properties"]["MethodSettings"][0]
-    assert demo_settings["ThrottlingRateLimit"] < 50
-    assert demo_settings["ThrottlingBurstLimit"] >= demo_settings["ThrottlingRateLimit"]
+    for stage in stages.values():
+        settings = stage["Properties"]["MethodSettings"][0]
+        # The whole-API 15 / 30 shared out among every method of both APIs (API Gateway throttles each alone): each
+        # JSON route and the door's POST /.
+        assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (
+            15 / THROTTLED_METHODS,
+            30 // THROTTLED_METHODS,
+        )
+        assert settings["DataTraceEnabled"] is False
+        assert settings["LoggingLevel"] == "ERROR"
+        assert stage["Properties"]["TracingEnabled"] is True
+        assert json.loads(stage["Properties"]["AccessLogSetting"]["Format"])["status"] == "$context.status"
+    # Defaults stay below Cognito's ~50 RPS account-wide quota for this operation's category: every method of both
+    # APIs at its own rate, together.
+    total = 0.0
+    for api_id in rest_apis(demo):
+        _, stage = stage_of(demo, api_id)
+        settings = stage["Properties"]["MethodSettings"][0]
+        posts = [
+            m
+            for m in of_api(demo, "AWS::ApiGateway::Method", api_id).values()
+            if m["Properties"]["HttpMethod"] == "POST"
+        ]
+        total += settings["ThrottlingRateLimit"] * len(posts)
+        assert settings["ThrottlingBurstLimit"] >= settings["ThrottlingRateLimit"]
+    assert 0 < total < 50
 
 
 def test_access_logs_have_a_retention(each_mode: Synthesized) -> None:
-    (stage,) = each_mode.of_type("AWS::ApiGateway::Stage").values()
-    log_group_id = stage["Properties"]["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0]
+    stages = each_mode.of_type("AWS::ApiGateway::Stage").values()
+    log_groups = {stage["Properties"]["AccessLogSetting"]["DestinationArn"]["Fn::GetAtt"][0] for stage in stages}
 
-    assert each_mode.resources[log_group_id]["Properties"]["RetentionInDays"] == 30
+    # Each API's stage logs into a group of its own, kept for the configured retention.
+    assert len(log_groups) == len(rest_apis(each_mode)) == 2
+    for log_group_id in log_groups:
+        assert each_mode.resources[log_group_id]["Properties"]["RetentionInDays"] == 30
 
 
 def test_cors_preflight_only_for_configured_origins(existing: Synthesized, demo: Synthesized) -> None:
@@ -352,9 +386,10 @@ def test_cors_preflight_only_for_configured_origins(existing: Synthesized, demo:
 
 
 def test_gateway_errors_are_problem_json(each_mode: Synthesized) -> None:
+    # The JSON API's; the door's are Cognito-shaped (tests/infra/test_cognito_api.py).
     responses = {
         r["Properties"]["ResponseType"]: r["Properties"]
-        for r in each_mode.of_type("AWS::ApiGateway::GatewayResponse").values()
+        for r in of_api(each_mode, "AWS::ApiGateway::GatewayResponse", json_api_id(each_mode)).values()
     }
 
     for response_type, status, code in [
@@ -376,7 +411,7 @@ def test_gateway_errors_are_problem_json(each_mode: Synthesized) -> None:
 
 def test_web_acl_rules_and_association(existing: Synthesized) -> None:
     (acl,) = existing.of_type("AWS::WAFv2::WebACL").values()
-    (association,) = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
+    associations = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
     rules = {r["Name"]: r for r in acl["Properties"]["Rules"]}
 
     assert acl["Properties"]["Scope"] == "REGIONAL"
@@ -396,8 +431,11 @@ def test_web_acl_rules_and_association(existing: Synthesized) -> None:
     assert headers["Access-Control-Allow-Origin"] == "https://app.example.com"  # readable by the one allowed page
     size = rules["BodySizeLimit"]["Statement"]["SizeConstraintStatement"]
     assert (size["Size"], size["ComparisonOperator"]) == (MAX_BODY_BYTES, "GT")
-    assert association["Properties"]["ResourceArn"] != "" and "WebACLArn" in association["Properties"]
-    assert json.dumps(association["Properties"]["ResourceArn"]).count("/stages/") == 1
+    # One association per API, each naming exactly one stage (tests/infra/test_wiring.py: which stages).
+    assert len(associations) == len(rest_apis(existing)) == 2
+    for association in associations:
+        assert association["Properties"]["ResourceArn"] != "" and "WebACLArn" in association["Properties"]
+        assert json.dumps(association["Properties"]["ResourceArn"]).count("/stages/") == 1
 
 
 # --- alarms, outputs, tracing ---
@@ -407,9 +445,10 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     alarms = existing.of_type("AWS::CloudWatch::Alarm")
     names = json.dumps(alarms)
 
-    # 7 for the function, the API as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
-    # the confirm cap; the API's p99 latency; a failed client-secret rotation step (issue 23); one 5XX per route
-    assert len(alarms) == 14 + len(ROUTES)
+    # 7 for the function, the APIs as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
+    # the confirm cap; the API's p99 latency; a failed client-secret rotation step; one 5XX per route and one for
+    # the Cognito door's API
+    assert len(alarms) == 14 + len(ROUTES) + 1
     for metric in (
         "Errors",
         "Throttles",
@@ -425,12 +464,12 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
         "ClientSecretRotationFailed",
     ):
         assert f'"{metric}"' in names
-    # All but the per-route 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
+    # All but the per-route and the door's 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
     assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 14
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 14 + len(ROUTES)
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 14 + len(ROUTES) + 1
     (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
     (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
     # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.
@@ -454,8 +493,9 @@ def test_the_cost_model_prices_every_metric_the_alarms_watch(existing: Synthesiz
 
 
 def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesized) -> None:
-    (api,) = existing.of_type("AWS::ApiGateway::RestApi").values()
-    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
+    # The JSON API's routes, each named by its resource path on that API's stage.
+    api = existing.resources[json_api_id(existing)]
+    stage_id, _ = stage_of(existing, json_api_id(existing))
 
     def metrics_in(node: Any) -> list[dict[str, Any]]:
         # A metric sits at the alarm's top level, or inside Metrics[].MetricStat when it carries a label.
@@ -472,6 +512,14 @@ def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesiz
         for metric in metrics_in(alarm["Properties"])
         if metric["MetricName"] == "5XXError" and any(d["Name"] == "Resource" for d in metric.get("Dimensions", []))
     ]
+    # The Cognito door's API has its one method's alarm too, on its own name and stage (POST /).
+    door_api = existing.resources[cognito_api_id(existing)]
+    door_stage_id, _ = stage_of(existing, cognito_api_id(existing))
+    door = [m for m in per_route if {"Name": "ApiName", "Value": door_api["Properties"]["Name"]} in m["Dimensions"]]
+    assert [{d["Name"]: d["Value"] for d in m["Dimensions"]} for m in door] == [
+        {"ApiName": door_api["Properties"]["Name"], "Method": "POST", "Resource": "/", "Stage": {"Ref": door_stage_id}}
+    ]
+    per_route = [m for m in per_route if m not in door]
 
     # The dimensions must be exactly those API Gateway publishes, or the alarm watches nothing.
     assert sorted({d["Name"]: d["Value"] for d in alarm["Dimensions"]}["Resource"] for alarm in per_route) == sorted(
@@ -486,16 +534,22 @@ def test_each_route_has_a_5xx_alarm_on_its_own_method_metric(existing: Synthesiz
 
 
 def test_trace_sampling_is_bounded_and_covers_every_route_of_this_api_only(each_mode: Synthesized) -> None:
-    (rule,) = each_mode.of_type("AWS::XRay::SamplingRule").values()
-    properties = rule["Properties"]["SamplingRule"]
-    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
+    rules = [r["Properties"]["SamplingRule"] for r in each_mode.of_type("AWS::XRay::SamplingRule").values()]
+    stage_names = {s["Properties"]["StageName"] for s in each_mode.of_type("AWS::ApiGateway::Stage").values()}
+    (stage_name,) = stage_names
 
-    assert properties["ReservoirSize"] == 0
-    assert properties["FixedRate"] <= 0.05
-    # Account-wide rule: scoped to this API's stage by service name, and within it every route (all POST).
-    assert properties["ServiceName"].startswith(api["Properties"]["Name"] + "/")
-    assert {route.method for route in ROUTES} == {properties["HTTPMethod"]}
-    assert properties["URLPath"] == "*"
+    # Account-wide rules: one per API of this stack, each naming exactly that API's stage ("{api name}/{stage}"),
+    # no wildcard that could reach another stack's API; within it every method (all POST), no reservoir.
+    assert sorted(properties["ServiceName"] for properties in rules) == sorted(
+        f"{api['Properties']['Name']}/{stage_name}" for api in rest_apis(each_mode).values()
+    )
+    assert len({properties["RuleName"] for properties in rules}) == len(rules)
+    for properties in rules:
+        assert properties["ReservoirSize"] == 0
+        assert properties["FixedRate"] <= 0.05
+        assert "*" not in properties["ServiceName"]
+        assert {route.method for route in ROUTES} == {properties["HTTPMethod"]}
+        assert properties["URLPath"] == "*"
 
 
 def test_outputs_the_endpoint_url(each_mode: Synthesized) -> None:
@@ -558,17 +612,20 @@ def test_the_asset_zips_small(demo: Synthesized, tmp_path: Path) -> None:
 
 
 def test_gateway_errors_carry_cors_for_a_single_allowed_origin(existing: Synthesized, demo: Synthesized) -> None:
-    def throttled(synth: Synthesized) -> dict[str, str]:
-        (response,) = [
-            r["Properties"]
+    # On both APIs: a browser page reads a throttled answer only with the header.
+    def throttled(synth: Synthesized) -> list[dict[str, str]]:
+        found = [
+            r["Properties"]["ResponseParameters"]
             for r in synth.of_type("AWS::ApiGateway::GatewayResponse").values()
             if r["Properties"]["ResponseType"] == "THROTTLED"
         ]
-        parameters: dict[str, str] = response["ResponseParameters"]
-        return parameters
+        assert len(found) == len(rest_apis(synth)) == 2
+        return found
 
-    assert throttled(existing)["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
-    assert "gatewayresponse.header.Access-Control-Allow-Origin" not in throttled(demo)
+    for parameters in throttled(existing):
+        assert parameters["gatewayresponse.header.Access-Control-Allow-Origin"] == "'https://app.example.com'"
+    for parameters in throttled(demo):
+        assert "gatewayresponse.header.Access-Control-Allow-Origin" not in parameters
 
 
 def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesized) -> None:
@@ -583,12 +640,13 @@ def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesiz
 
 
 def test_throttling_and_the_web_acl_cover_every_route(existing: Synthesized) -> None:
-    # Both sit on the stage, not on a method: a route added to the table is covered without another line.
-    (stage,) = existing.of_type("AWS::ApiGateway::Stage").values()
-    (method_settings,) = stage["Properties"]["MethodSettings"]
-    (association,) = existing.of_type("AWS::WAFv2::WebACLAssociation").values()
-    (stage_id,) = existing.of_type("AWS::ApiGateway::Stage")
-
-    assert (method_settings["ResourcePath"], method_settings["HttpMethod"]) == ("/*", "*")
-    assert "ThrottlingRateLimit" in method_settings
-    assert stage_id in json.dumps(association["Properties"]["ResourceArn"])
+    # Both sit on each API's stage, not on a method: a route added to the table is covered without another line.
+    associations = json.dumps(
+        [a["Properties"]["ResourceArn"] for a in existing.of_type("AWS::WAFv2::WebACLAssociation").values()]
+    )
+    for api_id in rest_apis(existing):
+        stage_id, stage = stage_of(existing, api_id)
+        (method_settings,) = stage["Properties"]["MethodSettings"]
+        assert (method_settings["ResourcePath"], method_settings["HttpMethod"]) == ("/*", "*")
+        assert "ThrottlingRateLimit" in method_settings
+        assert stage_id in associations

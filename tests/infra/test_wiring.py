@@ -14,17 +14,21 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from code_screens.doors.cognito_shape import MEDIA_TYPE as COGNITO_MEDIA_TYPE
 from code_screens.routes import ROUTES
 from infra.api_schema import gateway_request_schema
+from infra.cognito_api import cognito_gateway_schema
 from tests.synth import Synthesized
 
 Resources = dict[str, dict[str, Any]]
 
 
-def generated_gateway_schemas() -> dict[str, dict[str, Any]]:
-    """Every request model the code generates for API Gateway, by its title (the model's name)."""
-    schemas = [gateway_request_schema(route.operation.request_model) for route in ROUTES]
-    return {schema["title"]: schema for schema in schemas}
+def generated_gateway_schemas() -> dict[str, tuple[str, dict[str, Any]]]:
+    """Every request model the code generates for API Gateway, by its title (the model's name): its content type
+    and schema. The JSON routes' (application/json) and the Cognito door's (application/x-amz-json-1.1)."""
+    schemas = [("application/json", gateway_request_schema(route.operation.request_model)) for route in ROUTES]
+    schemas.append((COGNITO_MEDIA_TYPE, cognito_gateway_schema()))
+    return {schema["title"]: (content_type, schema) for content_type, schema in schemas}
 
 
 def refs(node: Any) -> Iterator[str]:
@@ -95,15 +99,37 @@ def test_every_method_that_reaches_a_function_validates_json_with_the_generated_
     used = set()
     for method_id, method in proxy_methods(resources).items():
         properties = method["Properties"]
-        assert set(properties.get("RequestModels", {})) == {"application/json"}, method_id
-        model_id = target(resources, properties["RequestModels"]["application/json"], "AWS::ApiGateway::Model")
+        # One content type per method: API Gateway validates only a body of a content type it has a model for.
+        ((content_type, model_ref),) = properties.get("RequestModels", {}).items()
+        model_id = target(resources, model_ref, "AWS::ApiGateway::Model")
         model = resources[model_id]["Properties"]
         assert model["RestApiId"] == properties["RestApiId"], f"{method_id}'s model belongs to another API"
-        assert model["ContentType"] == "application/json"
         assert model["Name"] in generated, f"{model['Name']} is not a model the code generates"
-        assert model["Schema"] == generated[model["Name"]]
+        assert (content_type, model["ContentType"], model["Schema"]) == (
+            generated[model["Name"]][0],
+            *generated[model["Name"]],
+        ), method_id
         used.add(model["Name"])
     assert used == set(generated), "a generated model no method validates with"
+
+
+def method_path(resources: Resources, resource_ref: dict[str, Any]) -> str:
+    """The path of a method's ResourceId: "/" for an API's root (a GetAtt of RootResourceId), else full_path."""
+    if "Fn::GetAtt" in resource_ref:
+        api_id, attribute = resource_ref["Fn::GetAtt"]
+        assert (resources[api_id]["Type"], attribute) == ("AWS::ApiGateway::RestApi", "RootResourceId")
+        return "/"
+    return full_path(resources, target(resources, resource_ref, "AWS::ApiGateway::Resource"))
+
+
+def stage_of_api(resources: Resources, api_id: str) -> str:
+    """The one stage of the REST API `api_id`."""
+    (stage_id,) = [
+        k
+        for k, v in of_type(resources, "AWS::ApiGateway::Stage").items()
+        if v["Properties"]["RestApiId"] == {"Ref": api_id}
+    ]
+    return stage_id
 
 
 def full_path(resources: Resources, resource_id: str) -> str:
@@ -119,13 +145,15 @@ def test_every_proxy_integration_invokes_a_handler_function_that_lets_the_stage_
 ) -> None:
     resources = each_mode.resources
     functions = handler_functions(resources)
-    (stage_id,) = of_type(resources, "AWS::ApiGateway::Stage")
     permissions = of_type(resources, "AWS::Lambda::Permission")
     for method_id, method in proxy_methods(resources).items():
         properties = method["Properties"]
+        # Each method's own API and stage, and its own path (the Cognito door's is the root, "/"): a permission
+        # for one API's stage or path never lets another invoke the function.
+        stage_id = stage_of_api(resources, properties["RestApiId"]["Ref"])
         (function_id,) = [r for r in refs(properties["Integration"]["Uri"]) if r in functions]
-        resource_id = target(resources, properties["ResourceId"], "AWS::ApiGateway::Resource")
-        route = f"/{properties['HttpMethod']}{full_path(resources, resource_id)}"
+        path = method_path(resources, properties["ResourceId"])
+        route = f"/{properties['HttpMethod']}{path}"
         granted = [
             p["Properties"]["SourceArn"]["Fn::Join"][1]
             for p in permissions.values()
@@ -142,21 +170,27 @@ def test_every_proxy_integration_invokes_a_handler_function_that_lets_the_stage_
 # --- WAF -> stage ---
 
 
-def test_the_web_acl_is_associated_with_the_stage_of_the_api_that_serves_the_routes(each_mode: Synthesized) -> None:
+def test_the_web_acl_is_associated_with_the_stage_of_every_api_that_serves_routes(each_mode: Synthesized) -> None:
+    # Every API with a method that reaches the function (the JSON routes' and the Cognito door's) is behind the web
+    # ACL on its stage, and nothing else is.
     resources = each_mode.resources
-    (stage_id,) = of_type(resources, "AWS::ApiGateway::Stage")
-    api_id = target(resources, resources[stage_id]["Properties"]["RestApiId"], "AWS::ApiGateway::RestApi")
-    assert {m["Properties"]["RestApiId"]["Ref"] for m in proxy_methods(resources).values()} == {api_id}
-    (association,) = of_type(resources, "AWS::WAFv2::WebACLAssociation").values()
+    api_ids = {m["Properties"]["RestApiId"]["Ref"] for m in proxy_methods(resources).values()}
+    associations = of_type(resources, "AWS::WAFv2::WebACLAssociation").values()
+    assert api_ids == set(of_type(resources, "AWS::ApiGateway::RestApi"))
 
-    target(resources, association["Properties"]["WebACLArn"], "AWS::WAFv2::WebACL")
-    arn = association["Properties"]["ResourceArn"]["Fn::Join"][1]
-    assert arn == [
-        f"arn:aws:apigateway:{each_mode.stack.region}::/restapis/",
-        {"Ref": api_id},
-        "/stages/",
-        {"Ref": stage_id},
+    expected = [
+        [
+            f"arn:aws:apigateway:{each_mode.stack.region}::/restapis/",
+            {"Ref": api_id},
+            "/stages/",
+            {"Ref": stage_of_api(resources, api_id)},
+        ]
+        for api_id in sorted(api_ids)
     ]
+    for association in associations:
+        target(resources, association["Properties"]["WebACLArn"], "AWS::WAFv2::WebACL")
+    arns = [association["Properties"]["ResourceArn"]["Fn::Join"][1] for association in associations]
+    assert sorted(arns, key=json.dumps) == sorted(expected, key=json.dumps)
 
 
 # --- IAM statements -> what the function uses ---
@@ -249,15 +283,17 @@ AWS_NAMESPACES = ("AWS/Lambda", "AWS/ApiGateway", "AWS/WAFV2")
 
 def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesized) -> None:
     resources = each_mode.resources
-    (api,) = each_mode.of_type("AWS::ApiGateway::RestApi").values()
+    # API Gateway's metrics name an API by its Name: each API of the stack, with its own stage and methods.
+    apis = {api["Properties"]["Name"]: api_id for api_id, api in each_mode.of_type("AWS::ApiGateway::RestApi").items()}
     (acl,) = each_mode.of_type("AWS::WAFv2::WebACL").values()
     rule_metrics = {rule["VisibilityConfig"]["MetricName"] for rule in acl["Properties"]["Rules"]}
-    ((stage_id, stage_resource),) = each_mode.of_type("AWS::ApiGateway::Stage").items()
-    stage = stage_resource["Properties"]
     routes = {
-        (m["Properties"]["HttpMethod"], full_path(resources, m["Properties"]["ResourceId"]["Ref"]))
+        (
+            m["Properties"]["RestApiId"]["Ref"],
+            m["Properties"]["HttpMethod"],
+            method_path(resources, m["Properties"]["ResourceId"]),
+        )
         for m in each_mode.of_type("AWS::ApiGateway::Method").values()
-        if "Ref" in m["Properties"]["ResourceId"]
     }
     checked = 0
     for metric in all_alarm_metrics(each_mode):
@@ -267,11 +303,13 @@ def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesi
             target(resources, found["FunctionName"], "AWS::Lambda::Function")
         elif metric["Namespace"] == "AWS/ApiGateway":
             assert set(found) <= {"ApiName", "Stage", "Resource", "Method"}
-            assert found["ApiName"] == api["Properties"]["Name"]
+            assert found["ApiName"] in apis, f"no API of this stack is named {found['ApiName']}"
+            api_id = apis[found["ApiName"]]
+            stage_id = stage_of_api(resources, api_id)
             if "Stage" in found:
-                assert found["Stage"] in (stage["StageName"], {"Ref": stage_id})
+                assert found["Stage"] in (resources[stage_id]["Properties"]["StageName"], {"Ref": stage_id})
             if "Resource" in found or "Method" in found:
-                assert (found["Method"], found["Resource"]) in routes, f"no method {found}"
+                assert (api_id, found["Method"], found["Resource"]) in routes, f"no method {found}"
         elif metric["Namespace"] == "AWS/WAFV2":
             assert found["WebACL"] == acl["Properties"]["VisibilityConfig"]["MetricName"]
             assert found["Rule"] in rule_metrics

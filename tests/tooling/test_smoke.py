@@ -10,8 +10,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.doors.cognito_shape import MEDIA_TYPE, TARGET_PREFIX
+from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES
+from ops.smoke import COGNITO_MEDIA_TYPE as SMOKE_MEDIA_TYPE
+from ops.smoke import COGNITO_TARGET_PREFIX as SMOKE_TARGET_PREFIX
 from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
+from ops.smoke import REFUSED_OPERATION as SMOKE_REFUSED
 from tests.conftest import ROOT
 from tests.local_stack import LocalApi
 
@@ -25,7 +29,13 @@ def smoke(*args: str) -> subprocess.CompletedProcess[str]:
 def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: LocalApi) -> None:
     sent_before = len(local_api.outbox())
 
-    result = smoke(f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}", "--origin", local_api.url)
+    result = smoke(
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+        "--origin",
+        local_api.url,
+        "--cognito-endpoint",
+        f"{local_api.url}/",
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.splitlines()
@@ -35,8 +45,28 @@ def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: Lo
         "PASS  cors preflight",
         "PASS  unknown route",
         "PASS  bad body",
+        "PASS  cognito door",
     ]
     assert len(local_api.outbox()) == sent_before
+    # The refused operation never reached the emulator's Cognito (which counts every call it serves, by operation).
+    assert local_api.calls("cognito-idp:InitiateAuth") == 0
+
+
+def test_the_cognito_door_probe_fails_on_an_endpoint_that_is_not_the_door(local_api: LocalApi) -> None:
+    # The JSON route answers problem+json (a `code`, no __type): the probe must tell the two doors apart.
+    result = smoke(
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+        "--cognito-endpoint",
+        f"{local_api.url}{RESEND_CONFIRMATION_CODE.path}",
+    )
+
+    assert result.returncode == 1
+    assert "FAIL  cognito door" in result.stdout
+
+
+def test_smoke_knows_the_cognito_protocol() -> None:
+    assert (SMOKE_MEDIA_TYPE, SMOKE_TARGET_PREFIX) == (MEDIA_TYPE, TARGET_PREFIX)
+    assert SMOKE_REFUSED not in {route.operation.name for route in ROUTES}
 
 
 def test_smoke_fails_on_an_origin_the_endpoint_does_not_allow(local_api: LocalApi) -> None:
