@@ -62,17 +62,20 @@ def _pascal_properties(schema: dict[str, Any]) -> dict[str, Any]:
 
 def cognito_gateway_schema() -> dict[str, Any]:
     """The validator model of `POST /` (API Gateway keys models by content type: application/x-amz-json-1.1): every
-    operation's request model in Cognito's field names, merged, since one method serves them all. The function
-    still validates each operation with its own model; this model refuses unknown and server-supplied fields
-    (additionalProperties: false) before an invocation."""
+    operation's request schema in Cognito's field names, merged, since one method serves them all. It checks the
+    types of the fields it knows and requires nothing, and an unknown field passes: the gateway validates before the
+    function reads X-Amz-Target, so a body of another operation (InitiateAuth, SignUp) must reach the function to be
+    answered UnknownOperationException, not a gateway 400. The function validates each operation's own schema."""
     merged: dict[str, Any] = {}
     for route in ROUTES:
         schema = _pascal_properties(gateway_request_schema(route.operation.request_model))
         if not merged:
-            merged = {**schema, "title": "CognitoProtocolRequest", "required": ["Username"]}
+            merged = {**schema, "title": "CognitoProtocolRequest"}
             continue
         merged["properties"] = {**merged["properties"], **schema["properties"]}
         merged["definitions"] = {**merged.get("definitions", {}), **schema.get("definitions", {})}
+    merged.pop("required", None)
+    merged.pop("additionalProperties", None)
     return merged
 
 

@@ -57,6 +57,10 @@ class RotationTarget:
     secret_arn: str
     kms_key_arn: str | None = None
     scheduled: bool = True
+    rotate_on_deploy: bool = True
+    """Rotate when the schedule is created or changed (RotateImmediatelyOnUpdate), not only after its days: right
+    for a secret only this stack uses (the demo pool's); never for an existing client's, which other components
+    may hold until their owners have moved them to this secret."""
 
 
 def rotation_service_name(scope: Construct) -> str:
@@ -136,8 +140,10 @@ class ClientSecretRotation(Construct):
                 rotation_rules=secretsmanager.CfnRotationSchedule.RotationRulesProperty(
                     automatically_after_days=schedule_days
                 ),
+                rotate_immediately_on_update=target.rotate_on_deploy,
             )
-            # Secrets Manager checks it may invoke the function when the schedule is created (and rotates then).
+            # Secrets Manager checks it may invoke the function when the schedule is created (and, unless told not
+            # to, rotates then).
             schedule.node.add_dependency(self.invoke_permission)
             policy = self.role.node.try_find_child("DefaultPolicy")
             if policy is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_cdk import Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Tags, Token
+from aws_cdk import Annotations, Aws, CfnOutput, CfnRule, CfnRuleAssertion, Fn, Stack, Tags, Token
 from constructs import Construct
 
 from code_screens.routes import CONFIRM_SIGN_UP
@@ -41,11 +41,25 @@ class ResendConfirmationCodeStack(Stack):
             # Each client that names its pool can be rotated (on demand at least); scheduled unless opted out.
             targets = [
                 RotationTarget(
-                    c.client_id, c.user_pool_id, c.secret_arn, c.kms_key_arn, config.rotate_existing_client_secrets
+                    c.client_id,
+                    c.user_pool_id,
+                    c.secret_arn,
+                    c.kms_key_arn,
+                    config.rotate_existing_client_secrets,
+                    rotate_on_deploy=False,
                 )
                 for c in config.app_clients
                 if c.user_pool_id
             ]
+            if any(target.scheduled for target in targets):
+                # A rotation revokes the previous Cognito secret: whatever else holds it (a backend that signs in,
+                # an app build) stops working then, unless it reads this same Secrets Manager secret.
+                Annotations.of(self).add_warning_v2(
+                    "resend:existingSecretsRotate",
+                    f"the app clients' secrets rotate every {config.secret_rotation_days} days, and each rotation "
+                    "revokes the previous Cognito secret: every other holder must read the Secrets Manager secret "
+                    "(or deploy with -c rotateExistingClientSecrets=false); docs/operations.md, secret rotation",
+                )
         rotation = (
             ClientSecretRotation(
                 self,

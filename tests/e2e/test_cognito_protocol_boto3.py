@@ -102,7 +102,7 @@ def test_an_unknown_user_answers_as_a_real_one(local_api: LocalApi, cognito: Bas
     assert confirm[0]["Code"] == "CodeMismatchException"
 
 
-def test_a_cognito_fault_surfaces_by_name_after_botocores_retries_with_one_call(
+def test_a_lasting_cognito_fault_surfaces_by_name_after_botocores_retries(
     local_api: LocalApi, cognito: BaseClient
 ) -> None:
     username = local_api.sign_up("boto3")
@@ -112,10 +112,24 @@ def test_a_cognito_fault_surfaces_by_name_after_botocores_retries_with_one_call(
     error = error_of(lambda: cognito.resend_confirmation_code(ClientId=local_api.client_id, Username=username))
 
     assert isinstance(error, cognito.exceptions.InternalErrorException)
-    # botocore made its 3 attempts (502 is retried); the 2 retries got the first answer, Cognito saw one call.
+    # botocore made its 3 attempts (502 is retried), each of which reached Cognito: a failure is never replayed.
     assert error.response["ResponseMetadata"]["RetryAttempts"] == 2
-    assert local_api.calls(RESEND) == calls_before + 1
+    assert local_api.calls(RESEND) == calls_before + 3
     assert sent_to(local_api, username) == sent_before
+
+
+def test_a_retry_after_a_passing_cognito_fault_succeeds(local_api: LocalApi, cognito: BaseClient) -> None:
+    # A 502 or 429 kept for the window would answer every retry with the failure, and a transient fault would
+    # never heal within one SDK call.
+    username = local_api.sign_up("boto3")
+    sent_before, calls_before = sent_to(local_api, username), local_api.calls(RESEND)
+    local_api.arm_fault(RESEND, "InternalErrorException", times=1)
+
+    response = cognito.resend_confirmation_code(ClientId=local_api.client_id, Username=username)
+
+    assert response["ResponseMetadata"]["RetryAttempts"] == 1
+    assert local_api.calls(RESEND) == calls_before + 2
+    assert sent_to(local_api, username) == sent_before + 1
 
 
 REFUSED: list[tuple[str, dict[str, Any]]] = [

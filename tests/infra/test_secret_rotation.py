@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import pytest
+from aws_cdk.assertions import Annotations, Match
 
 from code_screens import metric_names as names
 from infra.config import ConfigError, StackConfig, check_rotation_targets
@@ -147,3 +148,19 @@ def test_no_secret_rotation_suppression_is_left(each_mode: Synthesized) -> None:
 
     # The pseudonym key keeps its own (it must never rotate); the app client secrets have none.
     assert template.count("AwsSolutions-SMG4") == 1
+
+
+def test_an_existing_clients_secret_is_not_rotated_at_deploy_time_and_synth_says_what_rotation_revokes(
+    existing: Synthesized, demo: Synthesized
+) -> None:
+    # A rotation revokes the previous Cognito secret; other components of an existing pool may still hold it, so
+    # the first rotation waits for the schedule's days (time to move them to the Secrets Manager secret), and synth
+    # warns. The demo pool's secret is this stack's alone: it rotates as soon as its schedule exists.
+    existing_schedules = existing.of_type("AWS::SecretsManager::RotationSchedule").values()
+    (demo_schedule,) = demo.of_type("AWS::SecretsManager::RotationSchedule").values()
+
+    assert {s["Properties"]["RotateImmediatelyOnUpdate"] for s in existing_schedules} == {False}
+    assert demo_schedule["Properties"]["RotateImmediatelyOnUpdate"] is True
+    warned = Annotations.from_stack(existing.stack).find_warning("*", Match.string_like_regexp("revokes the previous"))
+    assert warned
+    assert not Annotations.from_stack(demo.stack).find_warning("*", Match.string_like_regexp("revokes the previous"))

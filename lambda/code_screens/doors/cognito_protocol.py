@@ -45,7 +45,7 @@ from code_screens.doors.cognito_shape import (
 )
 from code_screens.observability import count, logger, record_rejection, record_upstream_failure
 from code_screens.operations.models import ResponseBody
-from code_screens.problems import INTERNAL_ERROR, UNSUPPORTED_MEDIA_TYPE, Problem, UpstreamProblem
+from code_screens.problems import INTERNAL_ERROR, UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
 from code_screens.routes import ROUTES
 from code_screens.settings import Settings
 
@@ -131,6 +131,21 @@ class Replayed(Exception):
         self.response = response
 
 
+def _client_id_of(body: str | None, is_base64_encoded: bool) -> str | None:
+    """The body's ClientId as sent, for the replay key alone (the pipeline validates it); None when there is none."""
+    try:
+        document = json.loads(pipeline.raw_body(body, is_base64_encoded) or b"null")
+    except (Problem, ValueError, RecursionError):
+        return None
+    client_id = document.get("ClientId") if isinstance(document, dict) else None
+    return client_id if isinstance(client_id, str) else None
+
+
+# A timeout is kept for the window like an answer: a code may already be on its way, so a retry must not send
+# another (cognito_shape: 408, a name no SDK retries).
+UPSTREAM_TIMEOUT_STATUS = COGNITO_ERRORS[UPSTREAM_TIMEOUT.code].status
+
+
 @dataclass
 class Replay:
     """The replay record of one request: its key once the username's pseudonym is known."""
@@ -138,6 +153,7 @@ class Replay:
     operation: str
     invocation_id: str | None
     settings: Settings
+    client_id: str | None
     request_id: str | None
     key: str | None = field(default=None)
 
@@ -148,7 +164,7 @@ class Replay:
         if self.invocation_id is None or store is None or self.settings.pseudonym_key_secret_id is None:
             return
         secret = load_pseudonym_key(self.settings.pseudonym_key_secret_id).encode("utf-8")
-        message = f"replay\0{self.operation}\0{self.invocation_id}\0{subject}".encode()
+        message = f"replay\0{self.operation}\0{self.client_id}\0{self.invocation_id}\0{subject}".encode()
         self.key = "replay#" + hmac.new(secret, message, hashlib.sha256).hexdigest()
         client, table_name = store
         try:
@@ -172,9 +188,13 @@ class Replay:
         )
 
     def keep(self, response: Response[str]) -> None:
-        """Keep an answer that reached Cognito for the window (the first one wins)."""
+        """Keep an answer that reached Cognito for the window (the first one wins): a success or a refusal, and a
+        timeout (a code may already be on its way); never a 429 or 5xx, which the SDK retries so the retry can
+        succeed (a confirm sends nothing, a resend is still bounded by the per-username limit)."""
         store = limiter.table()
         if self.key is None or store is None:
+            return
+        if response.status_code >= 429 and response.status_code != UPSTREAM_TIMEOUT_STATUS:
             return
         client, table_name = store
         kept = {
@@ -257,6 +277,7 @@ def cognito_protocol() -> Response[str]:
             operation.name,
             invocation_id if invocation_id and _INVOCATION_ID.fullmatch(invocation_id) else None,
             settings,
+            _client_id_of(event.body, bool(event.is_base64_encoded)),
             request_id,
         )
         request = pipeline.DoorRequest(
