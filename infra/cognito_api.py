@@ -23,7 +23,7 @@ from aws_cdk import aws_wafv2 as wafv2
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from code_screens.doors.cognito_shape import COGNITO_ERRORS, MEDIA_TYPE, error_body
+from code_screens.doors.cognito_shape import COGNITO_ERRORS, MEDIA_TYPE, cognito_request_schema, error_body
 from code_screens.routes import ROUTES
 from infra.api_construct import (
     CORS_EXPOSED_HEADERS,
@@ -46,25 +46,6 @@ CORS_REQUEST_HEADERS = [
 ]
 
 
-def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
-def _pascal_properties(schema: dict[str, Any]) -> dict[str, Any]:
-    out = dict(schema)
-    if "properties" in out:
-        out["properties"] = {
-            # clientMetadata's keys are the caller's: its schema (additionalProperties) is kept as it is.
-            _pascal(name): value if name == "clientMetadata" else _pascal_properties(value)
-            for name, value in out["properties"].items()
-        }
-    if "required" in out:
-        out["required"] = [_pascal(name) for name in out["required"]]
-    if "definitions" in out:
-        out["definitions"] = {name: _pascal_properties(value) for name, value in out["definitions"].items()}
-    return out
-
-
 def cognito_gateway_schema() -> dict[str, Any]:
     """The validator model of `POST /` (API Gateway keys models by content type: application/x-amz-json-1.1): every
     operation's request model in Cognito's field names, merged, since one method serves them all. The function
@@ -72,7 +53,7 @@ def cognito_gateway_schema() -> dict[str, Any]:
     (additionalProperties: false) before an invocation."""
     merged: dict[str, Any] = {}
     for route in ROUTES:
-        schema = _pascal_properties(gateway_request_schema(route.operation.request_model))
+        schema = cognito_request_schema(gateway_request_schema(route.operation.request_model))
         if not merged:
             merged = {**schema, "title": "CognitoProtocolRequest", "required": ["Username"]}
             continue
