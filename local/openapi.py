@@ -270,9 +270,9 @@ def openapi_document() -> dict[str, Any]:
             "username, existing or not, gets a limited number of codes (by default one a minute and five a day) "
             "and of confirmation attempts (by default five in 15 minutes), whichever IPs ask: over it, 429 "
             "`attempt_limit_exceeded` with Retry-After. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a "
-            "request with any other Origin is refused with 403 `origin_not_allowed`. `POST /` is the same operations in "
-            "Cognito's own JSON 1.1 protocol, for unmodified SDKs; its errors are Cognito's (`x-amzn-ErrorType`, "
-            "`__type`), not problems.",
+            "request with any other Origin is refused with 403 `origin_not_allowed`. `POST /` is the same "
+            "operations in Cognito's own JSON 1.1 protocol, for unmodified SDKs; its errors are Cognito's "
+            "(`x-amzn-ErrorType`, `__type`), not problems.",
         },
         "servers": [
             {"url": "http://127.0.0.1:3000", "description": "make run (local emulator)"},
