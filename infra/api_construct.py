@@ -17,6 +17,8 @@ from aws_cdk import aws_xray as xray
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
+from code_screens.doors.cognito_shape import COGNITO_ERRORS
+from code_screens.doors.cognito_shape import error_body as cognito_error_body
 from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
 from code_screens.operations.models import MAX_BODY_BYTES
 from code_screens.problems import (
@@ -35,7 +37,21 @@ from code_screens.routes import RESEND_CONFIRMATION_CODE, ROUTE_METHOD, ROUTES
 from infra.api_schema import gateway_request_schema
 from infra.capacity import capacity
 
+# The per-IP rate rule: it counts (one budget per IP across both APIs, since both stages share the web ACL) and
+# labels; the two block rules below answer its label, each in the shape its callers read. Its CountedRequests
+# metric is the WafRateLimited alarm's (infra/monitoring.py).
 RATE_RULE_NAME = "PerIpRateLimit"
+# Within the web ACL that adds it, a label matches by its bare name (WAF prefixes awswaf:<account>:webacl:<name>:).
+RATE_LIMITED_LABEL = "code-screens:per-ip-rate-limited"
+# The header every Cognito SDK sends (X-Amz-Target) and no JSON-door client needs: which shape a WAF answer takes.
+COGNITO_TARGET_HEADER = "x-amz-target"
+# Rule name (= metric name) → which callers it answers: the size limit and the rate limit, each split on the header.
+BODY_SIZE_RULE_NAME = "BodySizeLimit"
+COGNITO_BODY_SIZE_RULE_NAME = "BodySizeLimitCognito"
+RATE_BLOCK_RULE_NAME = "PerIpRateLimitBlock"
+COGNITO_RATE_BLOCK_RULE_NAME = "PerIpRateLimitBlockCognito"
+# A WAF custom response body's key (^[\w\-]+$) for a problem's Cognito-shaped body; the problem body's key is its code.
+COGNITO_BODY_KEY_PREFIX = "cognito-"
 # The methods the whole-API throttle is shared among: each JSON route, and the Cognito door's POST / (its own REST
 # API, infra/cognito_api.py), so adding the door did not raise the total.
 THROTTLED_METHODS = len(ROUTES) + 1
@@ -88,6 +104,31 @@ def static_error_headers(allowed_origins: Sequence[str], retry_after: int | None
     if len(allowed_origins) == 1:
         headers["Access-Control-Allow-Origin"] = allowed_origins[0]
         headers["Access-Control-Expose-Headers"] = "Retry-After"
+    if retry_after is not None:
+        headers["Retry-After"] = str(retry_after)
+    return headers
+
+
+# The response headers browsers may read on the Cognito door's answers: Amplify takes the error name from
+# x-amzn-ErrorType, which a browser hides unless it is exposed.
+CORS_EXPOSED_HEADERS = ["x-amzn-ErrorType", "x-amzn-RequestId", "Retry-After"]
+
+
+def cognito_error_headers(
+    problem_type: ProblemType, allowed_origins: Sequence[str], retry_after: int | None = None
+) -> dict[str, str]:
+    """The static headers of an edge answer (a gateway response or a WAF block) in Cognito's shape: the error type in
+    `x-amzn-ErrorType` (what Amplify and the Smithy SDKs read first), the security headers, CORS with a single allowed
+    origin (as static_error_headers), and Retry-After (`retry_after`, else the problem type's own)."""
+    headers = {
+        "x-amzn-ErrorType": COGNITO_ERRORS[problem_type.code].error_type,
+        "Cache-Control": "no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if len(allowed_origins) == 1:
+        headers["Access-Control-Allow-Origin"] = allowed_origins[0]
+        headers["Access-Control-Expose-Headers"] = ",".join(CORS_EXPOSED_HEADERS)
+    retry_after = retry_after if retry_after is not None else problem_type.retry_after_seconds
     if retry_after is not None:
         headers["Retry-After"] = str(retry_after)
     return headers
@@ -395,21 +436,78 @@ class ResendApi(Construct):
                 visibility_config=visibility(name),
             )
 
-        def block_with(problem_type: ProblemType, retry_after: int | None = None) -> wafv2.CfnWebACL.RuleActionProperty:
-            headers = [
-                wafv2.CfnWebACL.CustomHTTPHeaderProperty(name=name, value=value)
-                for name, value in static_error_headers(allowed_origins, retry_after).items()
-            ]
+        def block_with(
+            problem_type: ProblemType, *, cognito: bool, retry_after: int | None = None
+        ) -> wafv2.CfnWebACL.RuleActionProperty:
+            # The problem+json answer (the JSON door's callers), or Cognito's (x-amzn-ErrorType and {__type,
+            # message}, what the SDKs parse): the same status the door's own answer of that problem has.
+            if cognito:
+                status = COGNITO_ERRORS[problem_type.code].status
+                static = cognito_error_headers(problem_type, allowed_origins, retry_after)
+                body_key = COGNITO_BODY_KEY_PREFIX + problem_type.code
+            else:
+                status = problem_type.status
+                static = static_error_headers(allowed_origins, retry_after)
+                body_key = problem_type.code
             return wafv2.CfnWebACL.RuleActionProperty(
                 block=wafv2.CfnWebACL.BlockActionProperty(
                     custom_response=wafv2.CfnWebACL.CustomResponseProperty(
-                        response_code=problem_type.status,
-                        custom_response_body_key=problem_type.code,
-                        response_headers=headers,
+                        response_code=status,
+                        custom_response_body_key=body_key,
+                        response_headers=[
+                            wafv2.CfnWebACL.CustomHTTPHeaderProperty(name=name, value=value)
+                            for name, value in static.items()
+                        ],
                     )
                 )
             )
 
+        # True only when the request carries X-Amz-Target with a value (a missing header matches no size
+        # constraint): the Cognito SDKs always send it, the JSON door's clients have no reason to.
+        speaks_cognito = wafv2.CfnWebACL.StatementProperty(
+            size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(single_header={"Name": COGNITO_TARGET_HEADER}),
+                comparison_operator="GT",
+                size=0,
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+            )
+        )
+        speaks_json = wafv2.CfnWebACL.StatementProperty(
+            not_statement=wafv2.CfnWebACL.NotStatementProperty(statement=speaks_cognito)
+        )
+        too_large = wafv2.CfnWebACL.StatementProperty(
+            size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
+                field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
+                    body=wafv2.CfnWebACL.BodyProperty(oversize_handling="MATCH")
+                ),
+                comparison_operator="GT",
+                size=MAX_BODY_BYTES,
+                text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
+            )
+        )
+        rate_limited = wafv2.CfnWebACL.StatementProperty(
+            label_match_statement=wafv2.CfnWebACL.LabelMatchStatementProperty(scope="LABEL", key=RATE_LIMITED_LABEL)
+        )
+
+        def block_rule(
+            name: str,
+            priority: int,
+            scope: wafv2.CfnWebACL.StatementProperty,
+            what: wafv2.CfnWebACL.StatementProperty,
+            action: wafv2.CfnWebACL.RuleActionProperty,
+        ) -> wafv2.CfnWebACL.RuleProperty:
+            return wafv2.CfnWebACL.RuleProperty(
+                name=name,
+                priority=priority,
+                action=action,
+                statement=wafv2.CfnWebACL.StatementProperty(
+                    and_statement=wafv2.CfnWebACL.AndStatementProperty(statements=[what, scope])
+                ),
+                visibility_config=visibility(name),
+            )
+
+        # The rate rule counts over a 5-minute window, so a blocked client waits that long.
+        rate_retry_after = RATE_WINDOW_SECONDS
         return wafv2.CfnWebACL(
             self,
             "WebAcl",
@@ -419,36 +517,41 @@ class ResendApi(Construct):
             name=self.web_acl_name,
             visibility_config=visibility(self.web_acl_name),
             custom_response_bodies={
-                problem_type.code: wafv2.CfnWebACL.CustomResponseBodyProperty(
-                    content_type="APPLICATION_JSON", content=_problem_body(problem_type)
-                )
-                for problem_type in (PAYLOAD_TOO_LARGE, RATE_LIMITED)
+                **{
+                    problem_type.code: wafv2.CfnWebACL.CustomResponseBodyProperty(
+                        content_type="APPLICATION_JSON", content=_problem_body(problem_type)
+                    )
+                    for problem_type in (PAYLOAD_TOO_LARGE, RATE_LIMITED)
+                },
+                **{
+                    COGNITO_BODY_KEY_PREFIX + problem_type.code: wafv2.CfnWebACL.CustomResponseBodyProperty(
+                        content_type="APPLICATION_JSON", content=cognito_error_body(problem_type)
+                    )
+                    for problem_type in (PAYLOAD_TOO_LARGE, RATE_LIMITED)
+                },
             },
             data_protection_config=self._data_protection() if protect_logged_data else None,
             rules=[
-                # The Lambda refuses anything over the same limit; refusing here costs no invocation.
-                wafv2.CfnWebACL.RuleProperty(
-                    name="BodySizeLimit",
-                    priority=0,
-                    action=block_with(PAYLOAD_TOO_LARGE),
-                    statement=wafv2.CfnWebACL.StatementProperty(
-                        size_constraint_statement=wafv2.CfnWebACL.SizeConstraintStatementProperty(
-                            field_to_match=wafv2.CfnWebACL.FieldToMatchProperty(
-                                body=wafv2.CfnWebACL.BodyProperty(oversize_handling="MATCH")
-                            ),
-                            comparison_operator="GT",
-                            size=MAX_BODY_BYTES,
-                            text_transformations=[wafv2.CfnWebACL.TextTransformationProperty(priority=0, type="NONE")],
-                        )
-                    ),
-                    visibility_config=visibility("BodySizeLimit"),
+                # The Lambda refuses anything over the same limit; refusing here costs no invocation. Split on the
+                # header so each door's callers get the shape they parse (413 InvalidParameterException: no SDK
+                # retries it).
+                block_rule(
+                    BODY_SIZE_RULE_NAME, 0, speaks_json, too_large, block_with(PAYLOAD_TOO_LARGE, cognito=False)
                 ),
-                # Per-IP cap on code requests: the first defence against SMS pumping and mail bombing.
+                block_rule(
+                    COGNITO_BODY_SIZE_RULE_NAME,
+                    1,
+                    speaks_cognito,
+                    too_large,
+                    block_with(PAYLOAD_TOO_LARGE, cognito=True),
+                ),
+                # Per-IP cap on code requests: the first defence against SMS pumping and mail bombing. One rule, one
+                # budget per IP for both APIs; it only counts and labels, and the next two block what it labelled.
                 wafv2.CfnWebACL.RuleProperty(
                     name=RATE_RULE_NAME,
-                    priority=1,
-                    # The rule counts over a 5-minute window, so a blocked client waits that long.
-                    action=block_with(RATE_LIMITED, retry_after=RATE_WINDOW_SECONDS),
+                    priority=2,
+                    action=wafv2.CfnWebACL.RuleActionProperty(count={}),
+                    rule_labels=[wafv2.CfnWebACL.LabelProperty(name=RATE_LIMITED_LABEL)],
                     statement=wafv2.CfnWebACL.StatementProperty(
                         rate_based_statement=wafv2.CfnWebACL.RateBasedStatementProperty(
                             limit=rate_limit, aggregate_key_type="IP", evaluation_window_sec=RATE_WINDOW_SECONDS
@@ -456,9 +559,24 @@ class ResendApi(Construct):
                     ),
                     visibility_config=visibility(RATE_RULE_NAME),
                 ),
-                managed("AWSManagedRulesAmazonIpReputationList", 2),
-                managed("AWSManagedRulesCommonRuleSet", 3),
-                managed("AWSManagedRulesKnownBadInputsRuleSet", 4),
+                # 429 TooManyRequestsException for the SDKs: a name they treat as throttling (and back off on).
+                block_rule(
+                    RATE_BLOCK_RULE_NAME,
+                    3,
+                    speaks_json,
+                    rate_limited,
+                    block_with(RATE_LIMITED, cognito=False, retry_after=rate_retry_after),
+                ),
+                block_rule(
+                    COGNITO_RATE_BLOCK_RULE_NAME,
+                    4,
+                    speaks_cognito,
+                    rate_limited,
+                    block_with(RATE_LIMITED, cognito=True, retry_after=rate_retry_after),
+                ),
+                managed("AWSManagedRulesAmazonIpReputationList", 5),
+                managed("AWSManagedRulesCommonRuleSet", 6),
+                managed("AWSManagedRulesKnownBadInputsRuleSet", 7),
             ],
         )
 

@@ -23,10 +23,16 @@ from aws_cdk import aws_wafv2 as wafv2
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
-from code_screens.doors.cognito_shape import COGNITO_ERRORS, MEDIA_TYPE, error_body
-from code_screens.problems import ProblemType
+from code_screens.doors.cognito_shape import COGNITO_ERRORS, MEDIA_TYPE, cognito_request_schema, error_body
 from code_screens.routes import ROUTES
-from infra.api_construct import GATEWAY_PROBLEMS, execution_logs, sampling_rule, stack_unique_name
+from infra.api_construct import (
+    CORS_EXPOSED_HEADERS,
+    GATEWAY_PROBLEMS,
+    cognito_error_headers,
+    execution_logs,
+    sampling_rule,
+    stack_unique_name,
+)
 from infra.api_schema import gateway_request_schema
 
 # The request headers Amplify JS and the AWS SDK for JavaScript send (a browser's preflight asks for them).
@@ -38,26 +44,6 @@ CORS_REQUEST_HEADERS = [
     "amz-sdk-request",
     "Cache-Control",
 ]
-CORS_EXPOSED_HEADERS = ["x-amzn-ErrorType", "x-amzn-RequestId", "Retry-After"]
-
-
-def _pascal(name: str) -> str:
-    return name[:1].upper() + name[1:]
-
-
-def _pascal_properties(schema: dict[str, Any]) -> dict[str, Any]:
-    out = dict(schema)
-    if "properties" in out:
-        out["properties"] = {
-            # clientMetadata's keys are the caller's: its schema (additionalProperties) is kept as it is.
-            _pascal(name): value if name == "clientMetadata" else _pascal_properties(value)
-            for name, value in out["properties"].items()
-        }
-    if "required" in out:
-        out["required"] = [_pascal(name) for name in out["required"]]
-    if "definitions" in out:
-        out["definitions"] = {name: _pascal_properties(value) for name, value in out["definitions"].items()}
-    return out
 
 
 def cognito_gateway_schema() -> dict[str, Any]:
@@ -68,7 +54,7 @@ def cognito_gateway_schema() -> dict[str, Any]:
     answered UnknownOperationException, not a gateway 400. The function validates each operation's own schema."""
     merged: dict[str, Any] = {}
     for route in ROUTES:
-        schema = _pascal_properties(gateway_request_schema(route.operation.request_model))
+        schema = cognito_request_schema(gateway_request_schema(route.operation.request_model))
         if not merged:
             merged = {**schema, "title": "CognitoProtocolRequest"}
             continue
@@ -77,22 +63,6 @@ def cognito_gateway_schema() -> dict[str, Any]:
     merged.pop("required", None)
     merged.pop("additionalProperties", None)
     return merged
-
-
-def cognito_error_headers(problem_type: ProblemType, allowed_origins: Sequence[str]) -> dict[str, str]:
-    """The static headers of a gateway answer in Cognito's shape (CORS with a single allowed origin, as for the JSON
-    API's)."""
-    headers = {
-        "x-amzn-ErrorType": COGNITO_ERRORS[problem_type.code].error_type,
-        "Cache-Control": "no-store",
-        "X-Content-Type-Options": "nosniff",
-    }
-    if len(allowed_origins) == 1:
-        headers["Access-Control-Allow-Origin"] = allowed_origins[0]
-        headers["Access-Control-Expose-Headers"] = ",".join(CORS_EXPOSED_HEADERS)
-    if problem_type.retry_after_seconds is not None:
-        headers["Retry-After"] = str(problem_type.retry_after_seconds)
-    return headers
 
 
 class CognitoProtocolApi(Construct):

@@ -30,6 +30,11 @@ from infra.api_construct import RATE_RULE_NAME
 from infra.config import DEFAULT_RUNBOOK_URL
 from infra.function_construct import METRICS_NAMESPACE
 
+# The AWS/WAFV2 metric a rule's matches land in, by the rule's action: Count → CountedRequests, Block →
+# BlockedRequests (tests check each WAF alarm against its rule's action).
+WAF_COUNTED = "CountedRequests"
+WAF_BLOCKED = "BlockedRequests"
+
 # The construct id part of the Cognito door's quiet 5XX alarm (Api5xxCognitoDoor), beside the routes' own.
 COGNITO_DOOR = "CognitoDoor"
 
@@ -108,7 +113,8 @@ ALARM_GUIDE: dict[str, tuple[str, str]] = {
     ),
     "WafRateLimited": (
         "Clients over the WAF's per-IP rate rule: SMS pumping or mail bombing, or a shared IP",
-        "the WAF console's sampled requests for PerIpRateLimit; block the source or raise wafRateLimit",
+        "the WAF console's sampled requests for PerIpRateLimitBlock and PerIpRateLimitBlockCognito; block the "
+        "source or raise wafRateLimit",
     ),
     "ClientSecretRotationFailed": (
         "A step of the app client secret's rotation failed; the endpoint still works on the current secret",
@@ -219,7 +225,10 @@ class Monitoring(Construct):
                 "the alarms notify nobody: set alarmEmail (and confirm the subscription e-mail) or alarmTopicArn",
             )
         rest_api = api
-        self.waf_rate_limited = self._waf_blocked(web_acl_name, RATE_RULE_NAME)
+        # The rate rule counts and labels (two rules block what it labelled, one per answer shape), so the requests
+        # over the per-IP budget are its CountedRequests: one metric for both APIs and both shapes, equal to the two
+        # block rules' BlockedRequests together. A Count rule emits no BlockedRequests of its own.
+        self.waf_rate_limited = self._waf_metric(web_acl_name, RATE_RULE_NAME, WAF_COUNTED)
         requests = rest_api.metric_count(period=FIVE_MINUTES, statistic="Sum")
         # Of the requests the function handled: API Gateway's Count also counts each CORS preflight (OPTIONS, which
         # the gateway answers), about one per browser POST, which would halve the share.
@@ -379,11 +388,11 @@ class Monitoring(Construct):
             alarm.add_alarm_action(actions.SnsAction(self.topic))
             alarm.add_ok_action(actions.SnsAction(self.topic))
 
-    def _waf_blocked(self, web_acl_name: str, rule: str) -> cloudwatch.Metric:
+    def _waf_metric(self, web_acl_name: str, rule: str, metric_name: str) -> cloudwatch.Metric:
         # AWS/WAFV2 keys a regional web ACL's metrics by its name, the rule's metric name and the Region.
         return cloudwatch.Metric(
             namespace="AWS/WAFV2",
-            metric_name="BlockedRequests",
+            metric_name=metric_name,
             dimensions_map={"WebACL": web_acl_name, "Rule": rule, "Region": Stack.of(self).region},
             period=FIVE_MINUTES,
             statistic="Sum",
@@ -430,7 +439,7 @@ class Monitoring(Construct):
                 title="WAF blocks, by rule",
                 left=[
                     cloudwatch.MathExpression(
-                        expression='SEARCH(\'{AWS/WAFV2,Region,Rule,WebACL} MetricName="BlockedRequests" '
+                        expression=f'SEARCH(\'{{AWS/WAFV2,Region,Rule,WebACL}} MetricName="{WAF_BLOCKED}" '
                         f"WebACL=\"{web_acl_name}\"', 'Sum', 300)",
                         using_metrics={},
                         label="",

@@ -66,6 +66,20 @@ def test_the_model_takes_cognitos_names_and_lets_other_operations_reach_the_func
     assert set(context_data["properties"]) == {"EncodedData"}  # never IpAddress
 
 
+def test_the_model_and_the_openapi_document_name_the_same_fields() -> None:
+    # One derivation (cognito_shape.cognito_request_schema) for both: the gateway's model merges the operations, the
+    # document keeps one schema per operation; together they name the same fields, nested ones included.
+    from local.openapi import openapi_document
+
+    model = cognito_gateway_schema()
+    components = openapi_document()["components"]["schemas"]
+    documented = [components[f"Cognito{route.operation.request_model.SCHEMA.title}"] for route in ROUTES]
+
+    assert set(model["properties"]) == {name for schema in documented for name in schema["properties"]}
+    for name, definition in model["definitions"].items():
+        assert set(definition["properties"]) == set(components[f"Cognito{name}"]["properties"])
+
+
 def test_every_gateway_answer_of_the_door_is_cognito_shaped(demo: Synthesized) -> None:
     api_id = _cognito_api_id(demo)
     responses = {

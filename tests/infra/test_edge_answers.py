@@ -32,7 +32,9 @@ def test_every_gateway_response_carries_the_security_headers(each_mode: Synthesi
             assert parameters.get(f"gatewayresponse.header.{name}") == f"'{value}'", (response_id, name)
 
 
-def test_every_waf_block_response_carries_the_security_headers_and_a_problem_body(each_mode: Synthesized) -> None:
+def test_every_waf_block_response_carries_the_security_headers_and_a_body_of_its_shape(each_mode: Synthesized) -> None:
+    # Either shape, never a mix: a problem (its status is the response's) or Cognito's (`__type` equal to the
+    # x-amzn-ErrorType header, and no `code` field, which Amplify would read first).
     (acl,) = each_mode.of_type("AWS::WAFv2::WebACL").values()
     bodies = acl["Properties"]["CustomResponseBodies"]
     responses = waf_custom_responses(each_mode)
@@ -43,4 +45,10 @@ def test_every_waf_block_response_carries_the_security_headers_and_a_problem_bod
         assert {name: headers.get(name) for name in SECURITY_HEADERS} == SECURITY_HEADERS
         body = bodies[response["CustomResponseBodyKey"]]
         assert body["ContentType"] == "APPLICATION_JSON"
-        assert json.loads(body["Content"])["status"] == response["ResponseCode"]
+        document = json.loads(body["Content"])
+        if "x-amzn-ErrorType" in headers:
+            assert set(document) == {"__type", "message"}
+            assert document["__type"] == headers["x-amzn-ErrorType"]
+        else:
+            assert document["status"] == response["ResponseCode"]
+            assert "__type" not in document

@@ -417,19 +417,28 @@ def test_web_acl_rules_and_association(existing: Synthesized) -> None:
     assert acl["Properties"]["Scope"] == "REGIONAL"
     assert set(rules) == {
         "BodySizeLimit",
+        "BodySizeLimitCognito",
         "PerIpRateLimit",
+        "PerIpRateLimitBlock",
+        "PerIpRateLimitBlockCognito",
         "AWSManagedRulesAmazonIpReputationList",
         "AWSManagedRulesCommonRuleSet",
         "AWSManagedRulesKnownBadInputsRuleSet",
     }
     rate = rules["PerIpRateLimit"]["Statement"]["RateBasedStatement"]
     assert (rate["Limit"], rate["AggregateKeyType"]) == (200, "IP")
-    blocked = rules["PerIpRateLimit"]["Action"]["Block"]["CustomResponse"]
+    # The rate rule counts; its blocks are the two label rules' (tests/infra/test_waf_answers.py).
+    assert rules["PerIpRateLimit"]["Action"] == {"Count": {}}
+    blocked = rules["PerIpRateLimitBlock"]["Action"]["Block"]["CustomResponse"]
     assert blocked["ResponseCode"] == 429
     headers = {header["Name"]: header["Value"] for header in blocked["ResponseHeaders"]}
     assert headers["Retry-After"] == "300"
     assert headers["Access-Control-Allow-Origin"] == "https://app.example.com"  # readable by the one allowed page
-    size = rules["BodySizeLimit"]["Statement"]["SizeConstraintStatement"]
+    (size,) = [
+        s["SizeConstraintStatement"]
+        for s in rules["BodySizeLimit"]["Statement"]["AndStatement"]["Statements"]
+        if "Body" in s.get("SizeConstraintStatement", {}).get("FieldToMatch", {})
+    ]
     assert (size["Size"], size["ComparisonOperator"]) == (MAX_BODY_BYTES, "GT")
     # One association per API, each naming exactly one stage (tests/infra/test_wiring.py: which stages).
     assert len(associations) == len(rest_apis(existing)) == 2
@@ -455,7 +464,7 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
         "5XXError",
         "4XXError",
         "CognitoFailure",
-        "BlockedRequests",
+        "CountedRequests",
         "CognitoSetupRefusal",
         "CognitoFailureAnsweredNeutrally",
         "LimiterUnavailable",

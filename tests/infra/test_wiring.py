@@ -287,6 +287,12 @@ def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesi
     apis = {api["Properties"]["Name"]: api_id for api_id, api in each_mode.of_type("AWS::ApiGateway::RestApi").items()}
     (acl,) = each_mode.of_type("AWS::WAFv2::WebACL").values()
     rule_metrics = {rule["VisibilityConfig"]["MetricName"] for rule in acl["Properties"]["Rules"]}
+    # Managed rule groups have an override action instead; no alarm watches one.
+    rule_actions = {
+        rule["VisibilityConfig"]["MetricName"]: rule["Action"]
+        for rule in acl["Properties"]["Rules"]
+        if "Action" in rule
+    }
     routes = {
         (
             m["Properties"]["RestApiId"]["Ref"],
@@ -314,6 +320,9 @@ def test_alarms_on_aws_metrics_name_a_resource_of_this_stack(each_mode: Synthesi
             assert found["WebACL"] == acl["Properties"]["VisibilityConfig"]["MetricName"]
             assert found["Rule"] in rule_metrics
             assert found["Region"] == each_mode.stack.region
+            # The metric the rule's action emits: a Count rule has CountedRequests only, a Block rule BlockedRequests.
+            (action,) = rule_actions[found["Rule"]]
+            assert metric["MetricName"] == {"Count": "CountedRequests", "Block": "BlockedRequests"}[action]
         else:
             continue
         checked += 1

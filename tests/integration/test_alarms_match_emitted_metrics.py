@@ -204,13 +204,25 @@ def service_names(synth: Synthesized) -> dict[str, Any]:
         "Stages": stage_names,
         "WebACL": acl["Properties"]["Name"],
         "Rules": {rule["VisibilityConfig"]["MetricName"] for rule in acl["Properties"]["Rules"]},
+        # Each rule's metric name -> the AWS/WAFV2 metric its matches land in: a Count rule (the per-IP rate rule,
+        # which only labels) emits CountedRequests and no BlockedRequests; a Block rule the reverse.
+        "RuleMetrics": {
+            rule["VisibilityConfig"]["MetricName"]: WAF_METRIC_OF_ACTION[next(iter(rule["Action"]))]
+            for rule in acl["Properties"]["Rules"]
+            if "Action" in rule
+        },
         "FunctionName": {"Ref": function_id},
         # Known at synth in this fixture; WAF reports its Region's code, e.g. "eu-west-1".
         "Region": synth.stack.region,
     }
 
 
-def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict[str, Any]) -> None:
+WAF_METRIC_OF_ACTION = {"Block": "BlockedRequests", "Count": "CountedRequests", "Allow": "AllowedRequests"}
+
+
+def check_service_metric(
+    namespace: str, dimensions: dict[str, Any], known: dict[str, Any], metric_name: str | None = None
+) -> None:
     if namespace == "AWS/ApiGateway":
         assert dimensions["ApiName"] in known["Stages"], f"no API of the stack is named {dimensions['ApiName']}"
         assert set(dimensions) in ({"ApiName"}, {"ApiName", "Method", "Resource", "Stage"})
@@ -221,6 +233,10 @@ def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict
         assert dimensions["Rule"] in known["Rules"]
         assert set(dimensions) == {"WebACL", "Rule", "Region"}
         assert dimensions["Region"] == known["Region"]
+        if metric_name is not None and dimensions["Rule"] in known["RuleMetrics"]:
+            assert metric_name == known["RuleMetrics"][dimensions["Rule"]], (
+                f"{metric_name} of rule {dimensions['Rule']}, whose action emits another metric"
+            )
     elif namespace == "AWS/Lambda":
         assert dimensions == {"FunctionName": known["FunctionName"]} or dimensions == {
             "FunctionName": json.dumps(known["FunctionName"]).replace('"', "'")
@@ -232,6 +248,7 @@ def check_service_metric(namespace: str, dimensions: dict[str, Any], known: dict
 def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesized) -> None:
     known = service_names(demo)
     seen_function_metrics = set()
+    seen_waf_metrics = set()
 
     for alarm in demo.of_type("AWS::CloudWatch::Alarm").values():
         for metric in template_metrics(alarm["Properties"]):
@@ -241,7 +258,9 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
                 assert key in emitted, f"alarm on {key}, which no invocation emitted"
                 seen_function_metrics.add(metric["MetricName"])
             else:
-                check_service_metric(metric["Namespace"], dimensions, known)
+                check_service_metric(metric["Namespace"], dimensions, known, metric["MetricName"])
+                if metric["Namespace"] == "AWS/WAFV2":
+                    seen_waf_metrics.add((metric["MetricName"], dimensions["Rule"]))
 
     assert {
         names.COGNITO_FAILURE,
@@ -252,8 +271,10 @@ def test_every_alarm_watches_an_emitted_metric(emitted: Emitted, demo: Synthesiz
         names.RESPONSE_TIME_FLOOR_EXCEEDED,
         names.CLIENT_SECRET_ROTATION_FAILED,
     } <= seen_function_metrics
-    # The WAF alarm is on the rate rule, by the very name the web ACL gives it.
+    # The WAF alarm is on the rate rule, by the very name the web ACL gives it, and on the metric its action (Count:
+    # it labels, two rules block) emits; BlockedRequests of a Count rule would stay empty forever.
     assert RATE_RULE_NAME in known["Rules"]
+    assert ("CountedRequests", RATE_RULE_NAME) in seen_waf_metrics
 
 
 SEARCH = re.compile(r"SEARCH\('\{([^}]*)\} MetricName=\"([^\"]+)\"(.*?)', 'Sum', 300\)")

@@ -3,6 +3,7 @@ workflow's safety properties (off until switched on, OIDC role only, the staging
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import pytest
 import yaml
 
 from tests.conftest import ROOT
+from tests.synth import Synthesized
 
 WORKFLOWS = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
 DEPLOY = ROOT / ".github" / "workflows" / "deploy.yml"
@@ -117,3 +119,47 @@ def test_the_deploy_workflow_checks_deploys_probes_and_always_tears_down_one_sta
     assert "--outputs-file cdk-outputs.json" in runs[deploy] and "cdk-outputs.json" in runs[smoke]
     assert "--force" in runs[destroy]
     assert steps(document)[destroy]["if"] == "always()"
+
+
+def _probe_step() -> str:
+    (run,) = [s["run"] for s in steps(load(DEPLOY)) if re.search(r"\bmake smoke\b", s.get("run", ""))]
+    return str(run)
+
+
+def _run_probe(tmp_path: Path, outputs: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The probe step's script as GitHub runs it (`bash -e`), against a cdk-outputs.json and a `make` that records
+    its arguments one a line instead of probing anything."""
+    stack = "ResendConfirmationCode-staging"
+    (tmp_path / "cdk-outputs.json").write_text(json.dumps({stack: outputs}))
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "make").write_text('#!/bin/sh\nfor arg in "$@"; do echo "$arg"; done\n')
+    (shim / "make").chmod(0o755)
+    (shim / "python3").symlink_to(sys.executable)
+    env = {"PATH": f"{shim}:/usr/bin:/bin", "STACK_NAME": stack}
+    return subprocess.run(
+        ["bash", "-e", "-c", _probe_step()], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_the_probe_passes_both_doors_endpoints_from_the_deploys_outputs_to_make_smoke(
+    tmp_path: Path, demo: Synthesized
+) -> None:
+    json_url = "https://abc.execute-api.eu-west-1.amazonaws.com/v1/resend-confirmation-code"
+    door_url = "https://def.execute-api.eu-west-1.amazonaws.com/v1/"
+
+    result = _run_probe(tmp_path, {"EndpointUrl": json_url, "CognitoEndpointUrl": door_url, "Other": "x"})
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["smoke", f"ENDPOINT_URL={json_url}", f"COGNITO_ENDPOINT={door_url}"]
+    # The names the step reads are outputs the stack writes, and the variable is the one the smoke target passes on.
+    assert {"EndpointUrl", "CognitoEndpointUrl"} <= set(demo.template.to_json()["Outputs"])
+    assert '--cognito-endpoint "$(COGNITO_ENDPOINT)"' in (ROOT / "Makefile").read_text()
+
+
+def test_the_probe_fails_when_the_stack_wrote_no_cognito_endpoint(tmp_path: Path) -> None:
+    # Not a silent skip of the door's probe (ops/smoke.py skips without an endpoint): the step itself fails.
+    result = _run_probe(tmp_path, {"EndpointUrl": "https://abc.example/v1/resend-confirmation-code"})
+
+    assert result.returncode != 0
+    assert "COGNITO_ENDPOINT" not in result.stdout

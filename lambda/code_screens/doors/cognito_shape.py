@@ -142,6 +142,67 @@ def cognito_path(path: str) -> str:
     return ".".join(part.removeprefix("~") if part.startswith("~") else _pascal(part) for part in path.split("."))
 
 
+# A field whose keys are the caller's own (they reach the pool's trigger as sent): never renamed, in a body or a schema.
+_CALLERS_KEYS = "clientMetadata"
+# The JSON door's sentence in every success body; Cognito's bodies have none (success_document drops it).
+_DOOR_ONLY_FIELD = "message"
+
+
+def _schema_in_cognito_names(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_schema_in_cognito_names(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out: dict[str, Any] = {}
+    for key, value in node.items():
+        if key == "properties":
+            out[key] = {
+                _pascal(name): sub if name == _CALLERS_KEYS else _schema_in_cognito_names(sub)
+                for name, sub in value.items()
+            }
+        elif key == "required":
+            out[key] = [_pascal(name) for name in value]
+        elif key in ("$defs", "definitions"):
+            # Model names (AnalyticsMetadata, ...) are already Cognito's; only their properties are renamed.
+            out[key] = {name: _schema_in_cognito_names(sub) for name, sub in value.items()}
+        elif key == "examples":
+            out[key] = value  # a field's example values, not field names
+        else:
+            out[key] = _schema_in_cognito_names(value)
+    return out
+
+
+def cognito_request_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """An operation's request JSON Schema (or a translation of it: API Gateway's draft 4, OpenAPI's) in Cognito's
+    field names, which is what this door reads (field_names_for is the same renaming, the other way). The one
+    derivation the stack's validator model of `POST /` and the OpenAPI document both use."""
+    renamed: dict[str, Any] = _schema_in_cognito_names(dict(schema))
+    return renamed
+
+
+def cognito_success_schema(schema: Mapping[str, Any]) -> dict[str, Any]:
+    """An operation's response JSON Schema as success_document writes the body: Cognito's names, without the JSON
+    door's `message`, and an absent nested answer (resend's CodeDeliveryDetails when delivery details are not
+    revealed) as `{}` rather than null (tests/unit/test_cognito_protocol.py validates real bodies against it)."""
+    document = dict(schema)
+    properties = {name: node for name, node in document.get("properties", {}).items() if name != _DOOR_ONLY_FIELD}
+    for name, node in properties.items():
+        if isinstance(node, dict) and any("$ref" in alternative for alternative in node.get("anyOf", ())):
+            properties[name] = {
+                **node,
+                "anyOf": [
+                    {"type": "object", "maxProperties": 0} if alternative == {"type": "null"} else alternative
+                    for alternative in node["anyOf"]
+                ],
+            }
+            properties[name].pop("default", None)  # the null default is not Cognito's
+    document["properties"] = properties
+    document["required"] = [name for name in document.get("required", []) if name != _DOOR_ONLY_FIELD]
+    if not document["required"]:
+        del document["required"]
+    return cognito_request_schema(document)
+
+
 def _pascal_keys(document: Any) -> Any:
     if isinstance(document, dict):
         return {_pascal(key): _pascal_keys(value) for key, value in document.items()}
