@@ -79,6 +79,31 @@ class Answer:
     problem: ProblemType | None = None
 
 
+def door_request(event: Any, started: float, **door_specifics: Any) -> DoorRequest:
+    """What every door reads from an API Gateway REST proxy event (Powertools' APIGatewayProxyEvent): the body, its
+    content type, the browser's origin and API Gateway's sourceIp; `door_specifics` are a door's own DoorRequest
+    fields (media_type, field_names, before_limit)."""
+    return DoorRequest(
+        body=event.body,
+        is_base64_encoded=bool(event.is_base64_encoded),
+        content_type=event.headers.get("content-type"),
+        origin=event.headers.get("origin"),
+        caller_ip=event.request_context.identity.source_ip,
+        started=started,
+        **door_specifics,
+    )
+
+
+def settings_of(context: Mapping[str, Any]) -> Settings:
+    """The settings handler.py hands every door through the resolver's context; a configuration that could not be
+    read is logged and answered with Problem(INTERNAL_ERROR)."""
+    settings: Settings | None = context.get("settings")
+    if settings is None:
+        logger.error("Invalid configuration", extra={"configuration_error": context.get("configuration_error")})
+        raise Problem(INTERNAL_ERROR)
+    return settings
+
+
 def serve(operation: Operation, request: DoorRequest, settings: Settings) -> Answer:
     """Run one request of `operation` through the whole pipeline (see the module).
 

@@ -45,7 +45,7 @@ from code_screens.doors.cognito_shape import (
 )
 from code_screens.observability import count, logger, record_rejection, record_upstream_failure
 from code_screens.operations.models import ResponseBody
-from code_screens.problems import INTERNAL_ERROR, UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
+from code_screens.problems import UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
 from code_screens.routes import ROUTES
 from code_screens.settings import Settings
 
@@ -228,14 +228,6 @@ def _replay_unavailable(error: Exception) -> None:
 # --- the route ---
 
 
-def _settings() -> Settings:
-    settings: Settings | None = router.context.get("settings")
-    if settings is None:
-        logger.error("Invalid configuration", extra={"configuration_error": router.context.get("configuration_error")})
-        raise Problem(INTERNAL_ERROR)
-    return settings
-
-
 def _target_name(target: str | None) -> str:
     """The operation a target names, for the log: only a plausible name, never arbitrary caller text."""
     name = (target or "").removeprefix(TARGET_PREFIX)
@@ -267,7 +259,7 @@ def cognito_protocol() -> Response[str]:
         return refused(Problem(UNKNOWN_OPERATION), [], request_id)
     started = time.monotonic()
     try:
-        settings = _settings()
+        settings = pipeline.settings_of(router.context)
         content_types = _header_values("content-type")
         if len(content_types) > 1:
             # Two media types at once: no single reading of the body is right.
@@ -280,13 +272,9 @@ def cognito_protocol() -> Response[str]:
             _client_id_of(event.body, bool(event.is_base64_encoded)),
             request_id,
         )
-        request = pipeline.DoorRequest(
-            body=event.body,
-            is_base64_encoded=bool(event.is_base64_encoded),
-            content_type=event.headers.get("content-type"),
-            origin=event.headers.get("origin"),
-            caller_ip=event.request_context.identity.source_ip,
-            started=started,
+        request = pipeline.door_request(
+            event,
+            started,
             media_type=MEDIA_TYPE,
             field_names=field_names_for(operation.request_model),
             before_limit=replay.recall,

@@ -15,17 +15,15 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 
 from code_screens import pipeline
 from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
-from code_screens.observability import logger, record_rejection, record_upstream_failure
+from code_screens.observability import record_rejection, record_upstream_failure
 from code_screens.operations.models import ResponseBody
 from code_screens.problems import (
-    INTERNAL_ERROR,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
     Problem,
     UpstreamProblem,
 )
 from code_screens.routes import ROUTES, Route, route_for
-from code_screens.settings import Settings
 
 # Responses carry per-user outcomes: nothing in between may cache them, and browsers must not sniff types.
 COMMON_HEADERS = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
@@ -80,27 +78,12 @@ def not_found(path: str, *, cors: bool) -> Response[str]:
     return rejected(Problem(NOT_FOUND))
 
 
-def _settings() -> Settings:
-    settings: Settings | None = router.context.get("settings")
-    if settings is None:
-        logger.error("Invalid configuration", extra={"configuration_error": router.context.get("configuration_error")})
-        raise Problem(INTERNAL_ERROR)
-    return settings
-
-
 def serve(route: Route) -> Response[str]:
     """Serve one request of `route`'s operation from the current event."""
     event = router.current_event
     try:
-        request = pipeline.DoorRequest(
-            body=event.body,
-            is_base64_encoded=bool(event.is_base64_encoded),
-            content_type=event.headers.get("content-type"),
-            origin=event.headers.get("origin"),
-            caller_ip=event.request_context.identity.source_ip,
-            started=time.monotonic(),
-        )
-        answer = pipeline.serve(route.operation, request, _settings())
+        request = pipeline.door_request(event, time.monotonic())
+        answer = pipeline.serve(route.operation, request, pipeline.settings_of(router.context))
     except UpstreamProblem as problem:
         record_upstream_failure(problem.source, problem.reason, problem.problem_type)
         return problem_response(problem)
