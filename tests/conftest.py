@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,6 +67,7 @@ def emulator() -> Iterator[SeededEmulator]:
     # pytest once per mutant in forks of one process): start every session from an empty emulator.
     requests.post(f"{endpoint}/moto-api/reset", timeout=10).raise_for_status()
     STATE.disarm()
+    forget_cached_clients()
     saved = dict(os.environ)
     os.environ.update(aws_environment(endpoint, REGION))
     pool = seed(endpoint, REGION)
@@ -86,6 +88,15 @@ def emulator() -> Iterator[SeededEmulator]:
     server.stop()
     os.environ.clear()
     os.environ.update(saved)
+
+
+def forget_cached_clients() -> None:
+    """Drop the AWS clients the function and the rotation function cache for their execution environment: one an
+    earlier session of this process made (mutmut's runs) points at that session's emulator, which is gone."""
+    for module_name, cached in (("code_screens.cognito", "cognito_client"), ("rotation_handler", "_clients")):
+        module = sys.modules.get(module_name)
+        if module is not None:
+            getattr(module, cached).cache_clear()
 
 
 def watch_pseudonym_key(endpoint: str, arn: str) -> None:
