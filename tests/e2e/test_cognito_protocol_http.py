@@ -251,6 +251,7 @@ def test_one_invocation_id_never_reads_another_usernames_answer(local_api: Local
     assert sent_to(local_api, second) == sent_before + 1
 
 
+@pytest.mark.slow  # waits out a timeout
 def test_a_retry_after_a_timeout_gets_the_timeout_again_and_no_second_send(local_api: LocalApi) -> None:
     username = local_api.sign_up("timeout")
     invocation = {"amz-sdk-invocation-id": str(uuid.uuid4())}

@@ -187,6 +187,7 @@ def crowded_api() -> Iterator[LocalApi]:
     stop_local_api(local)
 
 
+@pytest.mark.slow  # load: 1,200 sign-ups from 16 threads
 def test_concurrent_sign_ups_and_resends_all_succeed(crowded_api: LocalApi) -> None:
     # moto finds a user of a pool whose usernames are e-mail addresses by walking all its users, while a SignUp
     # adds one: from 16 threads, with the pool growing past a thousand users, some walk met an insert ("OrderedDict

@@ -134,6 +134,7 @@ def test_every_method_together_gets_the_whole_api_throttle(demo: Synthesized) ->
     assert sum(s["ThrottlingBurstLimit"] * n for s, n in per_method) <= config.throttle_burst_limit
 
 
+@pytest.mark.slow  # synthesizes a stack of its own
 def test_the_preflight_allows_the_libraries_headers_and_exposes_the_error_type(tmp_path: Path) -> None:
     synthesized = synthesize({"allowedOrigins": "https://app.example.com"}, tmp_path)
     api_id = _cognito_api_id(synthesized)

@@ -24,6 +24,9 @@ from ops.preflight import BOOTSTRAP_VERSION_PARAMETER, MIN_BOOTSTRAP_VERSION, Ch
 from tests.conftest import REGION, ROOT, SeededEmulator
 from tests.synth import Synthesized
 
+# Each test runs the preflight against an emulator of its own, with its time-outs: about a second each.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def ready_account(emulator: SeededEmulator) -> Iterator[SeededEmulator]:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PROBE = """
@@ -16,6 +18,7 @@ print(observability.logger.service)
 """
 
 
+@pytest.mark.slow  # starts the local server in a process of its own
 def test_the_local_servers_modules_log_under_the_functions_service() -> None:
     """A module imported before the service is named logs under "service_undefined", with no JSON formatter: the
     local server's "Response time floor exceeded" line came out bare, without over_ms or user_ref."""
