@@ -230,6 +230,9 @@ def measure() -> dict[str, Any]:
                 "p50_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 50),
                 "p99_ms": percentile([ms for run in paired for ms in run[kind][side]["ms"]], 99),
                 "p50_by_process": [percentile(run[kind][side]["ms"], 50) for run in paired],
+                "cpu_p50_ms": percentile([ms for run in paired for ms in run[kind][side]["cpu_ms"]], 50),
+                "cpu_mean_ms": statistics.mean(ms for run in paired for ms in run[kind][side]["cpu_ms"]),
+                "cpu_p50_by_process": [percentile(run[kind][side]["cpu_ms"], 50) for run in paired],
                 "statuses": sorted({s for run in paired for s in run[kind][side]["statuses"]}),
             }
             for kind in ("valid", "invalid")
@@ -243,14 +246,13 @@ def measure() -> dict[str, Any]:
             run[kind]["product"]["log_bytes_per_request"] for run in paired
         )
         results[BASELINE]["warm"][kind]["log_bytes_per_request"] = 0.0  # it logs nothing of its own
-    results[PRODUCT]["warm_ratio_by_process"] = [
-        p / b
-        for p, b in zip(
-            results[PRODUCT]["warm"]["valid"]["p50_by_process"],
-            results[BASELINE]["warm"]["valid"]["p50_by_process"],
-            strict=True,
-        )
-    ]
+    for figure in ("p50_by_process", "cpu_p50_by_process"):
+        results[PRODUCT][f"warm_ratio_{figure}"] = [
+            p / b
+            for p, b in zip(
+                results[PRODUCT]["warm"]["valid"][figure], results[BASELINE]["warm"]["valid"][figure], strict=True
+            )
+        ]
 
     staged = staged_asset(RUNTIME_VERSION)
     results[PRODUCT]["asset_zip_bytes"] = zipped_size([(staged / f, str(f)) for f in shipped_files(staged)])
@@ -274,7 +276,9 @@ def ratio(product: float, baseline: float) -> float:
 def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
     p, b = r[PRODUCT], r[BASELINE]
     cold, cold_cpu = p["cold_ratio"], p["cold_cpu_ratio"]
-    warm = ratio(p["warm"]["valid"]["p50_ms"], b["warm"]["valid"]["p50_ms"])
+    # The warm target is on CPU time, as the issue that set it says: wall time adds the loopback fake's answer,
+    # which is the machine's, not the handler's (and is shown above).
+    warm = ratio(p["warm"]["valid"]["cpu_p50_ms"], b["warm"]["valid"]["cpu_p50_ms"])
 
     def shown(s: dict[str, float]) -> str:
         return f"{s['median']:.2f}x [{s['p25']:.2f}-{s['p75']:.2f}]"
@@ -293,7 +297,7 @@ def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
             if "cold_instructions" in p
             else []
         ),
-        ("warm valid request <= 0.6x baseline", warm <= 0.6, f"{warm:.2f}x"),
+        ("warm valid request <= 0.6x baseline, CPU time", warm <= 0.6, f"{warm:.2f}x"),
         (
             "Secrets Manager calls <= 1 per cache period per process",
             p["secret_calls_per_process"] <= 1,
@@ -433,6 +437,8 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
     for kind in ("valid", "invalid"):
         for stat in ("p50_ms", "p99_ms"):
             row(f"warm {kind} request {stat[:3]} ({n})", p["warm"][kind][stat], b["warm"][kind][stat])
+        row(f"warm {kind} request p50, CPU time ({n})", p["warm"][kind]["cpu_p50_ms"], b["warm"][kind]["cpu_p50_ms"])
+        row(f"warm {kind} request mean, CPU time ({n})", p["warm"][kind]["cpu_mean_ms"], b["warm"][kind]["cpu_mean_ms"])
     row("Secrets Manager calls per 1,000 requests", p["secret_calls_per_1000"], b["secret_calls_per_1000"], "")
     row(
         "Cognito calls per 1,000 invalid requests",
@@ -442,12 +448,13 @@ def report(r: dict[str, Any], costs: dict[str, Any], features: list[str]) -> str
     )
     row("log bytes per valid request", p["warm"]["valid"]["log_bytes_per_request"], 0.0, " B")
     row("code asset, zipped", p["asset_zip_bytes"] / 1000, b["asset_zip_bytes"] / 1000, " KB")
-    warm_ratios = ", ".join(f"{x:.2f}x" for x in p["warm_ratio_by_process"])
+    warm_ratios = ", ".join(f"{x:.2f}x" for x in p["warm_ratio_p50_by_process"])
+    cpu_ratios = ", ".join(f"{x:.2f}x" for x in p["warm_ratio_cpu_p50_by_process"])
     lines += [
         "",
         f"Warm figures: {WARM_ROUNDS} processes in which both handlers, warm, take {WARM_REQUESTS} valid then "
         f"{WARM_REQUESTS} invalid requests in turn (A B A B); every 20th request is sampled for X-Ray. Valid p50 "
-        f"ratio per process: {warm_ratios}.",
+        f"ratio per process: {warm_ratios} (wall clock), {cpu_ratios} (CPU time).",
     ]
     lines += ["", "| target | result | measured |", "|---|---|---|"]
     lines += [f"| {name} | {'PASS' if ok else 'FAIL'} | {value} |" for name, ok, value in r["targets"]]
