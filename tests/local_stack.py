@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ from typing import Any
 import boto3
 import requests
 
+from code_screens.secret_hash import compute_secret_hash
 from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, sign_up
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
@@ -113,10 +115,55 @@ class LocalApi:
         code: str = next(m["code"] for m in self.outbox() if m["username"] == username)
         return code
 
+    def confirmed_user(self, prefix: str = "confirmed") -> str:
+        """A fresh CONFIRMED user with a verified e-mail address (one a reset code goes to); its username."""
+        username = self.sign_up(prefix)
+        cognito = self.aws("cognito-idp")
+        cognito.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=username)
+        cognito.admin_update_user_attributes(
+            UserPoolId=self.user_pool_id,
+            Username=username,
+            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
+        )
+        return username
+
+    def newest_reset_code(self, username: str) -> str:
+        """The newest password-reset code the emulator sent to `username` (not a sign-up confirmation code)."""
+        code: str = next(
+            m["code"] for m in self.outbox() if m["username"] == username and m.get("purpose") == "ForgotPassword"
+        )
+        return code
+
+    def signs_in(self, username: str, password: str) -> bool:
+        """Whether the emulator's AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) accepts `password` for `username`."""
+        cognito = self.aws("cognito-idp")
+        try:
+            cognito.admin_initiate_auth(
+                UserPoolId=self.user_pool_id,
+                ClientId=self.client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={
+                    "USERNAME": username,
+                    "PASSWORD": password,
+                    "SECRET_HASH": compute_secret_hash(username, self.client_id, self.client_secret),
+                },
+            )
+        except cognito.exceptions.NotAuthorizedException:
+            return False
+        return True
+
     def user_status(self, username: str) -> tuple[str, dict[str, str]]:
         """AdminGetUser's UserStatus and attributes."""
         user = self.aws("cognito-idp").admin_get_user(UserPoolId=self.user_pool_id, Username=username)
         return user["UserStatus"], {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+
+
+def new_password(label: str) -> str:
+    """A new password that meets Cognito's default policy, made for one test and watched by the leak scan: it must
+    never appear in a response or a log line."""
+    password = f"Nw{secrets.token_urlsafe(12)}7!"
+    WATCH.add_secret_value(f"new password ({label})", password)
+    return password
 
 
 def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:
