@@ -74,12 +74,12 @@ def reset_by_keyboard(page, api: LocalApi, username: str, password: str) -> None
     page.keyboard.press("Enter")
     playwright_sync.expect(page.get_by_role("status")).to_contain_text(SENT)
     # The send button cools down, so focus moves on to where the code goes.
-    playwright_sync.expect(page.get_by_label(CODE)).to_be_focused()
+    playwright_sync.expect(page.get_by_label(CODE, exact=True)).to_be_focused()
     outbox_code = page.locator("#outbox-code")
     playwright_sync.expect(outbox_code).to_have_text(api.newest_reset_code(username))
     page.keyboard.type(outbox_code.inner_text())
     page.keyboard.press("Tab")
-    playwright_sync.expect(page.get_by_label(PASSWORD)).to_be_focused()
+    playwright_sync.expect(page.get_by_label(PASSWORD, exact=True)).to_be_focused()
     page.keyboard.type(password)
     page.keyboard.press("Enter")
 
@@ -134,8 +134,8 @@ def test_a_password_that_breaks_the_policy_lists_the_rules_it_breaks(page, local
     before = local_api.calls(RESET)
 
     page.get_by_label(USERNAME).fill(username)
-    page.get_by_label(CODE).fill(code)
-    page.get_by_label(PASSWORD).fill("short")
+    page.get_by_label(CODE, exact=True).fill(code)
+    page.get_by_label(PASSWORD, exact=True).fill("short")
     page.get_by_role("button", name="Reset password").click()
 
     # The server's answer (the page's hints refuse nothing), rule by rule, and not a word of the password.
@@ -147,7 +147,7 @@ def test_a_password_that_breaks_the_policy_lists_the_rules_it_breaks(page, local
     )
     assert [status for status, _ in responses] == [400]
     assert local_api.calls(RESET) == before  # refused before Cognito: no attempt spent
-    field = page.get_by_label(PASSWORD)
+    field = page.get_by_label(PASSWORD, exact=True)
     playwright_sync.expect(field).to_be_focused()
     playwright_sync.expect(field).to_have_attribute("aria-invalid", "true")
     playwright_sync.expect(page.locator("#reset")).to_be_enabled()
@@ -161,7 +161,7 @@ MET_RULES = "[...document.querySelectorAll('#password-policy li[data-met=true]')
 
 
 def test_the_rules_hint_as_the_person_types(page) -> None:  # type: ignore[no-untyped-def]
-    password = page.get_by_label(PASSWORD)
+    password = page.get_by_label(PASSWORD, exact=True)
 
     password.fill("abc")
     assert page.evaluate(MET_RULES) == ["password_needs_lowercase", "password_surrounding_whitespace"]
@@ -186,12 +186,12 @@ def test_a_wrong_code_says_so_and_mentions_a_recent_password(page, local_api: Lo
     wrong = "000000" if ask_for_a_code(local_api, username) != "000000" else "111111"
 
     page.get_by_label(USERNAME).fill(username)
-    page.get_by_label(CODE).fill(wrong)
-    page.get_by_label(PASSWORD).fill(new_password("page wrong code"))
+    page.get_by_label(CODE, exact=True).fill(wrong)
+    page.get_by_label(PASSWORD, exact=True).fill(new_password("page wrong code"))
     page.get_by_role("button", name="Reset password").click()
 
     playwright_sync.expect(page.get_by_role("status")).to_have_text(WRONG_CODE)
-    code = page.get_by_label(CODE)
+    code = page.get_by_label(CODE, exact=True)
     playwright_sync.expect(code).to_be_focused()
     playwright_sync.expect(code).to_have_attribute("aria-invalid", "true")
     playwright_sync.expect(page.locator("#reset")).to_be_enabled()
@@ -212,8 +212,8 @@ def test_an_unknown_user_looks_exactly_like_a_known_one(page, local_api: LocalAp
         status = page.get_by_role("status")
         playwright_sync.expect(status).to_contain_text(SENT)
         shown.append((status.get_attribute("data-kind"), status.inner_text()))
-        page.get_by_label(CODE).fill(wrong)
-        page.get_by_label(PASSWORD).fill(password)
+        page.get_by_label(CODE, exact=True).fill(wrong)
+        page.get_by_label(PASSWORD, exact=True).fill(password)
         page.get_by_role("button", name="Reset password").click()
         playwright_sync.expect(status).to_have_text(WRONG_CODE)
         shown.append((status.get_attribute("data-kind"), status.inner_text()))
@@ -251,7 +251,7 @@ def test_a_throttled_send_counts_down_and_hands_focus_to_the_code_field(page, ma
     playwright_sync.expect(send).to_have_text(re.compile(r"^Send reset code \((1:00|[1-5]?\d s)\)$"))
     # The code already sent can still be typed: focus is on its field, which the message describes.
     assert page.evaluate(FOCUSED) == "code"
-    assert page.get_by_label(CODE).get_attribute("aria-describedby") == "status"
+    assert page.get_by_label(CODE, exact=True).get_attribute("aria-describedby") == "status"
 
 
 def test_a_rate_limited_send_waits_as_told_with_focus_on_the_code_field(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
@@ -313,14 +313,14 @@ def test_reset_sends_once_while_in_flight(page, local_api: LocalApi) -> None:  #
     before = local_api.calls(RESET)
 
     page.get_by_label(USERNAME).fill(username)
-    page.get_by_label(CODE).fill(code)
-    page.get_by_label(PASSWORD).fill(new_password("page in flight"))
-    page.get_by_label(PASSWORD).press("Enter")
+    page.get_by_label(CODE, exact=True).fill(code)
+    page.get_by_label(PASSWORD, exact=True).fill(new_password("page in flight"))
+    page.get_by_label(PASSWORD, exact=True).press("Enter")
     reset = page.locator("#reset")
     playwright_sync.expect(reset).to_be_disabled()
     playwright_sync.expect(page.get_by_role("status")).to_have_text("Resetting your password…")
-    page.get_by_label(PASSWORD).press("Enter")
-    page.get_by_label(PASSWORD).press("Enter")
+    page.get_by_label(PASSWORD, exact=True).press("Enter")
+    page.get_by_label(PASSWORD, exact=True).press("Enter")
 
     playwright_sync.expect(page.get_by_role("status")).to_have_text(RESET_DONE)
     assert local_api.calls(RESET) == before + 1
@@ -330,8 +330,8 @@ def test_a_throttled_reset_counts_down_on_reset_only(page, local_api: LocalApi) 
     local_api.arm_fault(RESET, "TooManyRequestsException", message="Rate exceeded")
 
     page.get_by_label(USERNAME).fill(local_api.confirmed_user("page-reset-rate"))
-    page.get_by_label(CODE).fill("123456")
-    page.get_by_label(PASSWORD).fill(new_password("page reset rate"))
+    page.get_by_label(CODE, exact=True).fill("123456")
+    page.get_by_label(PASSWORD, exact=True).fill(new_password("page reset rate"))
     tab_to(page, "reset")
     page.keyboard.press("Enter")
 
@@ -351,8 +351,8 @@ def test_a_timed_out_reset_says_the_password_may_already_be_reset(page, local_ap
     local_api.arm_fault(RESET, None, delaySeconds=3.5)  # longer than the function's 3 s read timeout
 
     page.get_by_label(USERNAME).fill(username)
-    page.get_by_label(CODE).fill(code)
-    page.get_by_label(PASSWORD).fill(new_password("page slow reset"))
+    page.get_by_label(CODE, exact=True).fill(code)
+    page.get_by_label(PASSWORD, exact=True).fill(new_password("page slow reset"))
     page.get_by_role("button", name="Reset password").click()
 
     status = page.get_by_role("status")
@@ -376,21 +376,21 @@ def test_empty_fields_are_refused_without_a_request(page, local_api: LocalApi) -
     playwright_sync.expect(page.get_by_label(USERNAME)).to_be_focused()
 
     page.get_by_label(USERNAME).fill(CONFIRMED_USER)
-    page.get_by_label(CODE).fill(" - ")
+    page.get_by_label(CODE, exact=True).fill(" - ")
     page.get_by_role("button", name="Reset password").click()
     playwright_sync.expect(status).to_contain_text("Please enter the code from your message.")
-    playwright_sync.expect(page.get_by_label(CODE)).to_be_focused()
+    playwright_sync.expect(page.get_by_label(CODE, exact=True)).to_be_focused()
 
-    page.get_by_label(CODE).fill("123456")
+    page.get_by_label(CODE, exact=True).fill("123456")
     page.get_by_role("button", name="Reset password").click()
     playwright_sync.expect(status).to_contain_text("Please enter a new password.")
-    playwright_sync.expect(page.get_by_label(PASSWORD)).to_be_focused()
+    playwright_sync.expect(page.get_by_label(PASSWORD, exact=True)).to_be_focused()
     assert (local_api.calls(FORGOT), local_api.calls(RESET)) == before
 
 
 def test_the_fields_invite_codes_and_new_passwords(page) -> None:  # type: ignore[no-untyped-def]
-    code = page.get_by_label(CODE)
-    password = page.get_by_label(PASSWORD)
+    code = page.get_by_label(CODE, exact=True)
+    password = page.get_by_label(PASSWORD, exact=True)
 
     assert code.get_attribute("inputmode") == "numeric"
     assert code.get_attribute("autocomplete") == "one-time-code"
@@ -404,7 +404,7 @@ def test_the_fields_invite_codes_and_new_passwords(page) -> None:  # type: ignor
 
 def test_the_show_password_toggle_works_by_keyboard_and_hides_again_on_submit(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
     toggle = page.get_by_role("button", name="Show password")
-    password = page.get_by_label(PASSWORD)
+    password = page.get_by_label(PASSWORD, exact=True)
     password.fill(new_password("page toggle"))
     tab_to(page, "show-password")
 
@@ -419,7 +419,7 @@ def test_the_show_password_toggle_works_by_keyboard_and_hides_again_on_submit(pa
     page.keyboard.press("Space")
     assert password.get_attribute("type") == "text"
     page.get_by_label(USERNAME).fill(local_api.confirmed_user("page-toggle"))
-    page.get_by_label(CODE).fill("123456")
+    page.get_by_label(CODE, exact=True).fill("123456")
     page.get_by_role("button", name="Reset password").click()
     playwright_sync.expect(page.get_by_role("status")).to_have_text(WRONG_CODE)
     assert password.get_attribute("type") == "password"
@@ -431,7 +431,7 @@ def test_the_status_is_announced_and_can_take_focus(page) -> None:  # type: igno
 
     assert status.get_attribute("aria-live") == "polite" and status.get_attribute("tabindex") == "-1"
     assert page.get_by_label(USERNAME).get_attribute("aria-describedby") == "status"
-    assert page.get_by_label(CODE).get_attribute("aria-describedby") == "status"
+    assert page.get_by_label(CODE, exact=True).get_attribute("aria-describedby") == "status"
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -441,10 +441,10 @@ def test_text_meets_wcag_aa_contrast_in_both_colour_schemes(browser, local_api: 
     page.goto(f"{local_api.url}{PAGE}")
     try:
         # Every rule in both states: met (ticked) and not.
-        page.get_by_label(PASSWORD).fill("abc")
+        page.get_by_label(PASSWORD, exact=True).fill("abc")
         kinds = ["sent", "reset", "invalid", "failed", "throttled", "pending"]
         measured = page.evaluate(CONTRAST_SCRIPT, {"kinds": kinds, "button": "send"})
-        page.get_by_label(PASSWORD).fill(new_password("page contrast"))
+        page.get_by_label(PASSWORD, exact=True).fill(new_password("page contrast"))
         ticked = page.evaluate(CONTRAST_SCRIPT, {"kinds": [], "button": "show-password"})
         canvas = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
