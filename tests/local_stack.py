@@ -18,7 +18,7 @@ import boto3
 import requests
 
 from code_screens.secret_hash import compute_secret_hash
-from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, sign_up
+from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, confirmed_user, sign_up
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -115,16 +115,12 @@ class LocalApi:
         code: str = next(m["code"] for m in self.outbox() if m["username"] == username)
         return code
 
-    def confirmed_user(self, prefix: str = "confirmed") -> str:
-        """A fresh CONFIRMED user with a verified e-mail address (one a reset code goes to); its username."""
-        username = self.sign_up(prefix)
+    def confirmed_user(self, prefix: str = "confirmed", password: str | None = None) -> str:
+        """A fresh CONFIRMED user with a verified e-mail address (one a reset code goes to), with `password` or a
+        throwaway one; its username."""
+        username = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
         cognito = self.aws("cognito-idp")
-        cognito.admin_confirm_sign_up(UserPoolId=self.user_pool_id, Username=username)
-        cognito.admin_update_user_attributes(
-            UserPoolId=self.user_pool_id,
-            Username=username,
-            UserAttributes=[{"Name": "email_verified", "Value": "true"}],
-        )
+        confirmed_user(cognito, self.user_pool_id, self.client_id, self.client_secret, username, password)
         return username
 
     def newest_reset_code(self, username: str) -> str:

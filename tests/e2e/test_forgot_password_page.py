@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from code_screens.routes import CONFIRM_FORGOT_PASSWORD, FORGOT_PASSWORD
-from local.seed import CONFIRMED_USER, SEED_PASSWORD
+from local.seed import CONFIRMED_USER
 from tests.e2e.test_reference_page import CONTRAST_SCRIPT, FOCUSED, SCREENSHOTS, browser, tab_to
 from tests.local_stack import LocalApi, new_password
 
@@ -86,7 +86,8 @@ def reset_by_keyboard(page, api: LocalApi, username: str, password: str) -> None
 
 def test_keyboard_alone_resets_a_forgotten_password(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
     # Given a confirmed user with a verified address
-    username = local_api.confirmed_user("page-reset")
+    old_password = new_password("page old")
+    username = local_api.confirmed_user("page-reset", old_password)
     password = new_password("page reset")
 
     # When they ask for a code, read it from the local outbox panel and type it with a new password, by keyboard
@@ -96,7 +97,7 @@ def test_keyboard_alone_resets_a_forgotten_password(page, local_api: LocalApi) -
     status = page.get_by_role("status")
     playwright_sync.expect(status).to_have_text(RESET_DONE)
     assert local_api.signs_in(username, password)
-    assert not local_api.signs_in(username, SEED_PASSWORD)
+    assert not local_api.signs_in(username, old_password)
     # Both buttons are done for good (a second submit would spend the used code): focus is on the message.
     playwright_sync.expect(page.locator("#reset")).to_be_disabled()
     playwright_sync.expect(page.locator("#send")).to_be_disabled()
@@ -108,7 +109,6 @@ def test_done_when_the_seeded_confirmed_user_resets_by_keyboard(browser, fresh_m
     # Given a fresh `make run` and its seeded CONFIRMED user, with its verified address
     status, attributes = fresh_make_run.user_status(CONFIRMED_USER)
     assert status == "CONFIRMED" and attributes["email_verified"] == "true"
-    assert fresh_make_run.signs_in(CONFIRMED_USER, SEED_PASSWORD)
     password = new_password("done when")
     context = browser.new_context()
     page = context.new_page()
@@ -118,10 +118,9 @@ def test_done_when_the_seeded_confirmed_user_resets_by_keyboard(browser, fresh_m
     # When the person resets the password with the keyboard alone
     reset_by_keyboard(page, fresh_make_run, CONFIRMED_USER, password)
 
-    # Then the page and the emulator agree: the new password signs in, the old one does not
+    # Then the page and the emulator agree: the new password signs in (the seeded one was random, never shown)
     playwright_sync.expect(page.get_by_role("status")).to_have_text(RESET_DONE)
     assert fresh_make_run.signs_in(CONFIRMED_USER, password)
-    assert not fresh_make_run.signs_in(CONFIRMED_USER, SEED_PASSWORD)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "done_when_keyboard_password_reset.png"), full_page=True)
     context.close()
@@ -182,7 +181,8 @@ def test_the_rules_hint_as_the_person_types(page) -> None:  # type: ignore[no-un
 def test_a_wrong_code_says_so_and_mentions_a_recent_password(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
     # Cognito answers a password the pool's history refuses only for a real account with the right code; the
     # endpoint answers it like a wrong code, so the message covers both.
-    username = local_api.confirmed_user("page-wrong")
+    old_password = new_password("page wrong code, old")
+    username = local_api.confirmed_user("page-wrong", old_password)
     wrong = "000000" if ask_for_a_code(local_api, username) != "000000" else "111111"
 
     page.get_by_label(USERNAME).fill(username)
@@ -195,7 +195,7 @@ def test_a_wrong_code_says_so_and_mentions_a_recent_password(page, local_api: Lo
     playwright_sync.expect(code).to_be_focused()
     playwright_sync.expect(code).to_have_attribute("aria-invalid", "true")
     playwright_sync.expect(page.locator("#reset")).to_be_enabled()
-    assert local_api.signs_in(username, SEED_PASSWORD)
+    assert local_api.signs_in(username, old_password)  # unchanged
 
 
 def test_an_unknown_user_looks_exactly_like_a_known_one(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from code_screens.routes import RESEND_CONFIRMATION_CODE
-from local.seed import SEED_PASSWORD, UNCONFIRMED_USER
+from local.seed import UNCONFIRMED_USER
 from tests.conftest import ROOT
 from tests.corpus.typed_codes import TYPED_CODES
 from tests.local_stack import LocalApi, new_password
@@ -222,7 +222,8 @@ SENT_RESET_CODE = (
 
 def test_a_forgotten_password_is_reset_with_the_code_sent(kotlin_classes: Path, local_api: LocalApi) -> None:
     # Given a confirmed user with a verified address
-    username = local_api.confirmed_user("kotlin-reset")
+    old_password = new_password("kotlin old")
+    username = local_api.confirmed_user("kotlin-reset", old_password)
     password = new_password("kotlin reset")
 
     # When the client asks for a reset code, and sends it back with a new password
@@ -234,7 +235,7 @@ def test_a_forgotten_password_is_reset_with_the_code_sent(kotlin_classes: Path, 
     assert sent == SENT_RESET_CODE
     assert reset == "Reset(message=Your password is reset. You can sign in with the new password now.)"
     assert local_api.signs_in(username, password)
-    assert not local_api.signs_in(username, SEED_PASSWORD)
+    assert not local_api.signs_in(username, old_password)
 
 
 def test_an_unknown_user_is_sent_the_same_answer(kotlin_classes: Path, local_api: LocalApi) -> None:

@@ -648,7 +648,7 @@ def test_the_outbox_panel_shows_confirmation_codes_not_reset_codes(page, local_a
     confirmation_code = local_api.newest_code(username)
     cognito = local_api.aws("cognito-idp")
     cognito.admin_confirm_sign_up(UserPoolId=local_api.user_pool_id, Username=username)
-    verified = [{"Name": "email_verified", "Value": "true"}]
+    verified = [{"Name": "email_verified", "Value": "true"}]  # as local.seed.confirmed_user marks it
     cognito.admin_update_user_attributes(UserPoolId=local_api.user_pool_id, Username=username, UserAttributes=verified)
     assert requests.post(f"{local_api.url}{FORGOT_PASSWORD.path}", json={"username": username}, timeout=30).ok
     reset_code = local_api.newest_reset_code(username)
