@@ -260,20 +260,23 @@ export const DEFAULT_PASSWORD_POLICY = Object.freeze({
   requireSymbols: true,
 });
 
-// The characters Cognito's password policy documents for each class (Amazon Cognito Developer Guide, "Adding user
-// pool password requirements"): Basic Latin letters, ASCII digits, and its list of special characters. A space
-// inside the password counts as a special character too; one at either end is refused.
+// The characters the endpoint counts for each class, as Cognito's password policy documents them (Amazon Cognito
+// Developer Guide, "Adding user pool password requirements"): Basic Latin letters, ASCII digits, and its list of
+// special characters. A space is not counted as a symbol (the guide's pages disagree on it, so the server counts
+// only what Cognito surely counts), and whitespace at either end is any of Python's str.isspace(), as the server's.
 const UPPERCASE = /[A-Z]/;
 const LOWERCASE = /[a-z]/;
 const NUMBER = /[0-9]/;
 const SYMBOL = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\-]/;
+const WHITESPACE = "[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const SURROUNDING_WHITESPACE = new RegExp(`^${WHITESPACE}|${WHITESPACE}$`);
 
 /**
  * The rules of `policy` a new password breaks, by the server's field error codes (password_too_short,
  * password_needs_uppercase, password_needs_lowercase, password_needs_number, password_needs_symbol,
- * password_surrounding_whitespace), in that order. For hints as the person types: it counts every character
- * Cognito documents for a class and only a space as surrounding whitespace, so it is never stricter than the
- * server, which has the last word (its 400 invalid_password lists the rules it found broken).
+ * password_surrounding_whitespace), in the server's order. For hints as the person types: it counts characters as
+ * the server does (tests/unit/test_client_snippets.py holds the two to the same answers), so it never names a rule
+ * the server would not; the server has the last word (its 400 invalid_password lists the rules it found broken).
  * @param {string} password
  * @param {{minimumLength:number, requireUppercase:boolean, requireLowercase:boolean, requireNumbers:boolean,
  *          requireSymbols:boolean}} [policy]
@@ -287,8 +290,8 @@ export function passwordRulesBroken(password, policy = DEFAULT_PASSWORD_POLICY) 
   if (policy.requireUppercase && !UPPERCASE.test(text)) broken.push("password_needs_uppercase");
   if (policy.requireLowercase && !LOWERCASE.test(text)) broken.push("password_needs_lowercase");
   if (policy.requireNumbers && !NUMBER.test(text)) broken.push("password_needs_number");
-  if (policy.requireSymbols && !SYMBOL.test(text) && !text.slice(1, -1).includes(" ")) broken.push("password_needs_symbol");
-  if (text.startsWith(" ") || text.endsWith(" ")) broken.push("password_surrounding_whitespace");
+  if (policy.requireSymbols && !SYMBOL.test(text)) broken.push("password_needs_symbol");
+  if (SURROUNDING_WHITESPACE.test(text)) broken.push("password_surrounding_whitespace");
   return broken;
 }
 

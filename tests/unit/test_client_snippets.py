@@ -7,6 +7,7 @@ one cannot be compiled here, so this file is what keeps it in step, by parsing b
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -27,10 +28,20 @@ from code_screens.operations.resend_confirmation_code import (
     CodeDeliveryDetails,
     ResendConfirmationCodeRequest,
 )
+from code_screens.password_policy import SYMBOLS, broken_rules
 from code_screens.problems import CATALOG
 from code_screens.routes import CONFIRM_FORGOT_PASSWORD, CONFIRM_SIGN_UP, FORGOT_PASSWORD, RESEND_CONFIRMATION_CODE
+from code_screens.settings import PasswordPolicy
 from tests.corpus.typed_codes import TYPED_CODES
-from tests.corpus.typed_passwords import NUMBER, TOO_SHORT, TYPED_PASSWORDS, WHITESPACE
+from tests.corpus.typed_passwords import (
+    LOWERCASE,
+    NUMBER,
+    SYMBOL,
+    TOO_SHORT,
+    TYPED_PASSWORDS,
+    UPPERCASE,
+    WHITESPACE,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 JAVASCRIPT = (ROOT / "web" / "code-screens.js").read_text(encoding="utf-8")
@@ -340,6 +351,47 @@ def test_the_browser_clients_password_hints_follow_the_default_policy(tmp_path: 
     )
 
     assert json.loads(stdout) == [broken for _, broken in TYPED_PASSWORDS]
+
+
+OTHER_POLICY = PasswordPolicy(
+    minimum_length=12, require_uppercase=False, require_lowercase=False, require_numbers=True, require_symbols=False
+)
+
+
+@pytest.mark.parametrize("policy", [PasswordPolicy(), OTHER_POLICY])
+def test_the_browser_clients_password_hints_agree_with_the_server(tmp_path: Path, policy: PasswordPolicy) -> None:
+    # Hints never stricter than the server (and, being equal, never looser either): the page's tick is the answer.
+    typed = [password for password, _ in TYPED_PASSWORDS]
+    browser_policy = {
+        "minimumLength": policy.minimum_length,
+        "requireUppercase": policy.require_uppercase,
+        "requireLowercase": policy.require_lowercase,
+        "requireNumbers": policy.require_numbers,
+        "requireSymbols": policy.require_symbols,
+    }
+    script = f"const policy = {json.dumps(browser_policy)};\n"
+    script += f"console.log(JSON.stringify({json.dumps(typed)}.map((p) => client.passwordRulesBroken(p, policy))));"
+
+    stdout = _run_browser_client(tmp_path, script)
+
+    assert json.loads(stdout) == [[error.code for error in broken_rules(password, policy)] for password in typed]
+
+
+def test_the_page_states_the_servers_default_policy() -> None:
+    # The reference page's list is what its hints read (forgot-password.js): Cognito's default policy, as the
+    # function's PASSWORD_* settings default to.
+    page = (ROOT / "web" / "forgot-password.html").read_text(encoding="utf-8")
+    rules = re.findall(r'<li data-rule="(\w+)"', page)
+    minimum = re.search(r'data-rule="password_too_short" data-minimum-length="(\d+)">at least (\d+) characters<', page)
+    default = PasswordPolicy()
+
+    assert minimum and int(minimum.group(1)) == int(minimum.group(2)) == default.minimum_length
+    assert rules == [TOO_SHORT, UPPERCASE, LOWERCASE, NUMBER, SYMBOL, WHITESPACE]
+    assert default.require_uppercase and default.require_lowercase and default.require_numbers
+    assert default.require_symbols
+    # Every symbol the server counts is listed for the person to read.
+    symbols = re.search(r'data-rule="password_needs_symbol">a symbol: ([^<]+)</li>', page)
+    assert symbols and set(html.unescape(symbols.group(1)).split(" ")) == set(SYMBOLS)
 
 
 def test_the_browser_clients_password_hints_follow_a_pools_own_policy(tmp_path: Path) -> None:
