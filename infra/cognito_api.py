@@ -93,7 +93,8 @@ class CognitoProtocolApi(Construct):
             self,
             "Api",
             rest_api_name=self.api_name,
-            description="Cognito's JSON 1.1 protocol for ResendConfirmationCode and ConfirmSignUp, without the secret",
+            description="Cognito's JSON 1.1 protocol for the code screens (ResendConfirmationCode, ConfirmSignUp, "
+            "ForgotPassword, ConfirmForgotPassword), without the secret",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # The account's CloudWatch role is the JSON API's business (infra/api_construct.py).
             cloud_watch_role=False,

@@ -158,7 +158,8 @@ class ResendConfirmationCodeStack(Stack):
             self,
             "CognitoEndpointUrl",
             value=f"https://{config.cognito_domain_name}/" if config.cognito_domain_name else cognito_api.url,
-            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp): the SDKs' endpoint",
+            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp, ForgotPassword, "
+            "ConfirmForgotPassword): the SDKs' endpoint",
         )
         if cognito_api.domain is not None:
             CfnOutput(
