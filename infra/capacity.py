@@ -75,8 +75,9 @@ def recovery_throttle(route_share: Capacity, recovery_rate: int, methods: int) -
     throttle = RecoveryThrottle(
         methods=methods,
         method_rate=min(route_share.route_rate, share),
-        # At least one: a burst of 0 refuses every request.
-        method_burst=max(1, min(route_share.route_burst, math.floor(share))),
+        # Whole requests, at least the rate (a bucket smaller than a second's refill would refuse a steady stream
+        # that the rate admits), never above the whole-API share's burst.
+        method_burst=max(1, min(route_share.route_burst, math.ceil(share))),
     )
     if throttle.worst_second > ACCOUNT_RECOVERY_QUOTA_RPS:
         raise ValueError(

@@ -112,6 +112,14 @@ ALARM_GUIDE: dict[str, tuple[str, str]] = {
         "Many confirm attempts refused by the per-username cap: someone is guessing codes",
         "the WAF's sampled requests; the cap already stops the guessing",
     ),
+    "ResetCodeLimitReached": (
+        "Many password-reset requests over the per-username limit: mail bombing or SMS pumping with reset codes",
+        "Per-username limit reached lines (policy forgot_password) and the WAF's sampled requests; consider a CAPTCHA",
+    ),
+    "ResetAttemptsCapped": (
+        "Many password-reset attempts refused by the per-username cap: someone is guessing reset codes",
+        "the WAF's sampled requests; the cap already stops the guessing",
+    ),
     "ResponseTimeFloorExceeded": (
         "Real sends took longer than responseTimeFloorMs, so their timing shows again",
         "Response time floor exceeded lines give over_ms; raise responseTimeFloorMs above the slow sends",
