@@ -559,9 +559,11 @@ def password_problem(policy: dict[str, Any], password: str) -> str | None:
     """The message of Cognito's InvalidPasswordException for the first rule `password` breaks, or None.
 
     Length counts code points. Upper and lower case mean A-Z and a-z, numbers 0-9, symbols PASSWORD_SYMBOLS: only
-    what Cognito surely counts. The messages are Cognito's, as ConfirmForgotPassword answers them ("Password does not
-    conform to policy: Password not long enough", public reports such as amazon-cognito-identity-js error
-    mappings); the order the rules are checked in is not documented (unverified).
+    what Cognito surely counts. AWS documents no messages: these are spelt as public code that handles
+    ConfirmForgotPassword's answers spells them ("Password does not conform to policy: Password not long enough",
+    "... Password must have numeric characters", and for surrounding whitespace "... Password must satisfy regular
+    expression pattern: ^\\S.*\\S$"; SignUp words them "Password did not conform with policy: ..."). Which rule
+    Cognito names first when several are broken is not documented (unverified).
     """
     if password and (password[0] in _JAVA_WHITESPACE or password[-1] in _JAVA_WHITESPACE):
         return POLICY_PREFIX + "Password must satisfy regular expression pattern: ^\\S.*\\S$"

@@ -108,8 +108,9 @@ def confirmed_user(
 ) -> None:
     """A CONFIRMED user whose username and verified e-mail are `email`, with `password` or a throwaway one.
 
-    Signed up, then confirmed by an administrator; AdminConfirmSignUp verifies no address (in Cognito too), so the
-    e-mail is marked verified as a ConfirmSignUp with the code would have marked it: ForgotPassword needs it.
+    Signed up, then confirmed by an administrator; AdminConfirmSignUp verifies no address (in moto, and by public
+    reports in Cognito), so the e-mail is marked verified as a ConfirmSignUp with the code would have marked it:
+    ForgotPassword needs a verified address.
     """
     sign_up(cognito, client_id, client_secret, email, password)
     cognito.admin_confirm_sign_up(UserPoolId=user_pool_id, Username=email)

@@ -561,3 +561,24 @@ def test_concurrent_resets_and_sign_ups_all_succeed(
         outcomes = list(workers.map(reset, range(len(many_users))))
 
     assert outcomes == ["ok"] * len(many_users)
+
+
+def test_both_operations_keep_the_callers_ip_and_fingerprint_for_the_tests_to_read(emulator: SeededEmulator) -> None:
+    # What the function forwards as UserContextData reaches the emulator, as the outbox and STATE.confirmations show
+    # it for the sign-up calls: the reset code's message, and every ConfirmForgotPassword whatever its answer.
+    local = Pool(emulator.endpoint, emulator.user_pool_id, emulator.client_id, emulator.client_secret)
+    username, _ = local.confirmed()
+    context = {"IpAddress": "198.51.100.77", "EncodedData": "fp"}
+
+    local.forgot(username, UserContextData=context)
+    sent = next(m for m in STATE.outbox() if m["username"] == username and m["purpose"] == "ForgotPassword")
+    with pytest.raises(ClientError):
+        local.confirm(username, other_than(sent["code"]), throwaway_password(), UserContextData=context)
+
+    assert (sent["ip_address"], sent["encoded_data"]) == ("198.51.100.77", "fp")
+    assert STATE.confirmations("ForgotPassword")[0] == {
+        "username": username,
+        "ip_address": "198.51.100.77",
+        "encoded_data": "fp",
+    }
+    assert all(entry["username"] != username for entry in STATE.confirmations())  # not a ConfirmSignUp
