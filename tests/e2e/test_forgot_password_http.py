@@ -31,7 +31,7 @@ Answer = tuple[int, frozenset[tuple[str, str]], bytes]
 def new_password() -> str:
     """A fresh password that meets make run's policy (Cognito's default), watched by the leak scan."""
     password = "Pw-" + "".join(secrets.choice(string.ascii_letters) for _ in range(10)) + "7a!Z"
-    WATCH.add_secret_value("a new password", password)
+    WATCH.add_secret_value(f"a new password ({uuid.uuid4().hex[:8]})", password)
     return password
 
 
