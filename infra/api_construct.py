@@ -34,7 +34,7 @@ from code_screens.problems import (
     ProblemType,
 )
 from code_screens.routes import RESEND_CONFIRMATION_CODE, ROUTE_METHOD, ROUTES
-from infra.api_schema import gateway_request_schema
+from infra.api_schema import gateway_request_schema, ignore_password_field_lint
 from infra.capacity import ACCOUNT_RECOVERY_OPERATIONS, capacity, recovery_throttle
 
 # The per-IP rate rule: it counts (one budget per IP across both APIs, since both stages share the web ACL) and
@@ -299,6 +299,7 @@ class ResendApi(Construct):
             model.node.default_child.add_property_override(  # type: ignore[union-attr]
                 "Schema", gateway_request_schema(route.operation.request_model)
             )
+            ignore_password_field_lint(model.node.default_child, gateway_request_schema(route.operation.request_model))
             self.methods[route.path] = self.api.root.resource_for_path(route.path).add_method(
                 route.method,
                 integration,
