@@ -48,13 +48,8 @@ def page(browser, local_api: LocalApi, request: pytest.FixtureRequest) -> Iterat
     local_api.disarm_faults()
 
 
-def reset_responses(page) -> list[tuple[int, str]]:  # type: ignore[no-untyped-def]
-    seen: list[tuple[int, str]] = []
-    page.on(
-        "response",
-        lambda r: seen.append((r.status, r.text())) if r.url.endswith(CONFIRM_FORGOT_PASSWORD.path) else None,
-    )
-    return seen
+def is_reset(response) -> bool:  # type: ignore[no-untyped-def]
+    return bool(response.url.endswith(CONFIRM_FORGOT_PASSWORD.path))
 
 
 def ask_for_a_code(api: LocalApi, username: str) -> str:
@@ -98,10 +93,12 @@ def test_keyboard_alone_resets_a_forgotten_password(page, local_api: LocalApi) -
     playwright_sync.expect(status).to_have_text(RESET_DONE)
     assert local_api.signs_in(username, password)
     assert not local_api.signs_in(username, old_password)
-    # Both buttons are done for good (a second submit would spend the used code): focus is on the message.
+    # Both buttons are done for good (a second submit would meet a used code); focus stays where Enter was pressed
+    # (the field, read-only now), and the message is announced (aria-live).
     playwright_sync.expect(page.locator("#reset")).to_be_disabled()
     playwright_sync.expect(page.locator("#send")).to_be_disabled()
-    assert page.evaluate(FOCUSED) == "status"
+    assert page.evaluate(FOCUSED) == "new-password"
+    assert page.get_by_label(PASSWORD, exact=True).get_attribute("readonly") is not None
     assert status.get_attribute("data-kind") == "reset"
 
 
@@ -129,13 +126,13 @@ def test_done_when_the_seeded_confirmed_user_resets_by_keyboard(browser, fresh_m
 def test_a_password_that_breaks_the_policy_lists_the_rules_it_breaks(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
     username = local_api.confirmed_user("page-weak")
     code = ask_for_a_code(local_api, username)
-    responses = reset_responses(page)
     before = local_api.calls(RESET)
 
     page.get_by_label(USERNAME).fill(username)
     page.get_by_label(CODE, exact=True).fill(code)
     page.get_by_label(PASSWORD, exact=True).fill("short")
-    page.get_by_role("button", name="Reset password").click()
+    with page.expect_response(is_reset) as answer:
+        page.get_by_role("button", name="Reset password").click()
 
     # The server's answer (the page's hints refuse nothing), rule by rule, and not a word of the password.
     status = page.get_by_role("status")
@@ -144,16 +141,19 @@ def test_a_password_that_breaks_the_policy_lists_the_rules_it_breaks(page, local
         "Password should contain an uppercase letter. Password should contain a number. "
         "Password should contain a symbol."
     )
-    assert [status for status, _ in responses] == [400]
+    assert answer.value.status == 400 and answer.value.json()["code"] == "invalid_password"
     assert local_api.calls(RESET) == before  # refused before Cognito: no attempt spent
     field = page.get_by_label(PASSWORD, exact=True)
     playwright_sync.expect(field).to_be_focused()
     playwright_sync.expect(field).to_have_attribute("aria-invalid", "true")
     playwright_sync.expect(page.locator("#reset")).to_be_enabled()
-    # The same code still works with a password that meets the rules.
+    # The same code still works with a password that meets the rules, sent from the button by keyboard.
     field.fill(new_password("page weak then strong"))
-    field.press("Enter")
+    tab_to(page, "reset")
+    page.keyboard.press("Enter")
     playwright_sync.expect(status).to_have_text(RESET_DONE)
+    # The button that had focus is disabled for good: focus goes to the message, not to <body>.
+    assert page.evaluate(FOCUSED) == "status"
 
 
 MET_RULES = "[...document.querySelectorAll('#password-policy li[data-met=true]')].map((r) => r.dataset.rule)"
@@ -199,7 +199,7 @@ def test_a_wrong_code_says_so_and_mentions_a_recent_password(page, local_api: Lo
 
 
 def test_an_unknown_user_looks_exactly_like_a_known_one(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
-    responses = reset_responses(page)
+    responses: list[tuple[int, str]] = []
     known = local_api.confirmed_user("page-known")
     wrong = "000000" if ask_for_a_code(local_api, known) != "000000" else "111111"
     password = new_password("page unknown user")
@@ -214,7 +214,9 @@ def test_an_unknown_user_looks_exactly_like_a_known_one(page, local_api: LocalAp
         shown.append((status.get_attribute("data-kind"), status.inner_text()))
         page.get_by_label(CODE, exact=True).fill(wrong)
         page.get_by_label(PASSWORD, exact=True).fill(password)
-        page.get_by_role("button", name="Reset password").click()
+        with page.expect_response(is_reset) as answer:
+            page.get_by_role("button", name="Reset password").click()
+        responses.append((answer.value.status, answer.value.text()))
         playwright_sync.expect(status).to_have_text(WRONG_CODE)
         shown.append((status.get_attribute("data-kind"), status.inner_text()))
 
