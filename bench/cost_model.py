@@ -81,6 +81,7 @@ RESOURCE_PRICES: dict[str, str] = {
     "AWS::WAFv2::WebACLAssociation": "free",
     "AWS::XRay::SamplingRule": "X-Ray",
     "Custom::DescribeCognitoUserPoolClient": "free",  # one Lambda run per deploy
+    "Custom::AWS": "free",  # an existing pool's password policy read (DescribeUserPool): one Lambda run per deploy
 }
 
 
@@ -102,17 +103,18 @@ PLATFORM_LOG_BYTES = 350  # Lambda's START / END / REPORT lines per invocation
 ACCESS_LOG_BYTES = 400  # one API Gateway JSON access-log line
 WAF_RULES = 5
 ACTIVE_METRIC_SERIES = 10  # CodeSent, a few CognitoError codes and RequestRejected reasons, ColdStart, ...
-# Each alarm is billed per metric it watches: fourteen single-metric alarms (a failed client-secret rotation step
-# and the Cognito door's quiet 5XX among them), Api5xx (two: the JSON API's and the door's API's 5XX), the set-up
-# refusal share (two metrics) and the 4xx share (four with ALLOWED_ORIGINS set: CORS preflights are left out of it).
-# tests/infra/test_stack.py counts them in the synthesized template of a deployment that serves browsers.
-ALARM_METRICS = 22
+# Each alarm is billed per metric it watches: eighteen single-metric alarms (a failed client-secret rotation step,
+# the Cognito door's quiet 5XX and the password-reset limits among them), Api5xx (two: the JSON API's and the door's
+# API's 5XX), the set-up refusal share (two metrics) and the 4xx share (six with ALLOWED_ORIGINS set: CORS preflights
+# are left out of it). tests/infra/test_stack.py counts them in the synthesized template of a deployment that
+# serves browsers.
+ALARM_METRICS = 28
 TRACE_SAMPLING_RATE = 0.05  # the stack's X-Ray sampling rule: no reservoir, 5 % of requests
 SECRETS = 2  # the app client's secret (the demo pool's, or one of yours) and the pseudonym key
 RESPONSE_TIME_FLOOR_MS = 500  # the stack's default: answers that reached Cognito are billed at least this long
 # Browsers send a CORS preflight (OPTIONS) before each POST, cached 10 minutes: billed by API Gateway and the WAF.
 PREFLIGHTS_PER_REQUEST = 0.5
-API_METHODS = 6  # two POST routes, the Cognito door's POST /, and their OPTIONS methods (allowedOrigins set)
+API_METHODS = 10  # four POST routes, the Cognito door's POST /, and their OPTIONS methods (allowedOrigins set)
 KMS_REQUESTS_FREE = 20_000  # alarm notifications are few; the key's requests stay in KMS's free tier
 
 VOLUMES = (100_000, 1_000_000, 10_000_000)

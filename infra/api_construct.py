@@ -34,8 +34,8 @@ from code_screens.problems import (
     ProblemType,
 )
 from code_screens.routes import RESEND_CONFIRMATION_CODE, ROUTE_METHOD, ROUTES
-from infra.api_schema import gateway_request_schema
-from infra.capacity import capacity
+from infra.api_schema import gateway_request_schema, ignore_password_field_lint
+from infra.capacity import ACCOUNT_RECOVERY_OPERATIONS, capacity, recovery_throttle
 
 # The per-IP rate rule: it counts (one budget per IP across both APIs, since both stages share the web ACL) and
 # labels; the two block rules below answer its label, each in the shape its callers read. Its CountedRequests
@@ -55,6 +55,10 @@ COGNITO_BODY_KEY_PREFIX = "cognito-"
 # The methods the whole-API throttle is shared among: each JSON route, and the Cognito door's POST / (its own REST
 # API, infra/cognito_api.py), so adding the door did not raise the total.
 THROTTLED_METHODS = len(ROUTES) + 1
+# The routes whose operation counts against Cognito's account-recovery quota; with the Cognito door, which can carry
+# them too, they share the stack's accountRecoveryRateLimit (infra/capacity.py).
+RECOVERY_ROUTES = tuple(route for route in ROUTES if route.operation.name in ACCOUNT_RECOVERY_OPERATIONS)
+RECOVERY_METHODS = len(RECOVERY_ROUTES) + 1
 # AWS WAF delivers only to log groups whose name starts with this.
 WAF_LOG_GROUP_PREFIX = "aws-waf-logs-"
 # The service that writes vended logs (WAF's among them) into CloudWatch Logs, on WAF's behalf.
@@ -205,10 +209,18 @@ class ResendApi(Construct):
         trace_sampling_rate: float,
         manage_account_cloudwatch_role: bool,
         waf_logging: bool = False,
+        account_recovery_rate_limit: int = 10,
     ) -> None:
         super().__init__(scope, construct_id)
         route_share = capacity(throttle_rate_limit, throttle_burst_limit, THROTTLED_METHODS, response_time_floor_ms=0)
         self.route_share = route_share
+        # Tighter still for the methods that can reach Cognito's account-recovery quota (30 rps for the account,
+        # not adjustable): a flood of resets here must not take password recovery from the pool's other apps.
+        self.recovery_share = recovery_throttle(route_share, account_recovery_rate_limit, RECOVERY_METHODS)
+        recovery_options = apigw.MethodDeploymentOptions(
+            throttling_rate_limit=self.recovery_share.method_rate,
+            throttling_burst_limit=self.recovery_share.method_burst,
+        )
         self.api_name = stack_unique_name(self, "api")
         self.web_acl_name = stack_unique_name(self, "web-acl")
 
@@ -238,6 +250,7 @@ class ResendApi(Construct):
                 # routes (infra/capacity.py), so adding a route does not raise the total.
                 throttling_rate_limit=route_share.route_rate,
                 throttling_burst_limit=route_share.route_burst,
+                method_options={f"{route.path}/{route.method}": recovery_options for route in RECOVERY_ROUTES},
                 tracing_enabled=True,
                 metrics_enabled=True,
                 logging_level=apigw.MethodLoggingLevel.ERROR,
@@ -286,6 +299,7 @@ class ResendApi(Construct):
             model.node.default_child.add_property_override(  # type: ignore[union-attr]
                 "Schema", gateway_request_schema(route.operation.request_model)
             )
+            ignore_password_field_lint(model.node.default_child, gateway_request_schema(route.operation.request_model))
             self.methods[route.path] = self.api.root.resource_for_path(route.path).add_method(
                 route.method,
                 integration,

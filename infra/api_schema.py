@@ -39,3 +39,28 @@ def gateway_request_schema(model: Any = ResendConfirmationCodeRequest) -> dict[s
     if definitions:
         translated["definitions"] = _translate(definitions)
     return translated
+
+
+# cfn-lint's W2501 reads any property named like "password" in a template as a secret that should be a parameter
+# with NoEcho or a dynamic reference; in a request model it is a field's JSON Schema (a type and a length), and no
+# password is in the template. Ignored on exactly the models that describe one.
+_PASSWORD_RULE = "W2501"
+
+
+def describes_a_password(schema: Any) -> bool:
+    """True when a model's schema has a field named password (any case), at any level."""
+    if isinstance(schema, dict):
+        properties = schema.get("properties")
+        if isinstance(properties, dict) and any(name.lower() == "password" for name in properties):
+            return True
+        return any(describes_a_password(value) for value in schema.values())
+    if isinstance(schema, list):
+        return any(describes_a_password(item) for item in schema)
+    return False
+
+
+def ignore_password_field_lint(resource: Any, schema: Any) -> None:
+    """cfn-lint's metadata on a request model's CloudFormation resource that ignores W2501, when its schema
+    describes a password field (see above)."""
+    if describes_a_password(schema):
+        resource.add_metadata("cfn-lint", {"config": {"ignore_checks": [_PASSWORD_RULE]}})

@@ -42,3 +42,47 @@ def capacity(rate: int, burst: int, routes: int, response_time_floor_ms: int) ->
         steady_concurrency=math.ceil(rate * seconds),
         peak_concurrency=math.ceil(burst + rate * seconds),
     )
+
+
+# Cognito's account-recovery quota category (ForgotPassword and ConfirmForgotPassword among its operations): 30
+# requests a second per account and Region, not adjustable, shared with every other caller of those operations there
+# ("Quotas in Amazon Cognito", Amazon Cognito Developer Guide).
+ACCOUNT_RECOVERY_QUOTA_RPS = 30
+# The operations of the route table that count against it.
+ACCOUNT_RECOVERY_OPERATIONS = frozenset({"ForgotPassword", "ConfirmForgotPassword"})
+
+
+@dataclass(frozen=True)
+class RecoveryThrottle:
+    """The per-method throttle of every method that can call Cognito's account-recovery operations: the two JSON
+    routes and the Cognito door's POST / (which carries every operation, so its throttle must fit the budget too)."""
+
+    methods: int
+    method_rate: float
+    method_burst: int
+
+    @property
+    def worst_second(self) -> float:
+        """The most requests these methods can admit in any one second: each bucket's burst plus a second's rate."""
+        return self.methods * (self.method_burst + self.method_rate)
+
+
+def recovery_throttle(route_share: Capacity, recovery_rate: int, methods: int) -> RecoveryThrottle:
+    """The account-recovery budget `recovery_rate` (requests a second over all `methods`) shared out equally, never
+    above a method's share of the whole-API throttle (`route_share`). Raises ValueError when the methods could admit
+    more than Cognito's quota in a second, bursts included."""
+    share = recovery_rate / methods
+    throttle = RecoveryThrottle(
+        methods=methods,
+        method_rate=min(route_share.route_rate, share),
+        # Whole requests, at least the rate (a bucket smaller than a second's refill would refuse a steady stream
+        # that the rate admits), never above the whole-API share's burst.
+        method_burst=max(1, min(route_share.route_burst, math.ceil(share))),
+    )
+    if throttle.worst_second > ACCOUNT_RECOVERY_QUOTA_RPS:
+        raise ValueError(
+            f"accountRecoveryRateLimit: {methods} methods at {throttle.method_rate:g} rps with a burst of "
+            f"{throttle.method_burst} can admit {throttle.worst_second:g} requests in a second, above Cognito's "
+            f"{ACCOUNT_RECOVERY_QUOTA_RPS} rps account-recovery quota"
+        )
+    return throttle

@@ -33,7 +33,7 @@ from infra.api_construct import (
     sampling_rule,
     stack_unique_name,
 )
-from infra.api_schema import gateway_request_schema
+from infra.api_schema import gateway_request_schema, ignore_password_field_lint
 
 # The request headers Amplify JS and the AWS SDK for JavaScript send (a browser's preflight asks for them).
 CORS_REQUEST_HEADERS = [
@@ -93,7 +93,8 @@ class CognitoProtocolApi(Construct):
             self,
             "Api",
             rest_api_name=self.api_name,
-            description="Cognito's JSON 1.1 protocol for ResendConfirmationCode and ConfirmSignUp, without the secret",
+            description="Cognito's JSON 1.1 protocol for the code screens (ResendConfirmationCode, ConfirmSignUp, "
+            "ForgotPassword, ConfirmForgotPassword), without the secret",
             endpoint_types=[apigw.EndpointType.REGIONAL],
             # The account's CloudWatch role is the JSON API's business (infra/api_construct.py).
             cloud_watch_role=False,
@@ -138,6 +139,7 @@ class CognitoProtocolApi(Construct):
             schema=apigw.JsonSchema(schema=apigw.JsonSchemaVersion.DRAFT4, type=apigw.JsonSchemaType.OBJECT),
         )
         model.node.default_child.add_property_override("Schema", cognito_gateway_schema())  # type: ignore[union-attr]
+        ignore_password_field_lint(model.node.default_child, cognito_gateway_schema())
         self.method = self.api.root.add_method(
             "POST",
             apigw.LambdaIntegration(function, proxy=True),

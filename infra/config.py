@@ -107,6 +107,13 @@ class StackConfig:
     # existing-pool mode only when rotate_existing_client_secrets (opt-out) and each client names its userPoolId.
     secret_rotation_days: int = 30
     rotate_existing_client_secrets: bool = True
+    # Requests a second over every method that can reach Cognito's account-recovery quota (30 rps per account and
+    # Region, shared with the account's other callers): the two password-reset routes and the Cognito door's POST /
+    # (infra/capacity.py). 15 is the most whose bursts still fit the quota in any one second.
+    account_recovery_rate_limit: int = 10
+    # Existing-pool mode reads the pool's password policy at deploy time (infra/password_policy.py); changing this
+    # value reads it again (after the pool's policy was changed).
+    password_policy_revision: str = "1"
 
     @classmethod
     def from_context(cls, node: Node) -> StackConfig:
@@ -182,6 +189,8 @@ class StackConfig:
             waf_logging=_bool(context, "wafLogging"),
             secret_rotation_days=_int(context, "secretRotationDays", 30, 1, 1000),
             rotate_existing_client_secrets=_bool(context, "rotateExistingClientSecrets", default=True),
+            account_recovery_rate_limit=_int(context, "accountRecoveryRateLimit", 10, 1, 15),
+            password_policy_revision=_revision(context.get("passwordPolicyRevision")),
         )
         if config.resend_max_per_username < config.resend_max_per_window:
             # The function would refuse this at INIT and answer every request with a 500.
@@ -224,7 +233,29 @@ _KEYS = (
     "wafLogging",
     "secretRotationDays",
     "rotateExistingClientSecrets",
+    "accountRecoveryRateLimit",
+    "passwordPolicyRevision",
 )
+
+_REVISION = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def _revision(raw: Any) -> str:
+    """passwordPolicyRevision: 1-64 letters, digits, dots, underscores or dashes (it is part of a physical id)."""
+    value = "1" if raw in (None, "") else str(raw)
+    if not _REVISION.match(value):
+        raise ConfigError("passwordPolicyRevision must be 1-64 letters, digits, '.', '_' or '-' (e.g. 2026-12-04)")
+    return value
+
+
+def password_policy_pool(config: StackConfig) -> str | None:
+    """The existing pool whose password policy the function checks: the default client's (or the only client's)
+    userPoolId; None in demo mode or when that client names no pool."""
+    if config.pool_mode != "existing" or not config.app_clients:
+        return None
+    default = config.default_client_id or config.app_clients[0].client_id
+    return next((c.user_pool_id for c in config.app_clients if c.client_id == default), None)
+
 
 _DOMAIN_NAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _CERTIFICATE_ARN = re.compile(r"^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate/[0-9a-f-]{36}$")

@@ -15,10 +15,16 @@ from aws_cdk import custom_resources as cr
 from cdk_nag import NagSuppressions
 from constructs import Construct
 
+from code_screens.settings import PasswordPolicy
 from infra.config import RETENTION_DAYS
 
-# The id of CDK's AwsCustomResource singleton provider function (the one that reads the generated secret).
-_PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+# The id of CDK's AwsCustomResource singleton provider function (the one that reads the generated secret, and in
+# existing-pool mode the pool's password policy: infra/password_policy.py).
+PROVIDER_ID = "AWS679f53fac002430cb0da5b7982bd2287"
+# The demo pool's password policy: the pool's props and the function's PASSWORD_* settings both come from it.
+DEMO_PASSWORD_POLICY = PasswordPolicy(
+    minimum_length=12, require_uppercase=True, require_lowercase=True, require_numbers=True, require_symbols=True
+)
 
 
 class DemoUserPool(Construct):
@@ -37,11 +43,11 @@ class DemoUserPool(Construct):
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
             password_policy=cognito.PasswordPolicy(
-                min_length=12,
-                require_digits=True,
-                require_lowercase=True,
-                require_uppercase=True,
-                require_symbols=True,
+                min_length=DEMO_PASSWORD_POLICY.minimum_length,
+                require_digits=DEMO_PASSWORD_POLICY.require_numbers,
+                require_lowercase=DEMO_PASSWORD_POLICY.require_lowercase,
+                require_uppercase=DEMO_PASSWORD_POLICY.require_uppercase,
+                require_symbols=DEMO_PASSWORD_POLICY.require_symbols,
             ),
             removal_policy=RemovalPolicy.DESTROY,
         )
@@ -70,7 +76,7 @@ class DemoUserPool(Construct):
             removal_policy=RemovalPolicy.DESTROY,
         )
 
-        self._provider_logs(log_retention)
+        provider_logs(self, log_retention)
 
         NagSuppressions.add_resource_suppressions(
             self.user_pool,
@@ -82,34 +88,40 @@ class DemoUserPool(Construct):
                 },
             ],
         )
-        # The custom resource that reads the generated secret at deploy time is CDK's own singleton function.
-        NagSuppressions.add_resource_suppressions_by_path(
-            Stack.of(self),
-            f"{Stack.of(self).node.path}/{_PROVIDER_ID}",
-            [
-                {
-                    "id": "AwsSolutions-IAM4",
-                    "reason": "CDK's AwsCustomResource provider uses the basic execution role.",
-                },
-                {"id": "AwsSolutions-L1", "reason": "CDK's AwsCustomResource provider picks its own runtime."},
-            ],
-            apply_to_children=True,
-        )
+        suppress_provider_findings(self)
 
-    def _provider_logs(self, retention: logs.RetentionDays) -> None:
-        # CDK gives its provider function a log group (@aws-cdk/aws-lambda:useCdkManagedLogGroup) kept for two
-        # years and retained on destroy; the stack's retention and teardown apply to it like to every other group.
-        provider = Stack.of(self).node.try_find_child(_PROVIDER_ID)
-        group = provider.node.try_find_child("LogGroup") if provider else None
-        if group is None:
-            return
-        log_group = group.node.default_child
-        assert isinstance(log_group, logs.CfnLogGroup)
-        log_group.retention_in_days = next(days for days, value in RETENTION_DAYS.items() if value == retention)
-        log_group.apply_removal_policy(RemovalPolicy.DESTROY)
-        # The provider may log only once its group exists, and the group may go only after its last call: else the
-        # function's first call creates the group itself (and the stack's then fails to create it), or the delete
-        # call writes into a group it creates again, with no retention, after the stack is gone.
-        for construct in Stack.of(self).node.find_all():
-            if isinstance(construct, cr.AwsCustomResource):
-                construct.node.add_dependency(group)
+
+def suppress_provider_findings(scope: Construct) -> None:
+    """cdk-nag's findings on CDK's own AwsCustomResource singleton function, which the stack cannot change."""
+    NagSuppressions.add_resource_suppressions_by_path(
+        Stack.of(scope),
+        f"{Stack.of(scope).node.path}/{PROVIDER_ID}",
+        [
+            {
+                "id": "AwsSolutions-IAM4",
+                "reason": "CDK's AwsCustomResource provider uses the basic execution role.",
+            },
+            {"id": "AwsSolutions-L1", "reason": "CDK's AwsCustomResource provider picks its own runtime."},
+        ],
+        apply_to_children=True,
+    )
+
+
+def provider_logs(scope: Construct, retention: logs.RetentionDays) -> None:
+    """The stack's retention and teardown on the log group of CDK's AwsCustomResource provider function."""
+    # CDK gives its provider function a log group (@aws-cdk/aws-lambda:useCdkManagedLogGroup) kept for two
+    # years and retained on destroy; the stack's retention and teardown apply to it like to every other group.
+    provider = Stack.of(scope).node.try_find_child(PROVIDER_ID)
+    group = provider.node.try_find_child("LogGroup") if provider else None
+    if group is None:
+        return
+    log_group = group.node.default_child
+    assert isinstance(log_group, logs.CfnLogGroup)
+    log_group.retention_in_days = next(days for days, value in RETENTION_DAYS.items() if value == retention)
+    log_group.apply_removal_policy(RemovalPolicy.DESTROY)
+    # The provider may log only once its group exists, and the group may go only after its last call: else the
+    # function's first call creates the group itself (and the stack's then fails to create it), or the delete
+    # call writes into a group it creates again, with no retention, after the stack is gone.
+    for construct in Stack.of(scope).node.find_all():
+        if isinstance(construct, cr.AwsCustomResource):
+            construct.node.add_dependency(group)

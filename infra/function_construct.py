@@ -4,7 +4,7 @@ keeps of its own: the per-username limiter's DynamoDB table and the generated ke
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
@@ -90,6 +90,7 @@ class ResendFunction(Construct):
         allowed_client_metadata_keys: Sequence[str] = (),
         provisioned_concurrency: int = 0,
         snap_start: bool = False,
+        password_policy_environment: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(scope, construct_id)
         self.service_name = service_name(self)
@@ -153,6 +154,9 @@ class ResendFunction(Construct):
             "RESEND_WINDOW_SECONDS": str(resend_limit.window_seconds),
             "RESPONSE_TIME_FLOOR_MS": str(response_time_floor_ms),
         }
+        # The pool's password policy (infra/password_policy.py): the demo pool's props, or DescribeUserPool's answer;
+        # absent, the function checks Cognito's default policy.
+        environment.update(password_policy_environment or {})
         if default_client_id:
             environment["DEFAULT_CLIENT_ID"] = default_client_id
         if allowed_client_metadata_keys:

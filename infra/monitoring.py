@@ -25,7 +25,12 @@ from constructs import Construct
 
 from code_screens import metric_names as names
 from code_screens.routes import ROUTES
-from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT
+from code_screens.settings import (
+    DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_CONFIRM_LIMIT,
+    DEFAULT_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_RESEND_LIMIT,
+)
 from infra.api_construct import RATE_RULE_NAME
 from infra.config import DEFAULT_RUNBOOK_URL
 from infra.function_construct import METRICS_NAMESPACE
@@ -107,6 +112,14 @@ ALARM_GUIDE: dict[str, tuple[str, str]] = {
         "Many confirm attempts refused by the per-username cap: someone is guessing codes",
         "the WAF's sampled requests; the cap already stops the guessing",
     ),
+    "ResetCodeLimitReached": (
+        "Many password-reset requests over the per-username limit: mail bombing or SMS pumping with reset codes",
+        "Per-username limit reached lines (policy forgot_password) and the WAF's sampled requests; consider a CAPTCHA",
+    ),
+    "ResetAttemptsCapped": (
+        "Many password-reset attempts refused by the per-username cap: someone is guessing reset codes",
+        "the WAF's sampled requests; the cap already stops the guessing",
+    ),
     "ResponseTimeFloorExceeded": (
         "Real sends took longer than responseTimeFloorMs, so their timing shows again",
         "Response time floor exceeded lines give over_ms; raise responseTimeFloorMs above the slow sends",
@@ -169,6 +182,9 @@ FUNCTION_METRIC_ALARMS: dict[str, tuple[str, dict[str, str], int]] = {
     "UsernameLimitReached": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_RESEND_LIMIT.name}, 50),
     # Many usernames capped on confirm attempts: someone is guessing codes (the confirm route's cap).
     "ConfirmAttemptsCapped": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_CONFIRM_LIMIT.name}, 20),
+    # The same two for password resets: one person's inbox flooded with reset codes, and reset codes guessed.
+    "ResetCodeLimitReached": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_FORGOT_PASSWORD_LIMIT.name}, 50),
+    "ResetAttemptsCapped": (names.LIMIT_REACHED, {names.POLICY: DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT.name}, 20),
     # Real sends slower than the floor: their timing shows again; raise responseTimeFloorMs.
     "ResponseTimeFloorExceeded": (names.RESPONSE_TIME_FLOOR_EXCEEDED, {}, 10),
 }
@@ -454,6 +470,20 @@ class Monitoring(Construct):
                 title="Sign-ups confirmed; confirmations refused, by reason",
                 left=[function_metric(self.service_name, names.SIGN_UP_CONFIRMED)],
                 right=[function_metric_search(self.service_name, names.CONFIRMATION_REFUSED, names.REASON, "")],
+                width=12,
+            ),
+        )
+        dashboard.add_widgets(
+            cloudwatch.GraphWidget(
+                title="Reset codes sent, by delivery medium; not sent (answered neutrally), by reason",
+                left=[function_metric_search(self.service_name, names.RESET_CODE_SENT, names.DELIVERY_MEDIUM, "")],
+                right=[function_metric_search(self.service_name, names.RESET_CODE_NOT_SENT, names.REASON, "")],
+                width=12,
+            ),
+            cloudwatch.GraphWidget(
+                title="Passwords reset; resets refused, by reason",
+                left=[function_metric(self.service_name, names.PASSWORD_RESET)],
+                right=[function_metric_search(self.service_name, names.PASSWORD_RESET_REFUSED, names.REASON, "")],
                 width=12,
             ),
         )

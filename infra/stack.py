@@ -9,10 +9,17 @@ from code_screens.routes import CONFIRM_SIGN_UP
 from code_screens.settings import DEFAULT_RESEND_LIMIT, LimitPolicy
 from infra.api_construct import ResendApi
 from infra.cognito_api import CognitoProtocolApi
-from infra.config import StackConfig, check_regions, check_rotation_targets, regional_references
-from infra.demo_pool import DemoUserPool
+from infra.config import (
+    StackConfig,
+    check_regions,
+    check_rotation_targets,
+    password_policy_pool,
+    regional_references,
+)
+from infra.demo_pool import DEMO_PASSWORD_POLICY, DemoUserPool
 from infra.function_construct import ClientSecretGrant, ResendFunction
 from infra.monitoring import Monitoring
+from infra.password_policy import PoolPasswordPolicy, policy_environment
 from infra.rotation_construct import ClientSecretRotation, RotationTarget
 
 
@@ -33,6 +40,7 @@ class ResendConfirmationCodeStack(Stack):
                     pool.client.user_pool_client_id, pool.user_pool.user_pool_id, pool.client_secret.secret_arn
                 )
             ]
+            password_policy = policy_environment(DEMO_PASSWORD_POLICY)
             CfnOutput(self, "UserPoolId", value=pool.user_pool.user_pool_id)
             CfnOutput(self, "AppClientId", value=pool.client.user_pool_client_id)
             CfnOutput(self, "AppClientSecretArn", value=pool.client_secret.secret_arn)
@@ -60,6 +68,7 @@ class ResendConfirmationCodeStack(Stack):
                     "revokes the previous Cognito secret: every other holder must read the Secrets Manager secret "
                     "(or deploy with -c rotateExistingClientSecrets=false); docs/operations.md, secret rotation",
                 )
+            password_policy = self._existing_password_policy(config)
         rotation = (
             ClientSecretRotation(
                 self,
@@ -97,6 +106,7 @@ class ResendConfirmationCodeStack(Stack):
             allowed_client_metadata_keys=config.allowed_client_metadata_keys,
             provisioned_concurrency=config.provisioned_concurrency,
             snap_start=config.snap_start,
+            password_policy_environment=password_policy,
         )
         api = ResendApi(
             self,
@@ -111,6 +121,7 @@ class ResendConfirmationCodeStack(Stack):
             trace_sampling_rate=config.trace_sampling_rate,
             manage_account_cloudwatch_role=config.api_gateway_cloudwatch_role,
             waf_logging=config.waf_logging,
+            account_recovery_rate_limit=config.account_recovery_rate_limit,
         )
         cognito_api = CognitoProtocolApi(
             self,
@@ -118,8 +129,10 @@ class ResendConfirmationCodeStack(Stack):
             function=function.invocation_target,
             allowed_origins=config.allowed_origins,
             stage_name=config.stage_name,
-            throttle_rate=api.route_share.route_rate,
-            throttle_burst=api.route_share.route_burst,
+            # POST / carries the password-reset operations too: its throttle is the recovery share (never above
+            # the whole-API share it would otherwise get).
+            throttle_rate=api.recovery_share.method_rate,
+            throttle_burst=api.recovery_share.method_burst,
             web_acl_arn=api.web_acl.attr_arn,
             log_retention=config.log_retention,
             trace_sampling_rate=config.trace_sampling_rate,
@@ -158,7 +171,8 @@ class ResendConfirmationCodeStack(Stack):
             self,
             "CognitoEndpointUrl",
             value=f"https://{config.cognito_domain_name}/" if config.cognito_domain_name else cognito_api.url,
-            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp): the SDKs' endpoint",
+            description="Cognito's protocol (ResendConfirmationCode, ConfirmSignUp, ForgotPassword, "
+            "ConfirmForgotPassword): the SDKs' endpoint",
         )
         if cognito_api.domain is not None:
             CfnOutput(
@@ -167,6 +181,32 @@ class ResendConfirmationCodeStack(Stack):
                 value=cognito_api.domain.domain_name_alias_domain_name,
                 description="Point the custom domain's DNS (CNAME or alias) here",
             )
+
+    def _existing_password_policy(self, config: StackConfig) -> dict[str, str]:
+        """The function's PASSWORD_* settings in existing-pool mode: the default client's pool, read at deploy time;
+        without a userPoolId, none (the function checks Cognito's default policy) and a synth warning."""
+        pool_id = password_policy_pool(config)
+        if pool_id is None:
+            Annotations.of(self).add_warning_v2(
+                "resend:passwordPolicyUnknown",
+                "the default app client names no userPoolId, so the stack cannot read the pool's password policy: "
+                "the function checks Cognito's default policy (8 characters, every class), and a stricter pool's "
+                "refusals answer invalid_password after Cognito (docs/operations.md, password policy)",
+            )
+            return {}
+        if len({c.user_pool_id for c in config.app_clients}) > 1:
+            Annotations.of(self).add_warning_v2(
+                "resend:passwordPolicyOfOnePool",
+                f"the app clients are in more than one pool: every new password is checked against {pool_id}'s "
+                "password policy (the default client's pool)",
+            )
+        return PoolPasswordPolicy(
+            self,
+            "PasswordPolicy",
+            user_pool_id=pool_id,
+            revision=config.password_policy_revision,
+            log_retention=config.log_retention,
+        ).environment
 
     def _check_regions(self, config: StackConfig) -> None:
         # A secret or key from another Region synthesizes and deploys, then every request answers 500. Refuse it

@@ -25,11 +25,19 @@ from code_screens.settings import DEFAULT_RESPONSE_TIME_FLOOR_MS
 from local.emulator import Emulator, aws_environment
 from local.loopback import PortInUseError
 from local.rotation import install as install_rotation
-from local.seed import CONFIRMED_USER, UNCONFIRMED_USER, seed
+from local.seed import CONFIRMED_USER, PASSWORD_POLICY, UNCONFIRMED_USER, seed
 from local.server import LocalApiServer
 
 HOST = "127.0.0.1"
 REGION = "us-east-1"
+# The function's settings of the pool's PasswordPolicy fields.
+PASSWORD_POLICY_SETTINGS = {
+    "PASSWORD_MINIMUM_LENGTH": "MinimumLength",
+    "PASSWORD_REQUIRE_UPPERCASE": "RequireUppercase",
+    "PASSWORD_REQUIRE_LOWERCASE": "RequireLowercase",
+    "PASSWORD_REQUIRE_NUMBERS": "RequireNumbers",
+    "PASSWORD_REQUIRE_SYMBOLS": "RequireSymbols",
+}
 
 
 def _stop(_signum: int, _frame: FrameType | None) -> None:
@@ -76,6 +84,9 @@ def main() -> None:
     os.environ.setdefault("RESPONSE_TIME_FLOOR_MS", str(DEFAULT_RESPONSE_TIME_FLOOR_MS))
     os.environ.setdefault("ALLOWED_ORIGINS", f"{url},http://localhost:{server.server_address[1]}")
     os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    # The pool's password policy, as the stack hands it to the function (it checks a new password before Cognito).
+    for setting, field in PASSWORD_POLICY_SETTINGS.items():
+        os.environ.setdefault(setting, str(PASSWORD_POLICY[field]).lower())
     server.lambda_handler = importlib.import_module("handler").lambda_handler
     # The rotation function, attached to the seeded secret as the stack attaches it: rotate-secret runs it here.
     install_rotation(
@@ -85,7 +96,8 @@ def main() -> None:
     print(
         f"Emulator (moto): {endpoint}  region {REGION}, any credentials\n"
         f"  user pool {pool.user_pool_id}, app client {pool.client_id} (with a secret)\n"
-        f"  users: {UNCONFIRMED_USER} (UNCONFIRMED), {CONFIRMED_USER} (CONFIRMED)\n"
+        f"  users: {UNCONFIRMED_USER} (UNCONFIRMED), {CONFIRMED_USER} (CONFIRMED, e-mail verified: can reset "
+        "its password)\n"
         f"Local API: {url}\n"
         f"  curl -s -X POST {url}{RESEND_CONFIRMATION_CODE.path} -H 'Content-Type: application/json' "
         f'-d \'{{"username": "{UNCONFIRMED_USER}"}}\'\n'

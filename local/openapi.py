@@ -261,14 +261,17 @@ def openapi_document() -> dict[str, Any]:
     return {
         "openapi": "3.1.0",
         "info": {
-            "title": "Confirm sign-up and resend confirmation code",
-            "version": "1.1.0",
-            "summary": "Cognito's sign-up confirmation calls for an app client with a secret, without shipping it.",
+            "title": "Confirm sign-up, resend confirmation code, forgot password",
+            "version": "1.2.0",
+            "summary": "Cognito's code-screen calls (sign-up confirmation, password reset) for an app client with a "
+            "secret, without shipping it.",
             "description": "The server reads the app client's secret from Secrets Manager, computes SECRET_HASH "
-            "and calls Cognito (ResendConfirmationCode, ConfirmSignUp), supplying the caller's IP address. Errors "
-            "are RFC 9457 problems with a stable `code`. Neither route tells whether an account exists. Each "
-            "username, existing or not, gets a limited number of codes (by default one a minute and five a day) "
-            "and of confirmation attempts (by default five in 15 minutes), whichever IPs ask: over it, 429 "
+            "and calls Cognito (ResendConfirmationCode, ConfirmSignUp, ForgotPassword, ConfirmForgotPassword), "
+            "supplying the caller's IP address. Errors are RFC 9457 problems with a stable `code`. No route tells "
+            "whether an account exists; a new password is checked against the pool's policy before Cognito "
+            "(400 `invalid_password`, the same for every username). Each username, existing or not, gets a limited "
+            "number of codes (by default one a minute and five a day, sign-up and reset codes apart) and of "
+            "attempts (by default five in 15 minutes), whichever IPs ask: over it, 429 "
             "`attempt_limit_exceeded` with Retry-After. CORS: only origins in ALLOWED_ORIGINS get CORS headers; a "
             "request with any other Origin is refused with 403 `origin_not_allowed`. `POST /` is the same "
             "operations in Cognito's own JSON 1.1 protocol, for unmodified SDKs; its errors are Cognito's "

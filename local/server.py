@@ -27,7 +27,7 @@ from werkzeug.wrappers import Request, Response
 
 from code_screens.routes import route_for
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
-from local.emulator import STATE, Fault, known_operations
+from local.emulator import PURPOSES, STATE, Fault, known_operations
 from local.loopback import LoopbackGuard, listening_socket
 from local.openapi import render as render_openapi
 
@@ -114,12 +114,17 @@ def _age_codes(body: bytes) -> ProxyResponse:
         request = json.loads(body)
         seconds = float(request["seconds"])
         username = request.get("username")
-    except (ValueError, KeyError, TypeError) as error:
-        return _json(400, {"message": f"expected {{seconds, username?}}: {error}"})
+        purpose = request.get("purpose")
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        return _json(400, {"message": f"expected {{seconds, username?, purpose?}}: {error}"})
     if not (math.isfinite(seconds) and 0 <= seconds <= MAX_CODE_AGE_SECONDS):
         # Codes only ever grow older; a year is far past every lifetime the emulator knows.
         return _json(400, {"message": f"seconds must be a number from 0 to {MAX_CODE_AGE_SECONDS}"})
-    return _json(200, {"aged": STATE.age_codes(seconds, None if username is None else str(username))})
+    if purpose is not None and purpose not in PURPOSES:
+        # A misspelt purpose would age nothing, and the expiry test relying on it would fail for the wrong reason.
+        return _json(400, {"message": f"purpose must be one of {', '.join(PURPOSES)}"})
+    aged = STATE.age_codes(seconds, None if username is None else str(username), purpose)
+    return _json(200, {"aged": aged})
 
 
 def resource_for(path: str) -> str:

@@ -17,6 +17,8 @@ GENERATED = ROOT / "lambda" / "code_screens" / "operations" / "generated"
 SOURCES = {
     "resend_confirmation_code_request": ("code_screens.operations.resend_confirmation_code", "REQUEST_SCHEMA"),
     "confirm_sign_up_request": ("code_screens.operations.confirm_sign_up", "REQUEST_SCHEMA"),
+    "forgot_password_request": ("code_screens.operations.forgot_password", "REQUEST_SCHEMA"),
+    "confirm_forgot_password_request": ("code_screens.operations.confirm_forgot_password", "REQUEST_SCHEMA"),
 }
 # Words for people and tools, and the rules the function applies itself, are no part of what the code checks.
 # `default` would also make fastjsonschema write defaults into the document it checks.

@@ -2,12 +2,15 @@
 
 Usage: python -m ops.smoke ENDPOINT_URL [--origin https://app.example.com] [--cognito-endpoint URL]
 
-ENDPOINT_URL is the stack's `EndpointUrl` output (the resend route's full URL). Six probes, one line each, exit
+ENDPOINT_URL is the stack's `EndpointUrl` output (the resend route's full URL). Eight probes, one line each, exit
 code 1 on any mismatch:
 - a random username no account can have gets the neutral 200 with the documented headers (nothing is sent:
   there is no such user);
 - the confirm route, next to it, answers that username and a made-up code like a wrong code (400
   code_mismatch, problem+json): the route is deployed and reaches Cognito with a hash it accepts;
+- the forgot-password route answers that username the neutral 200 (no such user: nothing is sent);
+- the confirm-forgot-password route refuses a weak new password with 400 invalid_password before Cognito, and answers
+  a made-up code with a strong one like a wrong code (400 code_mismatch: no such user, so no password changes);
 - a CORS preflight from `--origin` (one of allowedOrigins) is allowed for that origin (skipped without one);
 - an unknown route gets the gateway's problem+json 404;
 - a body of the wrong shape gets a problem+json 4xx;
@@ -36,6 +39,9 @@ TIMEOUT_SECONDS = 15
 # The confirm route's path (code_screens.routes.CONFIRM_SIGN_UP.path; a test keeps them equal): this file uses the
 # standard library only.
 CONFIRM_SIGN_UP_PATH = "/confirm-sign-up"
+# The password-reset routes' paths (code_screens.routes.FORGOT_PASSWORD and CONFIRM_FORGOT_PASSWORD; the same test).
+FORGOT_PASSWORD_PATH = "/forgot-password"
+CONFIRM_FORGOT_PASSWORD_PATH = "/confirm-forgot-password"
 # The Cognito door's protocol (code_screens.doors.cognito_shape; a test keeps them equal).
 COGNITO_MEDIA_TYPE = "application/x-amz-json-1.1"
 COGNITO_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
@@ -110,6 +116,35 @@ def confirm_route(endpoint: str) -> tuple[bool, str]:
     return _line(ok, "confirm route", f"status {answer.status}, code {code!r}")
 
 
+def _route(endpoint: str, path: str) -> str:
+    return endpoint.rstrip("/").rsplit("/", 1)[0] + path
+
+
+def forgot_password_route(endpoint: str) -> tuple[bool, str]:
+    """The forgot-password route answers a username no account can have with the neutral 200 (nothing is sent)."""
+    username = f"smoke-{secrets.token_hex(8)}@example.invalid"
+    body = json.dumps({"username": username}).encode()
+    answer = request(_route(endpoint, FORGOT_PASSWORD_PATH), "POST", body, {"Content-Type": "application/json"})
+    ok = answer.status == 200 and answer.media_type() == "application/json" and "message" in answer.json()
+    return _line(ok, "forgot-password route", f"status {answer.status}")
+
+
+def confirm_forgot_password_route(endpoint: str) -> tuple[bool, str]:
+    """The confirm-forgot-password route refuses a weak password before Cognito (invalid_password) and answers a
+    made-up code with a strong password like a wrong code, for a username no account can have."""
+    url = _route(endpoint, CONFIRM_FORGOT_PASSWORD_PATH)
+    username = f"smoke-{secrets.token_hex(8)}@example.invalid"
+    codes = []
+    # One letter breaks every policy; 100 characters of every class meet any (Cognito's minimum is at most 99).
+    for password in ("a", "Aa1!" + secrets.token_hex(48)):
+        body = json.dumps({"username": username, "confirmationCode": "000000", "password": password}).encode()
+        answer = request(url, "POST", body, {"Content-Type": "application/json"})
+        codes.append((answer.status, answer.media_type(), answer.json().get("code")))
+    ok = codes == [(400, PROBLEM_CONTENT_TYPE, "invalid_password"), (400, PROBLEM_CONTENT_TYPE, "code_mismatch")]
+    detail = ", ".join(f"{status} {code!r}" for status, _, code in codes)
+    return _line(ok, "confirm-forgot-password route", f"weak then strong password: {detail}")
+
+
 def cors_preflight(endpoint: str, origin: str | None) -> tuple[bool, str]:
     """An OPTIONS preflight from an allowed origin is allowed, for that origin exactly."""
     if not origin:
@@ -182,6 +217,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     probes: list[Callable[[], tuple[bool, str]]] = [
         partial(neutral_answer, args.endpoint_url),
         partial(confirm_route, args.endpoint_url),
+        partial(forgot_password_route, args.endpoint_url),
+        partial(confirm_forgot_password_route, args.endpoint_url),
         partial(cors_preflight, args.endpoint_url, args.origin),
         partial(unknown_route, args.endpoint_url),
         partial(bad_body, args.endpoint_url),

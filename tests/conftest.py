@@ -190,6 +190,17 @@ def make_run_api() -> Iterator[LocalApi]:
     stop_local_api(local)
 
 
+@pytest.fixture(scope="session")
+def fresh_make_run() -> Iterator[LocalApi]:
+    """`make run` exactly as a developer starts it, for the "done when" tests: each touches only its own seeded user
+    (UNCONFIRMED_USER to confirm, CONFIRMED_USER to reset), which no other test uses on this stack."""
+    from tests.local_stack import start_local_api, stop_local_api
+
+    local = start_local_api("local-api-fresh-make-run", make_run_defaults=True)
+    yield local
+    stop_local_api(local)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every test that synthesizes the stack through a fixture is slow (`make check` leaves it to `make test`)."""
     for item in items:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,7 +17,8 @@ from typing import Any
 import boto3
 import requests
 
-from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, sign_up
+from code_screens.secret_hash import compute_secret_hash
+from local.seed import PSEUDONYM_KEY_SECRET_NAME, SECRET_NAME, confirmed_user, sign_up
 from tests.conftest import ARTIFACTS, REGION, ROOT
 from tests.leak_scan import WATCH
 
@@ -34,6 +36,18 @@ FUNCTION_SETTINGS = (
     "RESEND_WINDOW_SECONDS",
     "CONFIRM_MAX_PER_WINDOW",
     "CONFIRM_WINDOW_SECONDS",
+    "FORGOT_PASSWORD_COOLDOWN_SECONDS",
+    "FORGOT_PASSWORD_MAX_PER_WINDOW",
+    "FORGOT_PASSWORD_WINDOW_SECONDS",
+    "FORGOT_PASSWORD_MAX_PER_USERNAME",
+    "CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW",
+    "CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS",
+    "CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME",
+    "PASSWORD_MINIMUM_LENGTH",
+    "PASSWORD_REQUIRE_UPPERCASE",
+    "PASSWORD_REQUIRE_LOWERCASE",
+    "PASSWORD_REQUIRE_NUMBERS",
+    "PASSWORD_REQUIRE_SYMBOLS",
     "RESPONSE_TIME_FLOOR_MS",
     "ALLOWED_CLIENT_METADATA_KEYS",
 )
@@ -48,6 +62,11 @@ LOOSE_LIMITS = {
     # A one-second window keeps the seeded user's item small however many requests a test sends.
     "RESEND_WINDOW_SECONDS": "1",
     "CONFIRM_MAX_PER_WINDOW": "100",
+    # The same for a forgotten password: the page and the Kotlin client ask for many reset codes from one network.
+    "FORGOT_PASSWORD_COOLDOWN_SECONDS": "0",
+    "FORGOT_PASSWORD_MAX_PER_WINDOW": "1000",
+    "FORGOT_PASSWORD_WINDOW_SECONDS": "1",
+    "CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW": "100",
     "RESPONSE_TIME_FLOOR_MS": "0",
 }
 
@@ -113,10 +132,51 @@ class LocalApi:
         code: str = next(m["code"] for m in self.outbox() if m["username"] == username)
         return code
 
+    def confirmed_user(self, prefix: str = "confirmed", password: str | None = None) -> str:
+        """A fresh CONFIRMED user with a verified e-mail address (one a reset code goes to), with `password` or a
+        throwaway one; its username."""
+        username = f"{prefix}-{uuid.uuid4().hex[:10]}@example.com"
+        cognito = self.aws("cognito-idp")
+        confirmed_user(cognito, self.user_pool_id, self.client_id, self.client_secret, username, password)
+        return username
+
+    def newest_reset_code(self, username: str) -> str:
+        """The newest password-reset code the emulator sent to `username` (not a sign-up confirmation code)."""
+        code: str = next(
+            m["code"] for m in self.outbox() if m["username"] == username and m.get("purpose") == "ForgotPassword"
+        )
+        return code
+
+    def signs_in(self, username: str, password: str) -> bool:
+        """Whether the emulator's AdminInitiateAuth (ADMIN_USER_PASSWORD_AUTH) accepts `password` for `username`."""
+        cognito = self.aws("cognito-idp")
+        try:
+            cognito.admin_initiate_auth(
+                UserPoolId=self.user_pool_id,
+                ClientId=self.client_id,
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
+                AuthParameters={
+                    "USERNAME": username,
+                    "PASSWORD": password,
+                    "SECRET_HASH": compute_secret_hash(username, self.client_id, self.client_secret),
+                },
+            )
+        except cognito.exceptions.NotAuthorizedException:
+            return False
+        return True
+
     def user_status(self, username: str) -> tuple[str, dict[str, str]]:
         """AdminGetUser's UserStatus and attributes."""
         user = self.aws("cognito-idp").admin_get_user(UserPoolId=self.user_pool_id, Username=username)
         return user["UserStatus"], {a["Name"]: a["Value"] for a in user["UserAttributes"]}
+
+
+def new_password(label: str) -> str:
+    """A new password that meets Cognito's default policy, made for one test and watched by the leak scan: it must
+    never appear in a response or a log line."""
+    password = f"Nw{secrets.token_urlsafe(12)}7!"
+    WATCH.add_secret_value(f"new password ({label})", password)
+    return password
 
 
 def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:

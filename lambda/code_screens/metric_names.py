@@ -23,6 +23,17 @@ SIGN_UP_CONFIRMED = "SignUpConfirmed"
 # with NotAuthorizedException split into AlreadyConfirmed and UserDisabled. The caller cannot tell an unknown,
 # confirmed or disabled user from a wrong code; the operator can, here.
 CONFIRMATION_REFUSED = "ConfirmationRefused"
+# ForgotPassword sent a reset code (Cognito answered with CodeDeliveryDetails), by DeliveryMedium (EMAIL, SMS).
+RESET_CODE_SENT = "ResetCodeSent"
+# ForgotPassword sent nothing, answered neutrally (or as a problem, for a failure), by Reason: Cognito's error code,
+# with NotAuthorizedException for a disabled user as UserDisabled and InvalidParameterException for an account with
+# no verified address as NoVerifiedAddress. The caller cannot tell them from a sent code; the operator can, here.
+RESET_CODE_NOT_SENT = "ResetCodeNotSent"
+# ConfirmForgotPassword accepted the code and the new password: the password is reset.
+PASSWORD_RESET = "PasswordReset"
+# ConfirmForgotPassword refused, by Reason: Cognito's error code (NotAuthorizedException for a disabled user as
+# UserDisabled). Answered code_mismatch (or invalid_password, for Cognito's own InvalidPasswordException).
+PASSWORD_RESET_REFUSED = "PasswordResetRefused"
 # One undimensioned count of per-account Cognito failures (attempt limit, delivery, the pool's triggers) that
 # the caller was answered neutrally for (the outcome tables' account faults), for a single alarm.
 COGNITO_FAILURE_ANSWERED_NEUTRALLY = "CognitoFailureAnsweredNeutrally"
@@ -34,7 +45,8 @@ REQUEST_REJECTED = "RequestRejected"
 REASON = "Reason"
 # Cognito refused the secret hash and the secret was read again (a rotation in progress).
 SECRET_REFRESHED = "SecretRefreshed"
-# The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", ...).
+# The per-username limiter refused a request (answered 429 attempt_limit_exceeded), by Policy ("resend", "confirm",
+# "forgot_password", "confirm_forgot_password").
 LIMIT_REACHED = "LimitReached"
 POLICY = "Policy"
 # The limiter's DynamoDB table could not be used and the request went on unlimited (fail open); undimensioned,

@@ -1,7 +1,8 @@
 """What every request goes through, whichever door it came in by and whichever operation it asks for.
 
 In order, cheapest refusal first: the browser origin; the body's size, media type and strict JSON; the operation's
-request schema (validate_request, the one place of validation); the clientMetadata allow-list; the app client; no
+request schema (validate_request, the one place of validation); the clientMetadata allow-list; the operation's own
+check (Operation.check: a new password against the pool's policy); the app client; no
 account `sub` as a username; the username's pseudonym (the log's user_ref and the limiter's key); the client's
 credentials; the per-username limit, per caller network; then the Cognito call under the response-time floor, its
 outcome read from the operation's table, logged and counted. A door turns HTTP into a `DoorRequest` and the
@@ -114,6 +115,8 @@ def serve(operation: Operation, request: DoorRequest, settings: Settings) -> Ans
     body = raw_body(request.body, request.is_base64_encoded)
     call = parse_request(body, request.content_type, operation.request_model, request.media_type, request.field_names)
     check_client_metadata_keys(call, settings.allowed_client_metadata_keys)
+    if operation.check is not None:
+        operation.check(call, settings)
     client_id = call.client_id or settings.default_client_id
     secret_id = settings.secret_id_for(client_id)
     if secret_id is None:

@@ -44,6 +44,12 @@ CODE_MISMATCH = ProblemType(
     "Wrong or expired code",
     "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in.",
 )
+# A new password that breaks the pool's password policy (password_policy.py), with one field error per rule broken;
+# checked before Cognito, so it is the same for every username. Also Cognito's own InvalidPasswordException, with no
+# field errors (the pool's policy changed since the deploy, or Cognito's compromised-credentials check).
+INVALID_PASSWORD = ProblemType(
+    "invalid_password", 400, "Invalid password", "The new password does not meet the password policy."
+)
 UNKNOWN_CLIENT_ID = ProblemType(
     "unknown_client_id", 400, "Unknown app client", "clientId is not one of the app clients this endpoint serves."
 )
@@ -111,6 +117,7 @@ CATALOG: tuple[ProblemType, ...] = (
     INVALID_REQUEST,
     SERVER_SUPPLIED_FIELD,
     CODE_MISMATCH,
+    INVALID_PASSWORD,
     UNKNOWN_CLIENT_ID,
     ORIGIN_NOT_ALLOWED,
     REQUEST_BLOCKED,

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from code_screens.operations import Operation, confirm_sign_up, resend_confirmation_code
-from code_screens.problems import CATALOG, CODE_MISMATCH, ProblemType
+from code_screens.operations import (
+    Operation,
+    confirm_forgot_password,
+    confirm_sign_up,
+    forgot_password,
+    resend_confirmation_code,
+)
+from code_screens.problems import CATALOG, CODE_MISMATCH, INVALID_PASSWORD, ProblemType
 
 # Every route is a POST of a JSON body.
 ROUTE_METHOD = "POST"
@@ -33,9 +39,15 @@ class Route:
         return self.operation_id[:1].upper() + self.operation_id[1:]
 
 
-# The problem only a code check answers; every other catalog entry (bad input, throttling, the per-username limit,
-# upstream faults) is shared.
+# The problems only a code check or a new password answers; every other catalog entry (bad input, throttling, the
+# per-username limit, upstream faults) is shared.
 _CODE_CHECK_ONLY = (CODE_MISMATCH,)
+_NEW_PASSWORD_ONLY = (INVALID_PASSWORD,)
+
+
+def _catalog_without(*left_out: ProblemType) -> tuple[ProblemType, ...]:
+    return tuple(problem for problem in CATALOG if problem not in left_out)
+
 
 RESEND_CONFIRMATION_CODE = Route(
     path="/resend-confirmation-code",
@@ -45,7 +57,7 @@ RESEND_CONFIRMATION_CODE = Route(
     success="Accepted. The same status, headers and body whether a code was sent, the account does not exist, "
     "it is already confirmed, or Cognito failed for it (attempt limit, delivery, the pool's triggers): no account "
     "enumeration. An answer that reached Cognito takes at least the configured response-time floor.",
-    problems=tuple(p for p in CATALOG if p not in _CODE_CHECK_ONLY),
+    problems=_catalog_without(*_CODE_CHECK_ONLY, *_NEW_PASSWORD_ONLY),
 )
 CONFIRM_SIGN_UP = Route(
     path="/confirm-sign-up",
@@ -53,10 +65,29 @@ CONFIRM_SIGN_UP = Route(
     operation_id="confirmSignUp",
     summary="Confirm a sign-up with the code the user received",
     success="Confirmed: the user can now sign in.",
+    problems=_catalog_without(*_NEW_PASSWORD_ONLY),
+)
+FORGOT_PASSWORD = Route(
+    path="/forgot-password",
+    operation=forgot_password.OPERATION,
+    operation_id="forgotPassword",
+    summary="Send a code to reset a forgotten password",
+    success="Accepted. The same status, headers and body whether a code was sent, the account does not exist, is "
+    "unconfirmed, disabled or has no verified address, or Cognito failed for it (attempt limit, delivery, the pool's "
+    "triggers): no account enumeration. An answer that reached Cognito takes at least the configured response-time "
+    "floor.",
+    problems=_catalog_without(*_CODE_CHECK_ONLY, *_NEW_PASSWORD_ONLY),
+)
+CONFIRM_FORGOT_PASSWORD = Route(
+    path="/confirm-forgot-password",
+    operation=confirm_forgot_password.OPERATION,
+    operation_id="confirmForgotPassword",
+    summary="Set a new password with the reset code the user received",
+    success="Reset: the user can now sign in with the new password.",
     problems=CATALOG,
 )
 
-ROUTES: tuple[Route, ...] = (RESEND_CONFIRMATION_CODE, CONFIRM_SIGN_UP)
+ROUTES: tuple[Route, ...] = (RESEND_CONFIRMATION_CODE, CONFIRM_SIGN_UP, FORGOT_PASSWORD, CONFIRM_FORGOT_PASSWORD)
 
 
 def route_for(path: str) -> Route | None:

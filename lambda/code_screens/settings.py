@@ -116,6 +116,33 @@ CONFIRM_WINDOW_SECONDS = Setting("CONFIRM_WINDOW_SECONDS", int, 900, 60, 86_400)
 # a 0.192 % chance of hitting one code in its 24 hours) and what a lock-out costs (4 networks at their own cap,
 # without pause). docs/api.md states both, computed from these defaults (tests/unit/test_limits_doc.py).
 CONFIRM_MAX_PER_USERNAME = Setting("CONFIRM_MAX_PER_USERNAME", int, 20, 1, 1_000)
+# ForgotPassword is shaped like resend: a code a minute at most, five a day from one network, fifteen from every
+# network together (a reset code goes to the account's verified address: the same mail-bombing bound).
+FORGOT_PASSWORD_COOLDOWN_SECONDS = Setting("FORGOT_PASSWORD_COOLDOWN_SECONDS", int, 60, 0, 86_400)
+FORGOT_PASSWORD_MAX_PER_WINDOW = Setting("FORGOT_PASSWORD_MAX_PER_WINDOW", int, 5, 1, 1_000)
+FORGOT_PASSWORD_WINDOW_SECONDS = Setting("FORGOT_PASSWORD_WINDOW_SECONDS", int, 86_400, 1, 30 * 86_400)
+FORGOT_PASSWORD_MAX_PER_USERNAME = Setting("FORGOT_PASSWORD_MAX_PER_USERNAME", int, 15, 1, 1_000)
+# ConfirmForgotPassword is shaped like confirm: a reset code has 1,000,000 values and lives 1 hour (AWS's
+# ForgotPassword reference), so 20 guesses per 15 minutes from every network together are 80 guesses in a code's
+# life, a 0.008 % chance (docs/api.md, computed from these defaults by tests/unit/test_limits_doc.py).
+CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW = Setting("CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW", int, 5, 1, 100)
+CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS = Setting("CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS", int, 900, 60, 86_400)
+CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME = Setting("CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME", int, 20, 1, 1_000)
+# The pool's password policy, which the function checks a new password against before Cognito (password_policy.py):
+# the stack sets them from the pool (the demo pool's props, or DescribeUserPool at deploy time for an existing
+# pool). The defaults are Cognito's own default policy. MinimumLength's bounds are Cognito's (PasswordPolicyType).
+PASSWORD_MINIMUM_LENGTH = Setting("PASSWORD_MINIMUM_LENGTH", int, 8, 6, 99)
+PASSWORD_REQUIRE_UPPERCASE = Setting("PASSWORD_REQUIRE_UPPERCASE", bool, True)
+PASSWORD_REQUIRE_LOWERCASE = Setting("PASSWORD_REQUIRE_LOWERCASE", bool, True)
+PASSWORD_REQUIRE_NUMBERS = Setting("PASSWORD_REQUIRE_NUMBERS", bool, True)
+PASSWORD_REQUIRE_SYMBOLS = Setting("PASSWORD_REQUIRE_SYMBOLS", bool, True)
+PASSWORD_POLICY_SETTINGS = (
+    PASSWORD_MINIMUM_LENGTH,
+    PASSWORD_REQUIRE_UPPERCASE,
+    PASSWORD_REQUIRE_LOWERCASE,
+    PASSWORD_REQUIRE_NUMBERS,
+    PASSWORD_REQUIRE_SYMBOLS,
+)
 # Cognito gives every account a `sub` (a UUID) that works as a username beside the one the user chose, so each
 # account would have two budgets. Refused on these routes unless the pool's own usernames are UUIDs.
 USERNAMES_ARE_UUIDS = Setting("USERNAMES_ARE_UUIDS", bool, False, context_key="usernamesAreUuids")
@@ -145,6 +172,38 @@ DEFAULT_CONFIRM_LIMIT = LimitPolicy(
     max_per_username=int(CONFIRM_MAX_PER_USERNAME.default),
 )
 
+DEFAULT_FORGOT_PASSWORD_LIMIT = LimitPolicy(
+    "forgot_password",
+    cooldown_seconds=int(FORGOT_PASSWORD_COOLDOWN_SECONDS.default),
+    max_per_window=int(FORGOT_PASSWORD_MAX_PER_WINDOW.default),
+    window_seconds=int(FORGOT_PASSWORD_WINDOW_SECONDS.default),
+    max_per_username=int(FORGOT_PASSWORD_MAX_PER_USERNAME.default),
+)
+DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT = LimitPolicy(
+    "confirm_forgot_password",
+    cooldown_seconds=0,
+    max_per_window=int(CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW.default),
+    window_seconds=int(CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS.default),
+    max_per_username=int(CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME.default),
+)
+
+
+@dataclass(frozen=True)
+class PasswordPolicy:
+    """The user pool's password policy as Cognito's PasswordPolicyType names it (DescribeUserPool's
+    UserPool.Policies.PasswordPolicy); password_policy.py checks a new password against it."""
+
+    minimum_length: int = int(PASSWORD_MINIMUM_LENGTH.default)
+    require_uppercase: bool = bool(PASSWORD_REQUIRE_UPPERCASE.default)
+    require_lowercase: bool = bool(PASSWORD_REQUIRE_LOWERCASE.default)
+    require_numbers: bool = bool(PASSWORD_REQUIRE_NUMBERS.default)
+    require_symbols: bool = bool(PASSWORD_REQUIRE_SYMBOLS.default)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> PasswordPolicy:
+        """The policy the PASSWORD_* settings describe (each its default when absent); raises ConfigurationError."""
+        return cls(*(setting.read(env) for setting in PASSWORD_POLICY_SETTINGS))
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -163,6 +222,10 @@ class Settings:
     """DynamoDB table of the per-username limiter; None turns the limit off (the function logs it once)."""
     resend_limit: LimitPolicy = DEFAULT_RESEND_LIMIT
     confirm_limit: LimitPolicy = DEFAULT_CONFIRM_LIMIT
+    forgot_password_limit: LimitPolicy = DEFAULT_FORGOT_PASSWORD_LIMIT
+    confirm_forgot_password_limit: LimitPolicy = DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT
+    password_policy: PasswordPolicy = PasswordPolicy()
+    """The pool's password policy a new password is checked against before Cognito."""
     pseudonym_key_secret_id: str | None = None
     """Secrets Manager secret holding the key of the username pseudonym (user_ref, limiter key); None: no user_ref."""
     response_floor_seconds: float = 0.0
@@ -223,6 +286,23 @@ class Settings:
                 CONFIRM_WINDOW_SECONDS.read(env),
                 CONFIRM_MAX_PER_USERNAME,
             ),
+            forgot_password_limit=_limit(
+                env,
+                DEFAULT_FORGOT_PASSWORD_LIMIT.name,
+                FORGOT_PASSWORD_COOLDOWN_SECONDS.read(env),
+                FORGOT_PASSWORD_MAX_PER_WINDOW,
+                FORGOT_PASSWORD_WINDOW_SECONDS.read(env),
+                FORGOT_PASSWORD_MAX_PER_USERNAME,
+            ),
+            confirm_forgot_password_limit=_limit(
+                env,
+                DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT.name,
+                0,
+                CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW,
+                CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS.read(env),
+                CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME,
+            ),
+            password_policy=PasswordPolicy.from_env(env),
             usernames_are_uuids=USERNAMES_ARE_UUIDS.read(env),
             pseudonym_key_secret_id=pseudonym_key_secret_id,
             response_floor_seconds=RESPONSE_TIME_FLOOR_MS.read(env) / 1000,

@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 
 from code_screens.operations.models import MAX_BODY_BYTES
-from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.routes import CONFIRM_FORGOT_PASSWORD, CONFIRM_SIGN_UP, FORGOT_PASSWORD, RESEND_CONFIRMATION_CODE
 
 JSON = {"Content-Type": "application/json"}
 
@@ -213,6 +213,99 @@ CORPUS: list[BadInput] = [
         "origin_not_allowed",
         headers={**JSON, "Origin": "https://evil.example"},
         path=CONFIRM_SIGN_UP.path,
+    ),
+    # The password resets: the same pipeline, the new password's own field and the policy before Cognito
+    *[
+        BadInput(f"forgot-{name}", body, status, code, path=FORGOT_PASSWORD.path)
+        for name, body, status, code in (
+            ("empty-body", b"", 400, "invalid_json"),
+            ("no-username", _json({}), 400, "invalid_request"),
+            ("password-field", _json({"username": "a", "password": "Passw0rd!"}), 400, "invalid_request"),
+            ("secret-hash", _json({"username": "a", "SECRET_HASH": "x"}), 400, "server_supplied_field"),
+        )
+    ],
+    BadInput("forgot-method-get", b"", 405, "method_not_allowed", method="GET", path=FORGOT_PASSWORD.path),
+    *[
+        BadInput(f"reset-{name}", body, status, code, path=CONFIRM_FORGOT_PASSWORD.path)
+        for name, body, status, code in (
+            ("empty-body", b"", 400, "invalid_json"),
+            ("no-password", _json({"username": "a", "confirmationCode": "123456"}), 400, "invalid_request"),
+            ("no-code", _json({"username": "a", "password": "Passw0rd!"}), 400, "invalid_request"),
+            (
+                "numeric-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": 12345678}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "null-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": None}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "empty-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": ""}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "long-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": "Aa1!" * 65}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "short-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": "Aa1!"}),
+                400,
+                "invalid_password",
+            ),
+            (
+                "spaced-password",
+                _json({"username": "a", "confirmationCode": "123456", "password": " Passw0rd! "}),
+                400,
+                "invalid_password",
+            ),
+            (
+                "letters-only",
+                _json({"username": "a", "confirmationCode": "123456", "password": "abcdefghij"}),
+                400,
+                "invalid_password",
+            ),
+            (
+                "non-ascii-letters",
+                _json({"username": "a", "confirmationCode": "123456", "password": "\u00c9t\u00e91234!"}),
+                400,
+                "invalid_password",
+            ),
+            (
+                "bad-code-weak-password",
+                _json({"username": "a", "confirmationCode": "12", "password": "x"}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "snake-case",
+                _json({"username": "a", "confirmation_code": "1", "new_password": "x"}),
+                400,
+                "invalid_request",
+            ),
+            (
+                "secret-hash",
+                _json({"username": "a", "confirmationCode": "1", "password": "x", "secretHash": "x"}),
+                400,
+                "server_supplied_field",
+            ),
+        )
+    ],
+    BadInput(
+        "reset-text-plain",
+        b"a 123456 Passw0rd!",
+        415,
+        "unsupported_media_type",
+        headers={"Content-Type": "text/plain"},
+        path=CONFIRM_FORGOT_PASSWORD.path,
     ),
 ]
 

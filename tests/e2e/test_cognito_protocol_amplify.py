@@ -187,3 +187,50 @@ def test_a_per_call_context_reaches_the_endpoint(amplify: Any, api: LocalApi) ->
 
     assert "error" not in result, result
     assert sent_to(api, username) == before + 1
+
+
+# --- resetPassword and confirmResetPassword (ForgotPassword, ConfirmForgotPassword) ---
+
+
+def reset_password(page: Any, username: str) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate("u => window.amplifyResetPassword(u)", username)
+    return result
+
+
+def confirm_reset(page: Any, username: str, code: str, password: str) -> dict[str, Any]:
+    result: dict[str, Any] = page.evaluate(
+        "([u, c, p]) => window.amplifyConfirmResetPassword(u, c, p)", [username, code, password]
+    )
+    return result
+
+
+def test_reset_password_and_confirm_set_the_new_password(amplify: Any, api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import confirmed, new_password, reset_codes, sign_in, wrong
+
+    username, old = confirmed(api, "amplify")
+    password = new_password()
+
+    asked = reset_password(amplify, username)
+    code = reset_codes(api, username)[0]
+    weak = confirm_reset(amplify, username, code, "weak")
+    mismatch = confirm_reset(amplify, username, wrong(code), password)
+    done = confirm_reset(amplify, username, code, password)
+
+    # Amplify reads CodeDeliveryDetails (empty: the masked destination is not revealed) into its next step.
+    assert asked["output"]["isPasswordReset"] is False
+    assert asked["output"]["nextStep"]["resetPasswordStep"] == "CONFIRM_RESET_PASSWORD_WITH_CODE"
+    assert weak["error"]["name"] == "InvalidPasswordException"
+    assert weak["error"]["message"] == "Password does not conform to policy: Password should have at least 8 characters"
+    assert mismatch["error"]["name"] == "CodeMismatchException"
+    assert done == {"output": "reset"}
+    assert sign_in(api, username, password) == "ok"
+    assert sign_in(api, username, old) == "NotAuthorizedException"
+
+
+def test_reset_password_answers_an_unknown_user_as_a_real_one(amplify: Any, api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import confirmed
+
+    real, unknown = confirmed(api, "amplify")[0], f"nobody-{uuid.uuid4().hex[:8]}@example.com"
+
+    assert reset_password(amplify, real) == reset_password(amplify, unknown)
+    assert "output" in reset_password(amplify, unknown)

@@ -135,8 +135,7 @@ def test_a_retry_after_a_passing_cognito_fault_succeeds(local_api: LocalApi, cog
 REFUSED: list[tuple[str, dict[str, Any]]] = [
     ("sign_up", {"Username": "x@example.com", "Password": "Passw0rd!Passw0rd"}),
     ("initiate_auth", {"AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "x", "PASSWORD": "y"}}),
-    ("forgot_password", {"Username": "x@example.com"}),
-    ("confirm_forgot_password", {"Username": "x", "ConfirmationCode": "123456", "Password": "Passw0rd!Passw0rd"}),
+    ("change_password", {"PreviousPassword": "Old-Passw0rd!", "ProposedPassword": "New-Passw0rd!", "AccessToken": "t"}),
     ("revoke_token", {"Token": "t"}),
     ("get_user", {"AccessToken": "t"}),
     ("admin_confirm_sign_up", {"UserPoolId": "us-east-1_abc", "Username": "x"}),

@@ -26,8 +26,8 @@ CONFIRM = "ConfirmSignUp"
 REFUSED_TARGETS = [
     "InitiateAuth",
     "SignUp",
-    "ForgotPassword",
-    "ConfirmForgotPassword",
+    "ChangePassword",
+    "AdminSetUserPassword",
     "RespondToAuthChallenge",
     "GetUser",
     "RevokeToken",
@@ -128,6 +128,78 @@ def test_confirm_for_an_unknown_or_confirmed_user_is_a_wrong_code(local_api: Loc
 
     assert fingerprint(other) == fingerprint(real)
     assert_cognito_error(other, 400, "CodeMismatchException")
+
+
+# --- ForgotPassword and ConfirmForgotPassword ---
+
+FORGOT = "ForgotPassword"
+CONFIRM_FORGOT = "ConfirmForgotPassword"
+
+
+def test_forgot_password_and_its_confirmation_answer_cognitos_shapes(local_api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import confirmed, new_password, reset_codes, sign_in
+
+    username, _ = confirmed(local_api, "door")
+    password = new_password()
+
+    asked = call(local_api, FORGOT, {"ClientId": local_api.client_id, "Username": username})
+    code = reset_codes(local_api, username)[0]
+    done = call(local_api, CONFIRM_FORGOT, {"Username": username, "ConfirmationCode": code, "Password": password})
+
+    assert (asked.status_code, asked.json()) == (200, {"CodeDeliveryDetails": {}})
+    assert (done.status_code, done.json()) == (200, {})
+    assert done.headers["Content-Type"] == MEDIA_TYPE
+    assert sign_in(local_api, username, password) == "ok"
+
+
+def test_a_weak_password_is_invalid_password_in_cognitos_words(local_api: LocalApi) -> None:
+    response = call(
+        local_api, CONFIRM_FORGOT, {"Username": "anyone@example.com", "ConfirmationCode": "123456", "Password": "abc"}
+    )
+
+    assert_cognito_error(response, 400, "InvalidPasswordException")
+    # The first rule broken, after Cognito's own prefix (apps written against Cognito show or match it).
+    assert (
+        response.json()["message"] == "Password does not conform to policy: Password should have at least 8 characters"
+    )
+    assert "abc" not in response.text
+
+
+def test_the_reset_operations_answer_every_kind_of_username_byte_for_byte_alike(local_api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import (
+        confirmed,
+        disabled,
+        new_password,
+        without_verified_address,
+    )
+
+    usernames = [
+        f"nobody-{uuid.uuid4().hex[:8]}@example.com",
+        disabled(local_api),
+        local_api.sign_up("door-unconfirmed"),
+        without_verified_address(local_api),
+        confirmed(local_api, "door")[0],
+    ]
+    password = new_password()
+
+    asked = [fingerprint(call(local_api, FORGOT, {"Username": u})) for u in usernames]
+    refused = [
+        fingerprint(
+            call(local_api, CONFIRM_FORGOT, {"Username": u, "ConfirmationCode": "000001", "Password": password})
+        )
+        for u in usernames
+    ]
+    weak = [
+        fingerprint(call(local_api, CONFIRM_FORGOT, {"Username": u, "ConfirmationCode": "000001", "Password": "x"}))
+        for u in usernames
+    ]
+
+    assert all(answer == asked[-1] for answer in asked) and asked[-1][0] == 200
+    assert all(answer == refused[-1] for answer in refused) and refused[-1][0] == 400
+    assert all(answer == weak[-1] for answer in weak) and weak[-1][0] == 400
+    # The door's wrong code is its ConfirmSignUp's, byte for byte.
+    sign_up_wrong = call(local_api, CONFIRM, {"Username": local_api.sign_up("door"), "ConfirmationCode": "000001"})
+    assert refused[-1] == fingerprint(sign_up_wrong)
 
 
 PER_ACCOUNT = sorted(

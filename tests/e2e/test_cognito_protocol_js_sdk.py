@@ -108,7 +108,7 @@ def test_a_lasting_cognito_fault_surfaces_by_name_after_the_sdks_retries(local_a
 REFUSED: list[tuple[str, dict[str, Any]]] = [
     ("SignUp", {"Username": "x@example.com", "Password": "Passw0rd!Passw0rd"}),
     ("InitiateAuth", {"AuthFlow": "USER_PASSWORD_AUTH", "AuthParameters": {"USERNAME": "x", "PASSWORD": "y"}}),
-    ("ForgotPassword", {"Username": "x@example.com"}),
+    ("ChangePassword", {"PreviousPassword": "Old-Passw0rd!", "ProposedPassword": "New-Passw0rd!", "AccessToken": "t"}),
     ("RevokeToken", {"Token": "t"}),
     ("GetUser", {"AccessToken": "t"}),
     ("AdminConfirmSignUp", {"UserPoolId": "us-east-1_abc", "Username": "x"}),
@@ -128,3 +128,59 @@ def test_every_other_operation_is_refused_without_calling_cognito(
     assert result["error"]["name"] == "UnknownOperationException"
     assert result["error"]["attempts"] == 1  # not retried
     assert local_api.calls(f"cognito-idp:{command}") == calls_before
+
+
+# --- ForgotPassword and ConfirmForgotPassword ---
+
+
+def test_forgot_password_and_confirm_reset_the_password(local_api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import confirmed, new_password, reset_codes, sign_in, wrong
+
+    username, old = confirmed(local_api, "jssdk")
+    password = new_password()
+
+    asked = sdk(local_api, "ForgotPassword", ClientId=local_api.client_id, Username=username)
+    code = reset_codes(local_api, username)[0]
+    weak = sdk(
+        local_api,
+        "ConfirmForgotPassword",
+        ClientId=local_api.client_id,
+        Username=username,
+        ConfirmationCode=code,
+        Password="weak",
+    )
+    mismatch = sdk(
+        local_api,
+        "ConfirmForgotPassword",
+        ClientId=local_api.client_id,
+        Username=username,
+        ConfirmationCode=wrong(code),
+        Password=password,
+    )
+    done = sdk(
+        local_api,
+        "ConfirmForgotPassword",
+        ClientId=local_api.client_id,
+        Username=username,
+        ConfirmationCode=code,
+        Password=password,
+    )
+
+    assert asked == {"output": {"CodeDeliveryDetails": {}}}
+    assert weak["error"]["name"] == "InvalidPasswordException"
+    assert (weak["error"]["status"], weak["error"]["attempts"]) == (400, 1)
+    assert weak["error"]["message"] == "Password does not conform to policy: Password should have at least 8 characters"
+    assert mismatch["error"]["name"] == "CodeMismatchException" and mismatch["error"]["attempts"] == 1
+    assert done == {"output": {}}
+    assert sign_in(local_api, username, password) == "ok"
+    assert sign_in(local_api, username, old) == "NotAuthorizedException"
+
+
+def test_forgot_password_answers_an_unknown_user_as_a_real_one(local_api: LocalApi) -> None:
+    from tests.e2e.test_forgot_password_http import confirmed
+
+    names = (confirmed(local_api, "jssdk")[0], f"nobody-{uuid.uuid4().hex[:8]}@example.com")
+
+    answers = [sdk(local_api, "ForgotPassword", ClientId=local_api.client_id, Username=name) for name in names]
+
+    assert answers[0] == answers[1] == {"output": {"CodeDeliveryDetails": {}}}

@@ -69,7 +69,8 @@ def test_the_limiter_key_is_a_pseudonym_never_the_username(local: LocalApi) -> N
         if policy == "replay":  # the Cognito door's kept first answers: an HMAC over the pseudonym and more
             assert len(subject) == 64 and int(subject, 16) >= 0
             continue
-        assert policy in ("resend", "confirm")  # each route's policy (confirm: the attempt cap of issue 11)
+        # each route's policy (confirm: the attempt cap of issue 11; the password resets' two)
+        assert policy in ("resend", "confirm", "forgot_password", "confirm_forgot_password")
         assert len(subject) == 16 and int(subject, 16) >= 0  # the 16-hex-character pseudonym
 
 

@@ -29,7 +29,7 @@ def test_serves_the_openapi_document(local_api: LocalApi) -> None:
 
 def test_serves_the_reference_page_and_its_scripts(local_api: LocalApi) -> None:
     page = requests.get(f"{local_api.url}/", timeout=5)
-    script = requests.get(f"{local_api.url}/web/resend-code.js", timeout=5)
+    script = requests.get(f"{local_api.url}/web/code-screens.js", timeout=5)
 
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert '<script type="module" src="/web/page.js">' in page.text
@@ -59,7 +59,7 @@ def test_fault_injection_is_validated_and_disarmable(local_api: LocalApi) -> Non
 def test_every_answer_the_server_gives_itself_forbids_sniffing_and_says_how_to_cache(local_api: LocalApi) -> None:
     answers = {
         "page": requests.get(f"{local_api.url}/", timeout=5),
-        "script": requests.get(f"{local_api.url}/web/resend-code.js", timeout=5),
+        "script": requests.get(f"{local_api.url}/web/code-screens.js", timeout=5),
         "openapi": requests.get(f"{local_api.url}/openapi.json", timeout=5),
         "outbox": requests.get(f"{local_api.url}/_local/outbox", timeout=5),
         "calls": requests.get(f"{local_api.url}/_local/calls", timeout=5),

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.routes import CONFIRM_SIGN_UP, FORGOT_PASSWORD, RESEND_CONFIRMATION_CODE
 from local.seed import UNCONFIRMED_USER
 from tests.conftest import ARTIFACTS
-from tests.local_stack import LocalApi, start_local_api, stop_local_api
+from tests.local_stack import LocalApi
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -207,7 +207,7 @@ def test_whitespace_typed_around_the_address_still_sends(page, local_api: LocalA
 # WCAG 2 relative luminance and contrast ratio, computed from Chromium's computed styles. The background is the
 # nearest opaque background-color up the tree, else the browser's canvas colour for the scheme.
 CONTRAST_SCRIPT = """
-(kinds) => {
+({kinds, button: buttonId}) => {
   const parse = (value) => {
     const m = value.match(/^rgba?\\(([\\d.]+),\\s*([\\d.]+),\\s*([\\d.]+)(?:,\\s*([\\d.]+))?\\)$/);
     return m ? [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])] : null;
@@ -235,12 +235,12 @@ CONTRAST_SCRIPT = """
     return { ratio: (hi + 0.05) / (lo + 0.05), color: style.color, background: `rgb(${bg.slice(0, 3).join(", ")})` };
   };
   const status = document.getElementById("status");
-  const button = document.getElementById("resend");
+  const button = document.getElementById(buttonId);
   const results = { body: measure(document.querySelector("main p")), button: measure(button) };
   // Every other element that shows text, so a colour added later for one of them is measured too (the outbox
   // panel is shown, as make run's page shows it).
   document.getElementById("outbox").hidden = false;
-  document.querySelectorAll("h1, h2, label, p, button, input, code, a").forEach((element, index) => {
+  document.querySelectorAll("h1, h2, label, p, li, button, input, code, a").forEach((element, index) => {
     results[`${element.tagName.toLowerCase()}#${element.id || index}`] = measure(element);
   });
   for (const kind of kinds) {
@@ -262,7 +262,8 @@ def test_text_meets_wcag_aa_contrast_in_both_colour_schemes(browser, local_api: 
     page = context.new_page()
     page.goto(f"{local_api.url}/")
     try:
-        measured = page.evaluate(CONTRAST_SCRIPT, ["sent", "confirmed", "invalid", "failed", "throttled", "pending"])
+        kinds = ["sent", "confirmed", "invalid", "failed", "throttled", "pending"]
+        measured = page.evaluate(CONTRAST_SCRIPT, {"kinds": kinds, "button": "resend"})
         canvas = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"contrast-{scheme}.png"), full_page=True)
@@ -504,14 +505,6 @@ def test_the_attempt_cap_counts_down_on_confirm_only(page, make_run_api: LocalAp
     playwright_sync.expect(page.locator("#resend")).to_be_enabled()
 
 
-@pytest.fixture(scope="module")
-def fresh_make_run() -> Iterator[LocalApi]:
-    """`make run` exactly as a developer starts it, untouched by other tests: its seeded user is still UNCONFIRMED."""
-    local = start_local_api("local-api-fresh-make-run", make_run_defaults=True)
-    yield local
-    stop_local_api(local)
-
-
 def test_done_when_the_seeded_user_goes_from_resend_to_confirmed_by_keyboard(browser, fresh_make_run: LocalApi) -> None:  # type: ignore[no-untyped-def]
     # Given a fresh `make run` and its seeded UNCONFIRMED user
     assert fresh_make_run.user_status(UNCONFIRMED_USER)[0] == "UNCONFIRMED"
@@ -630,3 +623,43 @@ def test_a_code_pasted_with_dashes_and_invisible_characters_confirms(page, local
     assert local_api.user_status(username)[0] == "CONFIRMED"
     # Both buttons are disabled for good: focus goes to the message, not to <body>.
     assert page.evaluate(FOCUSED) == "status"
+
+
+# --- the way to the forgot-password screen ---
+
+
+def test_the_page_links_to_the_forgot_password_screen_and_back(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # After the confirmation screen's own controls (its Tab order is unchanged), a link to reset a password.
+    tab_to(page, "resend")
+    page.keyboard.press("Tab")
+    link = page.get_by_role("link", name="Forgot your password?")
+    playwright_sync.expect(link).to_be_focused()
+
+    page.keyboard.press("Enter")
+
+    playwright_sync.expect(page.get_by_role("heading", name="Reset your password", level=1)).to_be_visible()
+    page.get_by_role("link", name="Confirm your account").click()
+    playwright_sync.expect(page.get_by_role("heading", name="Confirm your account", level=1)).to_be_visible()
+
+
+def test_the_outbox_panel_shows_confirmation_codes_not_reset_codes(page, local_api: LocalApi) -> None:  # type: ignore[no-untyped-def]
+    # Given a user who was sent a confirmation code at sign-up and, once confirmed, a newer password-reset code
+    username = local_api.sign_up("page-purpose")
+    confirmation_code = local_api.newest_code(username)
+    cognito = local_api.aws("cognito-idp")
+    cognito.admin_confirm_sign_up(UserPoolId=local_api.user_pool_id, Username=username)
+    verified = [{"Name": "email_verified", "Value": "true"}]  # as local.seed.confirmed_user marks it
+    cognito.admin_update_user_attributes(UserPoolId=local_api.user_pool_id, Username=username, UserAttributes=verified)
+    assert requests.post(f"{local_api.url}{FORGOT_PASSWORD.path}", json={"username": username}, timeout=30).ok
+    reset_code = local_api.newest_reset_code(username)
+
+    # When the confirmation screen is asked for this user's codes
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(USERNAME).press("Tab")  # "change": the panel looks the user up
+
+    # Then it shows the confirmation code: the reset code is the other screen's
+    playwright_sync.expect(page.locator("#outbox-code")).to_have_text(confirmation_code)
+    page.goto(f"{local_api.url}/web/forgot-password.html")
+    page.get_by_label(USERNAME).fill(username)
+    page.get_by_label(USERNAME).press("Tab")
+    playwright_sync.expect(page.locator("#outbox-code")).to_have_text(reset_code)

@@ -74,6 +74,9 @@ TODAY = {
         "MonitoringAlarmTopicAF62D4F1": "AWS::SNS::Topic",
         "MonitoringAlarmTopicopsexamplecomF2F02329": "AWS::SNS::Subscription",
         "MonitoringAlarmTopicKeyFFA45DC9": "AWS::KMS::Key",
+        # The log group of CDK's AwsCustomResource provider that reads the pool's password policy at deploy time
+        # (added with the password-reset routes, nothing replaced).
+        "AWS679f53fac002430cb0da5b7982bd2287LogGroup449FB7C2": "AWS::Logs::LogGroup",
     },
 }
 

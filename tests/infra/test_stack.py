@@ -17,8 +17,14 @@ from bench import cost_model
 from code_screens import metric_names
 from code_screens.operations.models import MAX_BODY_BYTES
 from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES
-from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
-from infra.api_construct import THROTTLED_METHODS
+from code_screens.settings import (
+    DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_CONFIRM_LIMIT,
+    DEFAULT_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_RESEND_LIMIT,
+    DEFAULT_RESPONSE_TIME_FLOOR_MS,
+)
+from infra.api_construct import RECOVERY_METHODS, RECOVERY_ROUTES, THROTTLED_METHODS
 from infra.api_schema import gateway_request_schema
 from infra.asset import ASSET_BUDGET_BYTES, asset_files
 from infra.config import POWERTOOLS_LAYER_VERSION
@@ -332,14 +338,15 @@ def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synth
     stages = existing.of_type("AWS::ApiGateway::Stage")
     assert len(stages) == len(rest_apis(existing)) == 2
 
-    for stage in stages.values():
-        settings = stage["Properties"]["MethodSettings"][0]
+    for stage_id, stage in stages.items():
+        (settings,) = [m for m in stage["Properties"]["MethodSettings"] if m["ResourcePath"] == "/*"]
         # The whole-API 15 / 30 shared out among every method of both APIs (API Gateway throttles each alone): each
-        # JSON route and the door's POST /.
-        assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == (
-            15 / THROTTLED_METHODS,
-            30 // THROTTLED_METHODS,
-        )
+        # JSON route and the door's POST /; the door (which carries the password resets too) gets the account-recovery
+        # share when it is lower (10 rps over 3 methods: tests/infra/test_capacity.py).
+        expected = (15 / THROTTLED_METHODS, 30 // THROTTLED_METHODS)
+        if "CognitoDoor" in stage_id:
+            expected = (min(expected[0], 10 / RECOVERY_METHODS), min(expected[1], -(-10 // RECOVERY_METHODS)))
+        assert (settings["ThrottlingRateLimit"], settings["ThrottlingBurstLimit"]) == expected
         assert settings["DataTraceEnabled"] is False
         assert settings["LoggingLevel"] == "ERROR"
         assert stage["Properties"]["TracingEnabled"] is True
@@ -349,14 +356,17 @@ def test_stage_throttling_logging_and_tracing(existing: Synthesized, demo: Synth
     total = 0.0
     for api_id in rest_apis(demo):
         _, stage = stage_of(demo, api_id)
-        settings = stage["Properties"]["MethodSettings"][0]
+        settings = {m["ResourcePath"]: m for m in stage["Properties"]["MethodSettings"]}
         posts = [
             m
             for m in of_api(demo, "AWS::ApiGateway::Method", api_id).values()
             if m["Properties"]["HttpMethod"] == "POST"
         ]
-        total += settings["ThrottlingRateLimit"] * len(posts)
-        assert settings["ThrottlingBurstLimit"] >= settings["ThrottlingRateLimit"]
+        # The stage's share for every POST: an upper bound (the password resets' own settings are lower still).
+        total += settings["/*"]["ThrottlingRateLimit"] * len(posts)
+        for method in settings.values():
+            assert method["ThrottlingBurstLimit"] >= method["ThrottlingRateLimit"]
+            assert method["ThrottlingRateLimit"] <= settings["/*"]["ThrottlingRateLimit"]
     assert 0 < total < 50
 
 
@@ -456,8 +466,8 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
 
     # 7 for the function, the APIs as a whole, Cognito and the WAF; 4 for the limiter and the floor (issue 10);
     # the confirm cap; the API's p99 latency; a failed client-secret rotation step; one 5XX per route and one for
-    # the Cognito door's API
-    assert len(alarms) == 14 + len(ROUTES) + 1
+    # the Cognito door's API; the password-reset limits' two
+    assert len(alarms) == 14 + 2 + len(ROUTES) + 1
     for metric in (
         "Errors",
         "Throttles",
@@ -474,11 +484,11 @@ def test_alarms_and_their_topic(existing: Synthesized, demo: Synthesized) -> Non
     ):
         assert f'"{metric}"' in names
     # All but the per-route and the door's 5XX alarms notify (tests/infra/test_alarms.py: one fault, one page).
-    assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 14
+    assert sum(bool(a["Properties"].get("AlarmActions")) for a in alarms.values()) == 14 + 2
     (subscription,) = existing.of_type("AWS::SNS::Subscription").values()
     assert subscription["Properties"]["Endpoint"] == "ops@example.com"
     assert existing.of_type("AWS::SNS::Topic")
-    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 14 + len(ROUTES) + 1
+    assert len(demo.of_type("AWS::CloudWatch::Alarm")) == 14 + 2 + len(ROUTES) + 1
     (share,) = [a for a in alarms.values() if "CognitoSetupRefusal" in json.dumps(a)]
     (expression,) = [m["Expression"] for m in share["Properties"]["Metrics"] if "Expression" in m]
     # A share, only with real traffic behind it; a period with no refusal counts as 0, not as missing.
@@ -645,7 +655,14 @@ def test_the_confirm_cap_has_an_alarm_on_the_limiters_metric(existing: Synthesiz
     ]
     policies = sorted({d["Name"]: d["Value"] for d in a["Dimensions"]}[metric_names.POLICY] for a in capped)
 
-    assert policies == sorted([DEFAULT_CONFIRM_LIMIT.name, DEFAULT_RESEND_LIMIT.name])
+    assert policies == sorted(
+        [
+            DEFAULT_CONFIRM_LIMIT.name,
+            DEFAULT_RESEND_LIMIT.name,
+            DEFAULT_FORGOT_PASSWORD_LIMIT.name,
+            DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT.name,
+        ]
+    )
 
 
 def test_throttling_and_the_web_acl_cover_every_route(existing: Synthesized) -> None:
@@ -655,7 +672,10 @@ def test_throttling_and_the_web_acl_cover_every_route(existing: Synthesized) -> 
     )
     for api_id in rest_apis(existing):
         stage_id, stage = stage_of(existing, api_id)
-        (method_settings,) = stage["Properties"]["MethodSettings"]
-        assert (method_settings["ResourcePath"], method_settings["HttpMethod"]) == ("/*", "*")
+        settings = stage["Properties"]["MethodSettings"]
+        (method_settings,) = [m for m in settings if (m["ResourcePath"], m["HttpMethod"]) == ("/*", "*")]
         assert "ThrottlingRateLimit" in method_settings
         assert stage_id in associations
+        # Only the password-reset routes have settings of their own (tighter: Cognito's account-recovery quota).
+        others = {(m["ResourcePath"], m["HttpMethod"]) for m in settings} - {("/*", "*")}
+        assert others <= {("/" + route.path.replace("/", "~1"), route.method) for route in RECOVERY_ROUTES}

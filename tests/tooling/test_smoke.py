@@ -11,10 +11,18 @@ from collections.abc import Iterator
 import pytest
 
 from code_screens.doors.cognito_shape import MEDIA_TYPE, TARGET_PREFIX
-from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE, ROUTES
+from code_screens.routes import (
+    CONFIRM_FORGOT_PASSWORD,
+    CONFIRM_SIGN_UP,
+    FORGOT_PASSWORD,
+    RESEND_CONFIRMATION_CODE,
+    ROUTES,
+)
 from ops.smoke import COGNITO_MEDIA_TYPE as SMOKE_MEDIA_TYPE
 from ops.smoke import COGNITO_TARGET_PREFIX as SMOKE_TARGET_PREFIX
+from ops.smoke import CONFIRM_FORGOT_PASSWORD_PATH as SMOKE_CONFIRM_FORGOT_PATH
 from ops.smoke import CONFIRM_SIGN_UP_PATH as SMOKE_CONFIRM_PATH
+from ops.smoke import FORGOT_PASSWORD_PATH as SMOKE_FORGOT_PATH
 from ops.smoke import REFUSED_OPERATION as SMOKE_REFUSED
 from tests.conftest import ROOT
 from tests.local_stack import LocalApi
@@ -42,6 +50,8 @@ def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: Lo
     assert [line.split(":")[0] for line in lines[:-1]] == [
         "PASS  neutral answer",
         "PASS  confirm route",
+        "PASS  forgot-password route",
+        "PASS  confirm-forgot-password route",
         "PASS  cors preflight",
         "PASS  unknown route",
         "PASS  bad body",
@@ -50,6 +60,8 @@ def test_smoke_passes_against_the_local_endpoint_and_sends_nothing(local_api: Lo
     assert len(local_api.outbox()) == sent_before
     # The refused operation never reached the emulator's Cognito (which counts every call it serves, by operation).
     assert local_api.calls("cognito-idp:InitiateAuth") == 0
+    # The forgot-password probe names a user no account has: no reset code either.
+    assert not [m for m in local_api.outbox() if m.get("purpose") == "ForgotPassword" and "smoke-" in m["username"]]
 
 
 def test_the_cognito_door_probe_fails_on_an_endpoint_that_is_not_the_door(local_api: LocalApi) -> None:
@@ -92,6 +104,7 @@ def test_smoke_fails_when_nothing_listens() -> None:
 
 def test_smoke_knows_the_confirm_routes_path() -> None:
     assert CONFIRM_SIGN_UP.path == SMOKE_CONFIRM_PATH
+    assert (FORGOT_PASSWORD.path, CONFIRM_FORGOT_PASSWORD.path) == (SMOKE_FORGOT_PATH, SMOKE_CONFIRM_FORGOT_PATH)
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ one cannot be compiled here, so this file is what keeps it in step, by parsing b
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -18,22 +19,37 @@ from pathlib import Path
 import pytest
 
 from code_screens.doors.problem_details import FieldErrorDocument, ProblemDocument
+from code_screens.operations.confirm_forgot_password import ConfirmForgotPasswordRequest
 from code_screens.operations.confirm_sign_up import ConfirmSignUpRequest
+from code_screens.operations.forgot_password import ForgotPasswordRequest
 from code_screens.operations.models import camel
 from code_screens.operations.resend_confirmation_code import (
     AcceptedResponse,
     CodeDeliveryDetails,
     ResendConfirmationCodeRequest,
 )
+from code_screens.password_policy import SYMBOLS, broken_rules
 from code_screens.problems import CATALOG
-from code_screens.routes import CONFIRM_SIGN_UP, RESEND_CONFIRMATION_CODE
+from code_screens.routes import CONFIRM_FORGOT_PASSWORD, CONFIRM_SIGN_UP, FORGOT_PASSWORD, RESEND_CONFIRMATION_CODE
+from code_screens.settings import PasswordPolicy
 from tests.corpus.typed_codes import TYPED_CODES
+from tests.corpus.typed_passwords import (
+    LOWERCASE,
+    NUMBER,
+    SYMBOL,
+    TOO_SHORT,
+    TYPED_PASSWORDS,
+    UPPERCASE,
+    WHITESPACE,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
-JAVASCRIPT = (ROOT / "web" / "resend-code.js").read_text(encoding="utf-8")
-KOTLIN = (ROOT / "docs" / "snippets" / "ResendCode.kt").read_text(encoding="utf-8")
-SWIFT = (ROOT / "docs" / "snippets" / "ResendCode.swift").read_text(encoding="utf-8")
+JAVASCRIPT = (ROOT / "web" / "code-screens.js").read_text(encoding="utf-8")
+KOTLIN = (ROOT / "docs" / "snippets" / "CodeScreens.kt").read_text(encoding="utf-8")
+SWIFT = (ROOT / "docs" / "snippets" / "CodeScreens.swift").read_text(encoding="utf-8")
 CATALOG_CODES = {p.code for p in CATALOG}
+# Every route the clients call, in the order each client declares them.
+ROUTES = [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path, FORGOT_PASSWORD.path, CONFIRM_FORGOT_PASSWORD.path]
 
 
 def _block(source: str, start: str, end: str) -> str:
@@ -74,32 +90,61 @@ def test_every_client_has_the_same_message_for_every_problem_code() -> None:
 def test_the_route_each_client_calls_is_the_route() -> None:
     kotlin = re.findall(r'const val \w+_PATH = "([^"]+)"', KOTLIN)
     swift = re.findall(r'static let \w+Path = "([^"]+)"', SWIFT)
-    javascript = re.findall(r'const (?:RESEND|CONFIRM)_ROUTE = "([^"]+)"', JAVASCRIPT)
+    javascript = re.findall(r'const \w+_ROUTE = "([^"]+)"', JAVASCRIPT)
 
-    assert kotlin == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
-    assert ["/" + path for path in swift] == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
-    assert javascript == [RESEND_CONFIRMATION_CODE.path, CONFIRM_SIGN_UP.path]
+    assert kotlin == ROUTES
+    assert ["/" + path for path in swift] == ROUTES
+    assert javascript == ROUTES
 
 
-@pytest.mark.parametrize(
-    ("model", "kotlin_function", "swift_body"),
-    [
-        (ResendConfirmationCodeRequest, "fun resendConfirmationCode(", "struct Body:"),
-        (ConfirmSignUpRequest, "fun confirmSignUp(", "struct ConfirmBody:"),
-    ],
+REQUESTS = [
+    (ResendConfirmationCodeRequest, "fun resendConfirmationCode(", "struct Body:"),
+    (ConfirmSignUpRequest, "fun confirmSignUp(", "struct ConfirmBody:"),
+    (ForgotPasswordRequest, "fun forgotPassword(", "struct Body:"),
+    (ConfirmForgotPasswordRequest, "fun confirmForgotPassword(", "struct ResetBody:"),
+]
+Request = (
+    type[ResendConfirmationCodeRequest]
+    | type[ConfirmSignUpRequest]
+    | type[ForgotPasswordRequest]
+    | type[ConfirmForgotPasswordRequest]
 )
+
+
+def _kotlin_fields(function: str) -> set[str]:
+    """The fields a Kotlin function puts in its request body, with bodyFor's when it starts from it."""
+    block = _block(_code(KOTLIN), function, "\n    }")
+    put = set(re.findall(r'\.put\("(\w+)"', block))
+    if "bodyFor(username)" in block:
+        put |= set(re.findall(r'\.put\("(\w+)"', _block(_code(KOTLIN), "private fun bodyFor(", "\n    }")))
+    return put
+
+
+@pytest.mark.parametrize(("model", "kotlin_function", "swift_body"), REQUESTS)
 def test_kotlin_and_swift_send_the_same_request_fields_the_models_accept(
-    model: type[ResendConfirmationCodeRequest | ConfirmSignUpRequest], kotlin_function: str, swift_body: str
+    model: Request, kotlin_function: str, swift_body: str
 ) -> None:
     # Route by route, and from code only: a field one client drops from one request (or comments out) is caught
     # even when the other route's request still has a field of that name.
     model_fields = set(model.SCHEMA.fields)
-    kotlin = set(re.findall(r'\.put\("(\w+)"', _block(_code(KOTLIN), kotlin_function, "\n    }")))
+    kotlin = _kotlin_fields(kotlin_function)
     swift = set(re.findall(r"let (\w+):", _block(_code(SWIFT), swift_body, "}")))
 
     assert kotlin == swift
     assert {"username", "clientId"} <= kotlin <= model_fields
-    assert model.SCHEMA.schema["required"] == [name for name in ("username", "confirmationCode") if name in kotlin]
+    required = ("username", "confirmationCode", "password")
+    assert model.SCHEMA.schema["required"] == [name for name in required if name in kotlin]
+
+
+def test_each_swift_function_sends_its_own_body() -> None:
+    # Two routes share `Body` (username and client); the others each have their own, checked above.
+    sent = {
+        function: re.search(r"await post\(Self\.(\w+)Path, (\w+)\(", _block(_code(SWIFT), function, "case .success"))
+        for function in ("func resendConfirmationCode(", "func forgotPassword(")
+    }
+    for function, match in sent.items():
+        assert match and match.group(2) == "Body", function
+    assert {match.group(1) for match in sent.values() if match} == {"resendConfirmationCode", "forgotPassword"}
 
 
 def test_kotlin_and_swift_read_the_same_answer_fields_the_endpoint_sends() -> None:
@@ -128,18 +173,27 @@ def _status_groups(source: str, pattern: str) -> list[tuple[int, ...]]:
 def test_kotlin_and_swift_group_statuses_and_honour_retry_after_alike() -> None:
     kotlin = _status_groups(_code(KOTLIN), r"^\s+((?:\d{3}, )*\d{3}) ->")
     swift = _status_groups(_code(SWIFT), r"^\s+case ((?:\d{3}, )*\d{3}):")
+    javascript = re.search(r"if \(\[((?:\d{3}, )*\d{3})\]\.includes\(response\.status\)\)", _code(JAVASCRIPT))
+    throttled = re.search(r"if \(response\.status === (\d{3}) \|\| response\.status === (\d{3})\)", JAVASCRIPT)
 
-    assert kotlin == swift == [(429, 503), (400, 413, 415)]
+    # One grouping, shared by every route of each client (and the browser's).
+    assert kotlin == swift == [(429, 503), (400, 409, 413, 415)]
+    assert javascript and throttled
+    assert [tuple(map(int, throttled.groups())), tuple(map(int, javascript.group(1).split(", ")))] == kotlin
     # Every status with a Retry-After in the catalog is one the clients read it from.
     retry_statuses = {p.status for p in CATALOG if p.retry_after_seconds is not None}
     assert retry_statuses == {429, 503, 504}
     for source in (KOTLIN, SWIFT, JAVASCRIPT):
         assert '"Retry-After"' in source
-    assert re.search(r"Failed\(code, answer\.status, answer\.retryAfterSeconds", KOTLIN)
-    assert re.search(r"\.failed\(code: code, status: status, retryAfter: retryAfter \?\? 0\)", SWIFT)
-    # On both routes: a confirm that timed out (504) may already have confirmed the account.
-    assert len(re.findall(r"Failed\(code, answer\.status, answer\.retryAfterSeconds \?: 0\)", _code(KOTLIN))) == 2
-    assert len(re.findall(r"\.failed\(code: code, status: status, retryAfter: retryAfter \?\? 0\)", _code(SWIFT))) == 2
+    assert "else -> Problem.Failed(code, answer.status, answer.retryAfterSeconds ?: 0)" in _code(KOTLIN)
+    assert "default: return .failed(code: code, status: status, retryAfter: retryAfter ?? 0)" in _code(SWIFT)
+    # On every route, the wait reaches the caller: a confirm or a reset that timed out (504) may have succeeded.
+    assert len(re.findall(r"\.Failed\(problem\.code, problem\.status, problem\.retryAfterSeconds\)", KOTLIN)) == 4
+    swift_failed = (
+        r"case \.failed\(let code, let status, let retryAfter\): "
+        r"return \.failed\(code: code, status: status, retryAfter: retryAfter\)"
+    )
+    assert len(re.findall(swift_failed, _code(SWIFT))) == 4
     assert "DEFAULT_RETRY_AFTER_SECONDS = 60L" in KOTLIN and "defaultRetryAfter: TimeInterval = 60" in SWIFT
 
 
@@ -157,9 +211,9 @@ def code_of(text: str) -> str:
 
 # How each language reads a response header: the snippet must read Retry-After in code, not just name it.
 READS_RETRY_AFTER = {
-    "web/resend-code.js": r'\.headers\.get\("Retry-After"\)',
-    "docs/snippets/ResendCode.swift": r'\.value\(forHTTPHeaderField: "Retry-After"\)',
-    "docs/snippets/ResendCode.kt": r'\.getHeaderField\("Retry-After"\)',
+    "web/code-screens.js": r'\.headers\.get\("Retry-After"\)',
+    "docs/snippets/CodeScreens.swift": r'\.value\(forHTTPHeaderField: "Retry-After"\)',
+    "docs/snippets/CodeScreens.kt": r'\.getHeaderField\("Retry-After"\)',
 }
 
 
@@ -167,7 +221,8 @@ READS_RETRY_AFTER = {
 def test_every_snippet_calls_the_route_and_reads_retry_after(snippet: str) -> None:
     code = code_of((ROOT / snippet).read_text(encoding="utf-8"))
 
-    assert RESEND_CONFIRMATION_CODE.path.strip("/") in code
+    for route in ROUTES:
+        assert route.strip("/") in code, route
     assert re.search(READS_RETRY_AFTER[snippet], code)
     assert "application/json" in code
 
@@ -181,9 +236,9 @@ def test_comments_do_not_count_as_code() -> None:
 @pytest.mark.parametrize(
     ("snippet", "function"),
     [
-        ("web/resend-code.js", "export async function confirmSignUp("),
-        ("docs/snippets/ResendCode.swift", "public func confirmSignUp("),
-        ("docs/snippets/ResendCode.kt", "suspend fun confirmSignUp("),
+        ("web/code-screens.js", "export async function confirmSignUp("),
+        ("docs/snippets/CodeScreens.swift", "public func confirmSignUp("),
+        ("docs/snippets/CodeScreens.kt", "suspend fun confirmSignUp("),
     ],
 )
 def test_every_snippet_confirms_a_sign_up_with_typed_results(snippet: str, function: str) -> None:
@@ -196,12 +251,59 @@ def test_every_snippet_confirms_a_sign_up_with_typed_results(snippet: str, funct
     assert "code_mismatch" in text and "code_expired" in text
 
 
-@pytest.mark.parametrize("snippet", ["docs/snippets/ResendCode.swift", "docs/snippets/ResendCode.kt"])
+@pytest.mark.parametrize(
+    ("snippet", "functions"),
+    [
+        (
+            "web/code-screens.js",
+            ("export async function forgotPassword(", "export async function confirmForgotPassword("),
+        ),
+        ("docs/snippets/CodeScreens.swift", ("public func forgotPassword(", "public func confirmForgotPassword(")),
+        ("docs/snippets/CodeScreens.kt", ("suspend fun forgotPassword(", "suspend fun confirmForgotPassword(")),
+    ],
+)
+def test_every_snippet_resets_a_password_with_typed_results(snippet: str, functions: tuple[str, ...]) -> None:
+    code = _code((ROOT / snippet).read_text(encoding="utf-8"))
+
+    for function in functions:
+        assert function in code, function
+    assert FORGOT_PASSWORD.path.strip("/") in code and CONFIRM_FORGOT_PASSWORD.path.strip("/") in code
+    # A broken rule of the policy and a wrong code each have their words: the first lists the rules, the second
+    # offers a new code and another password.
+    assert re.search(r"\binvalid_password\b", code) and re.search(r"\bcode_mismatch\b", code)
+
+
+def test_every_client_sends_the_new_password_exactly_as_typed() -> None:
+    # Never trimmed or normalized: a space the person typed is part of the password (the server refuses one at either
+    # end, by name, rather than setting a password the person did not type).
+    assert "password: String(password)," in _code(JAVASCRIPT)
+    assert '.put("password", password)' in _code(KOTLIN)
+    assert "password: password," in _code(SWIFT)
+    for source in (JAVASCRIPT, KOTLIN, SWIFT):
+        assert not re.search(r"password\.(trim|normalize|trimmingCharacters)", _code(source))
+
+
+def test_kotlin_and_swift_type_the_reset_answers_alike() -> None:
+    kotlin = _block(_code(KOTLIN), "sealed interface ConfirmForgotPasswordResult", "\n}")
+    swift = _block(_code(SWIFT), "public enum ConfirmForgotPasswordResult", "\n}")
+    kotlin_cases = re.findall(r"data (?:class|object) (\w+)", kotlin)
+    swift_cases = re.findall(r"case (\w+)", swift)
+
+    assert [name[0].lower() + name[1:] for name in kotlin_cases] == swift_cases
+    assert swift_cases == ["reset", "codeMismatch", "invalidPassword", "invalid", "throttled", "failed"]
+    forgot_kotlin = re.findall(
+        r"data class (\w+)", _block(_code(KOTLIN), "sealed interface ForgotPasswordResult", "\n}")
+    )
+    forgot_swift = re.findall(r"case (\w+)", _block(_code(SWIFT), "public enum ForgotPasswordResult", "\n}"))
+    assert [name.lower() for name in forgot_kotlin] == forgot_swift == ["sent", "invalid", "throttled", "failed"]
+
+
+@pytest.mark.parametrize("snippet", ["docs/snippets/CodeScreens.swift", "docs/snippets/CodeScreens.kt"])
 def test_mobile_snippets_share_the_pages_messages(snippet: str) -> None:
     text = (ROOT / snippet).read_text(encoding="utf-8")
     javascript = dict(re.findall(r'^\s+([a-z_]+): "(.+)",$', JAVASCRIPT, re.MULTILINE))
 
-    for code in ("code_mismatch", "code_expired", "alias_exists", "attempt_limit_exceeded"):
+    for code in ("code_mismatch", "code_expired", "alias_exists", "attempt_limit_exceeded", "invalid_password"):
         assert javascript[code] in text, code
 
 
@@ -216,23 +318,99 @@ def test_the_typed_codes_table_follows_the_rule() -> None:
     assert [(typed, _rule(typed)) for typed, _ in TYPED_CODES] == TYPED_CODES
 
 
-def test_the_browser_client_sends_codes_as_the_rule_says(tmp_path: Path) -> None:
-    # Run the very module the page imports (copied as .mjs: Node reads it as an ES module without a warning).
+def _run_browser_client(tmp_path: Path, script: str) -> str:
+    """Run `script` under Node with the very module the page imports bound to `client` (copied as .mjs: Node reads
+    it as an ES module without a warning); its standard output."""
     if shutil.which("node") is None:
         pytest.skip("no `node` on PATH")
-    module = tmp_path / "resend-code.mjs"
+    module = tmp_path / "code-screens.mjs"
     module.write_text(JAVASCRIPT, encoding="utf-8")
-    script = (
-        f"import {{ codeAsSent }} from {json.dumps(module.as_uri())};\n"
-        f"const typed = {json.dumps([typed for typed, _ in TYPED_CODES])};\n"
-        "console.log(JSON.stringify(typed.map(codeAsSent)));\n"
-    )
-
     finished = subprocess.run(
-        ["node", "--input-type=module", "-e", script], capture_output=True, text=True, timeout=60, check=True
+        ["node", "--input-type=module", "-e", f"import * as client from {json.dumps(module.as_uri())};\n{script}"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return finished.stdout
+
+
+def test_the_browser_client_sends_codes_as_the_rule_says(tmp_path: Path) -> None:
+    typed = [typed for typed, _ in TYPED_CODES]
+
+    stdout = _run_browser_client(tmp_path, f"console.log(JSON.stringify({json.dumps(typed)}.map(client.codeAsSent)));")
+
+    assert json.loads(stdout) == [sent for _, sent in TYPED_CODES]
+
+
+def test_the_browser_clients_password_hints_follow_the_default_policy(tmp_path: Path) -> None:
+    typed = [password for password, _ in TYPED_PASSWORDS]
+
+    stdout = _run_browser_client(
+        tmp_path, f"console.log(JSON.stringify({json.dumps(typed)}.map((p) => client.passwordRulesBroken(p))));"
     )
 
-    assert json.loads(finished.stdout) == [sent for _, sent in TYPED_CODES]
+    assert json.loads(stdout) == [broken for _, broken in TYPED_PASSWORDS]
+
+
+OTHER_POLICY = PasswordPolicy(
+    minimum_length=12, require_uppercase=False, require_lowercase=False, require_numbers=True, require_symbols=False
+)
+
+
+@pytest.mark.parametrize("policy", [PasswordPolicy(), OTHER_POLICY])
+def test_the_browser_clients_password_hints_agree_with_the_server(tmp_path: Path, policy: PasswordPolicy) -> None:
+    # Hints never stricter than the server (and, being equal, never looser either): the page's tick is the answer.
+    typed = [password for password, _ in TYPED_PASSWORDS]
+    browser_policy = {
+        "minimumLength": policy.minimum_length,
+        "requireUppercase": policy.require_uppercase,
+        "requireLowercase": policy.require_lowercase,
+        "requireNumbers": policy.require_numbers,
+        "requireSymbols": policy.require_symbols,
+    }
+    script = f"const policy = {json.dumps(browser_policy)};\n"
+    script += f"console.log(JSON.stringify({json.dumps(typed)}.map((p) => client.passwordRulesBroken(p, policy))));"
+
+    stdout = _run_browser_client(tmp_path, script)
+
+    assert json.loads(stdout) == [[error.code for error in broken_rules(password, policy)] for password in typed]
+
+
+def test_the_page_states_the_servers_default_policy() -> None:
+    # The reference page's list is what its hints read (forgot-password.js): Cognito's default policy, as the
+    # function's PASSWORD_* settings default to.
+    page = (ROOT / "web" / "forgot-password.html").read_text(encoding="utf-8")
+    rules = re.findall(r'<li data-rule="(\w+)"', page)
+    minimum = re.search(r'data-rule="password_too_short" data-minimum-length="(\d+)">at least (\d+) characters<', page)
+    default = PasswordPolicy()
+
+    assert minimum and int(minimum.group(1)) == int(minimum.group(2)) == default.minimum_length
+    assert rules == [TOO_SHORT, UPPERCASE, LOWERCASE, NUMBER, SYMBOL, WHITESPACE]
+    assert default.require_uppercase and default.require_lowercase and default.require_numbers
+    assert default.require_symbols
+    # Every symbol the server counts is listed for the person to read.
+    symbols = re.search(r'data-rule="password_needs_symbol">a symbol: ([^<]+)</li>', page)
+    assert symbols and set(html.unescape(symbols.group(1)).split(" ")) == set(SYMBOLS)
+
+
+def test_the_browser_clients_password_hints_follow_a_pools_own_policy(tmp_path: Path) -> None:
+    # A pool with other rules: 12 characters, numbers only required. A rule the policy leaves out is never hinted.
+    policy = {
+        "minimumLength": 12,
+        "requireUppercase": False,
+        "requireLowercase": False,
+        "requireNumbers": True,
+        "requireSymbols": False,
+    }
+    typed = ["abcdefghijk", "abcdefghijk1", " bcdefghijk1"]
+
+    script = f"const policy = {json.dumps(policy)};\n"
+    script += f"console.log(JSON.stringify({json.dumps(typed)}.map((p) => client.passwordRulesBroken(p, policy))));"
+
+    stdout = _run_browser_client(tmp_path, script)
+
+    assert json.loads(stdout) == [[TOO_SHORT, NUMBER], [], [WHITESPACE]]
 
 
 def test_every_client_sends_the_code_through_its_rule() -> None:
@@ -273,6 +451,23 @@ def test_every_client_has_the_confirm_routes_own_timeout_message() -> None:
     assert kotlin == swift == javascript
     assert "try signing in" in javascript["upstream_timeout"]
     assert "on its way" not in javascript["upstream_timeout"]
+
+
+def test_every_client_has_the_reset_routes_own_messages() -> None:
+    # Its code_mismatch also answers a password the pool's history refuses; after its timeout the password may be
+    # reset already.
+    javascript = dict(re.findall(r'^\s+([a-z_]+): "([^"]*)",$', _block(JAVASCRIPT, "RESET_MESSAGES", "});"), re.M))
+    kotlin = dict(re.findall(r'^\s+"([a-z_]+)" -> "([^"]*)"$', _block(KOTLIN, "fun resetMessageFor", "else ->"), re.M))
+    swift_block = _block(SWIFT, "static func resetMessage(for", "default:")
+    swift = dict(re.findall(r'^\s+case "([a-z_]+)": return "([^"]*)"$', swift_block, re.MULTILINE))
+
+    assert set(javascript) == {"code_mismatch", "upstream_timeout"}
+    assert kotlin == swift == javascript
+    assert "a password you have not used recently" in javascript["code_mismatch"]
+    assert "may already be reset" in javascript["upstream_timeout"]
+    assert "on its way" not in javascript["upstream_timeout"]
+    # The browser client applies them itself, as it does the confirm route's.
+    assert "post(baseUrl, CONFIRM_FORGOT_PASSWORD_ROUTE, body, options, RESET_MESSAGES)" in _code(JAVASCRIPT)
 
 
 def test_a_wrong_code_message_serves_every_case_it_covers() -> None:

@@ -24,6 +24,7 @@ EXPECTED = {
     "invalid_request": ("InvalidParameterException", 400),
     "server_supplied_field": ("InvalidParameterException", 400),
     "code_mismatch": ("CodeMismatchException", 400),
+    "invalid_password": ("InvalidPasswordException", 400),
     "unknown_client_id": ("ResourceNotFoundException", 400),
     "origin_not_allowed": ("ForbiddenException", 403),
     "request_blocked": ("ForbiddenException", 403),
@@ -58,7 +59,9 @@ def test_each_problem_is_rendered_as_its_row(problem_type: ProblemType) -> None:
     assert response.headers["x-amzn-RequestId"] == "request-1"
     assert response.content_type == door.MEDIA_TYPE
     body = json.loads(str(response.body))
-    assert body == {"__type": error_type, "message": problem_type.detail}
+    # Cognito's own sentence leads an invalid password's message (the rule broken, or the detail when none is known).
+    prefix = "Password does not conform to policy: " if problem_type.code == "invalid_password" else ""
+    assert body == {"__type": error_type, "message": prefix + problem_type.detail}
     if problem_type.retry_after_seconds is not None:
         assert response.headers["Retry-After"] == str(problem_type.retry_after_seconds)
 

@@ -4,7 +4,13 @@ day, and what a lock-out costs."""
 import math
 from pathlib import Path
 
-from code_screens.settings import DEFAULT_CONFIRM_LIMIT, DEFAULT_RESEND_LIMIT, LimitPolicy
+from code_screens.settings import (
+    DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_CONFIRM_LIMIT,
+    DEFAULT_FORGOT_PASSWORD_LIMIT,
+    DEFAULT_RESEND_LIMIT,
+    LimitPolicy,
+)
 
 API_DOC = " ".join((Path(__file__).resolve().parents[2] / "docs" / "api.md").read_text(encoding="utf-8").split())
 CODES = 1_000_000  # six digits
@@ -37,3 +43,31 @@ def test_the_resend_ceiling_and_lock_out_price_are_the_defaults() -> None:
     assert f"one inbox gets at most {limit.ceiling} codes a day" in API_DOC
     assert f"{networks_to_lock_out(limit)} networks at their own cap ({limit.ceiling} resends a day)" in API_DOC
     assert networks_to_lock_out(limit) > 1
+
+
+RESET_CODE_LIFETIME_SECONDS = 3600  # Cognito's ForgotPassword codes (AWS's API reference)
+
+
+def test_the_reset_odds_and_lock_out_prices_are_the_defaults() -> None:
+    attempts, codes = DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT, DEFAULT_FORGOT_PASSWORD_LIMIT
+    per_code = attempts.ceiling * RESET_CODE_LIFETIME_SECONDS // attempts.window_seconds
+    # A code is live only after a request for one: at most the reset-code ceiling of codes a day, each for its hour.
+    per_day = per_code * codes.ceiling
+
+    assert (
+        f"at most {per_code} guesses reach one reset code in its lifetime, a {per_code / CODES * 100:.3f} %" in API_DOC
+    )
+    assert f"one username gets at most {codes.ceiling} reset codes a day" in API_DOC
+    assert (
+        f"at most {per_day:,} guesses a day meet a live code, a {per_day / CODES * 100:.3f} % chance a day" in API_DOC
+    )
+    assert (
+        f"**{attempts.max_per_window} attempts in {attempts.window_seconds // 60} minutes from one network**" in API_DOC
+    )
+    assert (
+        f"**{attempts.ceiling} attempts in {attempts.window_seconds // 60} minutes from every network together**"
+        in API_DOC
+    )
+    assert f"takes {networks_to_lock_out(attempts)} networks at their own cap without pause" in API_DOC
+    assert f"one inbox gets at most {codes.ceiling} reset codes a day" in API_DOC
+    assert f"{networks_to_lock_out(codes)} networks at their own cap ({codes.ceiling} reset requests a day)" in API_DOC

@@ -8,12 +8,17 @@ from botocore.exceptions import ClientError, ConnectTimeoutError, EndpointConnec
 from code_screens.aws_errors import error_code, error_message, transport_problem
 from code_screens.doors.problem_details import render_problem
 from code_screens.operations import SECRET_HASH_REJECTED, UNLISTED_ERROR, CognitoError, Kind, Operation
+from code_screens.operations.confirm_forgot_password import OPERATION as CONFIRM_FORGOT
+from code_screens.operations.confirm_forgot_password import refusal_reason as confirm_forgot_refusal_reason
 from code_screens.operations.confirm_sign_up import OPERATION as CONFIRM
 from code_screens.operations.confirm_sign_up import refusal_reason as confirm_refusal_reason
+from code_screens.operations.forgot_password import OPERATION as FORGOT
+from code_screens.operations.forgot_password import refusal_reason as forgot_refusal_reason
 from code_screens.operations.resend_confirmation_code import OPERATION as RESEND
 from code_screens.problems import Problem, ProblemType
+from code_screens.routes import ROUTES
 
-OPERATIONS = [RESEND, CONFIRM]
+OPERATIONS = [RESEND, CONFIRM, FORGOT, CONFIRM_FORGOT]
 COGNITO_ERRORS = {code: outcome.answer for code, outcome in RESEND.outcomes.items()}
 CONFIRM_SIGN_UP_ERRORS = {code: outcome.answer for code, outcome in CONFIRM.outcomes.items()}
 ACCOUNT_FAULTS = {code for code, outcome in RESEND.outcomes.items() if outcome.kind is Kind.ACCOUNT_FAULT}
@@ -241,3 +246,137 @@ def test_no_outcome_a_caller_with_an_account_of_its_own_can_cause_is_a_set_up_re
         "TooManyFailedAttemptsException",
     }
     assert not [code for code in caller_caused & set(operation.outcomes) if operation.outcomes[code].setup]
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+def test_every_error_in_botocores_model_has_a_row(operation: Operation) -> None:
+    # An unlisted error would be answered upstream_error (502): a neutral answer would stop being neutral.
+    assert modelled_errors(operation) - set(operation.outcomes) == set()
+
+
+def test_every_route_s_operation_is_tested_here() -> None:
+    assert {route.operation.name for route in ROUTES} == {operation.name for operation in OPERATIONS}
+
+
+# --- ForgotPassword: every per-account outcome answers the neutral 200, each counted apart ---
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "reason"),
+    [
+        ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException"),
+        ("NotAuthorizedException", "User is disabled.", "UserDisabled"),
+        (
+            "InvalidParameterException",
+            "Cannot reset password for the user as there is no registered/verified email or phone_number",
+            "NoVerifiedAddress",
+        ),
+        ("LimitExceededException", "Attempt limit exceeded, please try after some time.", "LimitExceededException"),
+        ("CodeDeliveryFailureException", "", "CodeDeliveryFailureException"),
+        ("InvalidLambdaResponseException", "", "InvalidLambdaResponseException"),
+        ("UnexpectedLambdaException", "", "UnexpectedLambdaException"),
+        ("UserLambdaValidationException", "", "UserLambdaValidationException"),
+    ],
+)
+def test_forgot_password_answers_every_per_account_outcome_neutrally(code: str, message: str, reason: str) -> None:
+    error = client_error(code, message)
+
+    outcome = FORGOT.outcome_of(error)
+    assert outcome.answer is None
+    assert outcome.setup is False  # anybody can cause each of them for an account
+    assert forgot_refusal_reason(error) == reason
+
+
+def test_forgot_password_counts_the_per_account_failures_as_account_faults() -> None:
+    faults = {code for code, outcome in FORGOT.outcomes.items() if outcome.kind is Kind.ACCOUNT_FAULT}
+    assert faults == {
+        "LimitExceededException",
+        "CodeDeliveryFailureException",
+        "InvalidLambdaResponseException",
+        "UnexpectedLambdaException",
+        "UserLambdaValidationException",
+    }
+
+
+def test_forgot_password_s_other_invalid_parameter_is_a_set_up_refusal() -> None:
+    # A client that refuses the forwarded IP answers InvalidParameterException to every request.
+    error = client_error("InvalidParameterException", "Enable propagate additional user context data")
+
+    assert FORGOT.outcome_of(error).setup is True
+    assert forgot_refusal_reason(error) == "InvalidParameterException"
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "problem_code"),
+    [
+        ("TooManyRequestsException", 429, "rate_limited"),
+        ("ForbiddenException", 403, "request_blocked"),
+        ("ResourceNotFoundException", 500, "internal_error"),
+        ("InvalidEmailRoleAccessPolicyException", 500, "internal_error"),
+        ("OperationNotEnabledException", 500, "internal_error"),
+        ("InternalErrorException", 502, "upstream_error"),
+    ],
+)
+def test_forgot_password_failures_that_are_the_same_for_every_username(
+    code: str, status: int, problem_code: str
+) -> None:
+    answer = FORGOT.outcome_of(client_error(code)).answer
+
+    assert answer is not None and (answer.status, answer.code) == (status, problem_code)
+
+
+# --- ConfirmForgotPassword: everything only an account can cause answers like a wrong code ---
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "reason"),
+    [
+        ("CodeMismatchException", "Invalid verification code provided, please try again.", "CodeMismatchException"),
+        ("ExpiredCodeException", "Invalid code provided, please request a code again.", "ExpiredCodeException"),
+        ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException"),
+        ("UserNotConfirmedException", "User is not confirmed.", "UserNotConfirmedException"),
+        ("NotAuthorizedException", "User is disabled.", "UserDisabled"),
+        ("TooManyFailedAttemptsException", "", "TooManyFailedAttemptsException"),
+        ("LimitExceededException", "Attempt limit exceeded", "LimitExceededException"),
+        ("PasswordHistoryPolicyViolationException", "", "PasswordHistoryPolicyViolationException"),
+    ],
+)
+def test_confirm_forgot_password_refusals_that_could_reveal_the_account_answer_like_a_wrong_code(
+    code: str, message: str, reason: str
+) -> None:
+    error = client_error(code, message)
+
+    outcome = CONFIRM_FORGOT.outcome_of(error)
+    assert outcome.answer is not None and outcome.answer is CONFIRM.outcomes["CodeMismatchException"].answer
+    assert outcome.setup is False
+    assert confirm_forgot_refusal_reason(error) == reason
+
+
+def test_cognito_s_own_invalid_password_is_invalid_password_and_a_set_up_refusal() -> None:
+    # The function checked the policy it was deployed with: Cognito refusing means the pool's policy changed since.
+    outcome = CONFIRM_FORGOT.outcome_of(client_error("InvalidPasswordException", "Password does not conform"))
+
+    assert outcome.answer is not None and outcome.answer.code == "invalid_password"
+    assert (outcome.kind, outcome.setup) == (Kind.REFUSED, True)
+
+
+def test_confirm_forgot_password_s_attempt_limits_are_account_faults() -> None:
+    faults = {code for code, outcome in CONFIRM_FORGOT.outcomes.items() if outcome.kind is Kind.ACCOUNT_FAULT}
+    assert faults == {"TooManyFailedAttemptsException", "LimitExceededException"}
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "problem_code"),
+    [
+        ("TooManyRequestsException", 429, "rate_limited"),
+        ("ForbiddenException", 403, "request_blocked"),
+        ("ResourceNotFoundException", 500, "internal_error"),
+        ("OperationNotEnabledException", 500, "internal_error"),
+        ("UserLambdaValidationException", 502, "upstream_error"),
+        ("InternalErrorException", 502, "upstream_error"),
+    ],
+)
+def test_confirm_forgot_password_failures(code: str, status: int, problem_code: str) -> None:
+    answer = CONFIRM_FORGOT.outcome_of(client_error(code)).answer
+
+    assert answer is not None and (answer.status, answer.code) == (status, problem_code)

@@ -5,7 +5,7 @@ from collections.abc import Callable
 
 import pytest
 
-from code_screens.settings import ConfigurationError, LimitPolicy, Settings
+from code_screens.settings import ConfigurationError, LimitPolicy, PasswordPolicy, Settings
 
 ONE_CLIENT = {"APP_CLIENTS": json.dumps({"client1": "arn:aws:secretsmanager:us-east-1:1:secret:c1"})}
 
@@ -63,7 +63,12 @@ def test_limit_and_floor_are_off_when_absent() -> None:
 
 @pytest.mark.parametrize(
     ("per_caller", "per_username"),
-    [("RESEND_MAX_PER_WINDOW", "RESEND_MAX_PER_USERNAME"), ("CONFIRM_MAX_PER_WINDOW", "CONFIRM_MAX_PER_USERNAME")],
+    [
+        ("RESEND_MAX_PER_WINDOW", "RESEND_MAX_PER_USERNAME"),
+        ("CONFIRM_MAX_PER_WINDOW", "CONFIRM_MAX_PER_USERNAME"),
+        ("FORGOT_PASSWORD_MAX_PER_WINDOW", "FORGOT_PASSWORD_MAX_PER_USERNAME"),
+        ("CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW", "CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME"),
+    ],
 )
 def test_a_username_ceiling_below_the_per_caller_cap_is_refused_naming_both(per_caller: str, per_username: str) -> None:
     with pytest.raises(ConfigurationError) as raised:
@@ -260,6 +265,12 @@ WHOLE_NUMBER_SETTINGS = [
     ("CONFIRM_MAX_PER_WINDOW", 1, 100, lambda s: s.confirm_limit.max_per_window),
     ("CONFIRM_WINDOW_SECONDS", 60, 86_400, lambda s: s.confirm_limit.window_seconds),
     ("RESPONSE_TIME_FLOOR_MS", 0, 5_000, lambda s: round(s.response_floor_seconds * 1000)),
+    ("FORGOT_PASSWORD_COOLDOWN_SECONDS", 0, 86_400, lambda s: s.forgot_password_limit.cooldown_seconds),
+    ("FORGOT_PASSWORD_MAX_PER_WINDOW", 1, 1_000, lambda s: s.forgot_password_limit.max_per_window),
+    ("FORGOT_PASSWORD_WINDOW_SECONDS", 1, 30 * 86_400, lambda s: s.forgot_password_limit.window_seconds),
+    ("CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW", 1, 100, lambda s: s.confirm_forgot_password_limit.max_per_window),
+    ("CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS", 60, 86_400, lambda s: s.confirm_forgot_password_limit.window_seconds),
+    ("PASSWORD_MINIMUM_LENGTH", 6, 99, lambda s: s.password_policy.minimum_length),
 ]
 WHOLE_NUMBER_IDS = [name for name, *_ in WHOLE_NUMBER_SETTINGS]
 
@@ -307,3 +318,63 @@ def test_number_and_dependency_errors_say_what_is_wrong_in_full(name: str, raw: 
         Settings.from_env({**ONE_CLIENT, name: raw})
 
     assert str(raised.value) == message
+
+
+def test_the_forgot_password_limits_default_to_the_resend_and_confirm_shapes() -> None:
+    settings = Settings.from_env(ONE_CLIENT)
+
+    assert settings.forgot_password_limit == LimitPolicy(
+        "forgot_password", cooldown_seconds=60, max_per_window=5, window_seconds=86_400, max_per_username=15
+    )
+    assert settings.confirm_forgot_password_limit == LimitPolicy(
+        "confirm_forgot_password", cooldown_seconds=0, max_per_window=5, window_seconds=900, max_per_username=20
+    )
+
+
+def test_the_forgot_password_limits_are_configurable() -> None:
+    env = {
+        **ONE_CLIENT,
+        "FORGOT_PASSWORD_COOLDOWN_SECONDS": "30",
+        "FORGOT_PASSWORD_MAX_PER_WINDOW": "2",
+        "FORGOT_PASSWORD_WINDOW_SECONDS": "3600",
+        "FORGOT_PASSWORD_MAX_PER_USERNAME": "6",
+        "CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW": "3",
+        "CONFIRM_FORGOT_PASSWORD_WINDOW_SECONDS": "600",
+        "CONFIRM_FORGOT_PASSWORD_MAX_PER_USERNAME": "9",
+    }
+    settings = Settings.from_env(env)
+
+    assert settings.forgot_password_limit == LimitPolicy("forgot_password", 30, 2, 3600, 6)
+    assert settings.confirm_forgot_password_limit == LimitPolicy("confirm_forgot_password", 0, 3, 600, 9)
+
+
+def test_the_password_policy_defaults_to_cognitos_default_policy() -> None:
+    assert Settings.from_env(ONE_CLIENT).password_policy == PasswordPolicy(8, True, True, True, True)
+
+
+def test_the_password_policy_reads_cloudformations_strings() -> None:
+    # DescribeUserPool's booleans reach the environment through a custom resource as "true" / "false".
+    env = {
+        **ONE_CLIENT,
+        "PASSWORD_MINIMUM_LENGTH": "12",
+        "PASSWORD_REQUIRE_UPPERCASE": "false",
+        "PASSWORD_REQUIRE_LOWERCASE": "true",
+        "PASSWORD_REQUIRE_NUMBERS": "False",
+        "PASSWORD_REQUIRE_SYMBOLS": "TRUE",
+    }
+
+    assert Settings.from_env(env).password_policy == PasswordPolicy(12, False, True, False, True)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "PASSWORD_REQUIRE_UPPERCASE",
+        "PASSWORD_REQUIRE_LOWERCASE",
+        "PASSWORD_REQUIRE_NUMBERS",
+        "PASSWORD_REQUIRE_SYMBOLS",
+    ],
+)
+def test_a_password_rule_that_is_not_a_flag_is_named(name: str) -> None:
+    with pytest.raises(ConfigurationError, match=f"{name} must be true or false"):
+        Settings.from_env({**ONE_CLIENT, name: "sometimes"})

@@ -41,11 +41,12 @@ from code_screens.doors.cognito_shape import (
     cognito_path,
     error_body,
     field_names_for,
+    invalid_password_message,
     success_document,
 )
 from code_screens.observability import count, logger, record_rejection, record_upstream_failure
 from code_screens.operations.models import ResponseBody
-from code_screens.problems import UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
+from code_screens.problems import INVALID_PASSWORD, UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
 from code_screens.routes import ROUTES
 from code_screens.settings import Settings
 
@@ -76,7 +77,10 @@ def error_response(problem: Problem, request_id: str | None = None) -> Response[
     """A problem in Cognito's shape: status and `x-amzn-ErrorType` from COGNITO_ERRORS, body `{__type, message}`."""
     cognito = COGNITO_ERRORS[problem.problem_type.code]
     message = problem.detail
-    if problem.errors:
+    if problem.problem_type is INVALID_PASSWORD:
+        # Cognito's own sentence with the first rule broken, as apps written against Cognito read it.
+        message = invalid_password_message(problem.errors[0].message if problem.errors else None)
+    elif problem.errors:
         details = "; ".join(
             f"Value at '{cognito_path(e.field)}' failed: {e.message.replace('~', '')}" for e in problem.errors
         )
@@ -247,7 +251,8 @@ def _header_values(name: str) -> list[str]:
 
 @router.route(PATH, "POST")
 def cognito_protocol() -> Response[str]:
-    """Serve one Cognito JSON 1.1 call: ResendConfirmationCode or ConfirmSignUp."""
+    """Serve one Cognito JSON 1.1 call: one of the route table's operations (ResendConfirmationCode, ConfirmSignUp,
+    ForgotPassword, ConfirmForgotPassword)."""
     event = router.current_event
     request_id = event.request_context.request_id
     target = event.headers.get(TARGET_HEADER)

@@ -17,6 +17,7 @@ from code_screens.problems import (
     CODE_MISMATCH,
     INTERNAL_ERROR,
     INVALID_JSON,
+    INVALID_PASSWORD,
     INVALID_REQUEST,
     METHOD_NOT_ALLOWED,
     NOT_FOUND,
@@ -41,7 +42,7 @@ UNKNOWN_OPERATION = ProblemType(
     "unknown_operation",
     400,
     "Unknown operation",
-    "This endpoint serves only ResendConfirmationCode and ConfirmSignUp.",
+    "This endpoint serves only ResendConfirmationCode, ConfirmSignUp, ForgotPassword and ConfirmForgotPassword.",
 )
 
 
@@ -64,6 +65,8 @@ COGNITO_ERRORS: Mapping[str, CognitoError] = {
     SERVER_SUPPLIED_FIELD.code: CognitoError("InvalidParameterException", 400),
     # An unknown, confirmed or disabled user and an expired code answer this too (operations/confirm_sign_up.py).
     CODE_MISMATCH.code: CognitoError("CodeMismatchException", 400),
+    # A new password that breaks the pool's policy, checked before Cognito (or Cognito's own refusal of it).
+    INVALID_PASSWORD.code: CognitoError("InvalidPasswordException", 400),
     # What Cognito says of a client id it does not have.
     UNKNOWN_CLIENT_ID.code: CognitoError("ResourceNotFoundException", 400),
     ORIGIN_NOT_ALLOWED.code: CognitoError("ForbiddenException", 403),
@@ -234,6 +237,16 @@ def _is_body_type(annotation: Any) -> bool:
         isinstance(candidate, type) and issubclass(candidate, ResponseBody)
         for candidate in (annotation, *getattr(annotation, "__args__", ()))
     )
+
+
+# Cognito's own wording for a password its policy refuses, which apps show or match on.
+INVALID_PASSWORD_PREFIX = "Password does not conform to policy: "
+
+
+def invalid_password_message(first_rule: str | None) -> str:
+    """The message of an invalid_password answer in Cognito's words: the first broken rule's message after Cognito's
+    prefix, or, when Cognito itself refused the password (no rule known), the catalog's detail."""
+    return INVALID_PASSWORD_PREFIX + (first_rule or INVALID_PASSWORD.detail)
 
 
 def error_body(problem_type: ProblemType, message: str | None = None) -> str:

@@ -120,6 +120,11 @@ class Operation:
     """The log field that carries the refusal's reason."""
     reason: Callable[[CognitoError], str] = lambda error: error.code
     """The refusal's reason for the operator (the error code, unless the operation tells cases apart)."""
+    check: Callable[[Any, Settings], None] | None = None
+    """(request, settings) -> None: a rule of the operation's own that needs the settings (a new password against
+    the pool's policy), run by the pipeline after the request schema and the clientMetadata allow-list, before the
+    app client, the limiter and Cognito, so its refusal is the same for every username and spends no attempt;
+    raises Problem."""
 
     def outcome_of(self, error: CognitoError) -> Outcome:
         """The table's row for a Cognito error (a secret-hash rejection and an unlisted code have their own)."""

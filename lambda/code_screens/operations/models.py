@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
@@ -165,6 +166,17 @@ CONFIRMATION_CODE: dict[str, Any] = {
     "type": "string",
     "x-normalize": "code_as_sent",
     "x-check": "six_ascii_digits",
+}
+# ConfirmForgotPassword's Password (botocore service model): at most 256 characters of `[\S]+`. Never normalized:
+# the password is what the user will type to sign in. The pool's policy is checked after the schema, before Cognito
+# (password_policy.py), so the schema keeps only Cognito's own bounds.
+PASSWORD_MAX_LENGTH = 256
+PASSWORD: dict[str, Any] = {
+    "description": "The new password, exactly as the user will type it to sign in (never trimmed). It must meet the "
+    "user pool's password policy, checked before Cognito: 400 invalid_password names every rule it breaks.",
+    "maxLength": PASSWORD_MAX_LENGTH,
+    "minLength": 1,
+    "type": "string",
 }
 ANALYTICS_METADATA: dict[str, Any] = {
     "additionalProperties": False,
@@ -340,6 +352,66 @@ class ResponseBody:
     def to_json(self) -> str:
         """The body as the caller reads it."""
         return json_text(self.to_document())
+
+
+@dataclass(frozen=True)
+class CodeDeliveryDetails(ResponseBody):
+    """Where Cognito sent the code, masked by Cognito (only with REVEAL_DELIVERY_DETAILS=true)."""
+
+    destination: str
+    delivery_medium: str
+    attribute_name: str
+
+
+CODE_DELIVERY_DETAILS_SCHEMA: dict[str, Any] = {
+    "description": CodeDeliveryDetails.__doc__,
+    "properties": {
+        "destination": {"examples": ["u***@e***"], "type": "string"},
+        "deliveryMedium": {"description": "EMAIL or SMS", "examples": ["EMAIL"], "type": "string"},
+        "attributeName": {"examples": ["email"], "type": "string"},
+    },
+    "required": ["destination", "deliveryMedium", "attributeName"],
+    "title": "CodeDeliveryDetails",
+    "type": "object",
+}
+
+
+def code_sent_schema(title: str, description: str) -> dict[str, Any]:
+    """The JSON Schema of a neutral "a code may be on its way" answer (resend, forgot password): the message and,
+    only with REVEAL_DELIVERY_DETAILS, Cognito's masked destination."""
+    return {
+        "$defs": {"CodeDeliveryDetails": CODE_DELIVERY_DETAILS_SCHEMA},
+        "description": description,
+        "properties": {
+            "message": {"type": "string"},
+            "codeDeliveryDetails": {
+                "anyOf": [{"$ref": "#/$defs/CodeDeliveryDetails"}, {"type": "null"}],
+                "default": None,
+            },
+        },
+        "required": ["message"],
+        "title": title,
+        "type": "object",
+    }
+
+
+def delivery_of(response: Mapping[str, Any]) -> Mapping[str, str]:
+    """Cognito's CodeDeliveryDetails in a response that sent a code ({} when there is none)."""
+    details: Mapping[str, str] = response.get("CodeDeliveryDetails") or {}
+    return details
+
+
+def revealed_delivery(response: Mapping[str, Any] | None, reveal: bool) -> CodeDeliveryDetails | None:
+    """Cognito's masked destination when `reveal` (REVEAL_DELIVERY_DETAILS) and a code was sent; None otherwise, the
+    same for every username."""
+    if not reveal or response is None:
+        return None
+    delivery = delivery_of(response)
+    return CodeDeliveryDetails(
+        destination=delivery.get("Destination", ""),
+        delivery_medium=delivery.get("DeliveryMedium", ""),
+        attribute_name=delivery.get("AttributeName", ""),
+    )
 
 
 def json_text(document: Any) -> str:

@@ -18,12 +18,16 @@ from code_screens.operations import Kind, Operation, Outcome, Success
 from code_screens.operations.generated import resend_confirmation_code_request
 from code_screens.operations.models import (
     AnalyticsMetadata,
+    CodeDeliveryDetails,
     ResponseBody,
     UserContextData,
     analytics_metadata,
     client_metadata,
+    code_sent_schema,
     cognito_parameters,
+    delivery_of,
     request_schema,
+    revealed_delivery,
     user_context_data,
 )
 from code_screens.operations.validation import RequestSchema
@@ -65,44 +69,13 @@ class ResendConfirmationCodeRequest:
 
 
 @dataclass(frozen=True)
-class CodeDeliveryDetails(ResponseBody):
-    """Where Cognito sent the code, masked by Cognito (only with REVEAL_DELIVERY_DETAILS=true)."""
-
-    destination: str
-    delivery_medium: str
-    attribute_name: str
-
-
-@dataclass(frozen=True)
 class AcceptedResponse(ResponseBody):
     """The same answer whether or not the account exists, is already confirmed, or made Cognito fail."""
 
-    SCHEMA: ClassVar[dict[str, Any]] = {
-        "$defs": {
-            "CodeDeliveryDetails": {
-                "description": CodeDeliveryDetails.__doc__,
-                "properties": {
-                    "destination": {"examples": ["u***@e***"], "type": "string"},
-                    "deliveryMedium": {"description": "EMAIL or SMS", "examples": ["EMAIL"], "type": "string"},
-                    "attributeName": {"examples": ["email"], "type": "string"},
-                },
-                "required": ["destination", "deliveryMedium", "attributeName"],
-                "title": "CodeDeliveryDetails",
-                "type": "object",
-            }
-        },
-        "description": "The same answer whether or not the account exists, is already confirmed, or made Cognito fail.",
-        "properties": {
-            "message": {"type": "string"},
-            "codeDeliveryDetails": {
-                "anyOf": [{"$ref": "#/$defs/CodeDeliveryDetails"}, {"type": "null"}],
-                "default": None,
-            },
-        },
-        "required": ["message"],
-        "title": "AcceptedResponse",
-        "type": "object",
-    }
+    SCHEMA: ClassVar[dict[str, Any]] = code_sent_schema(
+        "AcceptedResponse",
+        "The same answer whether or not the account exists, is already confirmed, or made Cognito fail.",
+    )
 
     message: str
     code_delivery_details: CodeDeliveryDetails | None = None
@@ -152,27 +125,16 @@ def parameters(request: ResendConfirmationCodeRequest, credentials: Any, caller_
     return cognito_parameters(request, credentials, caller_ip)
 
 
-def _delivery(response: Mapping[str, Any]) -> Mapping[str, str]:
-    details: Mapping[str, str] = response.get("CodeDeliveryDetails") or {}
-    return details
-
-
 def answer(response: Mapping[str, Any] | None, settings: Settings) -> AcceptedResponse:
     """The neutral answer; with REVEAL_DELIVERY_DETAILS, Cognito's masked destination when a code was sent."""
-    details = None
-    if settings.reveal_delivery_details and response is not None:
-        delivery = _delivery(response)
-        details = CodeDeliveryDetails(
-            destination=delivery.get("Destination", ""),
-            delivery_medium=delivery.get("DeliveryMedium", ""),
-            attribute_name=delivery.get("AttributeName", ""),
-        )
-    return AcceptedResponse(message=NEUTRAL_MESSAGE, code_delivery_details=details)
+    return AcceptedResponse(
+        message=NEUTRAL_MESSAGE, code_delivery_details=revealed_delivery(response, settings.reveal_delivery_details)
+    )
 
 
 def success(response: Mapping[str, Any]) -> Success:
     """A code was sent: logged and counted by delivery medium (EMAIL, SMS)."""
-    medium = _delivery(response).get("DeliveryMedium", "")
+    medium = delivery_of(response).get("DeliveryMedium", "")
     return Success(log_fields={"delivery_medium": medium}, dimension_value=medium or "UNKNOWN")
 
 

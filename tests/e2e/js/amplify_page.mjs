@@ -2,7 +2,7 @@
 // esbuild) whose only change is `userPoolEndpoint`. The test calls these functions through Playwright; each returns
 // {output} or {error: {name, message}} as Amplify surfaced it.
 import { Amplify, createAmplifyContext } from "aws-amplify";
-import { confirmSignUp, resendSignUpCode } from "aws-amplify/auth";
+import { confirmResetPassword, confirmSignUp, resendSignUpCode, resetPassword } from "aws-amplify/auth";
 
 const cognitoConfig = (endpoint, clientId) => ({
   Auth: {
@@ -29,3 +29,7 @@ window.amplifyConfirm = (username, confirmationCode) => settle(confirmSignUp({ u
 // Per call (6.22.0+): a context of its own, whatever the global configuration says.
 window.amplifyResendWithContext = (endpoint, clientId, username) =>
   settle(resendSignUpCode(createAmplifyContext(cognitoConfig(endpoint, clientId)), { username }));
+// The password reset: ForgotPassword and ConfirmForgotPassword.
+window.amplifyResetPassword = (username) => settle(resetPassword({ username }));
+window.amplifyConfirmResetPassword = (username, confirmationCode, newPassword) =>
+  settle(confirmResetPassword({ username, confirmationCode, newPassword }).then(() => "reset"));

@@ -1,9 +1,10 @@
-// Resend a Cognito sign-up confirmation code, and confirm the sign-up with it, through the endpoint's two routes.
+// The browser client of the endpoint's code screens: a sign-up's confirmation (resendConfirmationCode,
+// confirmSignUp) and a forgotten password (forgotPassword, confirmForgotPassword), one function per route.
 // Copy this file as it is: no build step, no dependencies, any modern browser (ES2020 module).
 //
-//   import { confirmSignUp, resendConfirmationCode, messageFor } from "./resend-code.js";
+//   import { confirmSignUp, resendConfirmationCode, messageFor } from "./code-screens.js";
 //   const api = "https://abc123.execute-api.eu-west-1.amazonaws.com/v1";
-//   const result = await resendConfirmationCode(api, "a@b.com");
+//   const result = await resendConfirmationCode(api, "a@b.com");   // forgotPassword answers the same four kinds
 //   switch (result.kind) {
 //     case "sent":      /* show result.message; result.codeDeliveryDetails?.destination when the server reveals it */
 //     case "invalid":   /* fix the input: messageFor(result) and result.errors (field by field) */
@@ -21,6 +22,14 @@
 //     case "throttled": /* wait confirmed.retryAfterSeconds */
 //     case "failed":    /* messageFor(confirmed): after a timeout the account may already be confirmed */
 //   }
+//   const reset = await confirmForgotPassword(api, "a@b.com", "123 456", newPassword);
+//   switch (reset.kind) {
+//     case "reset":     /* the user can sign in with the new password now */
+//     case "invalid":   /* reset.code: "invalid_password" (reset.errors: one per rule broken, field "password"),
+//                          "code_mismatch" (a wrong or expired code, or a password used recently), ... */
+//     case "throttled": /* wait reset.retryAfterSeconds */
+//     case "failed":    /* messageFor(reset): after a timeout the password may already be reset */
+//   }
 
 /** Human messages for each stable error `code` the endpoint answers with. */
 export const MESSAGES = Object.freeze({
@@ -29,7 +38,7 @@ export const MESSAGES = Object.freeze({
   server_supplied_field: "This app sent something it should not. Please update the app.",
   code_mismatch: "That code is wrong or has expired: check the newest message, or ask for a new one. Already confirmed? Sign in.",
   code_expired: "That code has expired or a newer one was sent. Use “Resend code” to get a new one.",
-  unknown_client_id: "This app is not set up for code resends. Please contact support.",
+  unknown_client_id: "This app is not set up for these codes. Please contact support.",
   origin_not_allowed: "This page is not allowed to send codes. Please contact support.",
   request_blocked: "This request was blocked. Please try again later.",
   not_found: "The code service could not be found. Please contact support.",
@@ -40,10 +49,11 @@ export const MESSAGES = Object.freeze({
   rate_limited: "Too many requests right now. Please wait a moment and try again.",
   attempt_limit_exceeded: "Too many attempts for this username. Please wait before trying again.",
   internal_error: "Something went wrong on our side. Please try again later.",
-  upstream_error: "The sign-up service had a problem. Please try again later.",
-  upstream_unavailable: "The sign-up service is unavailable. Please try again shortly.",
-  upstream_timeout: "The sign-up service took too long to answer. A code may already be on its way: check your inbox before asking again.",
+  upstream_error: "The account service had a problem. Please try again later.",
+  upstream_unavailable: "The account service is unavailable. Please try again shortly.",
+  upstream_timeout: "The account service took too long to answer. A code may already be on its way: check your inbox before asking again.",
   network_error: "Could not reach the server. Check your connection and try again.",
+  invalid_password: "The new password does not meet the password rules.",
 });
 
 /**
@@ -51,11 +61,24 @@ export const MESSAGES = Object.freeze({
  * confirmed (docs/api.md), so the person should try signing in before sending the code again.
  */
 export const CONFIRM_MESSAGES = Object.freeze({
-  upstream_timeout: "The sign-up service took too long to answer. Your account may already be confirmed: try signing in. If you cannot, enter the code again after the wait.",
+  upstream_timeout: "The account service took too long to answer. Your account may already be confirmed: try signing in. If you cannot, enter the code again after the wait.",
+});
+
+/**
+ * The reset route's own words where the shared ones would mislead. Its code_mismatch also answers a new password
+ * the pool's password history refuses (Cognito checks it only for a real account with the right code, and the
+ * endpoint answers it like a wrong code so as not to tell which accounts exist); after a timeout the password may
+ * already be reset.
+ */
+export const RESET_MESSAGES = Object.freeze({
+  code_mismatch: "That code is wrong or has expired: check the newest message, or ask for a new one. If the code is right, choose a password you have not used recently.",
+  upstream_timeout: "The account service took too long to answer. Your password may already be reset: try signing in with the new one. If you cannot, try again after the wait.",
 });
 
 export const RESEND_ROUTE = "/resend-confirmation-code";
 export const CONFIRM_ROUTE = "/confirm-sign-up";
+export const FORGOT_PASSWORD_ROUTE = "/forgot-password";
+export const CONFIRM_FORGOT_PASSWORD_ROUTE = "/confirm-forgot-password";
 const DEFAULT_TIMEOUT_MS = 15000;
 const DEFAULT_RETRY_AFTER_SECONDS = 60;
 
@@ -178,9 +201,103 @@ export async function confirmSignUp(baseUrl, username, confirmationCode, options
   return { kind: "confirmed", message: document.message };
 }
 
+/**
+ * Ask for a code to reset a forgotten password. The answer is the same whether or not the account exists, can
+ * receive a code, or made Cognito fail (no account enumeration), so "sent" means only that the request was taken.
+ * @param {string} baseUrl  the API's base URL ("" for the same origin), without the route
+ * @param {string} username the username or e-mail address the user signed up with
+ * @param {{clientId?: string, clientMetadata?: Record<string,string>, timeoutMs?: number, fetchImpl?: typeof fetch}} [options]
+ * @returns {Promise<{kind:"sent", message:string, codeDeliveryDetails?:object}
+ *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
+ *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
+ *   | {kind:"failed", code:string, message:string, status:number, retryAfterSeconds:number}>}
+ */
+export async function forgotPassword(baseUrl, username, options = {}) {
+  const body = { username: String(username).trim(), ...optionalFields(options) };
+  const { document, problem } = await post(baseUrl, FORGOT_PASSWORD_ROUTE, body, options);
+  if (problem) return problem;
+  return { kind: "sent", message: document.message, codeDeliveryDetails: document.codeDeliveryDetails };
+}
+
+/**
+ * Set a new password with the code forgotPassword sent. The password is sent exactly as typed: never trimmed or
+ * normalized (the server and Cognito compare it as it is).
+ * @param {string} baseUrl          the API's base URL ("" for the same origin), without the route
+ * @param {string} username         the username or e-mail address the user signed up with
+ * @param {string} confirmationCode the code as typed: sent as codeAsSent(confirmationCode)
+ * @param {string} password         the new password
+ * @param {{clientId?: string, clientMetadata?: Record<string,string>, timeoutMs?: number, fetchImpl?: typeof fetch}} [options]
+ * @returns {Promise<{kind:"reset", message:string}
+ *   | {kind:"invalid", code:string, message:string, errors:Array<{field:string,code:string,message:string}>}
+ *   | {kind:"throttled", code:string, message:string, retryAfterSeconds:number}
+ *   | {kind:"failed", code:string, message:string, status:number, retryAfterSeconds:number}>}
+ *   "invalid" with code "invalid_password" lists each rule of the pool's policy the password breaks in `errors`
+ *   (field "password"; none when Cognito itself refused it). An unknown, disabled or unconfirmed account, a wrong,
+ *   expired or replaced code, Cognito's attempt limits and a recently used password all answer "invalid" with
+ *   code "code_mismatch", alike.
+ */
+export async function confirmForgotPassword(baseUrl, username, confirmationCode, password, options = {}) {
+  const body = {
+    username: String(username).trim(),
+    confirmationCode: codeAsSent(confirmationCode),
+    password: String(password),
+    ...optionalFields(options),
+  };
+  const { document, problem } = await post(baseUrl, CONFIRM_FORGOT_PASSWORD_ROUTE, body, options, RESET_MESSAGES);
+  if (problem) return problem;
+  return { kind: "reset", message: document.message };
+}
+
+/**
+ * Cognito's default password policy, which the endpoint's PASSWORD_* settings default to: what a page states when
+ * it is not told the pool's own.
+ */
+export const DEFAULT_PASSWORD_POLICY = Object.freeze({
+  minimumLength: 8,
+  requireUppercase: true,
+  requireLowercase: true,
+  requireNumbers: true,
+  requireSymbols: true,
+});
+
+// The characters the endpoint counts for each class, as Cognito's password policy documents them (Amazon Cognito
+// Developer Guide, "Adding user pool password requirements"): Basic Latin letters, ASCII digits, and its list of
+// special characters. A space is not counted as a symbol (the guide's pages disagree on it, so the server counts
+// only what Cognito surely counts), and whitespace at either end is any of Python's str.isspace(), as the server's.
+const UPPERCASE = /[A-Z]/;
+const LOWERCASE = /[a-z]/;
+const NUMBER = /[0-9]/;
+const SYMBOL = /[\^$*.[\]{}()?"!@#%&/\\,><':;|_~`=+\-]/;
+const WHITESPACE = "[\\t-\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]";
+const SURROUNDING_WHITESPACE = new RegExp(`^${WHITESPACE}|${WHITESPACE}$`);
+
+/**
+ * The rules of `policy` a new password breaks, by the server's field error codes (password_too_short,
+ * password_needs_uppercase, password_needs_lowercase, password_needs_number, password_needs_symbol,
+ * password_surrounding_whitespace), in the server's order. For hints as the person types: it counts characters as
+ * the server does (tests/unit/test_client_snippets.py holds the two to the same answers), so it never names a rule
+ * the server would not; the server has the last word (its 400 invalid_password lists the rules it found broken).
+ * @param {string} password
+ * @param {{minimumLength:number, requireUppercase:boolean, requireLowercase:boolean, requireNumbers:boolean,
+ *          requireSymbols:boolean}} [policy]
+ * @returns {string[]}
+ */
+export function passwordRulesBroken(password, policy = DEFAULT_PASSWORD_POLICY) {
+  const text = String(password);
+  const broken = [];
+  // Characters as Cognito counts them: code points, not UTF-16 units (an emoji is one).
+  if ([...text].length < policy.minimumLength) broken.push("password_too_short");
+  if (policy.requireUppercase && !UPPERCASE.test(text)) broken.push("password_needs_uppercase");
+  if (policy.requireLowercase && !LOWERCASE.test(text)) broken.push("password_needs_lowercase");
+  if (policy.requireNumbers && !NUMBER.test(text)) broken.push("password_needs_number");
+  if (policy.requireSymbols && !SYMBOL.test(text)) broken.push("password_needs_symbol");
+  if (SURROUNDING_WHITESPACE.test(text)) broken.push("password_surrounding_whitespace");
+  return broken;
+}
+
 /** The message to show a person for any result. */
 export function messageFor(result) {
-  if (result.kind === "sent" || result.kind === "confirmed") return result.message;
+  if (result.kind === "sent" || result.kind === "confirmed" || result.kind === "reset") return result.message;
   return result.message || MESSAGES.upstream_error;
 }
 
