@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from aws_cdk import Arn, ArnFormat, Stack
+from aws_cdk import ArnFormat, Stack
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from aws_cdk import custom_resources as cr
@@ -64,14 +64,11 @@ class PoolPasswordPolicy(Construct):
         log_retention: logs.RetentionDays,
     ) -> None:
         super().__init__(scope, construct_id)
-        pool_arn = Arn.format(
-            {
-                "service": "cognito-idp",
-                "resource": "userpool",
-                "resource_name": user_pool_id,
-                "arn_format": ArnFormat.SLASH_RESOURCE_NAME,
-            },
-            Stack.of(self),
+        pool_arn = Stack.of(self).format_arn(
+            service="cognito-idp",
+            resource="userpool",
+            resource_name=user_pool_id,
+            arn_format=ArnFormat.SLASH_RESOURCE_NAME,
         )
         call = cr.AwsSdkCall(
             service="CognitoIdentityServiceProvider",

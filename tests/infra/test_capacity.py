@@ -95,3 +95,18 @@ def test_the_recovery_budget_never_exceeds_the_quota_in_a_second_and_never_raise
 def test_the_recovery_budget_is_bounded_in_the_context(value: str) -> None:
     with pytest.raises(ConfigError, match="accountRecoveryRateLimit"):
         StackConfig.from_mapping({"accountRecoveryRateLimit": value})
+
+
+def test_the_docs_recovery_figures_are_the_computed_ones() -> None:
+    config = StackConfig.from_mapping({})
+    share = recovery_throttle(
+        capacity(config.throttle_rate_limit, config.throttle_burst_limit, THROTTLED_METHODS, 0),
+        config.account_recovery_rate_limit,
+        RECOVERY_METHODS,
+    )
+    text = " ".join(OPERATIONS.read_text().split())
+
+    assert (
+        f"{config.account_recovery_rate_limit} rps is {share.method_rate:.3g} rps and a burst of "
+        f"{share.method_burst} each, at most {share.worst_second:g} requests in any one second" in text
+    )

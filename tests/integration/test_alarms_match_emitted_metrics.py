@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from code_screens import metric_names as names
-from code_screens.routes import CONFIRM_SIGN_UP
+from code_screens.routes import CONFIRM_FORGOT_PASSWORD, CONFIRM_SIGN_UP, FORGOT_PASSWORD
 from infra.api_construct import RATE_RULE_NAME
 from infra.function_construct import METRICS_NAMESPACE
 from local.emulator import STATE, Fault
@@ -29,6 +29,8 @@ from tests.synth import Synthesized
 
 RESEND = "cognito-idp:ResendConfirmationCode"
 GET_SECRET = "secretsmanager:GetSecretValue"
+FORGOT = "cognito-idp:ForgotPassword"
+CONFIRM_FORGOT = "cognito-idp:ConfirmForgotPassword"
 
 Emitted = set[tuple[str, str, frozenset[tuple[str, str]]]]
 
@@ -106,12 +108,45 @@ def _limited_and_confirm_outcomes(
     assert invoke({"username": f"other-{username}"}).status == 200
     STATE.disarm()
 
+    # The password resets: a reset code sent and one not sent, a reset and a refusal, each limit reached.
+    _password_reset_outcomes(make_invoke, emulator, settings)
+
     # A confirmed sign-up: a fresh user and the code the emulator sent at SignUp.
     signed_up = f"confirmed-{uuid.uuid4().hex[:8]}@example.com"
     sign_up(emulator.cognito(), emulator.client_id, emulator.client_secret, signed_up)
     code = next(m["code"] for m in STATE.outbox() if m["username"] == signed_up)
     body = {"username": signed_up, "confirmationCode": code}
     assert make_invoke(**settings)(body, path=CONFIRM_SIGN_UP.path).status == 200
+
+
+def _password_reset_outcomes(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator, settings: dict[str, str]
+) -> None:
+    """ForgotPassword's and ConfirmForgotPassword's outcomes: ResetCodeSent, ResetCodeNotSent, PasswordReset,
+    PasswordResetRefused, and LimitReached for their two policies."""
+    invoke = make_invoke(
+        **settings,
+        LIMITER_TABLE_NAME=emulator.limiter_table_name,
+        CONFIRM_FORGOT_PASSWORD_MAX_PER_WINDOW="1",
+    )
+    delivery = {"Destination": "c***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    # A fresh username each time (the limiter's table outlives one test), whose "sent" answer the fault plays.
+    asked = {"username": f"forgot-{uuid.uuid4().hex[:8]}@example.com"}
+    STATE.arm(FORGOT, Fault(None, body={"CodeDeliveryDetails": delivery}))
+    assert invoke(asked, path=FORGOT_PASSWORD.path).status == 200  # ResetCodeSent
+    assert invoke(asked, path=FORGOT_PASSWORD.path).status == 429  # forgot_password
+    STATE.arm(FORGOT, Fault("UserNotFoundException"))
+    unknown = {"username": f"nobody-{uuid.uuid4().hex[:8]}@example.com"}
+    assert invoke(unknown, path=FORGOT_PASSWORD.path).status == 200  # ResetCodeNotSent
+    reset = {"username": f"reset-{uuid.uuid4().hex[:8]}@example.com", "confirmationCode": "000000"}
+    reset["password"] = "Metrics-Passw0rd!"
+    STATE.arm(CONFIRM_FORGOT, Fault("CodeMismatchException"))
+    assert invoke(reset, path=CONFIRM_FORGOT_PASSWORD.path).status == 400  # PasswordResetRefused
+    assert invoke(reset, path=CONFIRM_FORGOT_PASSWORD.path).status == 429  # confirm_forgot_password
+    STATE.arm(CONFIRM_FORGOT, Fault(None, body={}))
+    reset["username"] = f"other-{reset['username']}"
+    assert invoke(reset, path=CONFIRM_FORGOT_PASSWORD.path).status == 200  # PasswordReset
+    STATE.disarm()
 
 
 def _rotation_outcomes(emulator: SeededEmulator, synth: Synthesized, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -368,3 +368,32 @@ def test_the_limits_count_per_policy(make_invoke: Callable[..., Invoke], emulato
     assert first.status == 400 and problem_of(first)["code"] == "code_mismatch"
     assert second.status == 429 and problem_of(second)["code"] == "attempt_limit_exceeded"
     assert sign_up.status == 400 and problem_of(sign_up)["code"] == "code_mismatch"
+
+
+def test_reveal_delivery_details_adds_the_masked_destination_in_the_resend_routes_shape(
+    make_invoke: Callable[..., Invoke],
+) -> None:
+    invoke = make_invoke(REVEAL_DELIVERY_DETAILS="true")
+    delivery = {"Destination": "c***@e***", "DeliveryMedium": "EMAIL", "AttributeName": "email"}
+    STATE.arm(FORGOT, Fault(None, body={"CodeDeliveryDetails": delivery}))
+
+    response = invoke({"username": CONFIRMED_USER}, path=FORGOT_PASSWORD.path)
+    STATE.disarm()
+
+    assert json.loads(response.body) == {
+        **NEUTRAL,
+        "codeDeliveryDetails": {"destination": "c***@e***", "deliveryMedium": "EMAIL", "attributeName": "email"},
+    }
+
+
+def test_the_password_is_judged_before_the_app_client_and_the_username(observe: Any) -> None:
+    # An unknown client id or an account's sub as the username would each be refused too; the password comes first,
+    # so the answer to a weak password depends on nothing but the password.
+    body = {"confirmationCode": "123456", "password": "weak"}
+
+    unknown_client, _, _ = observe(
+        CONFIRM_FORGOT_PASSWORD.path, {"username": CONFIRMED_USER, "clientId": "someoneelse", **body}
+    )
+    a_sub, _, _ = observe(CONFIRM_FORGOT_PASSWORD.path, {"username": "0f8fad5b-d9cb-469f-a165-70867728950e", **body})
+
+    assert problem_of(unknown_client)["code"] == problem_of(a_sub)["code"] == "invalid_password"
