@@ -403,9 +403,11 @@ def _send_code(
     return details
 
 
-def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
-    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
-    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+def _enabled_user(
+    backend: CognitoIdpBackend, client_id: str, username: str, params: dict[str, Any]
+) -> tuple[CognitoIdpUserPool, CognitoIdpUser]:
+    """The pool and the user a code-screen call names, after what Cognito checks first on all four: the client's
+    secret hash, then that the user exists (UserNotFoundException) and is enabled (NotAuthorizedException)."""
     pool = _find_pool(backend, client_id)
     _check_secret_hash(pool.clients[client_id], params)
     user = pool._get_user(username)
@@ -413,6 +415,13 @@ def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any])
         raise UserNotFoundError("Username/client id combination not found.")
     if not user.enabled:
         raise NotAuthorizedError("User is disabled.")
+    return pool, user
+
+
+def resend_confirmation_code(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[str, Any]:
+    """ResendConfirmationCode on moto's user-pool model, with Cognito's errors for each failure."""
+    client_id, username = params.get("ClientId", ""), params.get("Username", "")
+    _, user = _enabled_user(backend, client_id, username, params)
     if user.status == UserStatus.CONFIRMED:
         raise InvalidParameterException("User is already confirmed.")
     return {"CodeDeliveryDetails": _send_code(user, username, params)}
@@ -435,13 +444,7 @@ def confirm_sign_up(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[
     client_id, username = params.get("ClientId", ""), params.get("Username", "")
     code = params.get("ConfirmationCode", "")
     STATE.record_confirmation(username, params.get("UserContextData"))
-    pool = _find_pool(backend, client_id)
-    _check_secret_hash(pool.clients[client_id], params)
-    user = pool._get_user(username)
-    if user is None:
-        raise UserNotFoundError("Username/client id combination not found.")
-    if not user.enabled:
-        raise NotAuthorizedError("User is disabled.")
+    _, user = _enabled_user(backend, client_id, username, params)
     if user.status == UserStatus.CONFIRMED:
         raise NotAuthorizedError("User cannot be confirmed. Current status is CONFIRMED")
     sent = STATE.codes_for(user.user_pool_id, user.id, CONFIRM_SIGN_UP)
@@ -525,13 +528,7 @@ def forgot_password(backend: CognitoIdpBackend, params: dict[str, Any]) -> dict[
     distributed-load-testing-on-aws #1; moto's AdminResetUserPassword says the same).
     """
     client_id, username = params.get("ClientId", ""), params.get("Username", "")
-    pool = _find_pool(backend, client_id)
-    _check_secret_hash(pool.clients[client_id], params)
-    user = pool._get_user(username)
-    if user is None:
-        raise UserNotFoundError("Username/client id combination not found.")
-    if not user.enabled:
-        raise NotAuthorizedError("User is disabled.")
+    pool, user = _enabled_user(backend, client_id, username, params)
     if user.status == UserStatus.FORCE_CHANGE_PASSWORD:
         raise NotAuthorizedError("User password cannot be reset in the current state.")
     attribute = _recovery_attribute(pool, user)
@@ -604,13 +601,7 @@ def confirm_forgot_password(backend: CognitoIdpBackend, params: dict[str, Any]) 
     client_id, username = params.get("ClientId", ""), params.get("Username", "")
     code, password = params.get("ConfirmationCode", ""), params.get("Password", "")
     STATE.record_confirmation(username, params.get("UserContextData"), FORGOT_PASSWORD)
-    pool = _find_pool(backend, client_id)
-    _check_secret_hash(pool.clients[client_id], params)
-    user = pool._get_user(username)
-    if user is None:
-        raise UserNotFoundError("Username/client id combination not found.")
-    if not user.enabled:
-        raise NotAuthorizedError("User is disabled.")
+    pool, user = _enabled_user(backend, client_id, username, params)
     sent = STATE.codes_for(user.user_pool_id, user.id, FORGOT_PASSWORD)
     if not (sent and same_text(sent[0].code, code)):
         if any(same_text(older.code, code) for older in sent[1:]):
