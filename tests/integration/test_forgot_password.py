@@ -92,6 +92,12 @@ def test_a_code_is_sent_to_a_confirmed_user_and_counted_by_medium(
         ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException", False),
         ("NotAuthorizedException", "User is disabled.", "UserDisabled", False),
         (
+            "NotAuthorizedException",
+            "User password cannot be reset in the current state.",
+            "PasswordCannotBeReset",
+            False,
+        ),
+        (
             "InvalidParameterException",
             "Cannot reset password for the user as there is no registered/verified email or phone_number",
             "NoVerifiedAddress",
@@ -261,6 +267,12 @@ def code_mismatch_body(observe: Any) -> tuple[int, list[tuple[str, str]], bytes]
         ("UserNotFoundException", "Username/client id combination not found.", "UserNotFoundException", False),
         ("UserNotConfirmedException", "User is not confirmed.", "UserNotConfirmedException", False),
         ("NotAuthorizedException", "User is disabled.", "UserDisabled", False),
+        (
+            "NotAuthorizedException",
+            "User password cannot be reset in the current state.",
+            "PasswordCannotBeReset",
+            False,
+        ),
         ("TooManyFailedAttemptsException", "Injected fault", "TooManyFailedAttemptsException", True),
         ("LimitExceededException", "Attempt limit exceeded", "LimitExceededException", True),
         ("PasswordHistoryPolicyViolationException", "Injected fault", "PasswordHistoryPolicyViolationException", False),

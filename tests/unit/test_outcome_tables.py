@@ -248,6 +248,26 @@ def test_no_outcome_a_caller_with_an_account_of_its_own_can_cause_is_a_set_up_re
     assert not [code for code in caller_caused & set(operation.outcomes) if operation.outcomes[code].setup]
 
 
+# What Cognito says of account states anybody can give an account of their own (the emulator says the same).
+ACCOUNT_STATE_MESSAGES = (
+    "User is disabled.",
+    "User password cannot be reset in the current state.",
+    "Cannot reset password for the user as there is no registered/verified email or phone_number",
+    "User cannot be confirmed. Current status is CONFIRMED",
+    "User is already confirmed.",
+)
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
+@pytest.mark.parametrize("message", ACCOUNT_STATE_MESSAGES)
+def test_no_account_state_anybody_can_cause_is_a_set_up_refusal_on_any_operation(
+    operation: Operation, message: str
+) -> None:
+    # Whichever error code Cognito carries them in: an outsider must not set off the set-up alarm.
+    for code in operation.outcomes:
+        assert not operation.outcome_of(CognitoError(code, message)).setup, code
+
+
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda o: o.name)
 def test_every_error_in_botocores_model_has_a_row(operation: Operation) -> None:
     # An unlisted error would be answered upstream_error (502): a neutral answer would stop being neutral.

@@ -71,6 +71,18 @@ class Outcome:
     the set-up alarm on a quiet endpoint."""
 
 
+# Cognito's words for account states anybody can bring about at will for an account of their own (a disabled user,
+# one an administrator created who has not yet chosen a password, one without a verified address, an already
+# confirmed one): whichever operation and error code carries them, never a set-up refusal, so no outsider can set
+# off the set-up alarm (Outcome.not_setup_when adds an operation's own).
+ACCOUNT_STATE_MESSAGES = (
+    "user is disabled",
+    "cannot be reset in the current state",
+    "no registered/verified email or phone_number",
+    "status is confirmed",
+    "already confirmed",
+)
+
 SUCCEEDED = Outcome(None, Kind.SUCCEEDED)
 # Cognito refused the secret hash even after the secret was read again: this deployment's configuration is wrong.
 SECRET_HASH_REJECTED = Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True)
@@ -132,6 +144,8 @@ class Operation:
             return SECRET_HASH_REJECTED
         outcome = self.outcomes.get(error.code, UNLISTED_ERROR)
         message = error.message.lower()
-        if outcome.setup and any(fragment in message for fragment in outcome.not_setup_when):
+        if outcome.setup and any(
+            fragment in message for fragment in (*ACCOUNT_STATE_MESSAGES, *outcome.not_setup_when)
+        ):
             return replace(outcome, setup=False)
         return outcome

@@ -150,9 +150,13 @@ def parameters(request: ConfirmForgotPasswordRequest, credentials: Any, caller_i
 
 def refusal_reason(error: CognitoError) -> str:
     """Why Cognito refused a reset, for the operator's metric and log: the error code, with a disabled user
-    (NotAuthorizedException) as UserDisabled, by Cognito's message."""
-    if error.code == "NotAuthorizedException" and "disabled" in error.message.lower():
+    (NotAuthorizedException) as UserDisabled and a user who has not chosen a password yet as PasswordCannotBeReset,
+    by Cognito's message."""
+    message = error.message.lower()
+    if error.code == "NotAuthorizedException" and "disabled" in message:
         return "UserDisabled"
+    if error.code == "NotAuthorizedException" and "current state" in message:
+        return "PasswordCannotBeReset"
     return error.code
 
 

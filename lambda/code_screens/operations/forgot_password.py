@@ -128,11 +128,14 @@ def parameters(request: ForgotPasswordRequest, credentials: Any, caller_ip: str 
 
 def refusal_reason(error: CognitoError) -> str:
     """Why no reset code was sent, for the operator's metric and log: the error code, with a disabled user
-    (NotAuthorizedException) as UserDisabled and an account without a verified address (InvalidParameterException)
-    as NoVerifiedAddress, by Cognito's message."""
+    (NotAuthorizedException) as UserDisabled, a user who has not chosen a password yet as PasswordCannotBeReset and
+    an account without a verified address (InvalidParameterException) as NoVerifiedAddress, by Cognito's message."""
     message = error.message.lower()
     if error.code == "NotAuthorizedException" and "disabled" in message:
         return "UserDisabled"
+    if error.code == "NotAuthorizedException" and "current state" in message:
+        # An administrator created the user, who has not chosen a password yet (FORCE_CHANGE_PASSWORD).
+        return "PasswordCannotBeReset"
     if error.code == "InvalidParameterException" and NO_VERIFIED_ADDRESS in message:
         return "NoVerifiedAddress"
     return error.code
