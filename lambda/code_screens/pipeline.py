@@ -250,7 +250,8 @@ def check_content_type(content_type: str | None, expected: str = JSON_MEDIA_TYPE
     is UTF-8)."""
     media_type, _, parameters = (content_type or "").partition(";")
     if media_type.strip().lower() != expected:
-        raise Problem(UNSUPPORTED_MEDIA_TYPE)
+        # The door's own media type: the Cognito door's callers must not be told to send application/json.
+        raise Problem(UNSUPPORTED_MEDIA_TYPE, f"Send the body as Content-Type: {expected} (UTF-8).")
     for parameter in parameters.split(";"):
         name, _, value = parameter.partition("=")
         if name.strip().lower() == "charset" and value.strip().strip('"').lower() not in ("utf-8", "utf8"):

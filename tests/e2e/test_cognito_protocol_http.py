@@ -239,6 +239,8 @@ def test_the_json_media_type_is_refused(local_api: LocalApi) -> None:
     response = call(local_api, RESEND, {"Username": UNCONFIRMED_USER}, content_type="application/json")
 
     assert_cognito_error(response, 415, "SerializationException")
+    # The advice names this door's media type, never the JSON door's.
+    assert response.json()["message"] == f"Send the body as Content-Type: {MEDIA_TYPE} (UTF-8)."
 
 
 def test_two_content_types_at_once_are_refused(local_api: LocalApi) -> None:
