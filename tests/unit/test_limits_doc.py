@@ -41,7 +41,11 @@ def test_the_resend_ceiling_and_lock_out_price_are_the_defaults() -> None:
     limit = DEFAULT_RESEND_LIMIT
 
     assert f"one inbox gets at most {limit.ceiling} codes a day" in API_DOC
-    assert f"{networks_to_lock_out(limit)} networks at their own cap ({limit.ceiling} resends a day)" in API_DOC
+    # The ceiling is shared by every network: as many one-off requests from as many addresses reach it.
+    assert (
+        f"whole ceiling, {limit.ceiling} resends, which {limit.ceiling} one-off requests from {limit.ceiling} IPv4 "
+        f"addresses (or IPv6 /64s) make in seconds, or {networks_to_lock_out(limit)} networks at their own cap"
+    ) in " ".join(API_DOC.split())
     assert networks_to_lock_out(limit) > 1
 
 
@@ -68,6 +72,12 @@ def test_the_reset_odds_and_lock_out_prices_are_the_defaults() -> None:
         f"**{attempts.ceiling} attempts in {attempts.window_seconds // 60} minutes from every network together**"
         in API_DOC
     )
-    assert f"takes {networks_to_lock_out(attempts)} networks at their own cap without pause" in API_DOC
+    assert (
+        f"takes {attempts.ceiling} wrong guesses every {attempts.window_seconds // 60} minutes from at least "
+        f"{networks_to_lock_out(attempts)} networks ({attempts.ceiling} addresses with one guess each will do)"
+    ) in " ".join(API_DOC.split())
     assert f"one inbox gets at most {codes.ceiling} reset codes a day" in API_DOC
-    assert f"{networks_to_lock_out(codes)} networks at their own cap ({codes.ceiling} reset requests a day)" in API_DOC
+    assert (
+        f"takes the ceiling's {codes.ceiling} reset requests: {codes.ceiling} one-off requests from {codes.ceiling} "
+        f"IPv4 addresses (or IPv6 /64s) in seconds, or {networks_to_lock_out(codes)} networks at their own cap"
+    ) in " ".join(API_DOC.split())
