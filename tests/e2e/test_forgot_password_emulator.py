@@ -536,6 +536,7 @@ def many_users(pool: Pool) -> Iterator[list[tuple[str, str]]]:
     yield [pool.confirmed("crowd") for _ in range(24)]
 
 
+@pytest.mark.slow  # load: concurrent resets and sign-ups
 def test_concurrent_resets_and_sign_ups_all_succeed(
     local_api: LocalApi, pool: Pool, many_users: list[tuple[str, str]]
 ) -> None:

@@ -57,6 +57,7 @@ def test_the_docs_capacity_figures_are_the_computed_ones() -> None:
 
 
 @pytest.mark.parametrize("context", [{}, {"throttleRateLimit": "5000", "throttleBurstLimit": "5000"}])
+@pytest.mark.slow  # synthesizes stacks of its own
 def test_the_methods_that_reach_account_recovery_stay_within_cognitos_quota(
     context: dict[str, str], tmp_path: Path
 ) -> None:

@@ -119,6 +119,7 @@ def test_a_bad_revision_is_named(revision: str) -> None:
         StackConfig.from_mapping({"passwordPolicyRevision": revision})
 
 
+@pytest.mark.slow  # synthesizes stacks of its own
 def test_a_new_revision_changes_what_the_custom_resource_is_given(tmp_path: Path) -> None:
     # CloudFormation calls the resource again only when its properties change: the revision is in them.
     first = describe_user_pool(synthesize(EXISTING_CONTEXT, tmp_path / "a"))

@@ -7,6 +7,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 PROBE = """
@@ -17,6 +19,7 @@ print("loaded:" + ",".join(sorted(m for m in ("boto3", "botocore", "aws_lambda_p
 """
 
 
+@pytest.mark.slow  # synthesizes the stack in a process of its own
 def test_synthesizing_the_stack_loads_neither_boto3_nor_powertools() -> None:
     result = subprocess.run(
         [sys.executable, "-c", PROBE], cwd=ROOT, capture_output=True, text=True, timeout=300, check=True
