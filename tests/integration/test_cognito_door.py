@@ -237,22 +237,47 @@ def test_a_refusal_names_each_field_in_cognitos_names_and_logs_only_known_fields
     door = make_door()
     capsys.readouterr()
 
-    sent = door.send(RESEND, {"Username": "someone", "Invented": 1, "UserContextData": {"EncodedData": 5}})
+    sent = door.send(RESEND, {"Username": "someone", "Erfunden\u00e9": 1, "UserContextData": {"EncodedData": 5}})
 
     assert sent.response.status == 400
     assert sent.headers["x-amzn-ErrorType"] == "InvalidParameterException"
     assert sent.headers["x-amzn-RequestId"] == sent.request_id
-    assert sent.document == {
+    expected = {
         "__type": "InvalidParameterException",
         "message": "2 validation error(s) detected: "
         "Value at 'UserContextData.EncodedData' failed: Input should be a valid string; "
-        "Value at 'Invented' failed: Extra inputs are not permitted",
+        "Value at 'Erfunden\u00e9' failed: Extra inputs are not permitted",
     }
+    # Compact UTF-8, as Cognito writes it.
+    assert sent.response.body == json.dumps(expected, separators=(",", ":"), ensure_ascii=False).encode()
     (line,) = lines(caplog, "Request rejected")
     assert (line["code"], line["fields"]) == ("invalid_request", ["userContextData", "(other)"])
     assert metrics_in(capsys.readouterr().out) == [
         (names.REQUEST_REJECTED, {**SERVICE, names.REASON: "invalid_request"}, [1.0])
     ]
+
+
+@pytest.mark.parametrize(
+    ("extra", "path", "name"),
+    [
+        ({"SecretHash": "x"}, "SecretHash", "SecretHash"),
+        ({"UserContextData": {"IpAddress": "192.0.2.1"}}, "UserContextData.IpAddress", "IpAddress"),
+        # The caller's own keys are never renamed: the message names the key as it was sent.
+        ({"ClientMetadata": {"secretHash": "x"}}, "ClientMetadata.secretHash", "secretHash"),
+    ],
+)
+def test_a_server_supplied_field_is_named_as_the_caller_sent_it(
+    make_door: Callable[..., Door], extra: dict[str, Any], path: str, name: str
+) -> None:
+    door = make_door()
+
+    sent = door.send(RESEND, {"Username": "someone@example.com", **extra})
+
+    assert sent.document == {
+        "__type": "InvalidParameterException",
+        "message": f"1 validation error(s) detected: Value at '{path}' failed: "
+        f"{name} is supplied by the server; remove it from the request",
+    }
 
 
 @pytest.mark.parametrize(
