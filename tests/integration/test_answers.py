@@ -270,3 +270,16 @@ def test_every_kind_of_answer_carries_the_security_headers(
         assert problem_of(response)["code"] == code.split(" ")[0]
     for name, value in SECURITY_HEADERS.items():
         assert headers_of(response).get(name) == value, f"{answer}: {name}"
+
+
+@pytest.mark.parametrize(("allowed_origins", "allow"), [("https://app.example.com", "POST, OPTIONS"), (None, "POST")])
+def test_another_method_on_a_route_names_what_is_allowed_options_only_with_cors(
+    make_invoke: Callable[..., Invoke], allowed_origins: str | None, allow: str
+) -> None:
+    # OPTIONS is answered (the CORS preflight) only when the function allows some origin.
+    invoke = make_invoke(ALLOWED_ORIGINS=allowed_origins)
+
+    response = invoke(None, method="GET")
+
+    assert (response.status, problem_of(response)["code"]) == (405, "method_not_allowed")
+    assert headers_of(response)["Allow"] == allow
