@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -145,3 +146,57 @@ def test_test_secret_fails_in_words_when_cognito_refuses(error: tuple[str, str],
     with pytest.raises(RotationError) as refused:
         rotation.test_secret("arn", "token", clients)
     assert str(refused.value) == message
+
+
+class RotatingSecretsManager:
+    """A secret whose stored document has no clientSecretId (stored by hand), with the pending version `token`
+    created at `started` and not yet filled."""
+
+    def __init__(self, started: datetime) -> None:
+        self.started = started
+        self.put: list[dict[str, Any]] = []
+
+    def get_secret_value(self, **version: Any) -> dict[str, Any]:
+        if version.get("VersionStage") == "AWSPENDING":
+            raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no value"}}, "GetSecretValue")
+        return {"SecretString": json.dumps({"clientId": "client", "clientSecret": "current"})}
+
+    def list_secret_version_ids(self, **_: Any) -> dict[str, Any]:
+        return {"Versions": [{"VersionId": "token", "CreatedDate": self.started}]}
+
+    def put_secret_value(self, **parameters: Any) -> None:
+        self.put.append(parameters)
+
+
+class CognitoWithTwoSecrets:
+    """The client's secrets: the stored one, created long before, and one created `orphan_created`."""
+
+    def __init__(self, stored_created: datetime, orphan_created: datetime) -> None:
+        self.listed = [
+            {"ClientSecretId": "stored", "ClientSecretCreateDate": stored_created},
+            {"ClientSecretId": "orphan", "ClientSecretCreateDate": orphan_created},
+        ]
+        self.deleted: list[str] = []
+
+    def list_user_pool_client_secrets(self, **_: Any) -> dict[str, Any]:
+        return {"ClientSecrets": self.listed}
+
+    def delete_user_pool_client_secret(self, **parameters: Any) -> dict[str, Any]:
+        self.deleted.append(parameters["ClientSecretId"])
+        return {}
+
+    def add_user_pool_client_secret(self, **_: Any) -> dict[str, Any]:
+        return {"ClientSecretDescriptor": {"ClientSecretId": "new", "ClientSecretValue": "new-value"}}
+
+
+def test_a_secret_created_the_moment_this_rotation_started_is_an_earlier_attempts_and_goes() -> None:
+    # Secrets Manager's and Cognito's clocks count whole seconds or milliseconds alike: a secret an earlier
+    # createSecret of this rotation added can carry the very time the pending version was created.
+    started = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
+    secretsmanager = RotatingSecretsManager(started)
+    cognito = CognitoWithTwoSecrets(stored_created=started - timedelta(days=30), orphan_created=started)
+    clients = Clients(secretsmanager=secretsmanager, cognito=cognito)  # type: ignore[arg-type]
+
+    assert rotation.create_secret("arn", "token", clients, {"client": "pool"}) == "added client secret new"
+    assert cognito.deleted == ["orphan"]
+    assert [json.loads(p["SecretString"])["clientSecretId"] for p in secretsmanager.put] == ["new"]
