@@ -498,16 +498,20 @@ def test_answers_the_sdk_retries_are_not_kept(make_door: Callable[..., Door]) ->
     door = make_door()
     limited, failed = door.new_user(), door.new_user()
     assert door.send(RESEND, {"Username": limited}).response.status == 200
-    limited_id, failed_id = str(uuid.uuid4()), str(uuid.uuid4())
+    limited_id, throttled_id, failed_id = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
+    throttled = door.new_user()
     confirm = {"Username": failed, "ConfirmationCode": door.newest_code(failed)}
-    STATE.arm(f"cognito-idp:{CONFIRM}", Fault("InternalErrorException", status=500))
 
-    refused = door.send(RESEND, {"Username": limited}, invocation_id=limited_id)
+    refused = door.send(RESEND, {"Username": limited}, invocation_id=limited_id)  # the per-username limit
+    STATE.arm(f"cognito-idp:{RESEND}", Fault("TooManyRequestsException"))
+    slowed = door.send(RESEND, {"Username": throttled}, invocation_id=throttled_id)  # Cognito's own 429
+    STATE.arm(f"cognito-idp:{CONFIRM}", Fault("InternalErrorException", status=500))
     broken = door.send(CONFIRM, confirm, invocation_id=failed_id)
     retried = door.send(CONFIRM, confirm, invocation_id=failed_id)
 
-    assert (refused.response.status, broken.response.status) == (429, 502)
+    assert (refused.response.status, slowed.response.status, broken.response.status) == (429, 429, 502)
     assert stored(door.emulator, replay_key(door.emulator, RESEND, None, limited_id, limited)) is None
+    assert stored(door.emulator, replay_key(door.emulator, RESEND, None, throttled_id, throttled)) is None
     assert stored(door.emulator, replay_key(door.emulator, CONFIRM, None, failed_id, failed)) is not None
     assert (retried.response.status, retried.response.body) == (200, b"{}")
 
@@ -518,7 +522,7 @@ def test_answers_the_sdk_retries_are_not_kept(make_door: Callable[..., Door]) ->
     [("a" * 64, True), ("a" * 65, False), ("not an id", False), ("", False), (None, False)],
 )
 def test_only_a_plausible_invocation_id_is_replayed(
-    make_door: Callable[..., Door], invocation_id: str | None, replayed: bool
+    make_door: Callable[..., Door], caplog: pytest.LogCaptureFixture, invocation_id: str | None, replayed: bool
 ) -> None:
     door = make_door()
     username = door.new_user()
@@ -530,6 +534,7 @@ def test_only_a_plausible_invocation_id_is_replayed(
     assert first.response.status == 200
     assert door.sent_to(username) == before + 1
     assert retry.response.status == (200 if replayed else 429)
+    assert not lines(caplog, "Replay store unavailable: request served anew")  # without a key nothing is kept
 
 
 @pytest.mark.usefixtures("clock")
