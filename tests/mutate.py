@@ -345,6 +345,66 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         'pools = json.loads(os.environ.get("ROTATION_USER_POOLS", "XX{}XX"))',
         'Unset, it reads as {} either way: "XX{}XX" is no JSON, and user_pools answers {} for that.',
     ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayedǁ__init__",
+            f"super().__init__({message})",
+            "A Replayed's message is never read: the route answers with its response.",
+        )
+        for message in ("None", '"XXreplayedXX"', '"REPLAYED"')
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayǁkeep",
+            f'if error.response.get("Error", {default}).get("Code") != "ConditionalCheckFailedException":',
+            "botocore's ClientError always carries Error in its response: the default is never read.",
+        )
+        for default in ("None", "")
+    ),
+    Equivalent(
+        "code_screens.operations.models.x_json_text",
+        'text = json.dumps(document, ensure_ascii=None, separators=(",", ":"))',
+        "json.dumps reads ensure_ascii as a truth value: None writes UTF-8 as False does.",
+    ),
+    *(
+        Equivalent("code_screens.operations.models.x_json_text", line, _CODEC)
+        for line in (
+            'text.encode("UTF-8")',
+            'text = text.encode("UTF-8", errors="surrogatepass").decode("utf-8", errors="replace")',
+            'text = text.encode("utf-8", errors="surrogatepass").decode("UTF-8", errors="replace")',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.operations.models.x_json_text", line, "UTF-8 is str.encode's and bytes.decode's default."
+        )
+        for line in (
+            'text = text.encode("utf-8", errors="surrogatepass").decode(errors="replace")',
+            'text = text.encode(errors="surrogatepass").decode("utf-8", errors="replace")',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.pipeline.x_door_request",
+            line,
+            "APIGatewayProxyEvent.headers is Powertools' CaseInsensitiveDict, whose get() lower-cases the name it "
+            "looks up: the same header either way.",
+        )
+        for line in ('content_type=event.headers.get("CONTENT-TYPE"),', 'origin=event.headers.get("ORIGIN"),')
+    ),
+    *(
+        Equivalent(
+            "handler.x__cors",
+            f"expose_headers=[{names}],",
+            "Header names are case-insensitive: a browser matches Access-Control-Expose-Headers regardless of case.",
+        )
+        for names in (
+            '"Retry-After", "x-amzn-errortype", "x-amzn-RequestId"',
+            '"Retry-After", "X-AMZN-ERRORTYPE", "x-amzn-RequestId"',
+            '"Retry-After", "x-amzn-ErrorType", "x-amzn-requestid"',
+            '"Retry-After", "x-amzn-ErrorType", "X-AMZN-REQUESTID"',
+        )
+    ),
     Equivalent(
         "code_screens.runtime.lazy_packages.x_defer_package_init",
         "source = get_source(None) if get_source is not None else None",

@@ -131,3 +131,17 @@ def test_a_success_body_in_cognitos_shape() -> None:
         "Note": "n",
         "Attempts": 2,
     }
+
+
+@dataclass(frozen=True)
+class Listing(ResponseBody):
+    message: str
+    first: str | None = None
+    items: tuple[Details | str, ...] = ()
+
+
+def test_a_body_leaves_out_only_its_null_fields_and_writes_lists_item_by_item() -> None:
+    assert Listing("m", None, (Details("EMAIL"), "plain")).to_document() == {
+        "message": "m",
+        "items": [{"medium": "EMAIL"}, "plain"],
+    }

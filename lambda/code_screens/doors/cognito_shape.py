@@ -147,6 +147,8 @@ def cognito_path(path: str) -> str:
     if path.startswith(_CALLERS_KEYS + "."):
         return _pascal(_CALLERS_KEYS) + path.removeprefix(_CALLERS_KEYS)
     return ".".join(part.removeprefix("~") if part.startswith("~") else _pascal(part) for part in path.split("."))
+
+
 # The JSON door's sentence in every success body; Cognito's bodies have none (success_document drops it).
 _DOOR_ONLY_FIELD = "message"
 
