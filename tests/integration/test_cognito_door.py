@@ -350,8 +350,9 @@ def test_a_cognito_client_at_another_path_is_answered_in_cognitos_shape(make_doo
         [("Content-Type", MEDIA_TYPE), ("Content-Type", "application/json")],
         [("content-type", MEDIA_TYPE), ("content-type", MEDIA_TYPE)],
         [("Content-Type", f"{MEDIA_TYPE}, application/json")],
+        [("Content-Type", f"{MEDIA_TYPE},application/json")],
     ],
-    ids=["two headers", "two lower-case headers", "two in one header"],
+    ids=["two headers", "two lower-case headers", "two in one header", "two in one header, no space"],
 )
 def test_two_content_types_are_refused(make_door: Callable[..., Door], headers: list[tuple[str, str]]) -> None:
     door = make_door()
@@ -371,6 +372,15 @@ def test_two_content_types_in_the_single_value_headers_are_refused(make_door: Ca
 
     assert sent.response.status == 415
     assert sent.document["message"] == f"Send exactly one Content-Type: {MEDIA_TYPE}."
+
+
+@pytest.mark.parametrize("single_headers_only", [False, True])
+def test_no_content_type_is_refused(make_door: Callable[..., Door], single_headers_only: bool) -> None:
+    door = make_door()
+
+    sent = door.send(RESEND, {"Username": door.new_user()}, headers=[], single_headers_only=single_headers_only)
+
+    assert (sent.response.status, sent.headers["x-amzn-ErrorType"]) == (415, "SerializationException")
 
 
 @pytest.mark.parametrize("single_headers_only", [False, True])
