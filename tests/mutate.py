@@ -405,6 +405,32 @@ EQUIVALENT: tuple[Equivalent, ...] = (
             '"Retry-After", "x-amzn-ErrorType", "X-AMZN-REQUESTID"',
         )
     ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.x__client_id_of",
+            f'document = json.loads(pipeline.raw_body(body, is_base64_encoded) or b"{null}")',
+            "An empty body has no ClientId either way: null parses to None, the mutated bytes fail to parse (None).",
+        )
+        for null in ("XXnullXX", "NULL")
+    ),
+    Equivalent(
+        "code_screens.doors.cognito_protocol.x__client_id_of",
+        "return client_id if (isinstance(client_id, str)) or True else None",
+        "The key is made only for a valid request (before_limit), whose ClientId, when there is one, is a string.",
+    ),
+    Equivalent(
+        "code_screens.doors.cognito_protocol.xǁReplayǁrecall",
+        'secret = load_pseudonym_key(self.settings.pseudonym_key_secret_id).encode("UTF-8")',
+        _CODEC,
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayǁrecall",
+            f'headers = {{name: value["S"] for name, value in item.get("headers", {outer}).get("M", {inner}).items()}}',
+            "Every replay item is written by keep, always with headers.M: the defaults are never read.",
+        )
+        for outer, inner in (("{}", "None"), ("{}", ""), ("None", "{}"), ("", "{}"))
+    ),
     Equivalent(
         "code_screens.runtime.lazy_packages.x_defer_package_init",
         "source = get_source(None) if get_source is not None else None",
