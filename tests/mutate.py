@@ -146,18 +146,6 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         'media_type, _, parameters = (content_type or "XXXX").partition(";")',
         'A missing Content-Type is refused either way: neither "" nor "XXXX" is application/json.',
     ),
-    *(
-        Equivalent(
-            "code_screens.observability.x_count",
-            line,
-            "Nothing sets a namespace in code: the Metrics' namespace and single_metric's own default are both "
-            "POWERTOOLS_METRICS_NAMESPACE.",
-        )
-        for line in (
-            "with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=None) as metric:",
-            "with single_metric(name=name, unit=MetricUnit.Count, value=1, ) as metric:",
-        )
-    ),
     Equivalent(
         "code_screens.origins.x_normalize_origin",
         'if text.endswith("/") and not text.endswith("XX//XX"):',
@@ -431,6 +419,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         )
         for outer, inner in (("{}", "None"), ("{}", ""), ("None", "{}"), ("", "{}"))
     ),
+    Equivalent("code_screens.operations.validation.x__holds_a_lone_surrogate", 'value.encode("UTF-8")', _CODEC),
     Equivalent(
         "code_screens.runtime.lazy_packages.x_defer_package_init",
         "source = get_source(None) if get_source is not None else None",
