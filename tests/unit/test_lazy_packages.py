@@ -371,3 +371,12 @@ def test_imported_whole_names_only_packages_imported_with_their_init_run() -> No
     never_imported = f"no_such_package_{uuid.uuid4().hex}"
 
     assert imported_whole(("json", never_imported)) == ["json"]  # json ran its __init__; the other is not imported
+
+
+def test_a_deferred_package_is_not_one_imported_whole(package: Package) -> None:
+    assert imported_whole((package.name,)) == []  # not imported at all yet
+
+    assert defer_package_init(package.name) is True
+
+    assert package.name in sys.modules
+    assert imported_whole((package.name,)) == []  # in sys.modules, but its __init__ was never run
