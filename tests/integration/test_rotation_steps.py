@@ -170,11 +170,14 @@ def test_a_failed_step_is_counted_for_the_alarm_and_says_why(
     assert [m for m in metrics(capsys.readouterr().out) if m[1] != "ColdStart"] == [failed, failed]
 
 
-def test_without_a_namespace_setting_the_stacks_default_is_counted(
+def test_without_its_settings_the_stacks_default_namespace_and_its_own_service_are_counted(
     emulator: SeededEmulator, pools: dict[str, str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    import rotation_handler
+
     client = client_for(emulator, pools)
     monkeypatch.delenv(names.NAMESPACE_SETTING)
+    monkeypatch.delenv("ROTATION_SERVICE_NAME")  # the service its logger was made with, as its log lines say
     capsys.readouterr()
 
     with pytest.raises(Exception, match="unknown step"):
@@ -182,7 +185,11 @@ def test_without_a_namespace_setting_the_stacks_default_is_counted(
 
     counted = [m[:3] for m in metrics(capsys.readouterr().out) if m[1] != "ColdStart"]
     assert counted == [
-        ("ResendConfirmationCode", names.CLIENT_SECRET_ROTATION_FAILED, {names.SERVICE_DIMENSION: SERVICE})
+        (
+            "ResendConfirmationCode",
+            names.CLIENT_SECRET_ROTATION_FAILED,
+            {names.SERVICE_DIMENSION: rotation_handler.SERVICE},
+        )
     ]
 
 
