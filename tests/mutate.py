@@ -138,7 +138,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
             f"raise ValueError({message})",
             "The message is dropped: parse_json answers every ValueError with invalid_json.",
         )
-        for message in ("None", '"XXduplicate keyXX"', '"DUPLICATE KEY"')
+        for message in ('"XXduplicate keyXX"', '"DUPLICATE KEY"')
     ),
     Equivalent("code_screens.pipeline.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
     Equivalent(
@@ -387,6 +387,8 @@ EQUIVALENT: tuple[Equivalent, ...] = (
             "Header names are case-insensitive: a browser matches Access-Control-Expose-Headers regardless of case.",
         )
         for names in (
+            '"retry-after", "x-amzn-ErrorType", "x-amzn-RequestId"',
+            '"RETRY-AFTER", "x-amzn-ErrorType", "x-amzn-RequestId"',
             '"Retry-After", "x-amzn-errortype", "x-amzn-RequestId"',
             '"Retry-After", "X-AMZN-ERRORTYPE", "x-amzn-RequestId"',
             '"Retry-After", "x-amzn-ErrorType", "x-amzn-requestid"',

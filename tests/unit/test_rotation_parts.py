@@ -157,7 +157,7 @@ class RotatingSecretsManager:
         self.put: list[dict[str, Any]] = []
 
     def get_secret_value(self, **version: Any) -> dict[str, Any]:
-        if version.get("VersionStage") == "AWSPENDING":
+        if version.get("VersionStage") == "AWSPENDING" or version.get("VersionId") == "token":
             raise ClientError({"Error": {"Code": "ResourceNotFoundException", "Message": "no value"}}, "GetSecretValue")
         return {"SecretString": json.dumps({"clientId": "client", "clientSecret": "current"})}
 
