@@ -116,7 +116,7 @@ EQUIVALENT: tuple[Equivalent, ...] = (
     ),
     Equivalent(
         "code_screens.pseudonym.x_user_reference",
-        'message = ("user-ref:" + username.casefold()).encode("UTF-8")',
+        'message = ("user-ref:" + username_key(username)).encode("UTF-8")',
         _CODEC,
     ),
     Equivalent(
@@ -138,25 +138,13 @@ EQUIVALENT: tuple[Equivalent, ...] = (
             f"raise ValueError({message})",
             "The message is dropped: parse_json answers every ValueError with invalid_json.",
         )
-        for message in ("None", '"XXduplicate keyXX"', '"DUPLICATE KEY"')
+        for message in ('"XXduplicate keyXX"', '"DUPLICATE KEY"')
     ),
     Equivalent("code_screens.pipeline.x_parse_json", 'text = body.decode("UTF-8")', _CODEC),
     Equivalent(
         "code_screens.pipeline.x_check_content_type",
         'media_type, _, parameters = (content_type or "XXXX").partition(";")',
         'A missing Content-Type is refused either way: neither "" nor "XXXX" is application/json.',
-    ),
-    *(
-        Equivalent(
-            "code_screens.observability.x_count",
-            line,
-            "Nothing sets a namespace in code: the Metrics' namespace and single_metric's own default are both "
-            "POWERTOOLS_METRICS_NAMESPACE.",
-        )
-        for line in (
-            "with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=None) as metric:",
-            "with single_metric(name=name, unit=MetricUnit.Count, value=1, ) as metric:",
-        )
     ),
     Equivalent(
         "code_screens.origins.x_normalize_origin",
@@ -196,6 +184,244 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "refreshed = None",
         "None and False are read alike: `not refreshed` here, `if secret_refreshed` in observability.record_outcome.",
     ),
+    Equivalent(
+        "code_screens.pseudonym.x_caller_reference",
+        'message = ("caller:" + caller_network(ip)).encode("UTF-8")',
+        _CODEC,
+    ),
+    Equivalent(
+        "code_screens.pseudonym.x_caller_reference",
+        'return hmac.new(key.encode("UTF-8"), message, hashlib.sha256).hexdigest()[:16]',
+        _CODEC,
+    ),
+    Equivalent(
+        "code_screens.pseudonym.x_caller_network",
+        'return str(ipaddress.ip_network(f"{address}/64", strict=None))',
+        "ipaddress reads strict only as `if strict:`, so None is False.",
+    ),
+    Equivalent(
+        "code_screens.pipeline.x__outcome",
+        'return SUCCEEDED, "XXXX"',
+        "A success's reason is never read: record_outcome reads it only for a refusal or a failure.",
+    ),
+    Equivalent(
+        "code_screens.pipeline.x__outcome",
+        "reason = result.error.code if (outcome.kind is Kind.FAILED) and False else operation.reason(result.error)",
+        "For a failure operation.reason is the error code too: resend's is the code, and confirm's refusal_reason "
+        "changes only NotAuthorizedException, which fails only as a secret-hash rejection, naming no user status.",
+    ),
+    Equivalent(
+        "code_screens.operations.validation.xǁRefusedǁ__init__",
+        "super().__init__(None)",
+        "A Refused's message is never read: pipeline.validate_request answers from its violations.",
+    ),
+    *(
+        Equivalent(
+            "code_screens.operations.validation.x__string",
+            f'compiled = _PATTERNS.setdefault(pattern, re.compile(pattern.{cut} + r"\\Z"))',
+            "A `$` kept right before `\\Z` matches wherever `\\Z` does (the very end): the same pattern.",
+        )
+        for cut in ('removeprefix("$")', 'removesuffix("XX$XX")')
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_shape.x__object_properties",
+            f'candidate = defs[candidate["$ref"].rsplit("/", {split})[{index}]]',
+            "A `#/$defs/Name` reference's last piece is Name however often it is split, and of two pieces it is "
+            "piece 1.",
+        )
+        for split, index in (("", "-1"), ("2", "-1"), ("1", "+1"))
+    ),
+    Equivalent(
+        "code_screens.doors.cognito_shape.x__rename",
+        "renamed[name] = _rename(value, nested, defs) if (nested is not None) or True else value",
+        "_rename returns a value as it is when there are no properties to rename (None).",
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_shape.x_field_names_for",
+            f'defs: Mapping[str, Any] = schema.get("$defs", {default})',
+            "defs is read only for a $ref, and a schema with a $ref has $defs: the default is never read.",
+        )
+        for default in ("None", "")
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_shape.x__schema_in_cognito_names",
+            f"elif key in {keys}:",
+            "Without this branch $defs takes the generic one, which also keeps a mapping's keys (the model names) "
+            "and renames inside each model: the same unless a model were named properties, required or examples.",
+        )
+        for keys in (
+            '("XX$defsXX", "definitions")',
+            '("$DEFS", "definitions")',
+            '("$defs", "XXdefinitionsXX")',
+            '("$defs", "DEFINITIONS")',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_shape.x__is_body_type",
+            f'for candidate in (annotation, *getattr(annotation, "__args__", {default}))',
+            "Only a field left None gets here, and every such field of the answers is annotated `X | None`, which "
+            "has __args__.",
+        )
+        for default in ("None", "")
+    ),
+    *(
+        Equivalent(
+            function,
+            'return json.dumps(document, separators=(",", ":"), ensure_ascii=None)',
+            "json.dumps reads ensure_ascii as a truth value: None writes UTF-8 as False does.",
+        )
+        for function in ("code_screens.doors.cognito_shape.x_error_body", "code_screens.doors.cognito_protocol.x__json")
+    ),
+    *(
+        Equivalent(
+            f"code_screens.rotation.x_{step}",
+            f"{target}_read(clients.secretsmanager, secret_id, {version})",
+            "rotate_step runs this step only for a version labelled AWSPENDING (not AWSCURRENT), and Secrets Manager "
+            "labels one version AWSPENDING at a time: the id and the stage each name the same version.",
+        )
+        for step, target in (("create_secret", ""), ("test_secret", "pending = "))
+        for version in ("VersionStage=PENDING", "VersionId=token, ")
+    ),
+    Equivalent(
+        "code_screens.rotation.x_create_secret",
+        "current = _read(clients.secretsmanager, secret_id, )",
+        "GetSecretValue without a version or a stage reads AWSCURRENT.",
+    ),
+    Equivalent(
+        "code_screens.rotation.x_finish_secret",
+        "current = _read(clients.secretsmanager, secret_id, )",
+        "AWSCURRENT is on token here (moved just above, or already there), and GetSecretValue reads AWSCURRENT by "
+        "default.",
+    ),
+    Equivalent(
+        "code_screens.rotation.x_finish_secret",
+        'old = next((v for v, s in described["VersionIdsToStages"].items() if CURRENT in s), )',
+        "A secret being rotated always has an AWSCURRENT version, and this runs only when token is not it: the "
+        "default is never used.",
+    ),
+    Equivalent(
+        "code_screens.rotation.x_finish_secret",
+        'return f"current is {current.client_secret_id}; revoked '
+        "{'XX, XX'.join(revoked) or 'nothing (already done)'}\"",
+        "Cognito holds two secrets at most, one of them the current one: at most one is revoked, and one item is "
+        "joined without the separator.",
+    ),
+    *(
+        Equivalent(
+            "code_screens.rotation.x__started",
+            f'versions = secretsmanager.list_secret_version_ids(SecretId=secret_id, {deprecated})["Versions"]',
+            "The version looked up is this rotation's, labelled AWSPENDING: listed with or without the deprecated "
+            "ones.",
+        )
+        for deprecated in ("", "IncludeDeprecated=False")
+    ),
+    *(
+        Equivalent(
+            "code_screens.rotation.x__stages",
+            f'versions: dict[str, list[str]] = described.get("VersionIdsToStages", {default})',
+            "Secrets Manager creates the AWSPENDING version before it invokes a step, so DescribeSecret always lists "
+            "VersionIdsToStages here.",
+        )
+        for default in ("None", "")
+    ),
+    Equivalent(
+        "rotation_handler.x_user_pools",
+        'pools = json.loads(os.environ.get("ROTATION_USER_POOLS", "XX{}XX"))',
+        'Unset, it reads as {} either way: "XX{}XX" is no JSON, and user_pools answers {} for that.',
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayedǁ__init__",
+            f"super().__init__({message})",
+            "A Replayed's message is never read: the route answers with its response.",
+        )
+        for message in ("None", '"XXreplayedXX"', '"REPLAYED"')
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayǁkeep",
+            f'if error.response.get("Error", {default}).get("Code") != "ConditionalCheckFailedException":',
+            "botocore's ClientError always carries Error in its response: the default is never read.",
+        )
+        for default in ("None", "")
+    ),
+    Equivalent(
+        "code_screens.operations.models.x_json_text",
+        'text = json.dumps(document, ensure_ascii=None, separators=(",", ":"))',
+        "json.dumps reads ensure_ascii as a truth value: None writes UTF-8 as False does.",
+    ),
+    *(
+        Equivalent("code_screens.operations.models.x_json_text", line, _CODEC)
+        for line in (
+            'text.encode("UTF-8")',
+            'text = text.encode("UTF-8", errors="surrogatepass").decode("utf-8", errors="replace")',
+            'text = text.encode("utf-8", errors="surrogatepass").decode("UTF-8", errors="replace")',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.operations.models.x_json_text", line, "UTF-8 is str.encode's and bytes.decode's default."
+        )
+        for line in (
+            'text = text.encode("utf-8", errors="surrogatepass").decode(errors="replace")',
+            'text = text.encode(errors="surrogatepass").decode("utf-8", errors="replace")',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.pipeline.x_door_request",
+            line,
+            "APIGatewayProxyEvent.headers is Powertools' CaseInsensitiveDict, whose get() lower-cases the name it "
+            "looks up: the same header either way.",
+        )
+        for line in ('content_type=event.headers.get("CONTENT-TYPE"),', 'origin=event.headers.get("ORIGIN"),')
+    ),
+    *(
+        Equivalent(
+            "handler.x__cors",
+            f"expose_headers=[{names}],",
+            "Header names are case-insensitive: a browser matches Access-Control-Expose-Headers regardless of case.",
+        )
+        for names in (
+            '"retry-after", "x-amzn-ErrorType", "x-amzn-RequestId"',
+            '"RETRY-AFTER", "x-amzn-ErrorType", "x-amzn-RequestId"',
+            '"Retry-After", "x-amzn-errortype", "x-amzn-RequestId"',
+            '"Retry-After", "X-AMZN-ERRORTYPE", "x-amzn-RequestId"',
+            '"Retry-After", "x-amzn-ErrorType", "x-amzn-requestid"',
+            '"Retry-After", "x-amzn-ErrorType", "X-AMZN-REQUESTID"',
+        )
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.x__client_id_of",
+            f'document = json.loads(pipeline.raw_body(body, is_base64_encoded) or b"{null}")',
+            "An empty body has no ClientId either way: null parses to None, the mutated bytes fail to parse (None).",
+        )
+        for null in ("XXnullXX", "NULL")
+    ),
+    Equivalent(
+        "code_screens.doors.cognito_protocol.x__client_id_of",
+        "return client_id if (isinstance(client_id, str)) or True else None",
+        "The key is made only for a valid request (before_limit), whose ClientId, when there is one, is a string.",
+    ),
+    Equivalent(
+        "code_screens.doors.cognito_protocol.xǁReplayǁrecall",
+        'secret = load_pseudonym_key(self.settings.pseudonym_key_secret_id).encode("UTF-8")',
+        _CODEC,
+    ),
+    *(
+        Equivalent(
+            "code_screens.doors.cognito_protocol.xǁReplayǁrecall",
+            f'headers = {{name: value["S"] for name, value in item.get("headers", {outer}).get("M", {inner}).items()}}',
+            "Every replay item is written by keep, always with headers.M: the defaults are never read.",
+        )
+        for outer, inner in (("{}", "None"), ("{}", ""), ("None", "{}"), ("", "{}"))
+    ),
+    Equivalent("code_screens.operations.validation.x__holds_a_lone_surrogate", 'value.encode("UTF-8")', _CODEC),
     Equivalent(
         "code_screens.runtime.lazy_packages.x_defer_package_init",
         "source = get_source(None) if get_source is not None else None",

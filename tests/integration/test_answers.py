@@ -123,8 +123,14 @@ def test_the_function_answers_the_preflight_of_an_allowed_origin_only(make_invok
     assert headers_of(allowed)["Access-Control-Allow-Origin"] == ALLOWED
     assert headers_of(allowed)["Access-Control-Max-Age"] == "600"
     assert "Access-Control-Allow-Origin" not in headers_of(refused)
-    # A cross-origin page can read how long to wait only if Retry-After is exposed.
-    assert "Retry-After" in headers_of(posted)["Access-Control-Expose-Headers"].split(",")
+    # A cross-origin page can read how long to wait only if Retry-After is exposed, and Amplify the Cognito door's
+    # error names and request ids only if those are.
+    exposed = headers_of(posted)["Access-Control-Expose-Headers"].split(",")
+    assert sorted(name.lower() for name in exposed) == ["retry-after", "x-amzn-errortype", "x-amzn-requestid"]
+    # The headers Amplify JS and the AWS SDK for JavaScript send to the Cognito door are allowed.
+    allowed_headers = {name.strip().lower() for name in headers_of(allowed)["Access-Control-Allow-Headers"].split(",")}
+    sent_by_the_libraries = {"amz-sdk-invocation-id", "amz-sdk-request", "cache-control", "content-type"}
+    assert sent_by_the_libraries | {"x-amz-target", "x-amz-user-agent"} <= allowed_headers
 
 
 def test_with_no_allowed_origins_any_origin_is_refused(make_invoke: Callable[..., Invoke]) -> None:
@@ -270,3 +276,16 @@ def test_every_kind_of_answer_carries_the_security_headers(
         assert problem_of(response)["code"] == code.split(" ")[0]
     for name, value in SECURITY_HEADERS.items():
         assert headers_of(response).get(name) == value, f"{answer}: {name}"
+
+
+@pytest.mark.parametrize(("allowed_origins", "allow"), [("https://app.example.com", "POST, OPTIONS"), (None, "POST")])
+def test_another_method_on_a_route_names_what_is_allowed_options_only_with_cors(
+    make_invoke: Callable[..., Invoke], allowed_origins: str | None, allow: str
+) -> None:
+    # OPTIONS is answered (the CORS preflight) only when the function allows some origin.
+    invoke = make_invoke(ALLOWED_ORIGINS=allowed_origins)
+
+    response = invoke(None, method="GET")
+
+    assert (response.status, problem_of(response)["code"]) == (405, "method_not_allowed")
+    assert headers_of(response)["Allow"] == allow

@@ -393,3 +393,18 @@ def refusal_from(policy: LimitPolicy, who: str, caller: str) -> Problem:
         limiter.acquire(policy, who, caller)
     assert refused.value.problem_type.code == "attempt_limit_exceeded"
     return refused.value
+
+
+def test_each_caller_network_has_its_own_cooldown_through_the_handler(
+    make_invoke: Callable[..., Invoke], emulator: SeededEmulator
+) -> None:
+    # A stranger's resend must not use up the user's own: the limiter is keyed per caller network too.
+    invoke = make_invoke(LIMITER_TABLE_NAME=emulator.limiter_table_name, RESEND_COOLDOWN_SECONDS="60")
+    username = f"networks-{uuid.uuid4().hex[:8]}@example.com"
+
+    first = invoke({"username": username}, source_ip="198.51.100.7")
+    other_network = invoke({"username": username}, source_ip="203.0.113.9")
+    same_network = invoke({"username": username}, source_ip="198.51.100.7")
+
+    assert (first.status, other_network.status) == (200, 200)
+    assert (same_network.status, problem_of(same_network)["code"]) == (429, "attempt_limit_exceeded")

@@ -122,7 +122,9 @@ def test_an_already_confirmed_user_is_no_set_up_refusal_since_anybody_can_cause_
     ]
 
 
-def test_a_success_without_delivery_details_is_still_a_sent_code(observe: Any) -> None:
+def test_a_success_without_delivery_details_is_still_a_sent_code(
+    observe: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     # Cognito's model makes CodeDeliveryDetails and each of its fields optional.
     response, metrics = observe(
         {"username": UNCONFIRMED_USER},
@@ -137,6 +139,7 @@ def test_a_success_without_delivery_details_is_still_a_sent_code(observe: Any) -
         "attributeName": "",
     }
     assert metrics == [(names.CODE_SENT, {**SERVICE, names.DELIVERY_MEDIUM: "UNKNOWN"}, [1.0], "Count")]
+    assert log_line(caplog, "Code sent")["delivery_medium"] == ""  # a string, as the other media are
 
 
 @pytest.mark.parametrize(

@@ -139,6 +139,15 @@ def test_the_portable_schema_drops_the_rules_the_lambda_applies_itself() -> None
     assert "whitespace" in schema["properties"]["confirmationCode"]["description"]
 
 
+def test_the_portable_schema_keeps_its_references_in_defs_unless_told_otherwise() -> None:
+    portable = portable_json_schema(REQUEST_SCHEMA)
+    elsewhere = portable_json_schema(REQUEST_SCHEMA, ref_template="#/definitions/{model}")
+
+    assert portable["properties"]["analyticsMetadata"]["anyOf"][0] == {"$ref": "#/$defs/AnalyticsMetadata"}
+    assert elsewhere["properties"]["analyticsMetadata"]["anyOf"][0] == {"$ref": "#/definitions/AnalyticsMetadata"}
+    assert portable["$defs"] == elsewhere["$defs"]
+
+
 def test_the_portable_schema_says_in_words_what_the_rules_check() -> None:
     full = REQUEST_SCHEMA["properties"]
     portable = portable_json_schema(REQUEST_SCHEMA)["properties"]
@@ -146,6 +155,13 @@ def test_the_portable_schema_says_in_words_what_the_rules_check() -> None:
     assert portable["username"]["description"].endswith(USERNAME_RULE)
     assert portable["confirmationCode"] == {k: v for k, v in full["confirmationCode"].items() if not k.startswith("x-")}
     assert portable["confirmationCode"]["description"].endswith(CONFIRMATION_CODE_RULE)
+
+
+@pytest.mark.parametrize("separator", ["\x1c", "\x1d", "\x1e", "\x1f"])
+def test_an_information_separator_is_kept_in_a_code_with_non_ascii_digits_too(separator: str) -> None:
+    # Python's whitespace, not Unicode's: kept (for the six-digit check to refuse) on the path that is not ASCII's,
+    # while the spaces around it go.
+    assert code_as_sent(f" \u0661\u0662{separator}3456\u3000") == f"12{separator}3456"
 
 
 def test_the_ascii_shortcut_of_code_as_sent_is_the_rule_itself() -> None:

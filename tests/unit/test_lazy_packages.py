@@ -28,6 +28,7 @@ from code_screens.runtime.lazy_packages import (
     PackageInit,
     defer_package_init,
     defer_package_inits,
+    imported_whole,
     read_package_init,
 )
 
@@ -364,3 +365,18 @@ def test_init_says_once_which_powertools_packages_were_imported_whole(case: str,
     lines = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     warned = [line["package"] for line in lines if line.get("message") == "Powertools package imported whole"]
     assert warned == expected
+
+
+def test_imported_whole_names_only_packages_imported_with_their_init_run() -> None:
+    never_imported = f"no_such_package_{uuid.uuid4().hex}"
+
+    assert imported_whole(("json", never_imported)) == ["json"]  # json ran its __init__; the other is not imported
+
+
+def test_a_deferred_package_is_not_one_imported_whole(package: Package) -> None:
+    assert imported_whole((package.name,)) == []  # not imported at all yet
+
+    assert defer_package_init(package.name) is True
+
+    assert package.name in sys.modules
+    assert imported_whole((package.name,)) == []  # in sys.modules, but its __init__ was never run

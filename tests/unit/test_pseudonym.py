@@ -50,6 +50,13 @@ def test_a_callers_network_is_its_ipv4_address_or_its_ipv6_64() -> None:
     assert caller_network("not an address") == "not an address"
 
 
+def test_the_caller_reference_matches_known_answer_vectors() -> None:
+    # `printf 'caller:203.0.113.7' | openssl dgst -sha256 -hmac exampleclientsecret0123456789`, first 16 hex
+    # characters; the second over an IPv6 address's /64.
+    assert caller_reference("203.0.113.7", KEY) == "996282241520ac5c"
+    assert caller_reference("2001:db8:1:2:aaaa::1", KEY) == "b78af16338e0fef5"
+
+
 def test_the_caller_reference_is_keyed_and_never_the_address() -> None:
     reference = caller_reference("203.0.113.7", KEY)
 

@@ -6,35 +6,17 @@ rules beside the schema: a change to the functions that build them cannot hide b
 
 from __future__ import annotations
 
-import importlib
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
 from code_screens.operations.validation import Refused
 from code_screens.routes import ROUTES
+from tests.rebuild import rebuilt
 
 DOCS_OPENAPI = Path(__file__).resolve().parents[2] / "docs" / "openapi.json"
 OPERATION_MODULES = tuple(sorted({route.operation.request_model.__module__ for route in ROUTES}))
-
-
-@contextmanager
-def rebuilt(*names: str) -> Iterator[list[ModuleType]]:
-    """Reload the modules `names`, in that order; afterwards put every one back exactly as it was (the same
-    objects), so no other test meets a second copy of a class."""
-    saved = {name: dict(importlib.import_module(name).__dict__) for name in names}
-    try:
-        yield [importlib.reload(sys.modules[name]) for name in names]
-    finally:
-        for name, namespace in saved.items():
-            module = sys.modules[name]
-            module.__dict__.clear()
-            module.__dict__.update(namespace)
 
 
 def test_the_request_schemas_built_again_are_the_published_ones() -> None:

@@ -90,6 +90,7 @@ def test_the_username_ceiling_takes_its_bounds_and_follows_a_raised_per_caller_c
     assert read(Settings.from_env({**ONE_CLIENT, per_username: "1000"})).ceiling == 1000
     assert read(Settings.from_env({**ONE_CLIENT, per_caller: "5", per_username: "5"})).ceiling == 5
     assert read(Settings.from_env({**ONE_CLIENT, per_caller: "40"})).ceiling == 40
+    assert read(Settings.from_env({**ONE_CLIENT, per_caller: "40", per_username: ""})).ceiling == 40  # empty: unset
     with pytest.raises(ConfigurationError, match=f"{per_username} must be between 1 and 1000"):
         Settings.from_env({**ONE_CLIENT, per_username: "1001"})
 

@@ -240,9 +240,8 @@ def _target_name(target: str | None) -> str:
 
 def _header_values(name: str) -> list[str]:
     event = router.current_event
-    values = (event.multi_value_headers or {}).get(name) or next(
-        (v for k, v in (event.multi_value_headers or {}).items() if k.lower() == name), None
-    )
+    # Powertools reads both header maps case-insensitively (CaseInsensitiveDict, empty when the event has none).
+    values = event.multi_value_headers.get(name)
     if values:
         return [part.strip() for value in values for part in value.split(",") if part.strip()]
     single = event.headers.get(name)

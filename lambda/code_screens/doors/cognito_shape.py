@@ -140,13 +140,18 @@ def field_names_for(request_type: Any) -> Any:
     return lambda document: _rename(document, schema["properties"], defs)
 
 
+# A field whose keys are the caller's own (they reach the pool's trigger as sent): never renamed, in a body or a schema.
+_CALLERS_KEYS = "clientMetadata"
+
+
 def cognito_path(path: str) -> str:
-    """A field's dotted path (the model's names) in Cognito's names, for error messages."""
+    """A field's dotted path (the model's names) in Cognito's names, for error messages; a key of the caller's own
+    (in ClientMetadata) as it was sent."""
+    if path.startswith(_CALLERS_KEYS + "."):
+        return _pascal(_CALLERS_KEYS) + path.removeprefix(_CALLERS_KEYS)
     return ".".join(part.removeprefix("~") if part.startswith("~") else _pascal(part) for part in path.split("."))
 
 
-# A field whose keys are the caller's own (they reach the pool's trigger as sent): never renamed, in a body or a schema.
-_CALLERS_KEYS = "clientMetadata"
 # The JSON door's sentence in every success body; Cognito's bodies have none (success_document drops it).
 _DOOR_ONLY_FIELD = "message"
 
