@@ -309,7 +309,8 @@ def test_any_other_target_is_refused_before_anything_else_and_logged_by_a_plausi
     assert sent.headers["x-amzn-RequestId"] == sent.request_id
     assert sent.document == {
         "__type": "UnknownOperationException",
-        "message": "This endpoint serves only ResendConfirmationCode and ConfirmSignUp.",
+        "message": "This endpoint serves only ResendConfirmationCode, ConfirmSignUp, ForgotPassword and "
+        "ConfirmForgotPassword.",
     }
     assert [line["target"] for line in lines(caplog, "Unknown operation refused")] == [logged]
     assert [(line["code"], line["fields"]) for line in lines(caplog, "Request rejected")] == [("unknown_operation", [])]
