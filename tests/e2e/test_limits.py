@@ -31,6 +31,7 @@ def burst(local: LocalApi, username: str) -> list[requests.Response]:
         return list(pool.map(one, range(BURST)))
 
 
+@pytest.mark.slow  # load: a concurrent burst
 def test_a_concurrent_burst_sends_one_code_and_an_unknown_username_gets_the_same_answers(local: LocalApi) -> None:
     # Given make run's defaults (60 s cooldown, 5 a day) and a fresh outbox for the seeded user
     sent_before = sum(m["username"] == UNCONFIRMED_USER for m in local.outbox())

@@ -161,6 +161,7 @@ def test_the_preflight_allows_the_libraries_headers_and_exposes_the_error_type(t
     assert "x-amzn-errortype" in exposed and "x-amzn-requestid" in exposed
 
 
+@pytest.mark.slow  # synthesizes a stack of its own
 def test_the_custom_domain_maps_the_doors_root(tmp_path: Path) -> None:
     synthesized = synthesize({"cognitoDomainName": DOMAIN, "cognitoCertificateArn": CERTIFICATE}, tmp_path)
     api_id = _cognito_api_id(synthesized)

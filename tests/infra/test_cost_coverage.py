@@ -23,6 +23,7 @@ def with_remedy(tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     return synthesize(context, tmp_path_factory.mktemp("remedy"))
 
 
+@pytest.mark.slow  # synthesizes a stack per mode
 @pytest.mark.parametrize("mode", ["demo", "existing", "with_remedy"])
 def test_every_resource_type_in_the_template_is_priced(mode: str, request: pytest.FixtureRequest) -> None:
     synthesized: Synthesized = request.getfixturevalue(mode)

@@ -55,6 +55,7 @@ def tags_of(value: Any) -> dict[str, Any]:
     return dict(value or {})
 
 
+@pytest.mark.slow  # synthesizes tagged stacks of its own
 def test_every_taggable_resource_carries_the_configured_tags(tagged: Synthesized) -> None:
     taggable = {
         logical_id: (resource["Type"], prop)
