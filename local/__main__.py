@@ -111,6 +111,9 @@ def main() -> None:
         flush=True,
     )
     signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C stops, whoever started us: a shell's background job (`make run &`, nohup) inherits SIGINT ignored, and
+    # Python then installs no KeyboardInterrupt handler of its own.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

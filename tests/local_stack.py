@@ -179,10 +179,17 @@ def new_password(label: str) -> str:
     return password
 
 
-def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_run_defaults: bool = False) -> LocalApi:
+def start_local_api(
+    name: str,
+    extra_env: dict[str, str] | None = None,
+    *,
+    make_run_defaults: bool = False,
+    sigint_ignored: bool = False,
+) -> LocalApi:
     """Start `python -m local` on free ports, wait until it serves, and read its banner.
 
     Limits are loose and the floor off (LOOSE_LIMITS) unless make_run_defaults is set; extra_env wins over both.
+    sigint_ignored starts it as a shell starts a background job: with SIGINT ignored.
     """
     ARTIFACTS.mkdir(exist_ok=True)
     log_path = ARTIFACTS / f"{name}.log"
@@ -197,7 +204,12 @@ def start_local_api(name: str, extra_env: dict[str, str] | None = None, *, make_
     env.update(extra_env or {})
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "local"], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env
+            [sys.executable, "-m", "local"],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+            preexec_fn=(lambda: signal.signal(signal.SIGINT, signal.SIG_IGN)) if sigint_ignored else None,
         )
     deadline = time.monotonic() + 60
     text = ""

@@ -86,8 +86,10 @@ def test_cors_answers_allowed_origins_only(local_api: LocalApi) -> None:
 
 
 @pytest.mark.slow  # starts and stops a server process of its own
-def test_ctrl_c_stops_the_server_and_the_emulator() -> None:
-    local = start_local_api("local-api-stop")
+@pytest.mark.parametrize("sigint_ignored", [False, True], ids=["terminal", "background-job"])
+def test_ctrl_c_stops_the_server_and_the_emulator(sigint_ignored: bool) -> None:
+    # A background job (`make run &`, nohup) starts with SIGINT ignored: Ctrl-C must still stop it.
+    local = start_local_api("local-api-stop", sigint_ignored=sigint_ignored)
     port = int(local.url.rsplit(":", 1)[1])
     emulator_port = int(local.emulator_endpoint.rsplit(":", 1)[1])
 
