@@ -111,9 +111,7 @@ OUTCOMES: Mapping[str, Outcome] = {
     "CodeMismatchException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     "UserNotFoundException": Outcome(CODE_MISMATCH, Kind.REFUSED),
     # Confirmed or disabled; a secret-hash rejection is its own row.
-    "NotAuthorizedException": Outcome(
-        CODE_MISMATCH, Kind.REFUSED, setup=True, not_setup_when=("status is confirmed", "user is disabled")
-    ),
+    "NotAuthorizedException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),
     "InvalidParameterException": Outcome(CODE_MISMATCH, Kind.REFUSED, setup=True),  # e.g. nothing to confirm
     "TooManyFailedAttemptsException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),
     "LimitExceededException": Outcome(CODE_MISMATCH, Kind.ACCOUNT_FAULT),

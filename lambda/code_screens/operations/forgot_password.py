@@ -96,13 +96,14 @@ NO_VERIFIED_ADDRESS = "no registered/verified email or phone_number"
 # Cognito's per-user attempt limit, fail a delivery or run the pool's Lambda triggers (which a caller can steer with
 # clientMetadata). Set-up (True): what no caller can cause (a client that refuses the forwarded caller IP answers
 # InvalidParameterException to every request; a role the pool cannot use; the account's quotas), but not the
-# disabled user or the account without a verified address the same codes also name (not_setup_when): anybody can
-# make those at will. The account faults count in CognitoFailureAnsweredNeutrally, as on ResendConfirmationCode.
+# disabled user or the account without a verified address the same codes also name (ACCOUNT_STATE_MESSAGES):
+# anybody can make those at will. The account faults count in CognitoFailureAnsweredNeutrally, as on
+# ResendConfirmationCode.
 OUTCOMES: Mapping[str, Outcome] = {
     "UserNotFoundException": _NEUTRAL,
     # No verified e-mail or phone (an unconfirmed account, most often): anybody can cause it. Or a client that
     # refuses the forwarded IP (set-up).
-    "InvalidParameterException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=(NO_VERIFIED_ADDRESS,)),
+    "InvalidParameterException": Outcome(None, Kind.REFUSED, setup=True),
     # A disabled user (anybody can cause it); a secret-hash rejection is its own row.
     "NotAuthorizedException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("disabled",)),
     "LimitExceededException": _ACCOUNT_FAULT,

@@ -93,15 +93,15 @@ _ACCOUNT_FAULT = Outcome(None, Kind.ACCOUNT_FAULT)
 # (which a caller can steer with clientMetadata). Set-up (True): what no caller can cause, only the pool's, the app
 # client's or the account's configuration (a client that refuses the forwarded caller IP answers
 # InvalidParameterException to every request; a role the pool cannot use; the account's quotas). Not the
-# already-confirmed or disabled user that the same error codes also name (not_setup_when), and not the account
-# faults: anybody with an account of their own can cause those at will (an address that cannot be delivered to, a
-# trigger made to fail with clientMetadata), so they count in CognitoFailureAnsweredNeutrally, whose alarm pages
-# when codes stop going out for delivery or trigger reasons.
+# already-confirmed or disabled user that the same error codes also name (operations.ACCOUNT_STATE_MESSAGES), and
+# not the account faults: anybody with an account of their own can cause those at will (an address that cannot be
+# delivered to, a trigger made to fail with clientMetadata), so they count in CognitoFailureAnsweredNeutrally, whose
+# alarm pages when codes stop going out for delivery or trigger reasons.
 OUTCOMES: Mapping[str, Outcome] = {
     "UserNotFoundException": _NEUTRAL,
     # "User is already confirmed." (anybody can cause it), or no verified e-mail/phone, or a client that refuses the
     # forwarded IP (set-up).
-    "InvalidParameterException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("already confirmed",)),
+    "InvalidParameterException": Outcome(None, Kind.REFUSED, setup=True),
     # A disabled user (anybody can cause it); a secret-hash rejection is its own row.
     "NotAuthorizedException": Outcome(None, Kind.REFUSED, setup=True, not_setup_when=("disabled",)),
     "LimitExceededException": _ACCOUNT_FAULT,
