@@ -1,8 +1,8 @@
 """Observability, once: the function's one logger, its one way to count, and what each outcome logs and counts.
 
 Metric names live beside this module (metric_names.py), where the stack reads them without importing Powertools.
-Every count is one EMF line of its own (Powertools' single_metric), so each can carry its own dimension; the
-handler's `@metrics.log_metrics` flushes Powertools' ColdStart metric alone. Log lines carry the request's
+Every count is one EMF line of its own (flushed at once), so each can carry its own dimension; the handler's
+`@metrics.log_metrics` flushes Powertools' ColdStart metric alone. Log lines carry the request's
 user_ref (a keyed pseudonym of the username, appended by the pipeline), never a username, code or secret.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics, single_metric
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
 from code_screens import metric_names as names
@@ -25,13 +25,20 @@ metrics = Metrics()
 
 
 def count(name: str, dimension: str | None = None, value: str | None = None) -> None:
-    """Count one `name` (a metric_names constant), with one dimension when both `dimension` and `value` are given.
+    """Count one `name` (a metric_names constant), with one dimension when both `dimension` and `value` are given:
+    one EMF document of its own, written at once.
 
     Powertools adds the `service` dimension; the namespace is POWERTOOLS_METRICS_NAMESPACE.
     """
-    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
+    # Through the one Metrics object, flushed per count: the same document as Powertools' single_metric, without
+    # building a metric set per count (which lists every MetricUnit each time: a twentieth of a warm request's CPU).
+    try:
+        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         if dimension and value:
-            metric.add_dimension(name=dimension, value=value)
+            metrics.add_dimension(name=dimension, value=value)
+        metrics.flush_metrics()
+    finally:
+        metrics.clear_metrics()  # written or not (POWERTOOLS_METRICS_DISABLED), the next count starts afresh
 
 
 def record_rejection(problem: Problem, fields: list[str]) -> None:

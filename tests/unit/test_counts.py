@@ -1,0 +1,58 @@
+"""observability.count: each count is one EMF document of its own, and leaves nothing for the next."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from code_screens import observability
+
+
+@pytest.fixture
+def emitted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
+    monkeypatch.delenv("POWERTOOLS_DEV", raising=False)
+    monkeypatch.setattr(observability.metrics, "namespace", "CodeScreensTest")
+    monkeypatch.setattr(observability.metrics, "service", "code-screens-test")
+    capsys.readouterr()
+
+    def read() -> list[dict[str, Any]]:
+        return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+
+    yield read
+    observability.metrics.clear_metrics()
+
+
+def _metric(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
+    (directive,) = document["_aws"]["CloudWatchMetrics"]
+    assert directive["Namespace"] == "CodeScreensTest"
+    return [metric["Name"] for metric in directive["Metrics"]], directive["Dimensions"]
+
+
+def test_each_count_is_one_document_with_only_its_own_dimension(emitted: Any) -> None:
+    observability.count("CodeSent", "DeliveryMedium", "EMAIL")
+    observability.count("CognitoFailure")
+
+    first, second = emitted()
+
+    assert _metric(first) == (["CodeSent"], [["DeliveryMedium", "service"]])
+    assert (first["CodeSent"], first["DeliveryMedium"], first["service"]) == ([1.0], "EMAIL", "code-screens-test")
+    assert _metric(second) == (["CognitoFailure"], [["service"]])
+    assert "DeliveryMedium" not in second and "CodeSent" not in second
+
+
+def test_a_count_made_while_metrics_are_disabled_is_not_written_later(
+    emitted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    observability.count("RequestRejected", "Reason", "invalid_request")
+    assert emitted() == []
+
+    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED")
+    observability.count("CognitoFailure")
+
+    (document,) = emitted()
+    assert _metric(document) == (["CognitoFailure"], [["service"]])
+    assert "RequestRejected" not in document and "Reason" not in document
