@@ -1,7 +1,8 @@
 """Lambda entry point for every request of the API Gateway REST API (Lambda proxy integration).
 
 INIT, in order: the garbage collector off and three Powertools packages deferred (runtime/), Powertools and the
-settings, the resolver with each door's router, the AWS clients, then the exception handlers and `lambda_handler`
+settings, the resolver with each door's router, the AWS clients, the operations only where INIT runs ahead of traffic
+(runtime/preload.py; otherwise each on its route's first request), then the exception handlers and `lambda_handler`
 (logger context, then metrics).
 A request's story is told elsewhere: its door (code_screens/doors/), the pipeline every request goes through
 (code_screens/pipeline.py) and its operation (code_screens/operations/); docs/architecture.md is the map.
@@ -23,6 +24,7 @@ from code_screens.runtime.lazy_packages import defer_package_inits, imported_who
 
 defer_package_inits()
 
+import os
 import warnings
 from typing import Any
 
@@ -36,9 +38,10 @@ from code_screens.doors import cognito_protocol, json_api
 from code_screens.observability import logger, metrics
 from code_screens.problems import INTERNAL_ERROR, NOT_FOUND, Problem
 from code_screens.runtime import snapstart
+from code_screens.runtime.preload import preload_operations
 from code_screens.settings import ConfigurationError, Settings
 
-# Every count goes through single_metric (observability.py), so the decorator's flush has nothing of its own to
+# Every count is written as it is made (observability.count), so the decorator's flush has nothing of its own to
 # publish but the cold start: that is expected here, not a mistake worth a warning on every request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 
@@ -102,6 +105,10 @@ if SETTINGS is not None:
             *([limiter_client] if limiter_client is not None else []),
         ]
     )
+
+# Each route imports its operation on its first request, except where INIT runs ahead of traffic (SnapStart,
+# provisioned concurrency): there every operation is imported now (runtime/preload.py).
+preload_operations(os.environ)
 
 # End of INIT's heavy part (see gc.disable() above).
 gc.freeze()

@@ -7,12 +7,10 @@ here imports boto3, botocore or Powertools: the stack imports this module at syn
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class CallLimits:
+class CallLimits(NamedTuple):
     """One client's bounds: per attempt a connect and a read timeout (seconds), and how many attempts."""
 
     connect_timeout: float

@@ -5,9 +5,8 @@ and says what came back."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import boto3
 from botocore.client import BaseClient
@@ -39,8 +38,7 @@ def cognito_client(connect_timeout: float, read_timeout: float) -> BaseClient:
     return boto3.client("cognito-idp", config=config)
 
 
-@dataclass(frozen=True)
-class CognitoResult:
+class CognitoResult(NamedTuple):
     """What one call came back with: Cognito's answer (`response`), its refusal (`error`), or a network failure
     (`transport`: the problem to answer, and `transport_reason`, the botocore exception's name); and whether the
     secret had to be read again."""

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -43,8 +42,9 @@ _CLIENT_CONFIG = Config(**DYNAMODB.botocore_config())
 _MAX_ROUNDS = LIMITER_MAX_ROUNDS
 
 
-@dataclass
 class _Configuration:
+    """This execution environment's limiter table (None: limits off), and whether its absence was logged."""
+
     table_name: str | None = None
     absent_logged: bool = False
 

@@ -19,8 +19,7 @@ import re
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from code_screens import cognito, limiter
 from code_screens.app_secrets import load_credentials, load_pseudonym_key
@@ -49,8 +48,7 @@ JSON_MEDIA_TYPE = "application/json"
 CLIENT_METADATA_KEY_NOT_ALLOWED = "client_metadata_key_not_allowed"
 
 
-@dataclass(frozen=True)
-class DoorRequest:
+class DoorRequest(NamedTuple):
     """One HTTP request as a door read it."""
 
     body: str | None
@@ -72,8 +70,7 @@ class DoorRequest:
     raise to answer at once (the Cognito door replays a retry's first answer this way)."""
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What the caller is told: the operation's success body, or a problem from the catalog."""
 
     body: ResponseBody | None = None

@@ -7,13 +7,12 @@ the callers' snippets switch on `code`. Details never carry a secret, a hash or 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PROBLEM_TYPE_PREFIX = "urn:resend-confirmation-code:problem:"
 
 
-@dataclass(frozen=True)
-class ProblemType:
+class ProblemType(NamedTuple):
     """One kind of error: its HTTP status, stable code, title and the detail a caller sees by default."""
 
     code: str
@@ -134,8 +133,7 @@ CATALOG: tuple[ProblemType, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class FieldError:
+class FieldError(NamedTuple):
     """One schema violation: where (a dotted JSON path), a stable error type and a message without the input (both
     from operations/validation.py's table)."""
 

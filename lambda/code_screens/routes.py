@@ -1,29 +1,31 @@
 """The route table: one row per operation, the one source of truth for the JSON door, the stack (resource, method,
-validator model per route), the local server, the OpenAPI document and the docs."""
+validator model per route), the local server, the OpenAPI document and the docs.
+
+A row names its operation's module instead of holding the operation: the module (its schema, generated validator,
+typed request and outcome table) is imported on the route's first request, so a cold start pays for the operation it
+serves and not for the others (docs/performance.md). runtime/preload.py imports them all during INIT where INIT runs
+ahead of traffic (SnapStart, provisioned concurrency).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from importlib import import_module
+from typing import NamedTuple
 
-from code_screens.operations import (
-    Operation,
-    confirm_forgot_password,
-    confirm_sign_up,
-    forgot_password,
-    resend_confirmation_code,
-)
+from code_screens.operations import Operation
 from code_screens.problems import CATALOG, CODE_MISMATCH, INVALID_PASSWORD, ProblemType
 
 # Every route is a POST of a JSON body.
 ROUTE_METHOD = "POST"
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     """One route of the JSON door and the operation behind it."""
 
     path: str
-    operation: Operation
+    operation_name: str
+    """Cognito's name for the operation (ResendConfirmationCode); its module is operations/<snake_case name>.py."""
     operation_id: str
     """OpenAPI operationId; also names the route in the stack's construct ids."""
     summary: str
@@ -34,10 +36,25 @@ class Route:
     method: str = ROUTE_METHOD
 
     @property
+    def module(self) -> str:
+        """The operation's module, e.g. code_screens.operations.resend_confirmation_code."""
+        return f"{OPERATIONS_PACKAGE}.{_SNAKE_CASE_BOUNDARY.sub('_', self.operation_name).lower()}"
+
+    @property
+    def operation(self) -> Operation:
+        """The operation this route runs: its module's OPERATION, imported on first use (then from sys.modules)."""
+        operation: Operation = import_module(self.module).OPERATION
+        return operation
+
+    @property
     def construct_id(self) -> str:
         """A CloudFormation-friendly id for this route's resources: the operation id, capitalised."""
         return self.operation_id[:1].upper() + self.operation_id[1:]
 
+
+OPERATIONS_PACKAGE = "code_screens.operations"
+# Before each capital but the first: ResendConfirmationCode -> Resend_Confirmation_Code (as botocore's xform_name).
+_SNAKE_CASE_BOUNDARY = re.compile(r"(?<!^)(?=[A-Z])")
 
 # The problems only a code check or a new password answers; every other catalog entry (bad input, throttling, the
 # per-username limit, upstream faults) is shared.
@@ -51,7 +68,7 @@ def _catalog_without(*left_out: ProblemType) -> tuple[ProblemType, ...]:
 
 RESEND_CONFIRMATION_CODE = Route(
     path="/resend-confirmation-code",
-    operation=resend_confirmation_code.OPERATION,
+    operation_name="ResendConfirmationCode",
     operation_id="resendConfirmationCode",
     summary="Send a new sign-up confirmation code",
     success="Accepted. The same status, headers and body whether a code was sent, the account does not exist, "
@@ -61,7 +78,7 @@ RESEND_CONFIRMATION_CODE = Route(
 )
 CONFIRM_SIGN_UP = Route(
     path="/confirm-sign-up",
-    operation=confirm_sign_up.OPERATION,
+    operation_name="ConfirmSignUp",
     operation_id="confirmSignUp",
     summary="Confirm a sign-up with the code the user received",
     success="Confirmed: the user can now sign in.",
@@ -69,7 +86,7 @@ CONFIRM_SIGN_UP = Route(
 )
 FORGOT_PASSWORD = Route(
     path="/forgot-password",
-    operation=forgot_password.OPERATION,
+    operation_name="ForgotPassword",
     operation_id="forgotPassword",
     summary="Send a code to reset a forgotten password",
     success="Accepted. The same status, headers and body whether a code was sent, the account does not exist, is "
@@ -80,7 +97,7 @@ FORGOT_PASSWORD = Route(
 )
 CONFIRM_FORGOT_PASSWORD = Route(
     path="/confirm-forgot-password",
-    operation=confirm_forgot_password.OPERATION,
+    operation_name="ConfirmForgotPassword",
     operation_id="confirmForgotPassword",
     summary="Set a new password with the reset code the user received",
     success="Reset: the user can now sign in with the new password.",
@@ -93,3 +110,8 @@ ROUTES: tuple[Route, ...] = (RESEND_CONFIRMATION_CODE, CONFIRM_SIGN_UP, FORGOT_P
 def route_for(path: str) -> Route | None:
     """The route serving `path`, or None."""
     return next((route for route in ROUTES if route.path == path), None)
+
+
+def route_named(operation_name: str) -> Route | None:
+    """The route of the operation Cognito calls `operation_name` (ResendConfirmationCode), or None."""
+    return next((route for route in ROUTES if route.operation_name == operation_name), None)

@@ -14,8 +14,7 @@ import json
 import os
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from code_screens.operations.models import CLIENT_ID_PATTERN
 from code_screens.origins import EXAMPLE, InvalidOriginError, parse_origin_list
@@ -27,8 +26,7 @@ class ConfigurationError(Exception):
     """The environment does not describe a usable configuration; the message names the setting."""
 
 
-@dataclass(frozen=True)
-class LimitPolicy:
+class LimitPolicy(NamedTuple):
     """A per-username limit, counted per caller and for the username as a whole. Each caller (network) may acquire
     at most `max_per_window` times per rolling `window_seconds`, at least `cooldown_seconds` apart (0 = no
     cooldown); all callers together at most `max_per_username` times per window (None: `max_per_window`, one
@@ -46,8 +44,7 @@ class LimitPolicy:
         return self.max_per_window if self.max_per_username is None else self.max_per_username
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One environment variable of the function: a whole number or a number within [low, high], or a flag."""
 
     name: str
@@ -188,8 +185,7 @@ DEFAULT_CONFIRM_FORGOT_PASSWORD_LIMIT = LimitPolicy(
 )
 
 
-@dataclass(frozen=True)
-class PasswordPolicy:
+class PasswordPolicy(NamedTuple):
     """The user pool's password policy as Cognito's PasswordPolicyType names it (DescribeUserPool's
     UserPool.Policies.PasswordPolicy); password_policy.py checks a new password against it."""
 
@@ -205,8 +201,7 @@ class PasswordPolicy:
         return cls(*(setting.read(env) for setting in PASSWORD_POLICY_SETTINGS))
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Typed configuration of the function."""
 
     app_clients: Mapping[str, str]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 import pytest
 
@@ -15,7 +16,7 @@ from code_screens.operations.resend_confirmation_code import (
 )
 from code_screens.pipeline import validate_request
 from code_screens.problems import CATALOG, Problem, ProblemType
-from code_screens.routes import ROUTES
+from code_screens.routes import ROUTES, route_named
 
 # The table as docs/api.md states it: problem code → (Cognito error type, status). Written out, not derived, so a
 # change to the door's table has to be a change to this contract too.
@@ -75,7 +76,21 @@ def test_answers_that_must_not_be_retried_are_not_retryable(code: str) -> None:
 
 
 def test_the_allowed_operations_are_the_json_doors() -> None:
-    assert set(door.OPERATIONS) == {route.operation.name for route in ROUTES}
+    # The door finds its operation by Cognito's name in the route table, and nothing else has a row there.
+    for route in ROUTES:
+        operation = route.operation
+        assert route_named(route.operation_name) is route
+        assert operation.name == route.operation_name
+        assert sys.modules[route.module].OPERATION is operation
+        assert route.module.rsplit(".", 1)[1] == operation.client_method  # operations/<botocore's method name>.py
+    assert {route.operation_name for route in ROUTES} == {
+        "ResendConfirmationCode",
+        "ConfirmSignUp",
+        "ForgotPassword",
+        "ConfirmForgotPassword",
+    }
+    for never in ("AdminConfirmSignUp", "InitiateAuth", "SignUp", "resendconfirmationcode", ""):
+        assert route_named(never) is None
 
 
 def test_cognito_names_become_the_models_fields() -> None:

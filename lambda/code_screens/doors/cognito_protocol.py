@@ -45,16 +45,15 @@ from code_screens.doors.cognito_shape import (
     success_document,
 )
 from code_screens.observability import count, logger, record_rejection, record_upstream_failure
+from code_screens.operations import Operation
 from code_screens.operations.models import ResponseBody
 from code_screens.problems import INVALID_PASSWORD, UNSUPPORTED_MEDIA_TYPE, UPSTREAM_TIMEOUT, Problem, UpstreamProblem
-from code_screens.routes import ROUTES
+from code_screens.routes import route_named
 from code_screens.settings import Settings
 
 PATH = "/"
 TARGET_HEADER = "x-amz-target"
 INVOCATION_ID_HEADER = "amz-sdk-invocation-id"
-# The operations this door runs: exactly the JSON door's (one source of truth, the route table).
-OPERATIONS = {route.operation.name: route.operation for route in ROUTES}
 
 __all__ = ["COGNITO_ERRORS", "MEDIA_TYPE", "TARGET_PREFIX", "UNKNOWN_OPERATION", "field_names_for", "success_document"]
 
@@ -256,11 +255,13 @@ def cognito_protocol() -> Response[str]:
     request_id = event.request_context.request_id
     target = event.headers.get(TARGET_HEADER)
     operation_name = target.removeprefix(TARGET_PREFIX) if target and target.startswith(TARGET_PREFIX) else None
-    operation = OPERATIONS.get(operation_name or "")
-    if operation is None:
+    # The operations this door runs are exactly the JSON door's: the route table's (one source of truth).
+    route = route_named(operation_name) if operation_name else None
+    if route is None:
         # Nothing else is read: an operation this door does not serve never reaches Cognito with the secret.
         logger.info("Unknown operation refused", extra={"target": _target_name(target)})
         return refused(Problem(UNKNOWN_OPERATION), [], request_id)
+    operation = route.operation
     started = time.monotonic()
     try:
         settings = pipeline.settings_of(router.context)
@@ -290,7 +291,7 @@ def cognito_protocol() -> Response[str]:
         record_upstream_failure(problem.source, problem.reason, problem.problem_type)
         return error_response(problem, request_id)
     except Problem as problem:
-        return refused(problem, _logged_fields(problem), request_id)
+        return refused(problem, _logged_fields(problem, operation), request_id)
     # Only an answer that reached Cognito comes back from serve(): that is what a retry must get again.
     if answer.problem is not None:
         response = error_response(Problem(answer.problem), request_id)
@@ -301,11 +302,7 @@ def cognito_protocol() -> Response[str]:
     return response
 
 
-# The request schemas' own field names; a name the caller invented could hold anything, an address included.
-_REQUEST_FIELDS = frozenset(
-    name for operation in OPERATIONS.values() for name in operation.request_model.SCHEMA.schema["properties"]
-)
-
-
-def _logged_fields(problem: Problem) -> list[str]:
-    return [top if (top := error.field.split(".")[0]) in _REQUEST_FIELDS else "(other)" for error in problem.errors]
+def _logged_fields(problem: Problem, operation: Operation) -> list[str]:
+    # The operation's own request field names; a name the caller invented could hold anything, an address included.
+    known = operation.request_model.SCHEMA.schema["properties"]
+    return [top if (top := error.field.split(".")[0]) in known else "(other)" for error in problem.errors]

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
-from typing import Any, get_type_hints
+from dataclasses import fields
+from typing import Any, NamedTuple, get_type_hints
 
 from code_screens.operations.models import ResponseBody, camel
 from code_screens.problems import (
@@ -46,8 +46,7 @@ UNKNOWN_OPERATION = ProblemType(
 )
 
 
-@dataclass(frozen=True)
-class CognitoError:
+class CognitoError(NamedTuple):
     """How one problem is written in Cognito's protocol: the error type (`__type`, `x-amzn-ErrorType`) and status."""
 
     error_type: str

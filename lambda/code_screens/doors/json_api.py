@@ -16,6 +16,7 @@ from aws_lambda_powertools.event_handler.router import APIGatewayRouter
 from code_screens import pipeline
 from code_screens.doors.problem_details import PROBLEM_CONTENT_TYPE, render_problem
 from code_screens.observability import record_rejection, record_upstream_failure
+from code_screens.operations import Operation
 from code_screens.operations.models import ResponseBody
 from code_screens.problems import (
     METHOD_NOT_ALLOWED,
@@ -52,20 +53,18 @@ def problem_response(problem: Problem) -> Response[str]:
     )
 
 
-# Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
-# rejections log only the request's own top-level field names.
-REQUEST_FIELDS = frozenset(name for route in ROUTES for name in route.operation.request_model.SCHEMA.fields)
+def _logged_fields(problem: Problem, operation: Operation | None) -> list[str]:
+    # Field names a caller invents (unknown fields, clientMetadata keys) could hold anything, an address included:
+    # rejections log only the operation's own top-level request field names.
+    known = operation.request_model.SCHEMA.fields if operation is not None else ()
+    return [top if (top := error.field.split(".")[0]) in known else "(other)" for error in problem.errors]
 
 
-def _logged_fields(problem: Problem) -> list[str]:
-    return [top if (top := error.field.split(".")[0]) in REQUEST_FIELDS else "(other)" for error in problem.errors]
-
-
-def rejected(problem: Problem) -> Response[str]:
+def rejected(problem: Problem, operation: Operation | None = None) -> Response[str]:
     """The answer to a request refused before AWS: logged and counted by its code (a 5xx is this deployment's
-    fault, logged where it happened, and not counted as a rejection)."""
+    fault, logged where it happened, and not counted as a rejection). `operation`: the route's, when there is one."""
     if problem.problem_type.status < 500:
-        record_rejection(problem, _logged_fields(problem))
+        record_rejection(problem, _logged_fields(problem, operation))
     return problem_response(problem)
 
 
@@ -81,14 +80,16 @@ def not_found(path: str, *, cors: bool) -> Response[str]:
 def serve(route: Route) -> Response[str]:
     """Serve one request of `route`'s operation from the current event."""
     event = router.current_event
+    started = time.monotonic()
+    operation = route.operation
     try:
-        request = pipeline.door_request(event, time.monotonic())
-        answer = pipeline.serve(route.operation, request, pipeline.settings_of(router.context))
+        request = pipeline.door_request(event, started)
+        answer = pipeline.serve(operation, request, pipeline.settings_of(router.context))
     except UpstreamProblem as problem:
         record_upstream_failure(problem.source, problem.reason, problem.problem_type)
         return problem_response(problem)
     except Problem as problem:
-        return rejected(problem)
+        return rejected(problem, operation)
     if answer.problem is not None:
         return problem_response(Problem(answer.problem))
     assert answer.body is not None  # an answer without a problem has the operation's body

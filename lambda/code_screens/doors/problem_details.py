@@ -6,8 +6,8 @@ in the same shape, which is why it lives apart from the door: the stack imports 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar, NamedTuple
 
 from code_screens.operations.models import ResponseBody
 from code_screens.problems import PROBLEM_TYPE_PREFIX, Problem
@@ -67,12 +67,11 @@ class ProblemDocument(ResponseBody):
     errors: list[FieldErrorDocument] | None = None
 
 
-@dataclass(frozen=True)
-class ProblemBody:
+class ProblemBody(NamedTuple):
     """The JSON body and headers of a problem response."""
 
     body: str
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str]
 
 
 def render_problem(problem: Problem) -> ProblemBody:

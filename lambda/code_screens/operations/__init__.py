@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from code_screens.problems import INTERNAL_ERROR, UPSTREAM_ERROR, ProblemType
 
@@ -26,8 +26,7 @@ if TYPE_CHECKING:
     from code_screens.settings import LimitPolicy, Settings
 
 
-@dataclass(frozen=True)
-class CognitoError:
+class CognitoError(NamedTuple):
     """Cognito's refusal of a call: its error code and message (matched on the code, never the HTTP status:
     Cognito sends 400 on the wire for NotAuthorized, TooManyRequests and LimitExceeded alike)."""
 
@@ -55,8 +54,7 @@ class Kind(enum.Enum):
     """A failure the caller sees as a problem (429, 5xx): counted in CognitoFailure, one alarm."""
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     """One row of an outcome table: what the caller is told and what the operator sees."""
 
     answer: ProblemType | None
@@ -90,17 +88,15 @@ SECRET_HASH_REJECTED = Outcome(INTERNAL_ERROR, Kind.FAILED, setup=True)
 UNLISTED_ERROR = Outcome(UPSTREAM_ERROR, Kind.FAILED)
 
 
-@dataclass(frozen=True)
-class Success:
+class Success(NamedTuple):
     """How a success is logged and counted: the log line's fields and the value of the success metric's dimension
     (None when the metric has none)."""
 
-    log_fields: Mapping[str, str] = field(default_factory=dict)
+    log_fields: Mapping[str, str] = MappingProxyType({})
     dimension_value: str | None = None
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(NamedTuple):
     """One Cognito operation as the endpoint serves it (see the package's docstring)."""
 
     name: str
@@ -147,5 +143,5 @@ class Operation:
         if outcome.setup and any(
             fragment in message for fragment in (*ACCOUNT_STATE_MESSAGES, *outcome.not_setup_when)
         ):
-            return replace(outcome, setup=False)
+            return outcome._replace(setup=False)
         return outcome

@@ -16,7 +16,7 @@ import json
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, ClassVar
+from typing import Any, ClassVar, NamedTuple
 
 from code_screens.secret_hash import AppClientCredentials, compute_secret_hash
 
@@ -272,15 +272,13 @@ def _without_rules(node: Any) -> Any:
 # --- the typed objects the code reads ---
 
 
-@dataclass(frozen=True)
-class AnalyticsMetadata:
+class AnalyticsMetadata(NamedTuple):
     """Amazon Pinpoint analytics for the call."""
 
     analytics_endpoint_id: str | None = None
 
 
-@dataclass(frozen=True)
-class UserContextData:
+class UserContextData(NamedTuple):
     """Context data for Cognito's threat protection; the server adds the caller's IP address."""
 
     encoded_data: str | None = None

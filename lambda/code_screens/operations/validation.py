@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from code_screens.operations import models
 from code_screens.operations.generated import JsonSchemaValueException
@@ -37,8 +37,7 @@ CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
 }
 
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(NamedTuple):
     """One thing wrong with a body: where (the path of keys), which rule, and the rule's figure or name."""
 
     location: Location

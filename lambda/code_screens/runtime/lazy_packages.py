@@ -36,8 +36,8 @@ import ast
 import importlib
 import importlib.util
 import sys
-from dataclasses import dataclass
 from types import ModuleType
+from typing import NamedTuple
 
 DEFERRED_PACKAGES = (
     "aws_lambda_powertools.event_handler",
@@ -46,8 +46,7 @@ DEFERRED_PACKAGES = (
 )
 
 
-@dataclass(frozen=True)
-class PackageInit:
+class PackageInit(NamedTuple):
     """What a package's __init__ binds: names imported from its own modules, and its `__all__` when it has one."""
 
     exports: dict[str, tuple[str, str]]
