@@ -43,16 +43,15 @@ def test_each_count_is_one_document_with_only_its_own_dimension(emitted: Any) ->
     assert "DeliveryMedium" not in second and "CodeSent" not in second
 
 
-def test_a_count_made_while_metrics_are_disabled_is_not_written_later(
-    emitted: Any, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("switch", ["POWERTOOLS_METRICS_DISABLED", "POWERTOOLS_DEV"])
+def test_a_debugging_switch_does_not_silence_the_counts_the_alarms_watch(
+    emitted: Any, monkeypatch: pytest.MonkeyPatch, switch: str
 ) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    monkeypatch.setenv(switch, "true")
     observability.count("RequestRejected", "Reason", "invalid_request")
-    assert emitted() == []
-
-    monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED")
     observability.count("CognitoFailure")
 
-    (document,) = emitted()
-    assert _metric(document) == (["CognitoFailure"], [["service"]])
-    assert "RequestRejected" not in document and "Reason" not in document
+    first, second = emitted()
+    assert _metric(first) == (["RequestRejected"], [["Reason", "service"]])
+    assert _metric(second) == (["CognitoFailure"], [["service"]])
+    assert "RequestRejected" not in second and "Reason" not in second
