@@ -9,6 +9,7 @@ user_ref (a keyed pseudonym of the username, appended by the pipeline), never a 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -35,6 +36,11 @@ def count(name: str, dimension: str | None = None, value: str | None = None) -> 
     # building a metric set per count (which lists every MetricUnit each time: a twentieth of a warm request's CPU).
     # Written as single_metric writes it, whatever POWERTOOLS_DEV or POWERTOOLS_METRICS_DISABLED say (flush_metrics
     # would drop it): the alarms watch these counts, and a debugging switch must not silence them.
+    if metrics.namespace is None or metrics.service is None:
+        # Powertools read these when this module was imported; a host that sets them later (the local server, the
+        # bench) is read now, as single_metric reads them on every count.
+        metrics.namespace = metrics.namespace or os.environ.get("POWERTOOLS_METRICS_NAMESPACE")
+        metrics.service = metrics.service or os.environ.get("POWERTOOLS_SERVICE_NAME")
     try:
         metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
         if dimension and value:

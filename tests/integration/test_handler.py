@@ -304,7 +304,8 @@ def test_the_pipeline_gives_the_cognito_call_everything_it_needs(
         return cognito.CognitoResult(response={"CodeDeliveryDetails": {"DeliveryMedium": "EMAIL"}})
 
     monkeypatch.setattr(pipeline.cognito, "call", recording_call)
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
+    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
+    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
     request = pipeline.DoorRequest(
         body=json.dumps({"username": UNCONFIRMED_USER}),
         is_base64_encoded=False,

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from code_screens import observability
 from code_screens.observability import count
 
 
@@ -26,7 +27,8 @@ def dimensions_printed(printed: str) -> list[str]:
 def test_a_dimension_without_a_value_is_left_out_not_sent_empty(
     value: str | None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
+    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
+    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
     capsys.readouterr()
 
     count("SomeCount", "Reason", value)
@@ -35,7 +37,8 @@ def test_a_dimension_without_a_value_is_left_out_not_sent_empty(
 
 
 def test_a_dimension_with_a_value_is_sent(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
+    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
+    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
     capsys.readouterr()
 
     count("SomeCount", "Reason", "CodeMismatchException")
