@@ -289,8 +289,9 @@ def targets(r: dict[str, Any]) -> list[tuple[str, bool, str]]:
         *(
             [
                 (
-                    "cold start <= 1.2x baseline, instructions executed",
-                    p["cold_instructions"] <= 1.2 * b["cold_instructions"],
+                    # Issue 19's target, on the one figure the machine's load cannot move.
+                    "cold start <= 1.15x baseline, instructions executed",
+                    p["cold_instructions"] <= 1.15 * b["cold_instructions"],
                     f"{ratio(p['cold_instructions'], b['cold_instructions']):.2f}x",
                 )
             ]

@@ -20,9 +20,16 @@ from code_screens import metric_names as names
 from code_screens.operations import Kind, Operation, Outcome
 from code_screens.problems import Problem, ProblemType
 
+
+def _plain_text(message: Any) -> Any:
+    # Every message this function logs is a plain sentence: Powertools would first try to parse each one as a JSON
+    # document, and fail (an exception per log line, about 3 % of a warm request's CPU).
+    return message
+
+
 # One logger for the whole function: Logger() takes the service (POWERTOOLS_SERVICE_NAME) when this module is
 # imported, which Lambda's environment, the local server and the tests all name first.
-logger = Logger()
+logger = Logger(json_deserializer=_plain_text)
 metrics = Metrics()
 
 
