@@ -8,13 +8,15 @@ cold: time the handler module's import and its first request (what a Lambda cold
 the garbage collector's time during the import.
 warm: after that, time N valid and N invalid requests one by one, every 20th one sampled for X-Ray as the stack's
 5 % rule would, and count the bytes the handler logs. paired: the same, alternating with the naive baseline in
-this process (see paired()). Results go to the JSON file OUT; the handler's own stdout
+this process (see paired()). parts: N rounds of warm valid requests with one part of the product's work left out
+at a time (see parts()). Results go to the JSON file OUT; the handler's own stdout
 (its logs) is counted, not printed. With `-X importtime`, the import's own lines sit between two marker lines on
 stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import io
@@ -117,6 +119,54 @@ def paired(product: Any, events: dict[str, Any], count: int, logs: CountingStrea
     return result
 
 
+def parts(product: Any, events: dict[str, Any], count: int) -> dict[str, Any]:
+    """Warm valid requests with one part of the product's own work left out at a time, each variant and the baseline
+    in turn, request by request, in this one process (bench/warm_parts.py). What a part costs in place: after
+    botocore's call has taken the CPU's caches, a part costs several times what it costs timed alone. An ablation
+    for reading the warm figure, never a way the function runs."""
+    sys.path.append(os.environ["BASELINE_TASK_ROOT"])
+    baseline = importlib.import_module("naive_handler")
+    observability: Any = importlib.import_module("code_screens.observability")
+    shipped_count, shipped_info = observability.count, observability.logger.info
+    inner = product.lambda_handler.__wrapped__.__wrapped__  # under the Logger's and the Metrics' decorators
+
+    def nothing(*args: Any, **kwargs: Any) -> None:
+        return None
+
+    class Undecorated:
+        @staticmethod
+        def lambda_handler(event: dict[str, Any], context: Any) -> Any:
+            product.app.append_context(settings=product.SETTINGS, configuration_error=product.CONFIGURATION_ERROR)
+            return inner(event, context)
+
+    variants: dict[str, tuple[Any, Any, Any]] = {  # (handler module, count, logger.info)
+        "as shipped": (product, shipped_count, shipped_info),
+        "without the log line (logger.info)": (product, shipped_count, nothing),
+        "without the counts (EMF)": (product, nothing, shipped_info),
+        "without the log line and the counts": (product, nothing, nothing),
+        "without Powertools' Logger and Metrics decorators": (Undecorated, shipped_count, shipped_info),
+    }
+    cpu: dict[str, list[float]] = {name: [] for name in (*variants, "naive baseline")}
+    invoke(baseline, events["valid"], 0)
+    number = 1
+    for _ in range(count):
+        for name, (module, count_with, info_with) in variants.items():
+            observability.count = count_with
+            observability.logger.info = info_with
+            started = time.process_time()
+            invoke(module, events["valid"], number)
+            cpu[name].append((time.process_time() - started) * 1000)
+            number += 1
+        observability.count = shipped_count
+        observability.logger.info = shipped_info
+        started = time.process_time()
+        with contextlib.suppress(Exception):  # the baseline has no error handling: an exception is its answer
+            invoke(baseline, events["valid"], number)
+        cpu["naive baseline"].append((time.process_time() - started) * 1000)
+        number += 1
+    return {"parts_cpu_ms": cpu}
+
+
 def main() -> None:
     module_name, mode, events_file, out = sys.argv[1], sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4])
     count = int(sys.argv[5]) if len(sys.argv) > 5 else 0
@@ -151,6 +201,8 @@ def main() -> None:
 
     if mode == "paired":
         result.update(paired(module, events, count, logs))
+    if mode == "parts":
+        result.update(parts(module, events, count))
     if mode == "warm":
         number = 1
         for kind in ("valid", "invalid"):

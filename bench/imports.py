@@ -1,6 +1,7 @@
 """`python -m bench.imports`: where the product's cold start goes beyond the baseline's, counted in instructions.
 
-Each step imports one more part of what lambda/handler.py imports, in the handler's order, in a fresh process of the
+Each step imports one more part of what lambda/handler.py imports, in the handler's order (then the operation module a
+route imports on its first request), in a fresh process of the
 function side's interpreter, with the variables Lambda sets and the asset as shipped (bench/lambda_env.py), under
 callgrind (valgrind). A step's figure is what it adds to the one before: instructions do not move with the machine's
 load, so one run of each is the measurement. Parts that share modules (boto3 and Powertools both load typing,
@@ -27,10 +28,14 @@ STEPS: tuple[tuple[str, str | None], ...] = (
     ("Powertools REST resolver", "from aws_lambda_powertools.event_handler import APIGatewayRestResolver"),
     ("Powertools Secrets Manager provider", "from aws_lambda_powertools.utilities.parameters import SecretsProvider"),
     (
-        "this project's modules (schemas and their generated validators, settings, the routes and their operations)",
+        "this project's modules (settings, the route table, the shared schemas and rules, both doors)",
         "from code_screens.doors import json_api",
     ),
     ("handler.py: settings, resolver and both AWS clients", "import handler"),
+    (
+        "the operation a first request imports (ResendConfirmationCode: schema, generated validator, outcome table)",
+        "import code_screens.operations.resend_confirmation_code",
+    ),
     ("(for scale: the naive baseline's two clients after boto3)", None),
 )
 
