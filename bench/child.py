@@ -120,14 +120,15 @@ def paired(product: Any, events: dict[str, Any], count: int, logs: CountingStrea
 
 
 def parts(product: Any, events: dict[str, Any], count: int) -> dict[str, Any]:
-    """Warm valid requests with one part of the product's own work left out at a time, each variant and the baseline
-    in turn, request by request, in this one process (bench/warm_parts.py). What a part costs in place: after
-    botocore's call has taken the CPU's caches, a part costs several times what it costs timed alone. An ablation
-    for reading the warm figure, never a way the function runs."""
+    """Warm valid requests with one part of the product's own work left out at a time, every
+    variant and the baseline once per round, request by request, in this one process (bench/warm_parts.py). The
+    order turns by one place each round, so no variant always follows the baseline's call. What a part costs in
+    place: after botocore's call has taken the CPU's caches, a part costs several times what it costs timed alone.
+    An ablation for reading the warm figure, never a way the function runs."""
     sys.path.append(os.environ["BASELINE_TASK_ROOT"])
     baseline = importlib.import_module("naive_handler")
     observability: Any = importlib.import_module("code_screens.observability")
-    shipped_count, shipped_info = observability.count, observability.logger.info
+    shipped = (observability.count, observability.logger.info)
     inner = product.lambda_handler.__wrapped__.__wrapped__  # under the Logger's and the Metrics' decorators
 
     def nothing(*args: Any, **kwargs: Any) -> None:
@@ -139,31 +140,30 @@ def parts(product: Any, events: dict[str, Any], count: int) -> dict[str, Any]:
             product.app.append_context(settings=product.SETTINGS, configuration_error=product.CONFIGURATION_ERROR)
             return inner(event, context)
 
+    count_with, info_with = shipped
     variants: dict[str, tuple[Any, Any, Any]] = {  # (handler module, count, logger.info)
-        "as shipped": (product, shipped_count, shipped_info),
-        "without the log line (logger.info)": (product, shipped_count, nothing),
-        "without the counts (EMF)": (product, nothing, shipped_info),
+        "as shipped": (product, count_with, info_with),
+        "without the log line (logger.info)": (product, count_with, nothing),
+        "without the counts (EMF)": (product, nothing, info_with),
         "without the log line and the counts": (product, nothing, nothing),
-        "without Powertools' Logger and Metrics decorators": (Undecorated, shipped_count, shipped_info),
+        "without Powertools' Logger and Metrics decorators": (Undecorated, count_with, info_with),
+        "naive baseline": (baseline, count_with, info_with),
     }
-    cpu: dict[str, list[float]] = {name: [] for name in (*variants, "naive baseline")}
+    order = list(variants)
+    cpu: dict[str, list[float]] = {name: [] for name in order}
     invoke(baseline, events["valid"], 0)
     number = 1
-    for _ in range(count):
-        for name, (module, count_with, info_with) in variants.items():
-            observability.count = count_with
-            observability.logger.info = info_with
+    for round_number in range(count):
+        turn = round_number % len(order)
+        for name in order[turn:] + order[:turn]:
+            module, observability.count, observability.logger.info = variants[name]
             started = time.process_time()
-            invoke(module, events["valid"], number)
+            # The baseline has no error handling: an exception is its answer. The product's must come through.
+            with contextlib.suppress(Exception) if module is baseline else contextlib.nullcontext():
+                invoke(module, events["valid"], number)
             cpu[name].append((time.process_time() - started) * 1000)
             number += 1
-        observability.count = shipped_count
-        observability.logger.info = shipped_info
-        started = time.process_time()
-        with contextlib.suppress(Exception):  # the baseline has no error handling: an exception is its answer
-            invoke(baseline, events["valid"], number)
-        cpu["naive baseline"].append((time.process_time() - started) * 1000)
-        number += 1
+    observability.count, observability.logger.info = shipped
     return {"parts_cpu_ms": cpu}
 
 

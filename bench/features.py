@@ -19,7 +19,7 @@ from typing import Any
 import boto3
 
 from bench import cost_model
-from code_screens import limiter, observability
+from code_screens import limiter
 from code_screens.problems import Problem
 from code_screens.settings import DEFAULT_RESEND_LIMIT, DEFAULT_RESPONSE_TIME_FLOOR_MS
 from local.emulator import Emulator, aws_environment
@@ -44,10 +44,8 @@ def _measure_on_emulator(count: int) -> dict[str, float]:
     endpoint = emulator.start()
     saved = dict(os.environ)
     os.environ.update(aws_environment(endpoint, "us-east-1"))
-    # The refusals print their metric (EMF) as in Lambda; it needs a namespace, and not this report's stdout. The
-    # function's Metrics read it when observability.py was imported, as in Lambda: it is set there too.
+    # The refusals print their metric (EMF) as in Lambda; it needs a namespace, and not this report's stdout.
     os.environ["POWERTOOLS_METRICS_NAMESPACE"] = "Bench"
-    namespace, observability.metrics.namespace = observability.metrics.namespace, "Bench"
     limiter._client.cache_clear()
     with contextlib.redirect_stdout(io.StringIO()):
         try:
@@ -55,7 +53,6 @@ def _measure_on_emulator(count: int) -> dict[str, float]:
         finally:
             limiter.configure(None)
             limiter._client.cache_clear()
-            observability.metrics.namespace = namespace
             os.environ.clear()
             os.environ.update(saved)
             emulator.stop()

@@ -41,7 +41,7 @@ from code_screens.runtime import snapstart
 from code_screens.runtime.preload import preload_operations
 from code_screens.settings import ConfigurationError, Settings
 
-# Every count is written as it is made (observability.count), so the decorator's flush has nothing of its own to
+# Every count goes through single_metric (observability.py), so the decorator's flush has nothing of its own to
 # publish but the cold start: that is expected here, not a mistake worth a warning on every request.
 warnings.filterwarnings("ignore", message="No application metrics to publish")
 

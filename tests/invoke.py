@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import os
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
@@ -15,7 +14,7 @@ import pytest
 
 from code_screens import app_secrets as client_secrets
 from code_screens import cognito as cognito_call
-from code_screens import limiter, observability
+from code_screens import limiter
 from code_screens.routes import RESEND_CONFIRMATION_CODE
 from local.api_gateway_event import LocalLambdaContext, ProxyResponse, build_event, read_proxy_response
 from local.server import resource_for
@@ -38,10 +37,6 @@ def load_handler(monkeypatch: pytest.MonkeyPatch, env: dict[str, str | None]) ->
     # several sessions in one process).
     limiter._client.cache_clear()
     limiter.configure(None)
-    # Powertools' Metrics reads its namespace and service once, when observability.py is first imported: as in a
-    # fresh execution environment, they follow this env.
-    observability.metrics.namespace = os.environ.get("POWERTOOLS_METRICS_NAMESPACE")
-    observability.metrics.service = os.environ.get("POWERTOOLS_SERVICE_NAME")
     import handler
 
     return importlib.reload(handler)

@@ -1,61 +1,39 @@
 """Observability, once: the function's one logger, its one way to count, and what each outcome logs and counts.
 
 Metric names live beside this module (metric_names.py), where the stack reads them without importing Powertools.
-Every count is one EMF line of its own (flushed at once), so each can carry its own dimension; the handler's
-`@metrics.log_metrics` flushes Powertools' ColdStart metric alone. Log lines carry the request's
+Every count is one EMF line of its own (Powertools' single_metric), so each can carry its own dimension; the
+handler's `@metrics.log_metrics` flushes Powertools' ColdStart metric alone. Log lines carry the request's
 user_ref (a keyed pseudonym of the username, appended by the pipeline), never a username, code or secret.
 """
 
 from __future__ import annotations
 
-import json
-import os
 from collections.abc import Mapping
 from typing import Any
 
-from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools import Logger, Metrics, single_metric
 from aws_lambda_powertools.metrics import MetricUnit
 
 from code_screens import metric_names as names
 from code_screens.operations import Kind, Operation, Outcome
 from code_screens.problems import Problem, ProblemType
 
-
-def _plain_text(message: Any) -> Any:
-    # Every message this function logs is a plain sentence: Powertools would first try to parse each one as a JSON
-    # document, and fail (an exception per log line, about 3 % of a warm request's CPU).
-    return message
-
-
 # One logger for the whole function: Logger() takes the service (POWERTOOLS_SERVICE_NAME) when this module is
 # imported, which Lambda's environment, the local server and the tests all name first.
-logger = Logger(json_deserializer=_plain_text)
+logger = Logger()
 metrics = Metrics()
 
 
 def count(name: str, dimension: str | None = None, value: str | None = None) -> None:
     """Count one `name` (a metric_names constant), with one dimension when both `dimension` and `value` are given:
-    one EMF document of its own, written at once.
+    one EMF document of its own, written at once, whatever Powertools' debugging switches say (single_metric does
+    not read them: the alarms watch these counts).
 
     Powertools adds the `service` dimension; the namespace is POWERTOOLS_METRICS_NAMESPACE.
     """
-    # Through the one Metrics object, written per count: the same document as Powertools' single_metric, without
-    # building a metric set per count (which lists every MetricUnit each time: a twentieth of a warm request's CPU).
-    # Written as single_metric writes it, whatever POWERTOOLS_DEV or POWERTOOLS_METRICS_DISABLED say (flush_metrics
-    # would drop it): the alarms watch these counts, and a debugging switch must not silence them.
-    if metrics.namespace is None or metrics.service is None:
-        # Powertools read these when this module was imported; a host that sets them later (the local server, the
-        # bench) is read now, as single_metric reads them on every count.
-        metrics.namespace = metrics.namespace or os.environ.get("POWERTOOLS_METRICS_NAMESPACE")
-        metrics.service = metrics.service or os.environ.get("POWERTOOLS_SERVICE_NAME")
-    try:
-        metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+    with single_metric(name=name, unit=MetricUnit.Count, value=1, namespace=metrics.namespace) as metric:
         if dimension and value:
-            metrics.add_dimension(name=dimension, value=value)
-        document = metrics.serialize_metric_set()
-    finally:
-        metrics.clear_metrics()  # the next count starts afresh, even after a failure here
-    print(json.dumps(document, separators=(",", ":")))
+            metric.add_dimension(name=dimension, value=value)
 
 
 def record_rejection(problem: Problem, fields: list[str]) -> None:

@@ -304,8 +304,7 @@ def test_the_pipeline_gives_the_cognito_call_everything_it_needs(
         return cognito.CognitoResult(response={"CodeDeliveryDetails": {"DeliveryMedium": "EMAIL"}})
 
     monkeypatch.setattr(pipeline.cognito, "call", recording_call)
-    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
-    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
     request = pipeline.DoorRequest(
         body=json.dumps({"username": UNCONFIRMED_USER}),
         is_base64_encoded=False,

@@ -6,7 +6,6 @@ import json
 
 import pytest
 
-from code_screens import observability
 from code_screens.observability import count
 
 
@@ -27,8 +26,7 @@ def dimensions_printed(printed: str) -> list[str]:
 def test_a_dimension_without_a_value_is_left_out_not_sent_empty(
     value: str | None, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
-    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
     capsys.readouterr()
 
     count("SomeCount", "Reason", value)
@@ -37,8 +35,7 @@ def test_a_dimension_without_a_value_is_left_out_not_sent_empty(
 
 
 def test_a_dimension_with_a_value_is_sent(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    # The function's Metrics read their namespace at INIT (observability.py), from the stack's environment.
-    monkeypatch.setattr(observability.metrics, "namespace", "ResendConfirmationCode")
+    monkeypatch.setenv("POWERTOOLS_METRICS_NAMESPACE", "ResendConfirmationCode")
     capsys.readouterr()
 
     count("SomeCount", "Reason", "CodeMismatchException")

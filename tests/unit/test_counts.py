@@ -1,4 +1,5 @@
-"""observability.count: each count is one EMF document of its own, and leaves nothing for the next."""
+"""observability.count: each count is one EMF document of its own, leaves nothing for the next, and no debugging
+switch silences it (the alarms watch these counts)."""
 
 from __future__ import annotations
 
@@ -15,14 +16,13 @@ def emitted(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str])
     monkeypatch.delenv("POWERTOOLS_METRICS_DISABLED", raising=False)
     monkeypatch.delenv("POWERTOOLS_DEV", raising=False)
     monkeypatch.setattr(observability.metrics, "namespace", "CodeScreensTest")
-    monkeypatch.setattr(observability.metrics, "service", "code-screens-test")
+    monkeypatch.setenv("POWERTOOLS_SERVICE_NAME", "code-screens-test")
     capsys.readouterr()
 
     def read() -> list[dict[str, Any]]:
         return [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
 
-    yield read
-    observability.metrics.clear_metrics()
+    return read
 
 
 def _metric(document: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
