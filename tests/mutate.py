@@ -110,6 +110,11 @@ EQUIVALENT: tuple[Equivalent, ...] = (
         "The message is dropped: parse_json answers every ValueError with invalid_json.",
     ),
     Equivalent(
+        "code_screens.pipeline.x__object_without_duplicate_keys",
+        "raise ValueError(None)",
+        "The message is dropped: parse_json answers every ValueError with invalid_json.",
+    ),
+    Equivalent(
         "code_screens.problems.xǁProblemǁ__init__",
         "super().__init__(None)",
         "A Problem's exception message is never read: its handler answers from problem_type.",
